@@ -1,0 +1,178 @@
+/*
+ * ghsearch.h: the one public header of libghsearch, the search engine behind
+ * the `ghsearch` command, its HTTP API and any program that embeds it.
+ *
+ * Conventions
+ *  - Every handle is opaque. Functions that can fail return 0 on success and a
+ *    negative GHS_E* code on failure, and fill the ghs_error passed to them
+ *    (which may be NULL) with the code and a sentence naming the file or the
+ *    query position that caused it.
+ *  - Whatever a function hands out through an `out` parameter belongs to the
+ *    caller and is freed with the matching *_free/*_close function. Strings
+ *    reachable from a result (`const char *` fields) belong to that result and
+ *    live until it is freed.
+ *  - No global state: two indexes opened in one process are independent.
+ *  - Thread safety: a handle is used by one thread at a time. Open one
+ *    ghs_index per searching thread (reads are cheap to open); only one
+ *    writable handle may exist per database at a time (others get
+ *    GHS_ELOCKED).
+ */
+#ifndef GHSEARCH_H
+#define GHSEARCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GHS_VERSION_MAJOR 0
+#define GHS_VERSION_MINOR 1
+#define GHS_VERSION_PATCH 0
+#define GHS_VERSION "0.1.0"
+
+/* The library's version string, e.g. "0.1.0". Static storage. */
+const char *ghs_version(void);
+
+/* ------------------------------------------------------------------ errors */
+
+enum {
+    GHS_OK = 0,
+    GHS_EINVAL = -1,    /* bad argument or malformed query */
+    GHS_EIO = -2,       /* a file could not be read or written */
+    GHS_EFORMAT = -3,   /* a file is damaged or not of the expected kind */
+    GHS_ENOTEXT = -4,   /* a file holds no extractable text (scan, empty) */
+    GHS_EENCRYPTED = -5,/* a PDF needs a password */
+    GHS_EDB = -6,       /* the index could not be opened, read or written */
+    GHS_ELOCKED = -7,   /* another writer holds the index */
+    GHS_ENOMEM = -8,
+    GHS_EQUERY = -9,    /* malformed query; ghs_error.position says where */
+    GHS_EUNSUPPORTED = -10, /* a file type the indexer does not read */
+    GHS_ETIMEOUT = -11, /* extraction ran past its time limit */
+    GHS_EINTERNAL = -12
+};
+
+typedef struct ghs_error {
+    int code;           /* GHS_OK or a GHS_E* code */
+    int position;       /* for GHS_EQUERY: 1-based character position, else 0 */
+    char message[512];  /* "[place] what went wrong: cause", NUL-terminated */
+} ghs_error;
+
+/* A short English name for an error code ("malformed query", ...). */
+const char *ghs_strerror(int code);
+
+/* ------------------------------------------------------------------ index */
+
+typedef struct ghs_index ghs_index;
+
+enum { GHS_OPEN_READ = 0, GHS_OPEN_WRITE = 1 };
+
+/* Open the index at path (a directory, or a Xapian stub file listing shards
+ * when read-only). GHS_OPEN_WRITE creates it when missing and takes the
+ * writer's lock. On success *out is a new handle to free with
+ * ghs_index_close(). */
+int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err);
+
+/* Commit pending changes (if writable) and free the handle. NULL is a no-op. */
+void ghs_index_close(ghs_index *ix);
+
+/* Re-read the index to see what a writer committed since it was opened. */
+int ghs_index_reopen(ghs_index *ix, ghs_error *err);
+
+/* What happened to one input; filled by ghs_index_add_file. */
+typedef enum {
+    GHS_ADD_ADDED = 0,
+    GHS_ADD_UPDATED = 1,
+    GHS_ADD_UNCHANGED = 2,
+    GHS_ADD_FAILED = 3
+} ghs_add_status;
+
+typedef struct ghs_add_report {
+    ghs_add_status status;
+    size_t documents;   /* documents written (JSON Lines files hold many) */
+    size_t pages;       /* pages read */
+    size_t passages;    /* passages written */
+    size_t text_bytes;  /* UTF-8 bytes of text analysed */
+    size_t skipped;     /* records/lines skipped inside the file (reported via err) */
+} ghs_add_report;
+
+/* Optional metadata that overrides what the file itself says (from the
+ * corpus manifest). Any field may be NULL. */
+typedef struct ghs_meta {
+    const char *id, *title, *publisher, *date, *lang, *url, *type;
+} ghs_meta;
+
+/* Index one file: .pdf, a release (.html/.htm/.txt) or JSON Lines (.jsonl).
+ * meta may be NULL. Re-adding a file replaces its passages. report may be
+ * NULL. For JSON Lines, bad lines are skipped and counted in report->skipped
+ * while the rest is indexed; err then describes the first bad line and the
+ * call still returns 0. */
+int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
+                       ghs_add_report *report, ghs_error *err);
+
+/* Index a text the caller already has, as one document of its own id
+ * (meta->id is required; lang is detected when NULL). */
+int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
+                       size_t len, ghs_add_report *report, ghs_error *err);
+
+/* Make everything added so far durable and visible to readers. */
+int ghs_index_commit(ghs_index *ix, ghs_error *err);
+
+typedef struct ghs_stats {
+    size_t documents;   /* distinct source documents */
+    size_t passages;    /* indexed passages */
+    size_t terms;       /* distinct terms */
+    double avg_passage_length; /* in terms */
+} ghs_stats;
+
+int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err);
+
+/* ------------------------------------------------------------------ search */
+
+typedef struct ghs_search_opts {
+    size_t limit;    /* hits to return (0 means 10) */
+    size_t offset;   /* hits to skip, for paging */
+    size_t per_doc;  /* passages per document (0 means 2) */
+    int expand;      /* reserved for glossary expansion; 0 = literal */
+} ghs_search_opts;
+
+/* A highlight: code point offsets into the passage, end exclusive. */
+typedef struct ghs_span { int start, end; } ghs_span;
+
+typedef struct ghs_hit {
+    int rank;             /* 1-based */
+    double score;         /* BM25 weight */
+    const char *doc;      /* stable document id */
+    const char *title;
+    const char *source;   /* path or URL */
+    const char *lang;     /* "ja", "en", ... */
+    const char *type;     /* "pdf", "release", "record" */
+    const char *passage;  /* the passage text (UTF-8) */
+    const char *citation; /* "Title, p. 3" */
+    int page;             /* 1-based PDF page; 0 when the source has no pages */
+    const ghs_span *highlights;
+    size_t n_highlights;
+} ghs_hit;
+
+typedef struct ghs_results ghs_results;
+
+/* Search: parse query (see the README's query language), rank passages with
+ * BM25, group them by document (best passages of the best documents first).
+ * opts may be NULL for defaults. On success *out owns every hit and string;
+ * free with ghs_results_free(). A malformed query fails with GHS_EQUERY and
+ * err->position set. */
+int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+               ghs_results **out, ghs_error *err);
+
+size_t ghs_results_count(const ghs_results *r);
+/* Estimated number of matching passages. */
+size_t ghs_results_total(const ghs_results *r);
+/* Hit i (0-based, < count); owned by r. */
+const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
+void ghs_results_free(ghs_results *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GHSEARCH_H */

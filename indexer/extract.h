@@ -1,0 +1,85 @@
+/*
+ * extract.h: turning source files into text with pages and metadata.
+ *
+ * Each extractor fills a ghs_extracted: the document's metadata as the file
+ * states it (the corpus manifest may override it later), its text page by
+ * page, and the links it contains. Extractors never print and never exit;
+ * failures come back as a GHS_E* code with a message naming the file.
+ */
+#ifndef GHS_INDEXER_EXTRACT_H
+#define GHS_INDEXER_EXTRACT_H
+
+#include <stddef.h>
+
+#include "ghsearch.h"
+
+typedef struct ghs_page {
+    int number;      /* 1-based page number for PDFs; 0 for sources without pages */
+    char *text;      /* UTF-8, NUL-terminated, owned by the ghs_extracted */
+    size_t len;      /* bytes */
+} ghs_page;
+
+typedef struct ghs_link {
+    char *url;       /* absolute URL or path as written in the source */
+    char *anchor;    /* anchor text (HTML) or the text line before it (plain text); may be "" */
+} ghs_link;
+
+typedef struct ghs_extracted {
+    char *title;     /* may be NULL when the file does not say */
+    char *date;      /* ISO 8601 "YYYY-MM-DD" or "YYYY" when known, else NULL */
+    char *lang;      /* "ja"/"en" when stated or detected, else NULL */
+    char *publisher; /* may be NULL */
+    char *url;       /* source URL if the file states one, else NULL */
+    ghs_page *pages;
+    size_t n_pages;
+    ghs_link *links;
+    size_t n_links;
+} ghs_extracted;
+
+/* Frees everything inside e and zeroes it; e itself is not freed. */
+void ghs_extracted_clear(ghs_extracted *e);
+
+/* PDF through poppler-glib, page by page: pages numbered from 1, hyphenated
+ * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
+ * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. Title, date
+ * (CreationDate) and language (/Lang) come from the PDF when present.
+ * Errors: GHS_EIO (cannot read), GHS_EFORMAT (not a PDF / damaged),
+ * GHS_EENCRYPTED (needs a password; an empty user password is tried),
+ * GHS_ENOTEXT (no page has text). On success e is filled (caller clears). */
+int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err);
+
+/* A press release as HTML (.html/.htm) or plain text (.txt): one page
+ * numbered 0 holding the body text (HTML: text of <body> without script,
+ * style, nav, header, footer; block elements end lines), the title
+ * (<title>/<h1>, or the first non-empty line of a text release), the date
+ * when one is written near the top (e.g. "[23/04/28]", "2023年4月28日",
+ * <meta> dates), the publisher when stated (e.g. "提供元:PRTIMES" or
+ * <meta name="author">), and every http(s) link with its anchor text.
+ * Errors: GHS_EIO, GHS_EFORMAT (binary / not UTF-8 decodable after
+ * charset handling), GHS_ENOTEXT (empty body). */
+int ghs_extract_release(const char *path, ghs_extracted *e, ghs_error *err);
+
+/* One record of a JSON Lines file. Strings are owned by the reader and valid
+ * only during the callback. */
+typedef struct ghs_record {
+    const char *id, *title, *text, *lang, *url, *date, *publisher;
+    size_t text_len;
+    size_t line;     /* 1-based line number in the file */
+} ghs_record;
+
+/* Called once per valid record; return 0 to go on, non-zero to stop (that
+ * value is then returned by ghs_jsonl_read). */
+typedef int (*ghs_record_fn)(const ghs_record *rec, void *user);
+/* Called once per bad line (invalid JSON, missing "id" or "text", not an
+ * object); message names the file and line. Return 0 to go on. May be NULL. */
+typedef int (*ghs_record_error_fn)(size_t line, const char *message, void *user);
+
+/* Read a JSON Lines file {"id","title","text","lang"?,"url"?,"date"?,"publisher"?}
+ * line by line (empty lines ignored), without loading the whole file.
+ * Returns 0 when the file was read to the end (bad lines reported through
+ * on_error), the callback's non-zero value if it stopped, or a negative
+ * GHS_E* code (file unreadable) with err filled. */
+int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
+                   ghs_record_error_fn on_error, void *user, ghs_error *err);
+
+#endif /* GHS_INDEXER_EXTRACT_H */

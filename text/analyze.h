@@ -1,0 +1,93 @@
+/*
+ * analyze.h: the text analysis shared by the indexer and the searcher.
+ *
+ * One function, ghs_analyze(), turns UTF-8 text into terms with word
+ * positions and code point offsets into the original text. The indexer runs
+ * it on passages, the searcher on query words and on passages to place
+ * highlights; because both sides call the same code, a word is always
+ * indexed the way it is queried.
+ *
+ * Pipeline: NFKC + case folding (ICU "nfkc_cf") with an offset map back to
+ * the input -> ICU word segmentation (dictionary-based for Japanese/Chinese,
+ * rule-based elsewhere; mixed-script lines handled) -> per token: a term,
+ * an English Snowball stem for Latin-script words, a stopword flag.
+ */
+#ifndef GHS_TEXT_ANALYZE_H
+#define GHS_TEXT_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ghsearch.h"
+
+/* Script class of a token. */
+enum {
+    GHS_SCRIPT_OTHER = 0,
+    GHS_SCRIPT_LATIN = 1,   /* letters of alphabetic scripts (English etc.) */
+    GHS_SCRIPT_NUMBER = 2,  /* digits (possibly with . , inside: 2.5, 1,000) */
+    GHS_SCRIPT_CJK = 3      /* Han, Hiragana, Katakana (and mixes of them) */
+};
+
+typedef struct ghs_token {
+    char *term;       /* normalized form (NFKC + case fold), UTF-8, owned by the list */
+    char *stem;       /* English stem (Latin tokens only) or NULL; owned by the list */
+    uint32_t pos;     /* word position, 1-based, strictly increasing */
+    uint32_t start;   /* code point offset of the token's first char in the input */
+    uint32_t end;     /* code point offset just past the token in the input */
+    uint8_t script;   /* GHS_SCRIPT_* */
+    uint8_t is_stop;  /* 1 if the term is in the stopword list of its language */
+} ghs_token;
+
+typedef struct ghs_tokens {
+    ghs_token *v;
+    size_t n, cap;
+} ghs_tokens;
+
+typedef struct ghs_analyzer ghs_analyzer;
+
+/* Create an analyzer (ICU break iterators, normalizer, English stemmer,
+ * stopword sets compiled into the library from stopwords/). On success
+ * returns a handle to free with ghs_analyzer_free(); NULL on error with err
+ * filled. Not thread-safe: one analyzer per thread. */
+ghs_analyzer *ghs_analyzer_new(ghs_error *err);
+void ghs_analyzer_free(ghs_analyzer *a);
+
+/* Analyze len bytes of UTF-8 text (invalid UTF-8 is replaced by U+FFFD
+ * and never fails). Tokens are appended to out (call ghs_tokens_init
+ * first; the caller frees with ghs_tokens_free). Positions continue from
+ * the last token already in out plus pos_gap (so a caller can analyze
+ * several fields or pages into one list with gaps between them); offsets
+ * are relative to this text. Punctuation and spaces produce no token.
+ * Returns 0, or a negative GHS_E* code with err filled. */
+int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
+                uint32_t pos_gap, ghs_tokens *out, ghs_error *err);
+
+void ghs_tokens_init(ghs_tokens *t);
+void ghs_tokens_free(ghs_tokens *t);   /* frees the strings too; t can be reused after init */
+
+/* Normalize a string the way terms are normalized (NFKC + case fold), as a
+ * malloc'ed UTF-8 string the caller frees. NULL on error. */
+char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len, ghs_error *err);
+
+/* Guess the language of a text: "ja" when kana/kanji make up a meaningful
+ * share of its letters, else "en". Static string. */
+const char *ghs_detect_lang(const char *text, size_t len);
+
+/* Sentence boundaries (ICU sentence break): fills *out with a malloc'ed
+ * array of *n boundary offsets in code points, each the end of a sentence
+ * (the last one equals the text's length in code points). Caller frees *out.
+ * Returns 0 or a negative GHS_E* code. */
+int ghs_sentence_ends(ghs_analyzer *a, const char *text, size_t len,
+                      uint32_t **out, size_t *n, ghs_error *err);
+
+/* Is word (already normalized) a stopword for lang ("en"/"ja")? */
+int ghs_is_stopword(const char *lang, const char *word);
+
+/* ---- UTF-8 helpers used across modules ---- */
+
+/* Number of code points in len bytes of UTF-8. */
+size_t ghs_utf8_count(const char *s, size_t len);
+/* Byte offset of code point index cp (clamped to len). */
+size_t ghs_utf8_offset(const char *s, size_t len, size_t cp);
+
+#endif /* GHS_TEXT_ANALYZE_H */

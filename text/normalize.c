@@ -1,0 +1,1 @@
+/* placeholder: being written */ typedef int ghs_placeholder_normalize_c;
