@@ -27,7 +27,7 @@ typedef struct ghs_link {
 typedef struct ghs_extracted {
     char *title;     /* may be NULL when the file does not say */
     char *date;      /* ISO 8601 "YYYY-MM-DD" or "YYYY" when known, else NULL */
-    char *lang;      /* "ja"/"en" when stated or detected, else NULL */
+    char *lang;      /* "ja"/"en" when the file states it, else NULL (the indexer detects) */
     char *publisher; /* may be NULL */
     char *url;       /* source URL if the file states one, else NULL */
     ghs_page *pages;
