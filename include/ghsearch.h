@@ -118,6 +118,44 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
 /* Make everything added so far durable and visible to readers. */
 int ghs_index_commit(ghs_index *ix, ghs_error *err);
 
+/* Load a corpus manifest (TSV with a header line: id, file, url, title,
+ * publisher, date, lang, type; see corpus/README.md). Files added later
+ * whose name matches a manifest `file` take its metadata, which wins over
+ * what the file itself says. Returns 0, or a negative code naming the
+ * manifest and line. */
+int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *err);
+
+/* One event of ghs_index_add_paths, passed to the progress callback after
+ * each file. Everything it points to is valid only during the callback. */
+typedef struct ghs_file_event {
+    const char *path;
+    const ghs_add_report *report;
+    const ghs_error *error;   /* non-NULL when the file failed or had bad lines */
+    size_t files_done;        /* files handled so far, this one included */
+    size_t files_total;       /* files found under the given paths */
+} ghs_file_event;
+
+/* Return non-zero to stop the run after the current file (committed). */
+typedef int (*ghs_progress_fn)(const ghs_file_event *ev, void *user);
+
+typedef struct ghs_index_totals {
+    size_t files_seen;     /* indexable files found (.pdf .html .htm .txt .jsonl) */
+    size_t files_added, files_updated, files_unchanged, files_failed;
+    size_t documents, pages, passages;
+    size_t text_bytes;
+} ghs_index_totals;
+
+/* Index files and directories (walked recursively, in sorted order, hidden
+ * entries skipped, files of other types ignored). One file that cannot be
+ * read is reported through progress (and counted in files_failed) and the
+ * run goes on; changes are committed in batches and at the end. totals and
+ * progress may be NULL. Returns 0 when the index is consistent (even when
+ * some files failed), a negative code when nothing could be done (e.g. a
+ * path does not exist: the message names it). */
+int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
+                        ghs_progress_fn progress, void *user,
+                        ghs_index_totals *totals, ghs_error *err);
+
 typedef struct ghs_stats {
     size_t documents;   /* distinct source documents */
     size_t passages;    /* indexed passages */
@@ -149,7 +187,10 @@ typedef struct ghs_hit {
     const char *type;     /* "pdf", "release", "record" */
     const char *passage;  /* the passage text (UTF-8) */
     const char *citation; /* "Title, p. 3" */
+    const char *publisher;/* may be "" */
+    const char *date;     /* "YYYY-MM-DD", "YYYY" or "" */
     int page;             /* 1-based PDF page; 0 when the source has no pages */
+    int doc_rank;         /* 1-based rank of the hit's document among documents */
     const ghs_span *highlights;
     size_t n_highlights;
 } ghs_hit;
