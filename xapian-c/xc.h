@@ -6,6 +6,8 @@
  * be NULL), returns NULL / a negative value / 0 on failure, and fills the
  * error with Xapian's own message and error class name. No C++ exception ever
  * crosses this header: the implementation (xc.cc) catches everything.
+ * Every call taking an xc_error resets it to XC_OK on entry, so a 0 result
+ * that is not an error (an absent term) is told apart by err->code.
  *
  * Ownership: a function named *_new / *_open / *_get_* that returns a pointer
  * hands ownership to the caller, who frees it with the matching *_free /
@@ -68,7 +70,9 @@ const char *xc_xapian_version(void);
 /* ---------------------------------------------------------------- reading */
 
 /* Open a database for reading. path may be a database directory or a stub
- * file (which can list local databases and "remote :tcp HOST:PORT" shards).
+ * file: one shard a line, "auto PATH" (or "glass PATH"; relative to the stub's
+ * directory), "remote HOST:PORT" (xapian-tcpsrv) or "remote :PROGRAM ARGS"
+ * (e.g. xapian-progsrv); '#' starts a comment.
  * Returns NULL on error. Free with xc_db_close(). */
 xc_db *xc_db_open(const char *path, xc_error *err);
 
@@ -236,6 +240,9 @@ void xc_query_free(xc_query *q);
 
 /* ---------------------------------------------------------------- searching */
 
+/* A search session on db. Keep db open while the enquire is used (the
+ * enquire holds its own reference, so closing db first does not crash);
+ * xc_db_reopen(db) is seen by the enquire. Free with xc_enquire_free(). */
 xc_enquire *xc_enquire_new(xc_db *db, xc_error *err);
 void xc_enquire_free(xc_enquire *enq);
 int xc_enquire_set_query(xc_enquire *enq, const xc_query *q, xc_error *err);
@@ -245,14 +252,15 @@ int xc_enquire_set_bm25(xc_enquire *enq, double k1, double k2, double k3,
 /* Keep at most collapse_max documents per distinct value in slot. */
 int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
                                 unsigned collapse_max, xc_error *err);
-/* Sort by relevance, then by value ascending (ties broken deterministically by docid). */
+/* Sort by relevance, ties broken by docid ascending (Xapian's default). */
 int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err);
 /* Run: results first..first+maxitems-1; check_at_least as in Xapian. NULL on
  * error (XC_ERR_MODIFIED asks the caller to reopen the db and retry). */
 xc_mset *xc_enquire_get_mset(xc_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, xc_error *err);
-/* Terms of the current query that document did matches, in query order:
- * free with xc_termlist_free(). */
+/* Terms of the current query that document did matches, in query order
+ * (by the pos given to xc_query_term; terms without one come in byte order)
+ * with *termfreq from the database: free with xc_termlist_free(). */
 xc_termlist *xc_enquire_matching_terms(xc_enquire *enq, xc_docid did, xc_error *err);
 
 uint32_t xc_mset_size(const xc_mset *ms);
