@@ -1,1 +1,282 @@
-/* placeholder: being written */ typedef int ghs_placeholder_analyze_c;
+/*
+ * analyze.c: the analyzer handle and ghs_analyze(), which strings the steps
+ * together: normalize (normalize.c) -> words (segment.c) -> per word a term,
+ * an English stem for Latin words, a stopword flag (stopwords.c), a position
+ * and the word's code point range in the input.
+ *
+ * The analyzer owns everything reused between calls (ICU iterators, the
+ * stemmer, buffers), so analyzing a passage allocates only the strings of
+ * its tokens.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_internal.h"
+
+int ghs_text_error(ghs_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err) {
+        err->code = code;
+        err->position = 0;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+ghs_analyzer *ghs_analyzer_new(ghs_error *err)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    xc_error xe;
+    ghs_analyzer *a = calloc(1, sizeof *a);
+
+    if (!a) {
+        ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        return NULL;
+    }
+    a->nfkc = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st))
+        goto icu_fail;
+    a->words = ubrk_open(UBRK_WORD, "ja", NULL, 0, &st);
+    if (U_FAILURE(st))
+        goto icu_fail;
+    a->sentences = ubrk_open(UBRK_SENTENCE, "ja", NULL, 0, &st);
+    if (U_FAILURE(st))
+        goto icu_fail;
+    a->stemmer = xc_stemmer_new("english", &xe);
+    if (!a->stemmer) {
+        ghs_text_error(err, GHS_EINTERNAL,
+                       "[analyze] cannot create the English stemmer: %s",
+                       xe.message);
+        ghs_analyzer_free(a);
+        return NULL;
+    }
+    ghs_stopset_init(&a->stop_en, "en");
+    ghs_stopset_init(&a->stop_ja, "ja");
+    return a;
+
+icu_fail:
+    ghs_text_error(err, GHS_EINTERNAL,
+                   "[analyze] cannot load ICU data (normalizer or break "
+                   "iterators): %s", u_errorName(st));
+    ghs_analyzer_free(a);
+    return NULL;
+}
+
+void ghs_analyzer_free(ghs_analyzer *a)
+{
+    if (!a)
+        return;
+    if (a->words)
+        ubrk_close(a->words);
+    if (a->sentences)
+        ubrk_close(a->sentences);
+    xc_stemmer_free(a->stemmer);
+    ghs_normtext_free(&a->nt);
+    free(a->spans.v);
+    free(a->tbuf);
+    free(a);
+}
+
+void ghs_tokens_init(ghs_tokens *t)
+{
+    t->v = NULL;
+    t->n = 0;
+    t->cap = 0;
+}
+
+/* Free the strings of tokens [from, t->n) and drop them from t. */
+static void tokens_truncate(ghs_tokens *t, size_t from)
+{
+    for (size_t i = from; i < t->n; i++) {
+        free(t->v[i].term);
+        free(t->v[i].stem);
+    }
+    t->n = from;
+}
+
+void ghs_tokens_free(ghs_tokens *t)
+{
+    if (!t)
+        return;
+    tokens_truncate(t, 0);
+    free(t->v);
+    ghs_tokens_init(t);
+}
+
+static int check_args(ghs_analyzer *a, const char *text, size_t len,
+                      const char *place, ghs_error *err)
+{
+    if (!a)
+        return ghs_text_error(err, GHS_EINVAL, "[%s] NULL analyzer", place);
+    if (!text && len)
+        return ghs_text_error(err, GHS_EINVAL, "[%s] NULL text", place);
+    return 0;
+}
+
+static int reserve_tbuf(ghs_analyzer *a, size_t need, ghs_error *err)
+{
+    char *nb;
+
+    if (need <= a->tcap)
+        return 0;
+    nb = realloc(a->tbuf, need);
+    if (!nb)
+        return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+    a->tbuf = nb;
+    a->tcap = need;
+    return 0;
+}
+
+/* A trailing possessive: "who's" (or who’s) ends with an apostrophe and s
+ * after at least one letter. */
+static int possessive_len(const UChar *u, int32_t s, int32_t e)
+{
+    if (e - s >= 3 && u[e - 1] == 's' && (u[e - 2] == '\'' || u[e - 2] == 0x2019))
+        return 2;
+    return 0;
+}
+
+/* Make the term string for the normalized word u[s..e) of the given script
+ * into a malloc'ed string. Latin words spell the apostrophe ' whichever
+ * form the text used (PDFs use ’, people type '). */
+static char *make_term(ghs_analyzer *a, const UChar *u, int32_t s, int32_t e,
+                       uint8_t script, size_t *tlen)
+{
+    size_t n = ghs_utf16_to_utf8(u + s, e - s, a->tbuf);
+    char *t;
+
+    if (script == GHS_SCRIPT_LATIN) {
+        /* ’ is E2 80 99 in UTF-8; rewrite it in place as a single byte. */
+        size_t r = 0, w = 0;
+        while (r < n) {
+            if (r + 2 < n && (unsigned char)a->tbuf[r] == 0xE2 &&
+                (unsigned char)a->tbuf[r + 1] == 0x80 &&
+                (unsigned char)a->tbuf[r + 2] == 0x99) {
+                a->tbuf[w++] = '\'';
+                r += 3;
+            } else {
+                a->tbuf[w++] = a->tbuf[r++];
+            }
+        }
+        n = w;
+    }
+    n = ghs_utf8_cut(a->tbuf, n, GHS_TERM_MAX);
+    t = malloc(n + 1);
+    if (!t)
+        return NULL;
+    memcpy(t, a->tbuf, n);
+    t[n] = '\0';
+    *tlen = n;
+    return t;
+}
+
+static int push_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
+{
+    if (out->n == out->cap) {
+        size_t ncap = out->cap ? out->cap * 2 : 64;
+        ghs_token *v = realloc(out->v, ncap * sizeof *v);
+        if (!v)
+            return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        out->v = v;
+        out->cap = ncap;
+    }
+    out->v[out->n++] = *tok;
+    return 0;
+}
+
+int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
+                uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+{
+    const ghs_normtext *nt;
+    size_t first;
+    uint32_t pos;
+    int rc;
+
+    if ((rc = check_args(a, text, len, "analyze", err)) < 0)
+        return rc;
+    if (!out)
+        return ghs_text_error(err, GHS_EINVAL, "[analyze] NULL token list");
+    nt = &a->nt;
+    first = out->n;
+    if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
+        return rc;
+    if ((rc = ghs_segment_words(a->words, nt->u, nt->len, &a->spans, err)) < 0)
+        return rc;
+
+    pos = (out->n ? out->v[out->n - 1].pos : 0) + pos_gap;
+    for (size_t i = 0; i < a->spans.n; i++) {
+        const ghs_wspan *sp = &a->spans.v[i];
+        int32_t s = sp->s, e = sp->e;
+        ghs_token tok;
+        size_t tlen;
+
+        assert(s < e && e <= nt->len);
+        if (sp->script == GHS_SCRIPT_LATIN)
+            e -= possessive_len(nt->u, s, e);
+        if ((rc = reserve_tbuf(a, 3 * (size_t)(e - s) + 1, err)) < 0)
+            goto fail;
+        memset(&tok, 0, sizeof tok);
+        tok.script = sp->script;
+        tok.pos = ++pos;
+        /* The word's first unit starts at its chunk's start and its last
+         * unit ends at its chunk's end: exact input characters. */
+        tok.start = nt->ustart[s];
+        tok.end = nt->uend[e - 1];
+        tok.term = make_term(a, nt->u, s, e, sp->script, &tlen);
+        if (!tok.term) {
+            rc = ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+            goto fail;
+        }
+        if (sp->script == GHS_SCRIPT_LATIN) {
+            xc_error xe;
+            tok.stem = xc_stem_word(a->stemmer, tok.term, tlen, &xe);
+            if (!tok.stem) {
+                rc = ghs_text_error(err, GHS_EINTERNAL,
+                                    "[analyze] stemming \"%.64s\" failed: %s",
+                                    tok.term, xe.message);
+                free(tok.term);
+                goto fail;
+            }
+            tok.is_stop = (uint8_t)ghs_stopset_has(&a->stop_en, tok.term, tlen);
+        } else if (sp->script == GHS_SCRIPT_CJK) {
+            tok.is_stop = (uint8_t)ghs_stopset_has(&a->stop_ja, tok.term, tlen);
+        }
+        if ((rc = push_token(out, &tok, err)) < 0) {
+            free(tok.term);
+            free(tok.stem);
+            goto fail;
+        }
+    }
+    return 0;
+
+fail:
+    tokens_truncate(out, first);
+    return rc;
+}
+
+char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len,
+                    ghs_error *err)
+{
+    char *s;
+    size_t n;
+
+    if (check_args(a, text, len, "normalize", err) < 0)
+        return NULL;
+    if (ghs_normtext_run(&a->nt, a->nfkc, text, len, err) < 0)
+        return NULL;
+    s = malloc(3 * (size_t)a->nt.len + 1);
+    if (!s) {
+        ghs_text_error(err, GHS_ENOMEM, "[normalize] out of memory");
+        return NULL;
+    }
+    n = ghs_utf16_to_utf8(a->nt.u, a->nt.len, s);
+    s[n] = '\0';
+    return s;
+}

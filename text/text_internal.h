@@ -1,0 +1,149 @@
+/*
+ * text_internal.h: what the files of text/ share with each other and with
+ * nobody else: the analyzer's struct, the normalized-text buffer with its
+ * offset map, word spans, the UTF-8 codec and the error helper.
+ *
+ * Offsets: ICU works in UTF-16; the public API speaks code points of the
+ * caller's UTF-8. Every UTF-16 unit of normalized text carries the code point
+ * range [start, end) of the input it came from, so any span of normalized
+ * text maps back exactly to input characters (see normalize.c).
+ */
+#ifndef GHS_TEXT_INTERNAL_H
+#define GHS_TEXT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/utypes.h>
+
+#include "analyze.h"
+#include "xc.h"
+
+/* Longest term kept, in bytes; longer segments are cut at a character
+ * boundary (Xapian's term limit is 245 bytes including any prefix). */
+#define GHS_TERM_MAX 240
+
+/* Longest input accepted, in bytes: ICU indexes UTF-16 with int32_t and
+ * NFKC may expand text, so stay well below INT32_MAX. */
+#define GHS_TEXT_MAX ((size_t)1 << 28)
+
+/* ---- utf8.c ---- */
+
+/* Decode one code point at s[*i] (i < len), advancing *i. Ill-formed
+ * sequences decode as U+FFFD, one per maximal subpart (Unicode's recommended
+ * practice), so every byte string has exactly one decoding. */
+uint32_t ghs_utf8_next(const unsigned char *s, size_t len, size_t *i);
+
+/* Encode n UTF-16 units as UTF-8 into out, which must hold 3*n bytes; lone
+ * surrogates become U+FFFD. Returns the byte length (no NUL written). */
+size_t ghs_utf16_to_utf8(const UChar *u, int32_t n, char *out);
+
+/* Longest prefix of s[0..len) that is at most max bytes and ends on a
+ * character boundary. */
+size_t ghs_utf8_cut(const char *s, size_t len, size_t max);
+
+/* A growable UTF-16 buffer. */
+typedef struct ghs_u16buf {
+    UChar *u;
+    int32_t len, cap;
+} ghs_u16buf;
+
+/* Decode len bytes of UTF-8 into b (replacing its contents). Returns 0 or
+ * GHS_ENOMEM / GHS_EINVAL (text longer than GHS_TEXT_MAX). */
+int ghs_utf8_to_u16(ghs_u16buf *b, const char *s, size_t len, ghs_error *err);
+
+/* Ensure room for cap units. Returns 0 or GHS_ENOMEM (err filled). */
+int ghs_u16buf_reserve(ghs_u16buf *b, int32_t cap, ghs_error *err);
+
+/* ---- normalize.c ---- */
+
+/* Normalized text and its map back to the input. */
+typedef struct ghs_normtext {
+    ghs_u16buf src;      /* the input decoded to UTF-16 */
+    UChar *u;            /* normalized text (NFKC + case fold) */
+    uint32_t *ustart;    /* per unit of u: input code point where its chunk starts */
+    uint32_t *uend;      /* per unit of u: input code point where its chunk ends */
+    int32_t len, cap;    /* units used / allocated in u, ustart, uend */
+    uint32_t ncp;        /* code points in the input */
+} ghs_normtext;
+
+/* Decode and normalize text into nt (reusing its buffers). Returns 0 or a
+ * negative GHS_E* code with err filled. */
+int ghs_normtext_run(ghs_normtext *nt, const UNormalizer2 *nfkc,
+                     const char *text, size_t len, ghs_error *err);
+void ghs_normtext_free(ghs_normtext *nt);
+
+/* ---- segment.c ---- */
+
+/* A word of normalized text: units [s, e) of ghs_normtext.u. */
+typedef struct ghs_wspan {
+    int32_t s, e;
+    uint8_t script;      /* GHS_SCRIPT_* */
+} ghs_wspan;
+
+typedef struct ghs_wspans {
+    ghs_wspan *v;
+    size_t n, cap;
+} ghs_wspans;
+
+/* Split u[0..n) into words with the word break iterator bi (reset to the
+ * text here), keeping segments that are words (letters, numbers, kana,
+ * ideographs) and dropping spaces and punctuation. Fills spans (replacing its
+ * contents). Returns 0 or a negative GHS_E* code with err filled. */
+int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
+                      ghs_wspans *spans, ghs_error *err);
+
+/* Is c Han, Hiragana or Katakana, counting the marks used inside Japanese
+ * words (prolonged sound mark, iteration marks, voicing marks)? */
+int ghs_is_cjk(uint32_t c);
+/* Is c Hiragana or Katakana (with the same marks)? */
+int ghs_is_kana(uint32_t c);
+
+/* ---- stopwords.c ---- */
+
+#define GHS_STOPSET_SLOTS 1024   /* power of two */
+
+/* A hash set over one compiled stopword list. */
+typedef struct ghs_stopset {
+    int16_t slot[GHS_STOPSET_SLOTS];   /* index into words, -1 = empty */
+    const char *const *words;          /* the sorted list, NULL for no list */
+    size_t n;
+    int hashed;                        /* 0: list too long, binary search */
+} ghs_stopset;
+
+/* Build the set for lang ("en", "ja"; anything else gives an empty set). */
+void ghs_stopset_init(ghs_stopset *set, const char *lang);
+/* Is word (len bytes, NUL-terminated) in the set? */
+int ghs_stopset_has(const ghs_stopset *set, const char *word, size_t len);
+
+/* ---- analyze.c ---- */
+
+struct ghs_analyzer {
+    const UNormalizer2 *nfkc;    /* ICU's nfkc_cf singleton, not owned */
+    UBreakIterator *words;       /* word break, "ja" rules + CJK dictionary */
+    UBreakIterator *sentences;   /* sentence break, "ja" */
+    xc_stemmer *stemmer;         /* Snowball english */
+    ghs_stopset stop_en, stop_ja;
+    ghs_normtext nt;             /* reused per call */
+    ghs_wspans spans;             /* reused per call */
+    char *tbuf;                  /* term scratch, 3 bytes per UTF-16 unit */
+    size_t tcap;
+};
+
+/* Fill err (which may be NULL) with code and a printf-style message; returns
+ * code so callers can `return ghs_text_error(...)`. */
+int ghs_text_error(ghs_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- generated from stopwords/ by embed_words.py ---- */
+extern const char *const ghs_stopwords_en[];
+extern const size_t ghs_stopwords_en_count;
+extern const char *const ghs_stopwords_ja[];
+extern const size_t ghs_stopwords_ja_count;
+
+#endif /* GHS_TEXT_INTERNAL_H */
