@@ -1,1 +1,399 @@
-/* placeholder: being written */ typedef int ghs_placeholder_query_build_c;
+/*
+ * query_build.c: from the parsed query tree to Xapian queries.
+ *
+ * Every word and phrase goes through ghs_analyze(), the function the
+ * indexer used, so the terms searched are the terms indexed:
+ *  - a plain Latin word searches its English stem (GHS_PREFIX_STEM), other
+ *    words their normalized form;
+ *  - a phrase searches the unstemmed forms in order, stopwords included;
+ *  - a "word" the analyzer splits into several (a Japanese compound, a
+ *    whole question typed without spaces, COVID-19) searches its parts,
+ *    with a bonus when they stand together as written.
+ * Two queries are built (see ghs_built_query): `strict` needs every part,
+ * `loose` any part. Filters are boolean and never change scores.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_internal.h"
+#include "schema.h"
+#include "search_internal.h"
+
+enum { MODE_STRICT, MODE_LOOSE };
+
+typedef struct builder {
+    ghs_analyzer *a;
+    ghs_built_query *out;
+    ghs_error *err;
+    int collect_hl;        /* 0 while inside the negative side of NOT */
+} builder;
+
+static void qfree(xc_query *q)
+{
+    xc_query_free(q);
+}
+
+static xc_query *term_q(const char *term)
+{
+    return xc_query_term(term, 1, 0, NULL);
+}
+
+/* Combine subs with op, freeing subs. n == 1 returns the single query. */
+static xc_query *combine(int op, xc_query **subs, size_t n, unsigned param)
+{
+    if (n == 0)
+        return NULL;
+    if (n == 1 && op != XC_OP_PHRASE && op != XC_OP_NEAR)
+        return subs[0];
+    xc_query *q = xc_query_combine(op, subs, n, param, NULL);
+    for (size_t i = 0; i < n; i++)
+        qfree(subs[i]);
+    return q;
+}
+
+static xc_query *combine2(int op, xc_query *a, xc_query *b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    xc_query *subs[2] = { a, b };
+    return combine(op, subs, 2, 0);
+}
+
+static int analyze_text(builder *b, const char *text, ghs_tokens *toks)
+{
+    ghs_tokens_init(toks);
+    return ghs_analyze(b->a, text, strlen(text), 0, toks, b->err);
+}
+
+static int no_terms_error(builder *b, const ghs_qnode *n, const char *what)
+{
+    int rc = ghs_set_error(b->err, GHS_EQUERY, "query error at %d: %s has no searchable word",
+                           n->start, what);
+    if (b->err)
+        b->err->position = n->start;
+    return rc;
+}
+
+/* Query of one token for ranking: the stem of a Latin word, else the term. */
+static xc_query *token_q(builder *b, const ghs_token *t)
+{
+    if (b->collect_hl) {
+        g_hash_table_add(b->out->hl_terms, g_strdup(t->term));
+        if (t->stem)
+            g_hash_table_add(b->out->hl_stems, g_strdup(t->stem));
+    }
+    if (t->stem && !t->is_stop) {
+        char *z = g_strconcat(GHS_PREFIX_STEM, t->stem, NULL);
+        xc_query *q = term_q(z);
+        g_free(z);
+        return q;
+    }
+    return term_q(t->term);
+}
+
+/* A phrase of the tokens' unstemmed forms. */
+static xc_query *phrase_q(builder *b, const ghs_tokens *toks)
+{
+    xc_query **subs = g_new(xc_query *, toks->n);
+    for (size_t i = 0; i < toks->n; i++) {
+        subs[i] = term_q(toks->v[i].term);
+        if (b->collect_hl)
+            g_hash_table_add(b->out->hl_terms, g_strdup(toks->v[i].term));
+    }
+    xc_query *q = toks->n == 1 ? subs[0] : combine(XC_OP_PHRASE, subs, toks->n, 0);
+    g_free(subs);
+    return q;
+}
+
+static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
+{
+    ghs_tokens toks;
+    int rc = analyze_text(b, n->text, &toks);
+    if (rc < 0 || toks.n == 0) {
+        ghs_tokens_free(&toks);
+        /* A word of punctuation only (e.g. "・") is ignored, not an error. */
+        *out = NULL;
+        return rc < 0 ? rc : 0;
+    }
+    size_t content = 0;
+    for (size_t i = 0; i < toks.n; i++)
+        content += !toks.v[i].is_stop;
+    xc_query **subs = g_new(xc_query *, toks.n);
+    size_t k = 0;
+    for (size_t i = 0; i < toks.n; i++)
+        if (!toks.v[i].is_stop || content == 0)
+            subs[k++] = token_q(b, &toks.v[i]);
+    xc_query *q = combine(mode == MODE_STRICT ? XC_OP_AND : XC_OP_OR, subs, k, 0);
+    g_free(subs);
+    /* Parts written together score higher when they also stand together. */
+    if (toks.n >= 2 && toks.n <= 8) {
+        int save = b->collect_hl;
+        b->collect_hl = 0;
+        xc_query *ph = phrase_q(b, &toks);
+        b->collect_hl = save;
+        q = combine2(XC_OP_AND_MAYBE, q, ph);
+    }
+    ghs_tokens_free(&toks);
+    *out = q;
+    return 0;
+}
+
+static int build_phrase(builder *b, const ghs_qnode *n, xc_query **out)
+{
+    ghs_tokens toks;
+    int rc = analyze_text(b, n->text, &toks);
+    if (rc == 0 && toks.n == 0)
+        rc = no_terms_error(b, n, "phrase");
+    if (rc == 0)
+        *out = phrase_q(b, &toks);
+    ghs_tokens_free(&toks);
+    return rc;
+}
+
+/* Boolean filter terms; scaled to 0 so they never change a score. */
+static int build_filter(builder *b, const ghs_qnode *n, xc_query **out)
+{
+    const char *f = n->field, *v = n->text;
+    xc_query *q = NULL;
+    if (!strcmp(f, "lang") || !strcmp(f, "type") || !strcmp(f, "doc")) {
+        const char *prefix = !strcmp(f, "lang") ? GHS_PREFIX_LANG
+                           : !strcmp(f, "type") ? GHS_PREFIX_TYPE : GHS_PREFIX_DOC;
+        char *val = strcmp(f, "doc") ? g_ascii_strdown(v, -1) : g_strdup(v);
+        char *t = g_strconcat(prefix, val, NULL);
+        q = term_q(t);
+        g_free(t);
+        g_free(val);
+    } else if (!strcmp(f, "year")) {
+        int y0 = 0, y1 = 0;
+        if (sscanf(v, "%d..%d", &y0, &y1) != 2)
+            y1 = y0 = atoi(v);
+        if (y1 - y0 > 500)
+            y1 = y0 + 500;
+        GPtrArray *subs = g_ptr_array_new();
+        for (int y = y0; y <= y1; y++) {
+            char t[16];
+            snprintf(t, sizeof t, GHS_PREFIX_YEAR "%04d", y);
+            g_ptr_array_add(subs, term_q(t));
+        }
+        q = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
+        g_ptr_array_free(subs, TRUE);
+    } else {   /* publisher, title: every word must be there */
+        const char *prefix = !strcmp(f, "publisher") ? GHS_PREFIX_PUBLISHER : GHS_PREFIX_TITLE;
+        ghs_tokens toks;
+        int rc = analyze_text(b, v, &toks);
+        if (rc == 0 && toks.n == 0)
+            rc = no_terms_error(b, n, "filter value");
+        if (rc < 0) {
+            ghs_tokens_free(&toks);
+            return rc;
+        }
+        xc_query **subs = g_new(xc_query *, toks.n);
+        for (size_t i = 0; i < toks.n; i++) {
+            char *t = g_strconcat(prefix, toks.v[i].term, NULL);
+            subs[i] = term_q(t);
+            g_free(t);
+        }
+        q = combine(XC_OP_AND, subs, toks.n, 0);
+        g_free(subs);
+        ghs_tokens_free(&toks);
+    }
+    xc_query *s = xc_query_scale(q, 0.0, NULL);
+    qfree(q);
+    *out = s;
+    return 0;
+}
+
+static int build(builder *b, const ghs_qnode *n, int mode, xc_query **out);
+
+/* NEAR: the unstemmed forms of every operand within the window. */
+static int build_near(builder *b, const ghs_qnode *n, xc_query **out)
+{
+    GPtrArray *subs = g_ptr_array_new();
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n->n_kids; i++) {
+        ghs_tokens toks;
+        rc = analyze_text(b, n->kids[i]->text ? n->kids[i]->text : "", &toks);
+        if (rc == 0 && toks.n) {
+            xc_query *ph = phrase_q(b, &toks);
+            g_ptr_array_add(subs, ph);
+        }
+        ghs_tokens_free(&toks);
+    }
+    if (rc == 0 && subs->len < 2)
+        rc = no_terms_error(b, n, "NEAR");
+    if (rc == 0) {
+        unsigned window = n->window ? n->window : 10;
+        if (window < subs->len)
+            window = subs->len;
+        *out = combine(XC_OP_NEAR, (xc_query **)subs->pdata, subs->len, window);
+    } else {
+        for (guint i = 0; i < subs->len; i++)
+            qfree(g_ptr_array_index(subs, i));
+    }
+    g_ptr_array_free(subs, TRUE);
+    return rc;
+}
+
+/* DEFAULT and AND groups: filters pulled out (same field OR'ed, fields
+ * AND'ed), required parts AND'ed, optional parts AND'ed (strict or explicit
+ * AND) or OR'ed (loose). */
+static int build_group(builder *b, const ghs_qnode *n, int mode, xc_query **out)
+{
+    int op = (n->kind == GHS_Q_AND || mode == MODE_STRICT) ? XC_OP_AND : XC_OP_OR;
+    GPtrArray *req = g_ptr_array_new(), *opt = g_ptr_array_new();
+    GHashTable *filters = g_hash_table_new(g_str_hash, g_str_equal); /* field -> GPtrArray */
+    GPtrArray *fields = g_ptr_array_new();
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n->n_kids; i++) {
+        const ghs_qnode *k = n->kids[i];
+        xc_query *q = NULL;
+        rc = build(b, k, mode, &q);
+        if (rc < 0 || !q)
+            continue;
+        if (k->kind == GHS_Q_FILTER) {
+            GPtrArray *list = g_hash_table_lookup(filters, k->field);
+            if (!list) {
+                list = g_ptr_array_new();
+                g_hash_table_insert(filters, k->field, list);
+                g_ptr_array_add(fields, k->field);
+            }
+            g_ptr_array_add(list, q);
+        } else {
+            g_ptr_array_add(k->required ? req : opt, q);
+        }
+    }
+    xc_query *q = NULL;
+    if (rc == 0) {
+        xc_query *r = combine(XC_OP_AND, (xc_query **)req->pdata, req->len, 0);
+        xc_query *o = combine(op, (xc_query **)opt->pdata, opt->len, 0);
+        q = (r && o) ? combine2(op == XC_OP_AND ? XC_OP_AND : XC_OP_AND_MAYBE, r, o)
+                     : (r ? r : o);
+        xc_query *filt = NULL;
+        for (guint i = 0; i < fields->len; i++) {
+            GPtrArray *list = g_hash_table_lookup(filters, g_ptr_array_index(fields, i));
+            xc_query *f = combine(XC_OP_OR, (xc_query **)list->pdata, list->len, 0);
+            filt = combine2(XC_OP_AND, filt, f);
+            g_ptr_array_free(list, TRUE);
+        }
+        if (filt) {
+            if (!q)
+                q = xc_query_match_all(NULL);
+            q = combine2(XC_OP_FILTER, q, filt);
+        }
+    } else {
+        for (guint i = 0; i < req->len; i++) qfree(g_ptr_array_index(req, i));
+        for (guint i = 0; i < opt->len; i++) qfree(g_ptr_array_index(opt, i));
+        for (guint i = 0; i < fields->len; i++) {
+            GPtrArray *list = g_hash_table_lookup(filters, g_ptr_array_index(fields, i));
+            for (guint j = 0; j < list->len; j++) qfree(g_ptr_array_index(list, j));
+            g_ptr_array_free(list, TRUE);
+        }
+    }
+    g_ptr_array_free(req, TRUE);
+    g_ptr_array_free(opt, TRUE);
+    g_ptr_array_free(fields, TRUE);
+    g_hash_table_destroy(filters);
+    *out = q;
+    return rc;
+}
+
+static int build(builder *b, const ghs_qnode *n, int mode, xc_query **out)
+{
+    *out = NULL;
+    switch (n->kind) {
+    case GHS_Q_WORD:
+        return build_word(b, n, mode, out);
+    case GHS_Q_PHRASE:
+        return build_phrase(b, n, out);
+    case GHS_Q_FILTER:
+        return build_filter(b, n, out);
+    case GHS_Q_NEAR:
+        return build_near(b, n, out);
+    case GHS_Q_AND:
+    case GHS_Q_DEFAULT:
+        return build_group(b, n, mode, out);
+    case GHS_Q_OR: {
+        GPtrArray *subs = g_ptr_array_new();
+        int rc = 0;
+        for (size_t i = 0; rc == 0 && i < n->n_kids; i++) {
+            xc_query *q = NULL;
+            rc = build(b, n->kids[i], mode, &q);
+            if (q)
+                g_ptr_array_add(subs, q);
+        }
+        if (rc == 0)
+            *out = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
+        else
+            for (guint i = 0; i < subs->len; i++) qfree(g_ptr_array_index(subs, i));
+        g_ptr_array_free(subs, TRUE);
+        return rc;
+    }
+    case GHS_Q_NOT: {
+        xc_query *pos = NULL, *neg = NULL;
+        int rc = 0;
+        if (n->n_kids > 0 && n->kids[0])
+            rc = build(b, n->kids[0], mode, &pos);
+        if (rc == 0 && n->n_kids > 1 && n->kids[1]) {
+            int save = b->collect_hl;
+            b->collect_hl = 0;
+            /* Exclude what the negated part names exactly, all of it. */
+            rc = build(b, n->kids[1], MODE_STRICT, &neg);
+            b->collect_hl = save;
+        }
+        if (rc < 0) {
+            qfree(pos);
+            qfree(neg);
+            return rc;
+        }
+        if (!pos)
+            pos = xc_query_match_all(NULL);
+        *out = neg ? combine2(XC_OP_AND_NOT, pos, neg) : pos;
+        return 0;
+    }
+    }
+    return 0;
+}
+
+int ghs_query_build(ghs_analyzer *a, const ghs_qnode *root, ghs_built_query *out,
+                    ghs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->hl_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    builder b = { .a = a, .out = out, .err = err, .collect_hl = 1 };
+    int rc = build(&b, root, MODE_STRICT, &out->strict);
+    b.collect_hl = 0;
+    if (rc == 0)
+        rc = build(&b, root, MODE_LOOSE, &out->loose);
+    if (rc == 0 && !out->strict) {
+        rc = ghs_set_error(err, GHS_EQUERY, "query error at 1: the query has no searchable word");
+        if (err)
+            err->position = 1;
+    }
+    if (rc == 0 && out->loose) {
+        char *ds = xc_query_describe(out->strict), *dl = xc_query_describe(out->loose);
+        if (ds && dl && !strcmp(ds, dl)) {
+            qfree(out->loose);
+            out->loose = NULL;
+        }
+        free(ds);
+        free(dl);
+    }
+    if (rc < 0)
+        ghs_built_query_clear(out);
+    return rc;
+}
+
+void ghs_built_query_clear(ghs_built_query *q)
+{
+    qfree(q->strict);
+    qfree(q->loose);
+    if (q->hl_terms)
+        g_hash_table_destroy(q->hl_terms);
+    if (q->hl_stems)
+        g_hash_table_destroy(q->hl_stems);
+    memset(q, 0, sizeof *q);
+}

@@ -1,1 +1,296 @@
-/* placeholder: being written */ typedef int ghs_placeholder_search_c;
+/*
+ * search.c: ghs_search(), from a query string to grouped, cited hits.
+ *
+ * Ranking runs in two tiers (see ghs_built_query): passages matching every
+ * word first, then passages matching some. Within a tier, documents are
+ * ranked by their best passage (pass 1: Xapian collapses on the document
+ * id, one passage each), then the best passages of each of those documents
+ * are fetched (pass 2: the same query filtered to those documents, at most
+ * per_doc passages each), so the hits of one document stand together.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "docdata.h"
+#include "index_internal.h"
+#include "schema.h"
+#include "search_internal.h"
+
+#define GHS_DEFAULT_LIMIT 10
+#define GHS_DEFAULT_PER_DOC 2
+#define GHS_MAX_LIMIT 10000
+
+struct ghs_results {
+    ghs_hit *hits;
+    size_t n;
+    size_t total;
+    GPtrArray *owned;   /* every string and span array the hits point to */
+};
+
+size_t ghs_results_count(const ghs_results *r) { return r ? r->n : 0; }
+size_t ghs_results_total(const ghs_results *r) { return r ? r->total : 0; }
+
+const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i)
+{
+    return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+void ghs_results_free(ghs_results *r)
+{
+    if (!r)
+        return;
+    g_ptr_array_free(r->owned, TRUE);
+    g_free(r->hits);
+    g_free(r);
+}
+
+static const char *own(ghs_results *r, char *s)
+{
+    g_ptr_array_add(r->owned, s);
+    return s;
+}
+
+/* One ranked document of a tier, with the docid list of its passages. */
+typedef struct ranked_doc {
+    char *id;
+    GArray *passages;    /* xc_docid, best first */
+    GArray *weights;     /* double */
+} ranked_doc;
+
+static void ranked_doc_free(gpointer p)
+{
+    ranked_doc *d = p;
+    g_free(d->id);
+    g_array_free(d->passages, TRUE);
+    g_array_free(d->weights, TRUE);
+    g_free(d);
+}
+
+typedef struct search_ctx {
+    xc_db *db;
+    ghs_error *err;
+    GPtrArray *docs;      /* ranked_doc*, in display order */
+    GHashTable *seen;     /* doc id -> ranked_doc* */
+} search_ctx;
+
+/* Run query q on a fresh enquire with BM25 and an optional collapse key. */
+static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
+                    uint32_t first, uint32_t count)
+{
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_mset *ms = NULL;
+    /* A writer may commit while we read: reopen and retry once. */
+    for (int attempt = 0; attempt < 2 && !ms; attempt++) {
+        xc_enquire *enq = xc_enquire_new(c->db, &xe);
+        if (!enq)
+            break;
+        xc_enquire_set_query(enq, q, &xe);
+        xc_enquire_set_bm25(enq, 1.2, 0.0, 1.0, 0.75, 0.5, &xe);
+        if (collapse_max)
+            xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
+        if (xe.code == XC_OK)
+            ms = xc_enquire_get_mset(enq, first, count, 0, &xe);
+        xc_enquire_free(enq);
+        if (!ms && xe.code == XC_ERR_MODIFIED) {
+            xc_error_clear(&xe);
+            xc_db_reopen(c->db, &xe);
+        } else {
+            break;
+        }
+    }
+    if (!ms)
+        ghs_error_from_xc(c->err, &xe, "search");
+    return ms;
+}
+
+static char *doc_id_of(const xc_mset *ms, uint32_t i)
+{
+    xc_doc *doc = xc_mset_document(ms, i, NULL);
+    if (!doc)
+        return NULL;
+    char *v = xc_doc_get_value(doc, GHS_SLOT_DOC, NULL, NULL);
+    xc_doc_free(doc);
+    return v;
+}
+
+/* Pass 1 and 2 for one tier. Adds up to want documents not already seen. */
+static int rank_tier(search_ctx *c, const xc_query *q, size_t want, size_t per_doc,
+                     size_t *estimate)
+{
+    /* Documents already ranked by a better tier come back in pass 1 too;
+     * fetch enough to still find `want` new ones. */
+    uint32_t fetch = (uint32_t)(want + g_hash_table_size(c->seen));
+    xc_mset *ms = run(c, q, 1, 0, fetch);
+    if (!ms)
+        return c->err ? c->err->code : GHS_EDB;
+    if (estimate)
+        *estimate = xc_mset_matches_estimated(ms);
+    GPtrArray *tier = g_ptr_array_new();
+    for (uint32_t i = 0; i < xc_mset_size(ms) && tier->len < want; i++) {
+        char *id = doc_id_of(ms, i);
+        if (!id || g_hash_table_contains(c->seen, id)) {
+            free(id);
+            continue;
+        }
+        ranked_doc *d = g_new0(ranked_doc, 1);
+        d->id = g_strdup(id);
+        free(id);
+        d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
+        d->weights = g_array_new(FALSE, FALSE, sizeof(double));
+        g_hash_table_insert(c->seen, d->id, d);
+        g_ptr_array_add(c->docs, d);
+        g_ptr_array_add(tier, d);
+    }
+    xc_mset_free(ms);
+    if (tier->len == 0) {
+        g_ptr_array_free(tier, TRUE);
+        return 0;
+    }
+    /* Pass 2: the best passages of those documents. */
+    xc_query **ids = g_new(xc_query *, tier->len);
+    for (guint i = 0; i < tier->len; i++) {
+        char *t = g_strconcat(GHS_PREFIX_DOC, ((ranked_doc *)tier->pdata[i])->id, NULL);
+        ids[i] = xc_query_term(t, 1, 0, NULL);
+        g_free(t);
+    }
+    xc_query *idq = xc_query_combine(XC_OP_OR, ids, tier->len, 0, NULL);
+    for (guint i = 0; i < tier->len; i++)
+        xc_query_free(ids[i]);
+    g_free(ids);
+    xc_query *pair[2] = { (xc_query *)q, idq };
+    xc_query *fq = xc_query_combine(XC_OP_FILTER, pair, 2, 0, NULL);
+    xc_query_free(idq);
+    ms = run(c, fq, (unsigned)per_doc, 0, (uint32_t)(tier->len * per_doc));
+    xc_query_free(fq);
+    g_ptr_array_free(tier, TRUE);
+    if (!ms)
+        return c->err ? c->err->code : GHS_EDB;
+    for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
+        char *id = doc_id_of(ms, i);
+        ranked_doc *d = id ? g_hash_table_lookup(c->seen, id) : NULL;
+        free(id);
+        if (!d || d->passages->len >= per_doc)
+            continue;
+        xc_docid did = xc_mset_docid(ms, i);
+        double w = xc_mset_weight(ms, i);
+        g_array_append_val(d->passages, did);
+        g_array_append_val(d->weights, w);
+    }
+    xc_mset_free(ms);
+    return 0;
+}
+
+/* Fill hit from the stored passage record. */
+static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
+                    const ghs_built_query *bq, xc_docid did, double weight,
+                    ghs_hit *h)
+{
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_doc *doc = xc_db_get_document(c->db, did, &xe);
+    if (!doc)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    size_t len = 0;
+    char *data = xc_doc_get_data(doc, &len, &xe);
+    xc_doc_free(doc);
+    if (!data)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    h->score = weight;
+    h->doc = own(r, ghs_docdata_dup(data, len, GHS_F_DOC));
+    h->title = own(r, ghs_docdata_dup(data, len, GHS_F_TITLE));
+    h->source = own(r, ghs_docdata_dup(data, len, GHS_F_SOURCE));
+    h->lang = own(r, ghs_docdata_dup(data, len, GHS_F_LANG));
+    h->type = own(r, ghs_docdata_dup(data, len, GHS_F_TYPE));
+    h->publisher = own(r, ghs_docdata_dup(data, len, GHS_F_PUBLISHER));
+    h->date = own(r, ghs_docdata_dup(data, len, GHS_F_DATE));
+    h->passage = own(r, ghs_docdata_dup(data, len, GHS_F_PASSAGE));
+    h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
+    free(data);
+    h->citation = own(r, ghs_cite_text(h->title, h->page));
+    ghs_span *spans = NULL;
+    size_t n = 0;
+    int rc = ghs_highlight(an, h->passage, strlen(h->passage), bq->hl_terms, bq->hl_stems,
+                           &spans, &n, c->err);
+    if (rc < 0)
+        return rc;
+    g_ptr_array_add(r->owned, spans);
+    h->highlights = spans;
+    h->n_highlights = n;
+    return 0;
+}
+
+int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+               ghs_results **out, ghs_error *err)
+{
+    *out = NULL;
+    size_t limit = opts && opts->limit ? opts->limit : GHS_DEFAULT_LIMIT;
+    size_t offset = opts ? opts->offset : 0;
+    size_t per_doc = opts && opts->per_doc ? opts->per_doc : GHS_DEFAULT_PER_DOC;
+    if (limit > GHS_MAX_LIMIT)
+        limit = GHS_MAX_LIMIT;
+    if (offset > GHS_MAX_LIMIT)
+        offset = GHS_MAX_LIMIT;
+    if (per_doc > 1000)
+        per_doc = 1000;
+
+    ghs_qnode *root = NULL;
+    int rc = ghs_query_parse(query ? query : "", &root, err);
+    if (rc < 0)
+        return rc;
+    if (!root) {
+        rc = ghs_set_error(err, GHS_EQUERY, "query error at 1: empty query");
+        if (err)
+            err->position = 1;
+        return rc;
+    }
+    ghs_built_query bq;
+    rc = ghs_query_build(ix->an, root, &bq, err);
+    ghs_qnode_free(root);
+    if (rc < 0)
+        return rc;
+
+    search_ctx c = { .err = err };
+    c.db = ghs_index_reader(ix, err);
+    if (!c.db) {
+        ghs_built_query_clear(&bq);
+        return GHS_EDB;
+    }
+    c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
+    c.seen = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t want = offset + limit;   /* each document gives at least one hit */
+    size_t est_strict = 0, est_loose = 0;
+    rc = rank_tier(&c, bq.strict, want, per_doc, &est_strict);
+    if (rc == 0 && bq.loose && c.docs->len < want)
+        rc = rank_tier(&c, bq.loose, want - c.docs->len, per_doc, &est_loose);
+
+    ghs_results *r = g_new0(ghs_results, 1);
+    r->owned = g_ptr_array_new_with_free_func(g_free);
+    r->total = est_strict > est_loose ? est_strict : est_loose;
+    r->hits = g_new0(ghs_hit, limit);
+    size_t k = 0;   /* hits seen, for offset */
+    for (guint d = 0; rc == 0 && d < c.docs->len && r->n < limit; d++) {
+        ranked_doc *doc = c.docs->pdata[d];
+        for (guint p = 0; rc == 0 && p < doc->passages->len && r->n < limit; p++, k++) {
+            if (k < offset)
+                continue;
+            ghs_hit *h = &r->hits[r->n];
+            rc = fill_hit(r, &c, ix->an, &bq, g_array_index(doc->passages, xc_docid, p),
+                          g_array_index(doc->weights, double, p), h);
+            if (rc == 0) {
+                h->rank = (int)(r->n + 1);
+                h->doc_rank = (int)d + 1;
+                r->n++;
+            }
+        }
+    }
+    g_hash_table_destroy(c.seen);
+    g_ptr_array_free(c.docs, TRUE);
+    ghs_built_query_clear(&bq);
+    if (rc < 0) {
+        ghs_results_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}

@@ -1,1 +1,45 @@
-/* placeholder: being written */ typedef int ghs_placeholder_snippet_c;
+/*
+ * snippet.c: marking the matched words of a passage.
+ *
+ * The passage is analyzed with the same analyzer as the query, so a word
+ * is highlighted exactly when it is one of the terms the query searched
+ * for (or shares their English stem), whatever its width, case or form in
+ * the passage. Offsets come from the analyzer and are code points.
+ */
+#include "search_internal.h"
+
+int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
+                  GHashTable *terms, GHashTable *stems,
+                  ghs_span **out, size_t *n, ghs_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    ghs_tokens toks;
+    ghs_tokens_init(&toks);
+    int rc = ghs_analyze(a, passage, len, 0, &toks, err);
+    if (rc < 0) {
+        ghs_tokens_free(&toks);
+        return rc;
+    }
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(ghs_span));
+    for (size_t i = 0; i < toks.n; i++) {
+        const ghs_token *t = &toks.v[i];
+        gboolean hit = g_hash_table_contains(terms, t->term) ||
+                       (t->stem && !t->is_stop && g_hash_table_contains(stems, t->stem));
+        if (!hit)
+            continue;
+        ghs_span s = { (int)t->start, (int)t->end };
+        if (spans->len) {
+            ghs_span *last = &g_array_index(spans, ghs_span, spans->len - 1);
+            if (last->end == s.start) {
+                last->end = s.end;
+                continue;
+            }
+        }
+        g_array_append_val(spans, s);
+    }
+    ghs_tokens_free(&toks);
+    *n = spans->len;
+    *out = (ghs_span *)(void *)g_array_free(spans, FALSE);
+    return 0;
+}

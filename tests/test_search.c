@@ -1,1 +1,300 @@
-int main(void) { return 77; } /* placeholder: being written */
+/*
+ * test_search.c: indexing texts through the public API and searching them:
+ * ranking, grouping by document, phrases, operators, filters, highlights.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ghsearch.h"
+
+static char *db_dir;
+
+static void add(ghs_index *ix, const char *id, const char *title, const char *lang,
+                const char *date, const char *publisher, const char *text)
+{
+    ghs_meta m = { .id = id, .title = title, .lang = lang, .date = date,
+                   .publisher = publisher };
+    ghs_error err = {0};
+    ghs_add_report rep;
+    int rc = ghs_index_add_text(ix, &m, text, strlen(text), &rep, &err);
+    if (rc)
+        g_error("add %s: %s", id, err.message);
+    g_assert_cmpuint(rep.passages, >, 0);
+}
+
+static void build_index(void)
+{
+    GError *gerr = NULL;
+    char *dir = g_dir_make_tmp("ghs-search-XXXXXX", &gerr);
+    g_assert_no_error(gerr);
+    db_dir = g_build_filename(dir, "db", NULL);
+    g_free(dir);
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    add(ix, "uhc-ja", "保健の提言", "ja", "2023-04-28", "日本国際交流センター",
+        "ユニバーサル・ヘルス・カバレッジ(UHC)の達成には持続可能な保健財政が欠かせない。"
+        "各国は国内資金の動員を進めるべきである。");
+    add(ix, "phc-ja", "プライマリ・ヘルス・ケアの強化", "ja", "2022-01-10", "JCIE",
+        "プライマリ・ヘルス・ケアは地域の保健医療の基盤であり、感染症への備えにも役立つ。");
+    add(ix, "uhc-en", "Health financing brief", "en", "2023-05-01", "World Health Organization",
+        "Universal health coverage needs sustainable health financing. Countries should "
+        "mobilise domestic resources and protect people from catastrophic spending.");
+    add(ix, "mission-en", "The 100 Days Mission", "en", "2021-06-12", "CEPI",
+        "The 100 Days Mission aims to make diagnostics, vaccines and therapeutics available "
+        "within 100 days of a pandemic threat. Days of delay cost lives.");
+    add(ix, "days-en", "Calendar notes", "en", "2020-01-01", "Nobody",
+        "Mission days were many; the days of the mission were 100 in total.");
+    /* A long document with several matching passages, to test grouping. */
+    GString *g = g_string_new(NULL);
+    for (int i = 0; i < 12; i++)
+        g_string_append_printf(g, "Paragraph %d on vaccines: equitable access to vaccines "
+                               "and medical countermeasures matters for every country in "
+                               "every region of the world, as the evidence in section %d "
+                               "shows clearly and repeatedly.\n\n", i, i);
+    add(ix, "vaccines-en", "Vaccine access", "en", "2023-02-02", "Gavi", g->str);
+    g_string_free(g, TRUE);
+    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
+    ghs_index_close(ix);
+}
+
+static ghs_results *search(const char *q, size_t limit, size_t per_doc)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
+    ghs_search_opts o = { .limit = limit, .per_doc = per_doc };
+    ghs_results *r = NULL;
+    int rc = ghs_search(ix, q, &o, &r, &err);
+    if (rc)
+        g_error("search %s: %s", q, err.message);
+    ghs_index_close(ix);
+    return r;
+}
+
+static char *cp_slice(const char *s, int start, int end)
+{
+    const char *a = g_utf8_offset_to_pointer(s, start);
+    const char *b = g_utf8_offset_to_pointer(s, end);
+    return g_strndup(a, (gsize)(b - a));
+}
+
+static gboolean has_doc(const ghs_results *r, const char *doc)
+{
+    for (size_t i = 0; i < ghs_results_count(r); i++)
+        if (!strcmp(ghs_results_hit(r, i)->doc, doc))
+            return TRUE;
+    return FALSE;
+}
+
+static void test_japanese_compound_finds_its_document_with_highlights(void)
+{
+    ghs_results *r = search("ユニバーサル・ヘルス・カバレッジ", 10, 2);
+    g_assert_cmpuint(ghs_results_count(r), >=, 1);
+    const ghs_hit *h = ghs_results_hit(r, 0);
+    g_assert_cmpstr(h->doc, ==, "uhc-ja");
+    g_assert_cmpstr(h->lang, ==, "ja");
+    g_assert_cmpint(h->page, ==, 0);
+    g_assert_cmpint(h->rank, ==, 1);
+    g_assert_cmpstr(h->citation, ==, "保健の提言");
+    g_assert_cmpuint(h->n_highlights, >=, 3);
+    GString *marked = g_string_new(NULL);
+    for (size_t i = 0; i < h->n_highlights; i++) {
+        char *s = cp_slice(h->passage, h->highlights[i].start, h->highlights[i].end);
+        g_string_append(marked, s);
+        g_free(s);
+    }
+    g_assert_cmpstr(marked->str, ==, "ユニバーサルヘルスカバレッジ");
+    g_string_free(marked, TRUE);
+    /* Partial matches (ヘルス in プライマリ・ヘルス・ケア) come after the full one. */
+    for (size_t i = 1; i < ghs_results_count(r); i++)
+        g_assert_cmpfloat(ghs_results_hit(r, i)->doc_rank, >, 1);
+    ghs_results_free(r);
+}
+
+static void test_english_word_matches_other_forms_by_stem(void)
+{
+    ghs_results *r = search("financed", 10, 2);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    const ghs_hit *h = ghs_results_hit(r, 0);
+    g_assert_cmpstr(h->doc, ==, "uhc-en");
+    g_assert_cmpuint(h->n_highlights, ==, 1);
+    char *s = cp_slice(h->passage, h->highlights[0].start, h->highlights[0].end);
+    g_assert_cmpstr(s, ==, "financing");
+    g_free(s);
+    ghs_results_free(r);
+}
+
+static void test_phrase_needs_words_in_order(void)
+{
+    ghs_results *r = search("\"100 Days Mission\"", 10, 2);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "mission-en");
+    ghs_results_free(r);
+    /* Without quotes the calendar note (same words, other order) matches too. */
+    r = search("100 Days Mission", 10, 2);
+    g_assert_true(has_doc(r, "days-en"));
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "mission-en");
+    ghs_results_free(r);
+}
+
+static void test_all_words_rank_before_some_words(void)
+{
+    ghs_results *r = search("health financing vaccines", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), >=, 2);
+    /* No document has all three: the best partial matches still come back. */
+    g_assert_true(has_doc(r, "uhc-en"));
+    g_assert_true(has_doc(r, "vaccines-en"));
+    ghs_results_free(r);
+    r = search("sustainable financing", 10, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "uhc-en");
+    ghs_results_free(r);
+}
+
+static void test_hits_of_a_document_stand_together_up_to_per_doc(void)
+{
+    ghs_results *r = search("vaccines", 20, 3);
+    size_t from_vacc = 0;
+    int last_rank = 0;
+    for (size_t i = 0; i < ghs_results_count(r); i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        g_assert_cmpint(h->doc_rank, >=, last_rank);
+        last_rank = h->doc_rank;
+        from_vacc += !strcmp(h->doc, "vaccines-en");
+    }
+    g_assert_cmpuint(from_vacc, ==, 3);
+    ghs_results_free(r);
+    r = search("vaccines", 20, 10);
+    from_vacc = 0;
+    for (size_t i = 0; i < ghs_results_count(r); i++)
+        from_vacc += !strcmp(ghs_results_hit(r, i)->doc, "vaccines-en");
+    g_assert_cmpuint(from_vacc, >, 3);
+    ghs_results_free(r);
+}
+
+static void test_operators_and_filters(void)
+{
+    ghs_results *r = search("保健 -財政", 10, 1);
+    g_assert_false(has_doc(r, "uhc-ja"));
+    g_assert_true(has_doc(r, "phc-ja"));
+    ghs_results_free(r);
+
+    r = search("health lang:ja", 10, 1);
+    for (size_t i = 0; i < ghs_results_count(r); i++)
+        g_assert_cmpstr(ghs_results_hit(r, i)->lang, ==, "ja");
+    ghs_results_free(r);
+
+    r = search("保健 year:2023", 10, 1);
+    g_assert_true(has_doc(r, "uhc-ja"));
+    g_assert_false(has_doc(r, "phc-ja"));
+    ghs_results_free(r);
+
+    r = search("health publisher:\"World Health Organization\"", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "uhc-en");
+    ghs_results_free(r);
+
+    r = search("(vaccines OR financing) year:2022..2023", 10, 1);
+    g_assert_true(has_doc(r, "uhc-en"));
+    g_assert_true(has_doc(r, "vaccines-en"));
+    g_assert_false(has_doc(r, "mission-en"));
+    ghs_results_free(r);
+}
+
+static void test_filters_do_not_change_scores(void)
+{
+    ghs_results *a = search("financing", 10, 1);
+    ghs_results *b = search("financing lang:en", 10, 1);
+    g_assert_cmpuint(ghs_results_count(a), ==, ghs_results_count(b));
+    g_assert_cmpfloat_with_epsilon(ghs_results_hit(a, 0)->score,
+                                   ghs_results_hit(b, 0)->score, 1e-9);
+    ghs_results_free(a);
+    ghs_results_free(b);
+}
+
+static void test_full_width_query_finds_ascii_text(void)
+{
+    ghs_results *r = search("ＵＨＣ", 10, 1);
+    g_assert_true(has_doc(r, "uhc-ja"));
+    ghs_results_free(r);
+}
+
+static void test_malformed_query_reports_position(void)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
+    ghs_results *r = NULL;
+    g_assert_cmpint(ghs_search(ix, "保健 \"財政", NULL, &r, &err), ==, GHS_EQUERY);
+    g_assert_null(r);
+    g_assert_cmpint(err.position, ==, 4);
+    g_assert_nonnull(strstr(err.message, "query error at 4"));
+    g_assert_cmpint(ghs_search(ix, "   ", NULL, &r, &err), ==, GHS_EQUERY);
+    ghs_index_close(ix);
+}
+
+static void test_reindexing_a_text_replaces_its_passages(void)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    add(ix, "phc-ja", "プライマリ・ヘルス・ケアの強化", "ja", "2022-01-10", "JCIE",
+        "プライマリ・ヘルス・ケアは地域の保健医療の基盤であり、感染症への備えにも役立つ。");
+    ghs_stats st;
+    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
+    g_assert_cmpint(ghs_index_stats(ix, &st, &err), ==, 0);
+    g_assert_cmpuint(st.documents, ==, 6);
+    ghs_index_close(ix);
+    ghs_results *r = search("プライマリ", 10, 10);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    ghs_results_free(r);
+}
+
+static void test_second_writer_is_refused_while_first_is_open(void)
+{
+    ghs_index *a = NULL, *b = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&a, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    int rc = ghs_index_open(&b, db_dir, GHS_OPEN_WRITE, &err);
+    g_assert_cmpint(rc, ==, GHS_ELOCKED);
+    g_assert_null(b);
+    g_assert_nonnull(strstr(err.message, "locked"));
+    ghs_index_close(a);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    build_index();
+    g_test_add_func("/search/japanese_compound_finds_its_document_with_highlights",
+                    test_japanese_compound_finds_its_document_with_highlights);
+    g_test_add_func("/search/english_word_matches_other_forms_by_stem",
+                    test_english_word_matches_other_forms_by_stem);
+    g_test_add_func("/search/phrase_needs_words_in_order", test_phrase_needs_words_in_order);
+    g_test_add_func("/search/all_words_rank_before_some_words",
+                    test_all_words_rank_before_some_words);
+    g_test_add_func("/search/hits_of_a_document_stand_together_up_to_per_doc",
+                    test_hits_of_a_document_stand_together_up_to_per_doc);
+    g_test_add_func("/search/operators_and_filters", test_operators_and_filters);
+    g_test_add_func("/search/filters_do_not_change_scores", test_filters_do_not_change_scores);
+    g_test_add_func("/search/full_width_query_finds_ascii_text",
+                    test_full_width_query_finds_ascii_text);
+    g_test_add_func("/search/malformed_query_reports_position",
+                    test_malformed_query_reports_position);
+    g_test_add_func("/search/reindexing_a_text_replaces_its_passages",
+                    test_reindexing_a_text_replaces_its_passages);
+    g_test_add_func("/search/second_writer_is_refused_while_first_is_open",
+                    test_second_writer_is_refused_while_first_is_open);
+    int rc = g_test_run();
+    /* Remove the temporary index. */
+    char *parent = g_path_get_dirname(db_dir);
+    char *cmd = g_strdup_printf("rm -rf '%s'", parent);
+    if (system(cmd) != 0)
+        g_printerr("could not remove %s\n", parent);
+    g_free(cmd);
+    g_free(parent);
+    g_free(db_dir);
+    return rc;
+}

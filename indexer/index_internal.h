@@ -1,0 +1,35 @@
+/*
+ * index_internal.h: the ghs_index handle, shared by the indexing and the
+ * searching halves of the library. Not part of the public API.
+ */
+#ifndef GHS_INDEXER_INDEX_INTERNAL_H
+#define GHS_INDEXER_INDEX_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "analyze.h"
+#include "ghsearch.h"
+#include "manifest.h"
+#include "xc.h"
+
+struct ghs_index {
+    char *path;              /* as given to ghs_index_open */
+    int writable;
+    xc_wdb *wdb;             /* writable handle (GHS_OPEN_WRITE) */
+    xc_db *db;               /* reading handle; opened lazily when writable */
+    ghs_analyzer *an;        /* analysis shared by indexing and query parsing */
+    ghs_manifest *manifest;  /* optional metadata overrides */
+    size_t uncommitted;      /* passages added since the last commit */
+};
+
+/* Fill err (may be NULL) with code and a printf-style message. Returns code. */
+int ghs_set_error(ghs_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Translate a binding error into a ghsearch error with a place prefix. */
+int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place);
+
+/* The reading handle of ix (opened on first use for a writable index).
+ * NULL with err filled on failure. Owned by ix. */
+xc_db *ghs_index_reader(ghs_index *ix, ghs_error *err);
+
+#endif /* GHS_INDEXER_INDEX_INTERNAL_H */
