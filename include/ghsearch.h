@@ -8,7 +8,7 @@
  *    (which may be NULL) with the code and a sentence naming the file or the
  *    query position that caused it.
  *  - Whatever a function hands out through an `out` parameter belongs to the
- *    caller and is freed with the matching *_free/*_close function. Strings
+ *    caller and is freed with the matching *_free or *_close function. Strings
  *    reachable from a result (`const char *` fields) belong to that result and
  *    live until it is freed.
  *  - No global state: two indexes opened in one process are independent.
