@@ -10,9 +10,11 @@
  * query_parse.c):
  *   query    := or_expr
  *   or_expr  := and_expr ( "OR" and_expr )*
- *   and_expr := unary ( ["AND"] unary )*        -- juxtaposition = default op
- *   unary    := "NOT" unary | "-" primary | "+" primary | primary
- *   primary  := "(" or_expr ")" | PHRASE | FILTER | WORD ( "NEAR/" N WORD )*
+ *   and_expr := seq ( ("AND" | "NOT") seq )*    -- "a NOT b" = a and not b
+ *   seq      := unary unary*                    -- juxtaposition = default op
+ *   unary    := "NOT"* ["-" | "+"] near
+ *   near     := primary ( "NEAR" ["/" N] primary )*   -- words/phrases only
+ *   primary  := "(" or_expr ")" | PHRASE | FILTER | WORD
  *   PHRASE   := '"' chars '"'
  *   FILTER   := field ":" value   (field in lang type year publisher doc title;
  *                                  value may be quoted; year:2021..2023 range)
@@ -43,8 +45,10 @@ typedef struct ghs_qnode ghs_qnode;
 struct ghs_qnode {
     ghs_qkind kind;
     char *text;          /* WORD/PHRASE/FILTER value, UTF-8, owned by the node */
-    char *field;         /* FILTER: "lang","type","year","publisher","doc","title" */
-    int required;        /* WORD/PHRASE/FILTER prefixed with '+' */
+    char *field;         /* FILTER: "lang","type","year","publisher","doc","title";
+                            owned by the node */
+    int required;        /* prefixed with '+' (usually WORD/PHRASE/FILTER; also
+                            a group or NEAR: "+(a OR b)") */
     unsigned window;     /* NEAR: window in words (NEAR/n; plain NEAR = 10) */
     int start, end;      /* 1-based code point span in the query, end inclusive */
     ghs_qnode **kids;    /* owned */
@@ -56,13 +60,18 @@ struct ghs_qnode {
  * and the caller frees it with ghs_qnode_free(). On error returns
  * GHS_EQUERY with err->position (1-based code point) and a message like
  * "query error at 14: unclosed quote". Never crashes on any input, and
- * bounds nesting depth (64) and query length (4096 bytes). */
+ * bounds nesting depth (64) and query length (4096 bytes). Also
+ * GHS_EINVAL when query or out is NULL, GHS_ENOMEM when out of memory.
+ * err may be NULL; it is left untouched on success. */
 int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err);
 
+/* Free n, its kids, text and field. NULL is a no-op. */
 void ghs_qnode_free(ghs_qnode *n);
 
 /* A readable dump of the tree, e.g. (AND (WORD "a") (PHRASE "b c")),
- * malloc'ed; for tests and --explain. */
+ * (WORD+ "x") when required, (FILTER lang "ja"), (NEAR/5 ...), and "nil"
+ * for a NULL tree or kid. malloc'ed (caller frees); NULL when out of
+ * memory. For tests and --explain. */
 char *ghs_qnode_describe(const ghs_qnode *n);
 
 #endif /* GHS_SEARCHER_QUERY_PARSE_H */
