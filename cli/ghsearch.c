@@ -1,1 +1,83 @@
-int main(void) { return 0; }
+/*
+ * ghsearch.c: the `ghsearch` command: dispatches to a subcommand
+ * (cmd_*.c), prints the general help and the version, and makes sure a
+ * failed write to stdout is not reported as success.
+ *
+ * The command is a thin client of libghsearch (ghsearch.h); it parses
+ * arguments and prints, and holds no search logic of its own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+    &cli_cmd_index,
+    &cli_cmd_search,
+    &cli_cmd_stats,
+};
+
+static void
+print_general_help(FILE *fp)
+{
+    size_t i;
+
+    fprintf(fp, "usage: ghsearch <command> [options] [args]\n"
+                "       ghsearch --version | --help | <command> --help\n\n"
+                "Full-text search over global-health policy documents (English and\n"
+                "Japanese PDFs, press releases, JSON Lines records), with cited passages.\n\n"
+                "Commands:\n");
+    for (i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(fp, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(fp, "\nThe index is --db DIR, else $GHSEARCH_DB, else ./ghsearch-db.\n"
+                "Exit status: 0 success (also: no hits), 1 failure, 2 usage error or\n"
+                "malformed query.\n");
+}
+
+static int
+finish(int rc)
+{
+    /* "ghsearch search ... > /full/disk" must not exit 0 */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "ghsearch: cannot write to standard output: %s\n", g_strerror(errno));
+        return rc == CLI_EXIT_OK ? CLI_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *name;
+    size_t i;
+
+    if (argc < 2) {
+        print_general_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    name = argv[1];
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("ghsearch %s (libghsearch %s)\n", GHS_VERSION, ghs_version());
+        return finish(CLI_EXIT_OK);
+    }
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        strcmp(name, "help") == 0) {
+        /* "ghsearch help search" is "ghsearch search --help" */
+        for (i = 0; argc > 2 && i < G_N_ELEMENTS(commands); i++) {
+            if (strcmp(argv[2], commands[i]->name) == 0) {
+                cli_print_help(commands[i]);
+                return finish(CLI_EXIT_OK);
+            }
+        }
+        print_general_help(stdout);
+        return finish(CLI_EXIT_OK);
+    }
+    for (i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(name, commands[i]->name) == 0)
+            return finish(commands[i]->run(commands[i], argc - 1, argv + 1));
+
+    fprintf(stderr, "ghsearch: unknown %s '%s'\nTry 'ghsearch --help' for more information.\n",
+            name[0] == '-' ? "option" : "command", name);
+    return CLI_EXIT_USAGE;
+}

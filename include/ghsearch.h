@@ -49,7 +49,8 @@ enum {
     GHS_EQUERY = -9,    /* malformed query; ghs_error.position says where */
     GHS_EUNSUPPORTED = -10, /* a file type the indexer does not read */
     GHS_ETIMEOUT = -11, /* extraction ran past its time limit */
-    GHS_EINTERNAL = -12
+    GHS_EINTERNAL = -12,
+    GHS_ENOTFOUND = -13 /* no such document (or page) in the index */
 };
 
 typedef struct ghs_error {
@@ -172,6 +173,8 @@ typedef struct ghs_search_opts {
     size_t offset;   /* hits to skip, for paging */
     size_t per_doc;  /* passages per document (0 means 2) */
     int expand;      /* reserved for glossary expansion; 0 = literal */
+    int facets;      /* non-zero: also count matching documents per language,
+                        year, type and publisher (ghs_results_facets) */
 } ghs_search_opts;
 
 /* A highlight: code point offsets into the passage, end exclusive. */
@@ -193,6 +196,7 @@ typedef struct ghs_hit {
     int doc_rank;         /* 1-based rank of the hit's document among documents */
     const ghs_span *highlights;
     size_t n_highlights;
+    const char *url;      /* the document's URL (manifest, release or record); may be "" */
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -211,6 +215,107 @@ size_t ghs_results_total(const ghs_results *r);
 /* Hit i (0-based, < count); owned by r. */
 const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
 void ghs_results_free(ghs_results *r);
+
+/* One facet count (see ghs_search_opts.facets). */
+typedef struct ghs_facet {
+    const char *field;   /* "lang", "year", "type" or "publisher" */
+    const char *value;   /* e.g. "ja", "2023", "pdf", "JCIE" (never "") */
+    size_t documents;    /* matching documents with this value */
+    size_t passages;     /* matching passages in those documents */
+} ghs_facet;
+
+/* Facet counts of the query, when it was run with opts.facets set: every
+ * document matching the query (not only the hits returned) counted once
+ * per field, over the same tier the hits come from first (documents
+ * matching every word; documents matching some word when none does).
+ * Documents without a year or publisher are not counted in that field.
+ * Ordered by field (lang, year, type, publisher), then by documents
+ * (most first), then by value. *out (owned by r) gets the array; returns
+ * its length (0 without opts.facets or without matches). */
+size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out);
+
+/* When the query found nothing, the query with its unknown English words
+ * replaced by close words of the index ("helth financing" -> "health
+ * financing"), else NULL. Owned by r. */
+const char *ghs_results_suggestion(const ghs_results *r);
+
+/* ------------------------------------------------------------------ citations */
+
+typedef enum ghs_cite_style {
+    GHS_CITE_TEXT = 0,     /* Title, Publisher, Year, p. N, URL */
+    GHS_CITE_BIBTEX = 1,   /* one BibTeX entry: @techreport or @misc */
+    GHS_CITE_CSL_JSON = 2  /* one CSL-JSON item (an object, one line) */
+} ghs_cite_style;
+
+/* The style named "text", "bibtex" or "csl-json" (as --cite takes it).
+ * Returns 0, or GHS_EINVAL naming the accepted styles. */
+int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_error *err);
+
+/* A citation of hit h in style, as a malloc'ed UTF-8 string in *out that
+ * the caller frees with ghs_free() (or free()). Missing parts (publisher,
+ * date, page, URL) are left out, never printed empty; titles are used as
+ * they are, Japanese included.
+ *  - text:     "Title, Publisher, 2023, p. 3, https://..."
+ *  - bibtex:   @techreport for a PDF with a publisher and a year (all of
+ *              the entry type's required fields: author, title,
+ *              institution, year), else @misc; key = the document id when
+ *              it is ASCII letters, digits and - _ : . starting with a
+ *              letter, else those characters plus a hash of the id (keys
+ *              stay distinct); { } % & $ # _ ~ ^ \ escaped in text fields,
+ *              UTF-8 kept; the page goes to note = {p.~3}; no final newline.
+ *  - csl-json: {"id","type":"report"|"webpage"|"article","title",
+ *              "publisher","issued":{"date-parts":[[Y,M,D]]},"URL",
+ *              "page","language"}, compact on one line.
+ * The URL is h->url, else h->source when it is an http(s) URL (a local
+ * path is never cited). Returns 0, or GHS_EINVAL for a NULL hit or an
+ * unknown style. */
+int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *err);
+
+/* Free memory the library handed over as malloc'ed (citations, page
+ * text). NULL is a no-op. */
+void ghs_free(void *p);
+
+/* ------------------------------------------------------------------ documents */
+
+/* What the index knows about one source document. */
+typedef struct ghs_document {
+    const char *id;         /* the stable document id */
+    const char *title;
+    const char *source;     /* path or URL */
+    const char *lang;
+    const char *type;       /* "pdf", "release", "record" */
+    const char *publisher;  /* may be "" */
+    const char *date;       /* may be "" */
+    const char *url;        /* may be "" */
+    int pages;              /* PDF pages; 0 when the source has no pages */
+    size_t passages;        /* passages indexed for it */
+} ghs_document;
+
+/* Look document id up. On success *out is a new record (its strings owned
+ * by it) to free with ghs_document_free(). GHS_ENOTFOUND with
+ * "[show] no document 'id'" when the index has no such document. Works on
+ * a sharded index too (falls back to the stored passages when a shard's
+ * document record cannot be read). */
+int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_error *err);
+void ghs_document_free(ghs_document *d);
+
+/* A citation of document d (page > 0 cites that page), as ghs_hit_cite
+ * does for a hit; *out freed with ghs_free(). */
+int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
+                      ghs_error *err);
+
+/* The text of page `page` of document id (1-based for PDFs; 0 for a
+ * release or record, which have no pages), put back together from its
+ * indexed passages in page order, separated by blank lines. What the
+ * indexer left out is missing: white space between passages, text without
+ * a letter or digit, and a passage repeated word for word inside the
+ * document (a running header, a body printed twice), which appears only
+ * where it occurs first. A page in range that holds no text gives "".
+ * *text is malloc'ed; free with ghs_free(). GHS_ENOTFOUND for an unknown
+ * document, GHS_EINVAL for a page out of range (the message says the
+ * valid range). */
+int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
+                           ghs_error *err);
 
 #ifdef __cplusplus
 }

@@ -91,3 +91,23 @@ long ghs_docdata_get_int(const char *data, size_t len, char key, long dflt)
     long r = strtol(tmp, &end, 10);
     return (end && *end == '\0') ? r : dflt;
 }
+
+int ghs_docdata_next(const char *data, size_t len, size_t *pos, char *key,
+                     const char **val, size_t *vlen)
+{
+    size_t i = *pos;
+    if (i >= len)
+        return 0;
+    if (len - i < 5)
+        return -1;
+    const unsigned char *p = (const unsigned char *)data + i;
+    uint32_t n = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
+                 (uint32_t)p[4] << 24;
+    if (n > len - i - 5)
+        return -1;
+    *key = (char)p[0];
+    *val = data + i + 5;
+    *vlen = n;
+    *pos = i + 5 + (size_t)n;
+    return 1;
+}

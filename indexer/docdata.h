@@ -46,4 +46,10 @@ const char *ghs_docdata_get(const char *data, size_t len, char key, size_t *vlen
 char *ghs_docdata_dup(const char *data, size_t len, char key);
 long ghs_docdata_get_int(const char *data, size_t len, char key, long dflt);
 
+/* Walk the fields in order: start with *pos = 0; returns 1 and sets *key,
+ * *val (pointer into data) and *vlen for the next field, 0 at the end, -1
+ * when the record is malformed. */
+int ghs_docdata_next(const char *data, size_t len, size_t *pos, char *key,
+                     const char **val, size_t *vlen);
+
 #endif /* GHS_INDEXER_DOCDATA_H */

@@ -28,6 +28,7 @@ const char *ghs_strerror(int code)
     case GHS_EUNSUPPORTED: return "unsupported file type";
     case GHS_ETIMEOUT: return "timed out";
     case GHS_EINTERNAL: return "internal error";
+    case GHS_ENOTFOUND: return "not found";
     default: return "unknown error";
     }
 }

@@ -1,1 +1,466 @@
-/* placeholder: being written */ typedef int ghs_placeholder_extract_pdf_c;
+/*
+ * extract_pdf.c: ghs_extract_pdf(), text and metadata of a PDF through
+ * poppler-glib, page by page.
+ *
+ * Owns the clean-up of poppler's page text (line ends, control characters,
+ * ligatures, hyphenated line ends) and of the document's title, and the
+ * limits that keep a hostile file (page tree claiming a million pages, a
+ * decompression bomb) from taking all memory. It does not isolate poppler
+ * itself: time limits and crash isolation are the caller's business (run it
+ * in a child process).
+ */
+#include "extract_internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <poppler.h>
+
+/* ---------------------------------------------------------- page text */
+
+/* First pass: valid UTF-8, '\n' line ends, no control characters, no
+ * ligatures, no spaces before a line end, no blank lines at either end. */
+static void clean_layout(const char *raw, GString *out)
+{
+    for (const char *p = raw; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == '\r') {
+            if (p[1] == '\n')
+                continue;
+            c = '\n'; /* a lone CR ends a line */
+        }
+        switch (c) {
+        case '\n':
+        case '\f':
+        case '\v':
+            while (out->len > 0 && out->str[out->len - 1] == ' ')
+                g_string_truncate(out, out->len - 1);
+            if (out->len > 0)
+                g_string_append_c(out, '\n');
+            continue;
+        case '\t':
+            g_string_append_c(out, ' ');
+            continue;
+        case 0xFB00: g_string_append(out, "ff"); continue;
+        case 0xFB01: g_string_append(out, "fi"); continue;
+        case 0xFB02: g_string_append(out, "fl"); continue;
+        case 0xFB03: g_string_append(out, "ffi"); continue;
+        case 0xFB04: g_string_append(out, "ffl"); continue;
+        case 0xFB05: /* long s + t */
+        case 0xFB06: g_string_append(out, "st"); continue;
+        case 0xFEFF: /* a BOM in the middle of text carries nothing */
+            continue;
+        default:
+            break;
+        }
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+            continue;
+        g_string_append_unichar(out, c);
+    }
+    while (out->len > 0 && (out->str[out->len - 1] == ' ' ||
+                            out->str[out->len - 1] == '\n'))
+        g_string_truncate(out, out->len - 1);
+}
+
+/* The byte length of a line-end hyphen ending s[0..len) (ASCII '-', soft
+ * hyphen U+00AD or U+2010), or 0. */
+static size_t trailing_hyphen(const char *s, size_t len)
+{
+    if (len >= 1 && s[len - 1] == '-')
+        return 1;
+    if (len >= 2 && memcmp(s + len - 2, "\xC2\xAD", 2) == 0)
+        return 2;
+    if (len >= 3 && memcmp(s + len - 3, "\xE2\x80\x90", 3) == 0)
+        return 3;
+    return 0;
+}
+
+/* Second pass: "recom-\nmendation" -> "recommendation" when the letters
+ * on both sides of the break are lowercase; a capital or a digit after the
+ * break ("COVID-\n19", "Low-\nIncome") keeps hyphen and line. */
+static char *join_hyphens(const char *s, size_t len, size_t *out_len)
+{
+    GString *out = g_string_sized_new(len);
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\n')
+            continue;
+        size_t h = trailing_hyphen(s + start, i - start);
+        bool join = false;
+        if (h > 0 && i - start > h && i + 1 < len) {
+            const char *before = g_utf8_find_prev_char(s + start, s + i - h);
+            gunichar b = before != NULL ? g_utf8_get_char(before) : 0;
+            gunichar a = g_utf8_get_char(s + i + 1);
+            join = g_unichar_islower(b) && g_unichar_islower(a);
+        }
+        if (join) {
+            g_string_append_len(out, s + start, i - start - h);
+        } else {
+            g_string_append_len(out, s + start, i - start + 1);
+        }
+        start = i + 1;
+    }
+    g_string_append_len(out, s + start, len - start);
+    *out_len = out->len;
+    return g_string_free(out, FALSE);
+}
+
+static char *clean_page_text(const char *raw, size_t *len)
+{
+    GString *tmp = g_string_sized_new(strlen(raw));
+    if (g_utf8_validate(raw, -1, NULL)) {
+        clean_layout(raw, tmp);
+    } else {
+        char *valid = g_utf8_make_valid(raw, -1);
+        clean_layout(valid, tmp);
+        g_free(valid);
+    }
+    char *text = join_hyphens(tmp->str, tmp->len, len);
+    g_string_free(tmp, TRUE);
+    return text;
+}
+
+/* ---------------------------------------------------------- metadata */
+
+static bool has_suffix_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* The title a reader would recognise, or NULL when the PDF's /Title is one
+ * of the placeholders producers leave behind. */
+static char *clean_title(const char *raw)
+{
+    static const char *const office[] = {
+        "Microsoft Word - ", "Microsoft PowerPoint - ", "Microsoft Excel - "};
+    static const char *const exts[] = {
+        ".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".xls", ".rtf", ".odt",
+        ".odp", ".pdf", ".txt", ".tex", ".indd", ".dvi"};
+    static const char *const useless[] = {
+        "untitled", "untitled document", "no title", "title", "document",
+        "new document", "slide 1", "powerpoint presentation",
+        "presentation", "pdf", "none", "null"};
+
+    if (raw == NULL || !g_utf8_validate(raw, -1, NULL))
+        return NULL;
+    /* Drop control characters, then collapse white space. */
+    GString *g = g_string_new(NULL);
+    for (const char *p = raw; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        g_string_append_unichar(g, (c < 0x20 || c == 0x7F) ? ' ' : c);
+    }
+    char *t = ghs_x_collapse_ws(g->str, g->len);
+    g_string_free(g, TRUE);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(office); i++) {
+        size_t n = strlen(office[i]);
+        if (g_ascii_strncasecmp(t, office[i], n) == 0) {
+            memmove(t, t + n, strlen(t + n) + 1);
+            break;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(exts); i++) {
+        if (has_suffix_ci(t, exts[i])) {
+            t[strlen(t) - strlen(exts[i])] = '\0';
+            break;
+        }
+    }
+    g_strstrip(t);
+
+    bool bad = t[0] == '\0';
+    for (size_t i = 0; !bad && i < G_N_ELEMENTS(useless); i++)
+        bad = g_ascii_strcasecmp(t, useless[i]) == 0;
+    static const char *const numbered[] = {"document", "book", "sheet",
+                                           "presentation", "slide"};
+    for (size_t i = 0; !bad && i < G_N_ELEMENTS(numbered); i++) {
+        /* "Document1", "Book 12": an office suite's default name */
+        size_t n = strlen(numbered[i]);
+        if (g_ascii_strncasecmp(t, numbered[i], n) != 0)
+            continue;
+        const char *p = t + n;
+        while (*p == ' ')
+            p++;
+        bad = *p != '\0' && strspn(p, "0123456789") == strlen(p);
+    }
+    /* A path or URL where the title should be ("file:///C:/x.html") */
+    if (!bad)
+        bad = g_str_has_prefix(t, "file:") || g_str_has_prefix(t, "http://") ||
+              g_str_has_prefix(t, "https://") || strchr(t, '\\') != NULL;
+    if (!bad) {
+        /* Only punctuation and symbols ("-", "...", "?") */
+        bad = true;
+        for (const char *p = t; *p != '\0' && bad; p = g_utf8_next_char(p))
+            bad = !g_unichar_isalnum(g_utf8_get_char(p));
+    }
+    if (bad) {
+        g_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* "ja"/"en" from an RFC 5646 tag ("ja-JP", "EN-us"), else NULL. */
+static char *lang_from_tag(const char *tag)
+{
+    char *t = ghs_x_collapse_ws(tag, strlen(tag));
+    size_t n = strcspn(t, "-_");
+    char *out = NULL;
+    if (n == 2 && g_ascii_strncasecmp(t, "ja", 2) == 0)
+        out = g_strdup("ja");
+    else if (n == 2 && g_ascii_strncasecmp(t, "en", 2) == 0)
+        out = g_strdup("en");
+    g_free(t);
+    return out;
+}
+
+/* dc:language of the XMP packet: poppler-glib 22.12 has no accessor for the
+ * catalog's /Lang, but producers that set one usually write XMP as well. */
+static char *lang_from_xmp(const char *xmp)
+{
+    static const char dc_ns[] = "http://purl.org/dc/elements/1.1/";
+    char *lang = NULL;
+    xmlDocPtr doc = xmlReadMemory(xmp, (int)strlen(xmp), "xmp.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                  XML_PARSE_NOWARNING);
+    if (doc == NULL)
+        return NULL;
+    /* Iterative walk: no recursion on a deep hostile packet. */
+    xmlNodePtr n = xmlDocGetRootElement(doc);
+    while (n != NULL && lang == NULL) {
+        if (n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+            xmlStrcmp(n->name, BAD_CAST "language") == 0 &&
+            xmlStrcmp(n->ns->href, BAD_CAST dc_ns) == 0) {
+            xmlChar *content = xmlNodeGetContent(n); /* text of the rdf:li */
+            if (content != NULL)
+                lang = lang_from_tag((const char *)content);
+            xmlFree(content);
+            break;
+        }
+        if (n->children != NULL) {
+            n = n->children;
+            continue;
+        }
+        while (n != NULL && n->next == NULL)
+            n = n->parent;
+        if (n != NULL)
+            n = n->next;
+    }
+    xmlFreeDoc(doc);
+    return lang;
+}
+
+static void read_metadata(PopplerDocument *doc, ghs_extracted *e)
+{
+    char *title = poppler_document_get_title(doc);
+    e->title = clean_title(title);
+    g_free(title);
+
+    GDateTime *dt = poppler_document_get_creation_date_time(doc);
+    if (dt != NULL) {
+        int y = g_date_time_get_year(dt);
+        if (y >= 1900 && y <= 2100)
+            e->date = g_date_time_format(dt, "%Y-%m-%d");
+        g_date_time_unref(dt);
+    }
+
+    char *xmp = poppler_document_get_metadata(doc);
+    if (xmp != NULL) {
+        e->lang = lang_from_xmp(xmp);
+        g_free(xmp);
+    }
+}
+
+/* ---------------------------------------------------------- bomb guard */
+
+/* Backward search for needle in hay[from-window .. from). */
+static const char *find_back(const char *hay, size_t from, size_t window,
+                             const char *needle)
+{
+    size_t n = strlen(needle);
+    size_t lo = from > window ? from - window : 0;
+    for (size_t i = from; i >= lo + n; i--)
+        if (memcmp(hay + i - n, needle, n) == 0)
+            return hay + i - n;
+    return NULL;
+}
+
+/* True when a stream that is not an image carries an image-only filter.
+ *
+ * Why: poppler decodes a page's content streams whatever their filter, so
+ * a content stream "compressed" with JBIG2 as a 100000x100000 bitmap
+ * (pdf.js's bomb_giant.pdf) costs gigabytes and minutes before the first
+ * operator is read. No legitimate content stream uses JBIG2, DCT, JPX or
+ * CCITT, and poppler-glib gives no way to cancel get_text(), so such files
+ * are refused up front. Stream dictionaries are never inside object
+ * streams or encrypted, so a scan of the raw bytes sees all of them. An
+ * image is recognised by /Image (its /Subtype) or /Width (thumbnails and
+ * sloppy producers omit the subtype). */
+static bool has_image_filtered_content(const char *d, size_t len)
+{
+    static const char *const filters[] = {
+        "/JBIG2Decode", "/DCTDecode", "/JPXDecode", "/CCITTFaxDecode"};
+    const size_t window = 65536;
+    for (size_t f = 0; f < G_N_ELEMENTS(filters); f++) {
+        size_t n = strlen(filters[f]);
+        const char *p = d;
+        while ((p = memmem(p, len - (size_t)(p - d), filters[f], n)) != NULL) {
+            size_t at = (size_t)(p - d);
+            p += n;
+            const char *obj = find_back(d, at, window, "obj");
+            size_t rest = len - at;
+            size_t span = rest < window ? rest : window;
+            const char *stream = memmem(d + at, span, "stream", 6);
+            const char *endobj = memmem(d + at, span, "endobj", 6);
+            if (obj == NULL || stream == NULL || (endobj != NULL && endobj < stream))
+                continue; /* not in a stream's dictionary */
+            size_t dlen = (size_t)(stream - obj);
+            if (memmem(obj, dlen, "/Image", 6) == NULL &&
+                memmem(obj, dlen, "/Width", 6) == NULL)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------- opening */
+
+static int open_error(GError *gerr, const char *name, ghs_error *err)
+{
+    if (gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
+        return ghs_x_error(err, GHS_EENCRYPTED,
+                           "[pdf][%s] encrypted: needs a password", name);
+    if (gerr->domain == G_FILE_ERROR || gerr->domain == G_IO_ERROR ||
+        (gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_OPEN_FILE))
+        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+                           gerr->message);
+    return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: %s",
+                       name, gerr->message);
+}
+
+static int open_document(const char *path, const char *name,
+                         PopplerDocument **out, ghs_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+                           g_strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: not a regular file",
+                           name);
+    if (st.st_size == 0)
+        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: empty file",
+                           name);
+
+    GError *gerr = NULL;
+    GMappedFile *map = g_mapped_file_new(path, FALSE, &gerr);
+    if (map == NULL) {
+        int rc = ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+                             gerr->message);
+        g_error_free(gerr);
+        return rc;
+    }
+    bool bomb = has_image_filtered_content(g_mapped_file_get_contents(map),
+                                           g_mapped_file_get_length(map));
+    g_mapped_file_unref(map);
+    if (bomb)
+        return ghs_x_error(err, GHS_EFORMAT,
+                           "[pdf][%s] refused: a content stream uses an image "
+                           "filter (JBIG2/DCT/JPX/CCITT), a decompression bomb",
+                           name);
+
+    char *abs = g_canonicalize_filename(path, NULL);
+    char *uri = g_filename_to_uri(abs, NULL, &gerr);
+    g_free(abs);
+    if (uri == NULL) {
+        int rc = ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+                             gerr->message);
+        g_error_free(gerr);
+        return rc;
+    }
+
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &gerr);
+    if (doc == NULL && gerr->domain == POPPLER_ERROR &&
+        gerr->code == POPPLER_ERROR_ENCRYPTED) {
+        /* Some producers only open with an explicitly empty user password. */
+        g_clear_error(&gerr);
+        doc = poppler_document_new_from_file(uri, "", &gerr);
+    }
+    g_free(uri);
+    if (doc == NULL) {
+        int rc = open_error(gerr, name, err);
+        g_error_free(gerr);
+        return rc;
+    }
+    *out = doc;
+    return 0;
+}
+
+/* ---------------------------------------------------------- extraction */
+
+int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
+{
+    g_return_val_if_fail(path != NULL && e != NULL, GHS_EINVAL);
+    const char *name = ghs_x_basename(path);
+    memset(e, 0, sizeof *e);
+
+    PopplerDocument *doc = NULL;
+    int rc = open_document(path, name, &doc, err);
+    if (rc != 0)
+        return rc;
+
+    int n = poppler_document_get_n_pages(doc);
+    if (n <= 0) {
+        g_object_unref(doc);
+        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: no pages",
+                           name);
+    }
+    if (n > GHS_X_MAX_PAGES) {
+        g_object_unref(doc);
+        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] too large: %d pages (limit %d)",
+                           name, n, GHS_X_MAX_PAGES);
+    }
+
+    e->pages = g_new0(ghs_page, (size_t)n);
+    size_t total = 0;
+    bool any_text = false;
+    for (int i = 0; i < n; i++) {
+        ghs_page *pg = &e->pages[e->n_pages++];
+        pg->number = i + 1;
+        /* A page poppler cannot load stays as an empty page, so the page
+         * numbers of the others still match what a reader sees. */
+        PopplerPage *page = poppler_document_get_page(doc, i);
+        char *raw = page != NULL ? poppler_page_get_text(page) : NULL;
+        if (page != NULL)
+            g_object_unref(page);
+        if (raw != NULL) {
+            pg->text = clean_page_text(raw, &pg->len);
+            g_free(raw);
+        } else {
+            pg->text = g_strdup("");
+            pg->len = 0;
+        }
+        any_text = any_text || pg->len > 0;
+        total += pg->len;
+        if (total > GHS_X_MAX_TEXT) {
+            g_object_unref(doc);
+            ghs_extracted_clear(e);
+            return ghs_x_error(err, GHS_EFORMAT,
+                               "[pdf][%s p.%d] too large: over %zu MiB of text",
+                               name, i + 1, GHS_X_MAX_TEXT >> 20);
+        }
+    }
+
+    if (!any_text) {
+        g_object_unref(doc);
+        ghs_extracted_clear(e);
+        return ghs_x_error(err, GHS_ENOTEXT,
+                           "[pdf][%s] no text layer (scanned or image-only)", name);
+    }
+    read_metadata(doc, e);
+    g_object_unref(doc);
+    return 0;
+}

@@ -19,6 +19,7 @@
 
 #include "docdata.h"
 #include "extract.h"
+#include "extract_isolated.h"
 #include "index_internal.h"
 #include "passages.h"
 #include "schema.h"
@@ -178,6 +179,55 @@ static int add_field_words(ghs_index *ix, xc_doc *doc, const char *prefix,
     return rc;
 }
 
+/* Append field to the GHS_SLOT_FACETS value, control characters (and so
+ * the separator) as spaces. */
+static void facet_field(GString *v, const char *field, int first)
+{
+    if (!first)
+        g_string_append_c(v, GHS_FACET_SEP);
+    for (const char *p = field ? field : ""; *p; p++)
+        g_string_append_c(v, (unsigned char)*p < 0x20 ? ' ' : *p);
+}
+
+static GString *facet_value(const doc_info *di)
+{
+    GString *v = g_string_new(NULL);
+    char *year = year_of(di->date);
+    facet_field(v, di->id, 1);
+    facet_field(v, di->lang, 0);
+    facet_field(v, year, 0);
+    facet_field(v, di->type, 0);
+    facet_field(v, di->publisher, 0);
+    g_free(year);
+    return v;
+}
+
+/* Feed the English words of a passage to the spelling table: Latin
+ * letters only (no digits: "covid19" is no word to suggest), 3 letters or
+ * more, not stopwords; once per distinct word with its count. */
+static void add_spellings(ghs_index *ix, const ghs_tokens *toks, xc_error *xe)
+{
+    GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < toks->n; i++) {
+        const ghs_token *t = &toks->v[i];
+        if (t->script != GHS_SCRIPT_LATIN || t->is_stop || strlen(t->term) < 3)
+            continue;
+        const char *p = t->term;
+        while (*p >= 'a' && *p <= 'z')
+            p++;
+        if (*p)
+            continue;
+        gpointer n = g_hash_table_lookup(counts, t->term);
+        g_hash_table_insert(counts, t->term, GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+    }
+    GHashTableIter it;
+    gpointer k, n;
+    g_hash_table_iter_init(&it, counts);
+    while (xe->code == XC_OK && g_hash_table_iter_next(&it, &k, &n))
+        xc_wdb_add_spelling(ix->wdb, k, GPOINTER_TO_UINT(n), xe);
+    g_hash_table_destroy(counts);
+}
+
 /* Build and write the Xapian document of one passage. */
 static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
                          const char *text, size_t len, uint32_t offset,
@@ -210,6 +260,7 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
             g_free(z);
         }
     }
+    add_spellings(ix, &toks, &xe);
     ghs_tokens_free(&toks);
 
     char *q = g_strdup_printf(GHS_PREFIX_PASSAGE "%s#%d#%d", di->id, page, seq);
@@ -239,6 +290,9 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
     char pagebuf[16];
     int pn = snprintf(pagebuf, sizeof pagebuf, "%d", page);
     xc_doc_set_value(doc, GHS_SLOT_PAGE, pagebuf, (size_t)pn, &xe);
+    GString *facets = facet_value(di);
+    xc_doc_set_value(doc, GHS_SLOT_FACETS, facets->str, facets->len, &xe);
+    g_string_free(facets, TRUE);
 
     ghs_docdata dd = {0};
     ghs_docdata_put(&dd, GHS_F_PASSAGE, text, len);
@@ -470,11 +524,19 @@ static char *file_term_of(const char *abs_path)
     return t;
 }
 
+/* PDFs go through poppler in a child process with limits (extract_isolated.h);
+ * releases are parsed in-process by libxml2 with bounded input. Setting
+ * GHSEARCH_EXTRACT_TIMEOUT (seconds) changes the PDF deadline. */
 static int extract_file(file_kind kind, const char *path, ghs_extracted *ex,
                         ghs_error *err)
 {
-    return kind == KIND_PDF ? ghs_extract_pdf(path, ex, err)
-                            : ghs_extract_release(path, ex, err);
+    if (kind != KIND_PDF)
+        return ghs_extract_release(path, ex, err);
+    ghs_isolation lim = GHS_ISOLATION_DEFAULT;
+    const char *t = g_getenv("GHSEARCH_EXTRACT_TIMEOUT");
+    if (t && atoi(t) > 0)
+        lim.wall_seconds = lim.cpu_seconds = (unsigned)atoi(t);
+    return ghs_extract_isolated(ghs_extract_pdf, path, "pdf", &lim, ex, err);
 }
 
 int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,

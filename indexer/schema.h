@@ -11,7 +11,10 @@
  *    (no positions; used by plain words so "financing" finds "finance").
  *  - boolean terms (filters, no effect on scores): see GHS_PREFIX_*.
  *  - values: GHS_SLOT_DOC (document id, the collapse key for grouping),
- *    GHS_SLOT_PAGE (page number as decimal text).
+ *    GHS_SLOT_PAGE (page number as decimal text), GHS_SLOT_FACETS (what
+ *    `--facets` counts, see below).
+ *  - spelling: English words (Latin script, letters only, 3+ letters, not
+ *    stopwords) go to Xapian's spelling table for "did you mean".
  *  - data: a docdata record (docdata.h) with the passage and what a
  *    citation needs, so showing a hit never reads another document.
  * Per source document, user metadata under GHS_META_DOC + id holds the
@@ -32,6 +35,13 @@
 
 #define GHS_SLOT_DOC 0
 #define GHS_SLOT_PAGE 1
+/* "doc id" US "lang" US "year" US "type" US "publisher" (US = 0x1F; fields
+ * may be empty; control characters inside a field are written as spaces).
+ * Every passage of a document has the same value, so a ValueCountMatchSpy
+ * on this slot sees each matching document once with its passage count:
+ * facets count documents, and work on remote shards (no custom spy). */
+#define GHS_SLOT_FACETS 2
+#define GHS_FACET_SEP '\x1f'
 
 #define GHS_META_DOC "doc:"       /* + doc id -> document record */
 #define GHS_META_PATH "path:"     /* + absolute path -> doc id */

@@ -1,10 +1,399 @@
 /*
- * cite.c: citations of a hit.
+ * cite.c: citations of a hit or a document, in three styles.
+ *
+ *  - text:     "Title, Publisher, 2023, p. 3, URL" for pasting into a draft;
+ *  - bibtex:   one entry for a .bib file (BibTeX's required fields of the
+ *              entry type chosen: @techreport needs author, title,
+ *              institution and year, so a PDF without a publisher or a year
+ *              falls back to @misc, which needs none);
+ *  - csl-json: one item of the Citation Style Language's JSON schema
+ *              (csl-data.json: "id" and "type" required, dates as
+ *              {"date-parts": [[Y, M, D]]}), for Zotero, pandoc, citeproc.
+ * Everything is built from a cite_src, so a hit and a document (`show`)
+ * cite the same way. Also owns the short citation stored in each hit
+ * (ghs_cite_text), which the JSON output's "citation" field carries.
+ *
+ * Does not own: where the metadata comes from (search.c, document.c).
  */
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_internal.h"
 #include "search_internal.h"
 
 char *ghs_cite_text(const char *title, int page)
 {
     const char *t = title && *title ? title : "(untitled)";
     return page > 0 ? g_strdup_printf("%s, p. %d", t, page) : g_strdup(t);
+}
+
+void ghs_free(void *p)
+{
+    free(p);
+}
+
+int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_error *err)
+{
+    static const struct { const char *name; ghs_cite_style style; } styles[] = {
+        { "text", GHS_CITE_TEXT },
+        { "bibtex", GHS_CITE_BIBTEX },
+        { "csl-json", GHS_CITE_CSL_JSON },
+    };
+    for (size_t i = 0; name && i < G_N_ELEMENTS(styles); i++)
+        if (!strcmp(name, styles[i].name)) {
+            *out = styles[i].style;
+            return 0;
+        }
+    return ghs_set_error(err, GHS_EINVAL,
+                         "[cite] unknown citation style '%s' (expected text, bibtex or csl-json)",
+                         name ? name : "");
+}
+
+/* ------------------------------------------------------------ dates */
+
+static int digits_at(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!g_ascii_isdigit(s[i]))
+            return 0;
+    return !g_ascii_isdigit(s[n]);
+}
+
+/* Parse a 1- or 2-digit number in [1, max] at *p, moving *p past it. */
+static int small_number(const char **p, int max)
+{
+    const char *s = *p;
+    int n = 0, k = 0;
+    while (k < 2 && g_ascii_isdigit(s[k]))
+        n = n * 10 + (s[k++] - '0');
+    if (k == 0 || g_ascii_isdigit(s[k]) || n < 1 || n > max)
+        return 0;
+    *p = s + k;
+    return n;
+}
+
+/* Skip one date separator: - / . or 年 月 (Japanese dates). */
+static int date_sep(const char **p)
+{
+    static const char *const seps[] = { "-", "/", ".", "\xe5\xb9\xb4", "\xe6\x9c\x88" };
+    for (size_t i = 0; i < G_N_ELEMENTS(seps); i++)
+        if (g_str_has_prefix(*p, seps[i])) {
+            *p += strlen(seps[i]);
+            return 1;
+        }
+    return 0;
+}
+
+/* The date in s as year, month, day ("2023-04-28", "2023/4", "2023年4月28日",
+ * "2023"): returns how many parts were found (0 when s holds no year). */
+int ghs_cite_parse_date(const char *s, int *y, int *m, int *d)
+{
+    *y = *m = *d = 0;
+    if (!s)
+        return 0;
+    const char *p = s;
+    for (; *p; p++)
+        if ((p == s || !g_ascii_isdigit(p[-1])) && digits_at(p, 4))
+            break;
+    if (!*p)
+        return 0;
+    *y = atoi(p);
+    p += 4;
+    const char *q = p;
+    if (!date_sep(&q) || !(*m = small_number(&q, 12)))
+        return 1;
+    p = q;
+    if (!date_sep(&q) || !(*d = small_number(&q, 31)))
+        return 2;
+    return 3;
+}
+
+/* ------------------------------------------------------------ sources */
+
+static int is_web_url(const char *s)
+{
+    return s && (g_str_has_prefix(s, "http://") || g_str_has_prefix(s, "https://"));
+}
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* The URL to cite: the stated one, else the source when it is on the web. */
+static const char *cite_url(const cite_src *c)
+{
+    if (nonempty(c->url))
+        return c->url;
+    return is_web_url(c->source) ? c->source : NULL;
+}
+
+static const char *cite_title(const cite_src *c)
+{
+    return nonempty(c->title) ? c->title : nonempty(c->doc) ? c->doc : "(untitled)";
+}
+
+/* ------------------------------------------------------------ text */
+
+static char *cite_text_full(const cite_src *c)
+{
+    GString *s = g_string_new(cite_title(c));
+    int y, m, d;
+    if (nonempty(c->publisher))
+        g_string_append_printf(s, ", %s", c->publisher);
+    if (ghs_cite_parse_date(c->date, &y, &m, &d) > 0)
+        g_string_append_printf(s, ", %d", y);
+    if (c->page > 0)
+        g_string_append_printf(s, ", p. %d", c->page);
+    if (cite_url(c))
+        g_string_append_printf(s, ", %s", cite_url(c));
+    return g_string_free(s, FALSE);
+}
+
+/* ------------------------------------------------------------ BibTeX */
+
+/* Text for a braced BibTeX field: LaTeX's special characters escaped,
+ * control characters as spaces, UTF-8 kept as is (biber, and BibTeX with
+ * inputenc, read it). */
+static void bib_escape(GString *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '{': case '}': case '%': case '&': case '$': case '#': case '_':
+            g_string_append_c(out, '\\');
+            g_string_append_c(out, (char)*p);
+            break;
+        case '~': g_string_append(out, "\\textasciitilde{}"); break;
+        case '^': g_string_append(out, "\\textasciicircum{}"); break;
+        case '\\': g_string_append(out, "\\textbackslash{}"); break;
+        default:
+            g_string_append_c(out, *p < 0x20 ? ' ' : (char)*p);
+        }
+    }
+}
+
+/* A URL for the url field, which biblatex and hyperref's \url read
+ * verbatim: only what would break the braces or the line is
+ * percent-encoded. */
+static void bib_url(GString *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '{' || *p == '}' || *p == '\\' || *p <= 0x20)
+            g_string_append_printf(out, "%%%02X", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+}
+
+/* The entry key: the document id where it is made of characters every
+ * BibTeX tool accepts in a key (ASCII letters, digits, - _ : .); otherwise
+ * those characters, '-' for each run of the others and a short hash of the
+ * id, so two ids that differ only in replaced characters (two Japanese
+ * file names) keep distinct keys. A key always starts with a letter. */
+static char *bib_key(const char *id)
+{
+    GString *k = g_string_new(NULL);
+    int changed = 0;
+    for (const unsigned char *p = (const unsigned char *)(id ? id : ""); *p; p++) {
+        if (g_ascii_isalnum(*p) || *p == '-' || *p == '_' || *p == ':' || *p == '.') {
+            g_string_append_c(k, (char)*p);
+        } else {
+            changed = 1;
+            if (k->len && k->str[k->len - 1] != '-')
+                g_string_append_c(k, '-');
+        }
+    }
+    while (k->len && !g_ascii_isalnum(k->str[0])) {
+        g_string_erase(k, 0, 1);
+        changed = 1;
+    }
+    while (k->len && !g_ascii_isalnum(k->str[k->len - 1]) && changed)
+        g_string_truncate(k, k->len - 1);
+    if (changed || k->len == 0) {
+        char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA1, id ? id : "", -1);
+        if (k->len)
+            g_string_append_c(k, '-');
+        g_string_append_len(k, sum, 8);
+        g_free(sum);
+    }
+    if (!g_ascii_isalpha(k->str[0]))
+        g_string_prepend(k, "doc-");
+    return g_string_free(k, FALSE);
+}
+
+static const char *bib_langid(const char *lang)
+{
+    if (!lang)
+        return NULL;
+    if (!strcmp(lang, "ja"))
+        return "japanese";
+    if (!strcmp(lang, "en"))
+        return "english";
+    return NULL;
+}
+
+/* Start a field "  name = {"; the caller appends the value and "}". */
+static void bib_field(GString *s, const char *name)
+{
+    g_string_append_printf(s, ",\n  %s = {", name);
+}
+
+static char *cite_bibtex(const cite_src *c)
+{
+    static const char *const months[] = { "jan", "feb", "mar", "apr", "may", "jun",
+                                          "jul", "aug", "sep", "oct", "nov", "dec" };
+    int y, m, d;
+    int parts = ghs_cite_parse_date(c->date, &y, &m, &d);
+    const char *pub = nonempty(c->publisher);
+    int report = c->type && !strcmp(c->type, "pdf") && pub && parts > 0;
+    char *key = bib_key(c->doc);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "@%s{%s", report ? "techreport" : "misc", key);
+    g_free(key);
+    if (pub) {
+        /* Double braces: a corporate author, not "Last, First". */
+        bib_field(s, "author");
+        g_string_append_c(s, '{');
+        bib_escape(s, pub);
+        g_string_append(s, "}}");
+    }
+    /* Double braces keep the title's capitals (UHC, COVID-19) as written. */
+    bib_field(s, "title");
+    g_string_append_c(s, '{');
+    bib_escape(s, cite_title(c));
+    g_string_append(s, "}}");
+    if (report) {
+        bib_field(s, "institution");
+        bib_escape(s, pub);
+        g_string_append_c(s, '}');
+    } else if (pub) {
+        bib_field(s, "publisher");
+        bib_escape(s, pub);
+        g_string_append_c(s, '}');
+    }
+    if (parts > 0) {
+        bib_field(s, "year");
+        g_string_append_printf(s, "%d}", y);
+    }
+    if (parts > 1)   /* the month macros, unbraced, as styles expect */
+        g_string_append_printf(s, ",\n  month = %s", months[m - 1]);
+    if (cite_url(c)) {
+        bib_field(s, "url");
+        bib_url(s, cite_url(c));
+        g_string_append_c(s, '}');
+    }
+    if (c->page > 0) {
+        bib_field(s, "note");
+        g_string_append_printf(s, "p.~%d}", c->page);
+    }
+    if (bib_langid(c->lang)) {
+        bib_field(s, "langid");
+        g_string_append_printf(s, "%s}", bib_langid(c->lang));
+    }
+    g_string_append(s, "\n}");
+    return g_string_free(s, FALSE);
+}
+
+/* ------------------------------------------------------------ CSL-JSON */
+
+static const char *csl_type(const char *type)
+{
+    if (type && !strcmp(type, "pdf"))
+        return "report";
+    if (type && !strcmp(type, "release"))
+        return "webpage";
+    return "article";
+}
+
+static void csl_string(JsonBuilder *b, const char *name, const char *value)
+{
+    if (!nonempty(value))
+        return;
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
+}
+
+static char *cite_csl_json(const cite_src *c)
+{
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    csl_string(b, "id", nonempty(c->doc) ? c->doc : cite_title(c));
+    csl_string(b, "type", csl_type(c->type));
+    csl_string(b, "title", cite_title(c));
+    csl_string(b, "publisher", c->publisher);
+    int parts[3];
+    int n = ghs_cite_parse_date(c->date, &parts[0], &parts[1], &parts[2]);
+    if (n > 0) {
+        json_builder_set_member_name(b, "issued");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "date-parts");
+        json_builder_begin_array(b);
+        json_builder_begin_array(b);
+        for (int i = 0; i < n; i++)
+            json_builder_add_int_value(b, parts[i]);
+        json_builder_end_array(b);
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    csl_string(b, "URL", cite_url(c));
+    if (c->page > 0) {
+        char page[16];
+        g_snprintf(page, sizeof page, "%d", c->page);
+        csl_string(b, "page", page);   /* CSL's page is a string ("3", "3-5") */
+    }
+    csl_string(b, "language", c->lang);
+    json_builder_end_object(b);
+    JsonNode *root = json_builder_get_root(b);
+    JsonGenerator *g = json_generator_new();
+    json_generator_set_root(g, root);
+    char *s = json_generator_to_data(g, NULL);
+    g_object_unref(g);
+    json_node_unref(root);
+    g_object_unref(b);
+    return s;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+int ghs_cite(const cite_src *c, ghs_cite_style style, char **out, ghs_error *err)
+{
+    char *s = NULL;
+    switch (style) {
+    case GHS_CITE_TEXT: s = cite_text_full(c); break;
+    case GHS_CITE_BIBTEX: s = cite_bibtex(c); break;
+    case GHS_CITE_CSL_JSON: s = cite_csl_json(c); break;
+    default:
+        return ghs_set_error(err, GHS_EINVAL, "[cite] unknown citation style %d", (int)style);
+    }
+    /* GLib allocates with malloc (since 2.46), so the caller's free() matches. */
+    *out = s;
+    return 0;
+}
+
+int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *err)
+{
+    *out = NULL;
+    if (!h)
+        return ghs_set_error(err, GHS_EINVAL, "[cite] no hit given");
+    cite_src c = {
+        .doc = h->doc, .title = h->title, .publisher = h->publisher, .date = h->date,
+        .type = h->type, .lang = h->lang, .url = h->url, .source = h->source,
+        .page = h->page,
+    };
+    return ghs_cite(&c, style, out, err);
+}
+
+int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
+                      ghs_error *err)
+{
+    *out = NULL;
+    if (!d)
+        return ghs_set_error(err, GHS_EINVAL, "[cite] no document given");
+    cite_src c = {
+        .doc = d->id, .title = d->title, .publisher = d->publisher, .date = d->date,
+        .type = d->type, .lang = d->lang, .url = d->url, .source = d->source,
+        .page = page,
+    };
+    return ghs_cite(&c, style, out, err);
 }

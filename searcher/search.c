@@ -7,6 +7,9 @@
  * id, one passage each), then the best passages of each of those documents
  * are fetched (pass 2: the same query filtered to those documents, at most
  * per_doc passages each), so the hits of one document stand together.
+ * On request it also counts facets (facets.c) over the tier the hits come
+ * from first, and when nothing matches it asks spelling.c for a corrected
+ * query.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,9 @@ struct ghs_results {
     size_t n;
     size_t total;
     GPtrArray *owned;   /* every string and span array the hits point to */
+    ghs_facet *facets;  /* in owned; NULL without opts.facets */
+    size_t n_facets;
+    char *suggestion;   /* in owned; NULL unless nothing matched */
 };
 
 size_t ghs_results_count(const ghs_results *r) { return r ? r->n : 0; }
@@ -33,6 +39,18 @@ size_t ghs_results_total(const ghs_results *r) { return r ? r->total : 0; }
 const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i)
 {
     return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out)
+{
+    if (out)
+        *out = r ? r->facets : NULL;
+    return r ? r->n_facets : 0;
+}
+
+const char *ghs_results_suggestion(const ghs_results *r)
+{
+    return r ? r->suggestion : NULL;
 }
 
 void ghs_results_free(ghs_results *r)
@@ -205,6 +223,7 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->publisher = own(r, ghs_docdata_dup(data, len, GHS_F_PUBLISHER));
     h->date = own(r, ghs_docdata_dup(data, len, GHS_F_DATE));
     h->passage = own(r, ghs_docdata_dup(data, len, GHS_F_PASSAGE));
+    h->url = own(r, ghs_docdata_dup(data, len, GHS_F_URL));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     free(data);
     h->citation = own(r, ghs_cite_text(h->title, h->page));
@@ -246,14 +265,16 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
     }
     ghs_built_query bq;
     rc = ghs_query_build(ix->an, root, &bq, err);
-    ghs_qnode_free(root);
-    if (rc < 0)
+    if (rc < 0) {
+        ghs_qnode_free(root);
         return rc;
+    }
 
     search_ctx c = { .err = err };
     c.db = ghs_index_reader(ix, err);
     if (!c.db) {
         ghs_built_query_clear(&bq);
+        ghs_qnode_free(root);
         return GHS_EDB;
     }
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
@@ -261,6 +282,7 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
     size_t want = offset + limit;   /* each document gives at least one hit */
     size_t est_strict = 0, est_loose = 0;
     rc = rank_tier(&c, bq.strict, want, per_doc, &est_strict);
+    size_t strict_docs = c.docs->len;
     if (rc == 0 && bq.loose && c.docs->len < want)
         rc = rank_tier(&c, bq.loose, want - c.docs->len, per_doc, &est_loose);
 
@@ -284,9 +306,21 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
             }
         }
     }
+    if (rc == 0 && opts && opts->facets) {
+        /* The documents matching every word; those matching some word
+         * when none matches every word. */
+        const xc_query *fq = strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
+        rc = ghs_facets_count(c.db, fq, r->owned, &r->facets, &r->n_facets, err);
+    }
+    if (rc == 0 && c.docs->len == 0) {
+        r->suggestion = ghs_spelling_suggest(c.db, ix->an, query, root);
+        if (r->suggestion)
+            g_ptr_array_add(r->owned, r->suggestion);
+    }
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);
+    ghs_qnode_free(root);
     if (rc < 0) {
         ghs_results_free(r);
         return rc;

@@ -45,4 +45,29 @@ int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
  * g_malloc'ed; caller g_free's. */
 char *ghs_cite_text(const char *title, int page);
 
+/* What a citation is made of (cite.c); any string may be NULL or "". */
+typedef struct cite_src {
+    const char *doc, *title, *publisher, *date, *type, *lang, *url, *source;
+    int page;                /* > 0 to cite a page */
+} cite_src;
+
+/* Citation of c in style; *out malloc'ed. 0 or GHS_EINVAL. */
+int ghs_cite(const cite_src *c, ghs_cite_style style, char **out, ghs_error *err);
+
+/* Year, month, day of a date string ("2023-04-28", "2023/4", "2023年4月28日",
+ * "2023"): the number of parts found, 0 when there is no year. */
+int ghs_cite_parse_date(const char *s, int *y, int *m, int *d);
+
+/* Facet counts of query q over db (facets.c): *out a g_malloc'ed array of
+ * *n facets whose strings are added to owned (g_free'd with it). */
+int ghs_facets_count(xc_db *db, const xc_query *q, GPtrArray *owned,
+                     ghs_facet **out, size_t *n, ghs_error *err);
+
+/* A corrected query (spelling.c) when some English word of root is not in
+ * the index and the spelling table has a close word that is: query with
+ * those words replaced, g_malloc'ed; NULL when nothing to suggest. Never
+ * fails: a shard without spelling data just gives no suggestion. */
+char *ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query,
+                           const ghs_qnode *root);
+
 #endif /* GHS_SEARCHER_SEARCH_INTERNAL_H */

@@ -1,2 +1,443 @@
 #!/bin/bash
-echo "1..0 # SKIP being written"
+# test_cli_e2e.sh: end-to-end tests of the `ghsearch` command (TAP).
+#
+# Indexes the sample corpus (PDFs generated into $GHS_BUILD_ROOT/corpus,
+# with copies of the release and the records, and corpus/manifest.tsv),
+# then checks what a user and a script see: exit statuses, messages, the
+# JSON Lines contract of `search --json` (keys, types, code point
+# highlights, pages), readable output, re-indexing, stats, a locked index,
+# and indexing the shared collection of real and hostile PDFs.
+#
+# Environment (set by meson): GHS_BUILD_ROOT, GHS_SOURCE_ROOT,
+# GHS_SHARED_DATA. Needs python3 (stdlib only) to read JSON.
+set -u
+
+B=${GHS_BUILD_ROOT:?GHS_BUILD_ROOT must be set}
+S=${GHS_SOURCE_ROOT:?GHS_SOURCE_ROOT must be set}
+SHARED=${GHS_SHARED_DATA:-}
+GHS="$B/cli/ghsearch"
+CORPUS="$B/corpus"
+MANIFEST="$S/corpus/manifest.tsv"
+JA_PDF=uhc-brief-ja.pdf
+EN_PDF=g7-health-brief-en.pdf
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/ghs-e2e.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+D="$T/db"
+unset GHSEARCH_DB NO_COLOR
+
+echo "1..20"
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+# check DESCRIPTION COMMAND...: one test point from a command's status
+check() {
+    local desc=$1
+    shift
+    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+diag() { sed 's/^/# /'; }
+# show a command's captured output when an assertion fails
+show() {
+    local f
+    for f in "$@"; do
+        echo "# --- $(basename "$f") (first 20 lines)"
+        head -n 20 "$f" | cut -c1-300 | diag
+    done
+}
+
+# run NAME ARGS...: run ghsearch, stdout to $T/NAME.out, stderr to
+# $T/NAME.err, status to $T/NAME.rc
+run() {
+    local name=$1
+    shift
+    "$GHS" "$@" >"$T/$name.out" 2>"$T/$name.err"
+    echo $? >"$T/$name.rc"
+}
+rc() { cat "$T/$1.rc"; }
+
+# pycheck NAME [ARG...] <<'EOF' ... EOF: run a python check on $T/NAME.out
+# (sys.argv[1]; ARGs follow); it may `from hits import *` (below), prints
+# "# ..." diagnostics and exits non-zero on failure
+pycheck() {
+    PYTHONPATH="$T" python3 - "$T/$1.out" "${@:2}"
+}
+
+# The common header of the Python checks: load JSON Lines, check the
+# contract's keys and types, give the highlighted substrings.
+cat >"$T/hits.py" <<'EOF'
+import json, sys
+
+REQUIRED = {"rank": int, "score": (int, float), "doc": str, "title": str,
+            "source": str, "page": (int, type(None)), "lang": str,
+            "passage": str, "highlights": list, "citation": str}
+KEY_ORDER = list(REQUIRED)
+
+def fail(msg):
+    print("# " + msg)
+    sys.exit(1)
+
+def load(path):
+    hits = []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f, 1):
+            try:
+                h = json.loads(line)
+            except ValueError as e:
+                fail("line %d is not JSON (%s): %r" % (i, e, line[:200]))
+            if not isinstance(h, dict):
+                fail("line %d is not an object" % i)
+            for k, t in REQUIRED.items():
+                if k not in h:
+                    fail("line %d lacks %r" % (i, k))
+                if not isinstance(h[k], t) or isinstance(h[k], bool):
+                    fail("line %d: %r is %r" % (i, k, h[k]))
+            if list(h)[:len(KEY_ORDER)] != KEY_ORDER:
+                fail("line %d: keys out of order: %r" % (i, list(h)))
+            hits.append(h)
+    return hits
+
+def spans(h):
+    """The highlighted substrings, after checking the offsets are code
+    point offsets into passage, end exclusive, in order, not overlapping."""
+    p, out, last = h["passage"], [], 0
+    for s in h["highlights"]:
+        if (not isinstance(s, list) or len(s) != 2 or
+                not all(isinstance(x, int) for x in s)):
+            fail("rank %d: bad highlight %r" % (h["rank"], s))
+        a, b = s
+        if not (last <= a < b <= len(p)):
+            fail("rank %d: highlight %r out of order or outside passage of %d "
+                 "code points" % (h["rank"], s, len(p)))
+        last = b
+        out.append(p[a:b])
+    return out
+EOF
+
+# ---------------------------------------------------------------- 1
+run version --version
+check "--version prints the version and exits 0" \
+    grep -Eq '^ghsearch [0-9]+\.[0-9]+\.[0-9]+' "$T/version.out"
+
+# ---------------------------------------------------------------- 2
+# The build's corpus directory holds the whole sample corpus: the two
+# generated PDFs and copies of the release and the records (so that the
+# release's relative links resolve). corpus/ in the source tree holds the
+# same release and records again, so it is not indexed a second time.
+for f in "$CORPUS/$JA_PDF" "$CORPUS/$EN_PDF" "$MANIFEST"; do
+    [ -f "$f" ] || echo "# missing corpus file $f"
+done
+start=$(date +%s)
+run index index --db "$D" --manifest "$MANIFEST" "$CORPUS"
+echo "# indexed the sample corpus in $(( $(date +%s) - start )) s"
+diag <"$T/index.out"
+if [ "$(rc index)" = 0 ] &&
+   grep -Eq '^indexed ([4-9]|[1-9][0-9]+) files \([0-9]+ added, [0-9]+ updated, [0-9]+ unchanged, 0 failed\): [1-9][0-9]* pages, [1-9][0-9]* passages' "$T/index.out"; then
+    ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed"
+else
+    not_ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed"
+    echo "# exit status $(rc index)"
+    show "$T/index.err"
+fi
+
+# ---------------------------------------------------------------- 3-5
+run ja search --db "$D" --json 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+if [ "$(rc ja)" = 0 ] && [ -s "$T/ja.out" ] && pycheck ja <<'EOF'
+from hits import *
+hits = load(sys.argv[1])
+if [h["rank"] for h in hits] != list(range(1, len(hits) + 1)):
+    fail("ranks are not 1..n: %r" % [h["rank"] for h in hits])
+if any(h["score"] <= 0 for h in hits):
+    fail("a score is not positive")
+EOF
+then
+    ok "search --json prints JSON Lines with the contract's keys and types, ranked 1..n"
+else
+    not_ok "search --json prints JSON Lines with the contract's keys and types, ranked 1..n"
+    echo "# exit status $(rc ja)"
+    show "$T/ja.out" "$T/ja.err"
+fi
+
+if pycheck ja "$JA_PDF" <<'EOF'
+from hits import *
+hits = [h for h in load(sys.argv[1]) if h["source"].endswith(sys.argv[2])]
+pages = sorted({h["page"] for h in hits})
+print("# %s hits on pages %r" % (sys.argv[2], pages))
+if pages != [2, 4]:
+    fail("expected hits on pages 2 and 4 only")
+for h in hits:
+    if not h["citation"].endswith("p. %d" % h["page"]):
+        fail("citation %r does not end with the page" % h["citation"])
+    if h["lang"] != "ja":
+        fail("lang is %r" % h["lang"])
+EOF
+then
+    ok "the Japanese PDF is found on pages 2 and 4 only, both present, cited with the page"
+else
+    not_ok "the Japanese PDF is found on pages 2 and 4 only, both present, cited with the page"
+fi
+
+if pycheck ja "$JA_PDF" <<'EOF'
+from hits import *
+hits = load(sys.argv[1])
+if not hits:
+    fail("no hits")
+for h in hits:
+    joined = "".join(spans(h))
+    if h["source"].endswith(sys.argv[2]) and not ("ユニバーサル" in joined and "カバレッジ" in joined):
+        fail("rank %d: highlighted text %r lacks ユニバーサル or カバレッジ; passage %r"
+             % (h["rank"], spans(h), h["passage"][:120]))
+print("# rank 1 highlights: %r" % spans(hits[0]))
+EOF
+then
+    ok "highlights are code point offsets into the passage and mark ユニバーサル and カバレッジ"
+else
+    not_ok "highlights are code point offsets into the passage and mark ユニバーサル and カバレッジ"
+fi
+
+# ---------------------------------------------------------------- 6
+run en search --db "$D" --json '"100 Days Mission"' --per-doc 10 --limit 50
+if [ "$(rc en)" = 0 ] && pycheck en "$EN_PDF" <<'EOF'
+from hits import *
+hits = [h for h in load(sys.argv[1]) if h["source"].endswith(sys.argv[2])]
+if {h["page"] for h in hits} != {3}:
+    fail("English PDF hits on pages %r, expected page 3 only" % sorted({h["page"] for h in hits}))
+for h in hits:
+    words = [s.lower() for s in spans(h)]
+    if set(words) != {"100", "days", "mission"}:
+        fail("page 3 highlights are %r" % spans(h))
+    if h["lang"] != "en":
+        fail("lang is %r" % h["lang"])
+EOF
+then
+    ok "the phrase \"100 Days Mission\" finds the English PDF on page 3 with exactly its three words marked"
+else
+    not_ok "the phrase \"100 Days Mission\" finds the English PDF on page 3 with exactly its three words marked"
+    show "$T/en.out" "$T/en.err"
+fi
+
+# ---------------------------------------------------------------- 7
+run rec search --db "$D" --json wildlife
+if [ "$(rc rec)" = 0 ] && pycheck rec "$CORPUS/records.jsonl" <<'EOF'
+from hits import *
+import json as _j
+want = "note-one-health-en"
+recs = {r["id"]: r for r in map(_j.loads, open(sys.argv[2], encoding="utf-8"))}
+if "wildlife" not in recs.get(want, {}).get("text", ""):
+    fail("the corpus changed: record %s with 'wildlife' not in %s" % (want, sys.argv[2]))
+hits = load(sys.argv[1])
+mine = [h for h in hits if h["doc"] == want]
+if not mine:
+    fail("record %s not found; docs: %r" % (want, [h["doc"] for h in hits]))
+h = mine[0]
+if h["page"] is not None:
+    fail("record has page %r, expected null" % h["page"])
+if [s.lower() for s in spans(h)] != ["wildlife"]:
+    fail("highlights %r" % spans(h))
+if h["title"] != recs[want]["title"]:
+    fail("title %r, record says %r" % (h["title"], recs[want]["title"]))
+EOF
+then
+    ok "a JSON Lines record is found by a word it contains, doc = its id, page null"
+else
+    not_ok "a JSON Lines record is found by a word it contains, doc = its id, page null"
+    show "$T/rec.out" "$T/rec.err"
+fi
+
+# ---------------------------------------------------------------- 8
+# note-one-health-ja writes ｳｲﾙｽ in half-width katakana; the query is
+# full-width. The highlight must cover the word as the passage shows it.
+run kana search --db "$D" --json 'ウイルス' --per-doc 10 --limit 50
+if [ "$(rc kana)" = 0 ] && pycheck kana <<'EOF'
+from hits import *
+import unicodedata
+hits = load(sys.argv[1])
+mine = [h for h in hits if h["doc"] == "note-one-health-ja"]
+if not mine:
+    fail("note-one-health-ja not found; docs: %r" % [h["doc"] for h in hits])
+for h in hits:
+    marked = [unicodedata.normalize("NFKC", s) for s in spans(h)]
+    if not marked or set(marked) != {"ウイルス"}:
+        fail("%s: highlights %r" % (h["doc"], spans(h)))
+EOF
+then
+    ok "full-width ウイルス finds the record written in half-width ｳｲﾙｽ and marks it"
+else
+    not_ok "full-width ウイルス finds the record written in half-width ｳｲﾙｽ and marks it"
+    show "$T/kana.out" "$T/kana.err"
+fi
+
+# ---------------------------------------------------------------- 9
+run ja_text search --db "$D" 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+ja_title=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    h = json.loads(l)
+    if h["source"].endswith(sys.argv[2]):
+        print(h["title"]); break' "$T/ja.out" "$JA_PDF" 2>/dev/null)
+echo "# title of the Japanese PDF: $ja_title"
+if [ "$(rc ja_text)" = 0 ] && [ -n "$ja_title" ] &&
+   [ "$(grep -cF -- "$ja_title — p. " "$T/ja_text.out")" = 1 ] &&
+   grep -Eq -- 'p\. 2( |$)' "$T/ja_text.out" && grep -Eq -- 'p\. 4( |$)' "$T/ja_text.out" &&
+   grep -q -- '\*\*[^*][^*]*\*\*' "$T/ja_text.out" &&
+   ! grep -q $'\033' "$T/ja_text.out"; then
+    ok "readable output groups pages 2 and 4 under one title header and marks matches with ** (no ANSI when piped)"
+else
+    not_ok "readable output groups pages 2 and 4 under one title header and marks matches with ** (no ANSI when piped)"
+    show "$T/ja_text.out" "$T/ja_text.err"
+fi
+
+# ---------------------------------------------------------------- 10
+GHSEARCH_DB="$D" "$GHS" search 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --json --limit 50 \
+    >"$T/env.out" 2>"$T/env.err"
+if [ -s "$T/ja.out" ] && cmp -s "$T/env.out" "$T/ja.out"; then
+    ok "options after the query and \$GHSEARCH_DB as the default index give the same hits"
+else
+    not_ok "options after the query and \$GHSEARCH_DB as the default index give the same hits"
+    show "$T/env.err"
+fi
+
+# ---------------------------------------------------------------- 11
+run one search --db "$D" --json --limit 1 'ユニバーサル・ヘルス・カバレッジ'
+check "--limit 1 prints exactly one hit" \
+    test "$(rc one)" = 0 -a "$(wc -l <"$T/one.out")" = 1
+
+# ---------------------------------------------------------------- 12
+run none search --db "$D" zzyzxqj
+run none_json search --db "$D" --json zzyzxqj
+if [ "$(rc none)" = 0 ] && [ ! -s "$T/none.out" ] &&
+   grep -qx 'no results for: zzyzxqj' "$T/none.err" &&
+   [ "$(rc none_json)" = 0 ] && [ ! -s "$T/none_json.out" ] && [ ! -s "$T/none_json.err" ]; then
+    ok "no hits: 'no results for: QUERY' on stderr and exit 0; --json prints nothing"
+else
+    not_ok "no hits: 'no results for: QUERY' on stderr and exit 0; --json prints nothing"
+    show "$T/none.out" "$T/none.err" "$T/none_json.out"
+fi
+
+# ---------------------------------------------------------------- 13
+run bad search --db "$D" '"unclosed'
+if [ "$(rc bad)" = 2 ] && grep -q '^ghsearch: query error at 1' "$T/bad.err" && [ ! -s "$T/bad.out" ]; then
+    ok "a malformed query exits 2 with 'ghsearch: query error at 1' on stderr"
+else
+    not_ok "a malformed query exits 2 with 'ghsearch: query error at 1' on stderr"
+    echo "# exit status $(rc bad)"
+    show "$T/bad.err"
+fi
+
+# ---------------------------------------------------------------- 14
+run usage search --db "$D" --limit many word
+if [ "$(rc usage)" = 2 ] && grep -q -- "--limit" "$T/usage.err" && grep -q '^usage: ghsearch search' "$T/usage.err"; then
+    ok "a non-numeric --limit is a usage error (exit 2, usage line)"
+else
+    not_ok "a non-numeric --limit is a usage error (exit 2, usage line)"
+    show "$T/usage.err"
+fi
+
+# ---------------------------------------------------------------- 15
+(cd "$T" && "$GHS" search word >"$T/nodb.out" 2>"$T/nodb.err"; echo $? >"$T/nodb.rc")
+if [ "$(rc nodb)" = 1 ] &&
+   grep -qxF "ghsearch: no index at ./ghsearch-db (run 'ghsearch index' first)" "$T/nodb.err"; then
+    ok "search without an index exits 1 and says to run 'ghsearch index' first"
+else
+    not_ok "search without an index exits 1 and says to run 'ghsearch index' first"
+    show "$T/nodb.err"
+fi
+
+# ---------------------------------------------------------------- 16
+run reindex index --db "$D" --manifest "$MANIFEST" "$CORPUS"
+diag <"$T/reindex.out"
+run ja2 search --db "$D" --json 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+if [ "$(rc reindex)" = 0 ] && grep -q '(0 added, ' "$T/reindex.out" &&
+   [ "$(wc -l <"$T/ja2.out")" = "$(wc -l <"$T/ja.out")" ] &&
+   python3 -c '
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+b = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+key = lambda h: (h["doc"], h["page"], h["passage"])
+sys.exit(0 if sorted(map(key, a)) == sorted(map(key, b)) else 1)' "$T/ja.out" "$T/ja2.out"; then
+    ok "indexing the same corpus again adds nothing and leaves the same hits"
+else
+    not_ok "indexing the same corpus again adds nothing and leaves the same hits"
+    echo "# hits before: $(wc -l <"$T/ja.out"), after: $(wc -l <"$T/ja2.out")"
+    show "$T/reindex.err"
+fi
+
+# ---------------------------------------------------------------- 17
+run stats stats --db "$D" --json
+if [ "$(rc stats)" = 0 ] && pycheck stats <<'EOF'
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    lines = f.read().splitlines()
+if len(lines) != 1:
+    print("# %d lines" % len(lines)); sys.exit(1)
+s = json.loads(lines[0])
+print("# " + lines[0])
+ok = (s["documents"] >= 4 and s["passages"] >= s["documents"] and s["terms"] > 0
+      and s["avg_passage_length"] > 0)
+sys.exit(0 if ok else 1)
+EOF
+then
+    ok "stats --json is one object with documents, passages, terms and average length > 0"
+else
+    not_ok "stats --json is one object with documents, passages, terms and average length > 0"
+    show "$T/stats.out" "$T/stats.err"
+fi
+
+# ---------------------------------------------------------------- 18
+# Hold the index's write lock as another writer would (Xapian locks
+# byte 0 of the flintlock file with fcntl), then try to index.
+lockfile=$(find "$D" -name flintlock 2>/dev/null | head -n 1)
+if [ -n "$lockfile" ] && python3 - "$lockfile" "$GHS" "$D" "$CORPUS" "$T" <<'EOF'
+import fcntl, subprocess, sys
+lock, ghs, db, corpus, tmp = sys.argv[1:]
+with open(lock, "r+") as f:
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    r = subprocess.run([ghs, "index", "--db", db, corpus], capture_output=True, text=True)
+print("# status %d, stderr: %s" % (r.returncode, r.stderr.strip()[:300]))
+sys.exit(0 if r.returncode == 1 and "locked" in r.stderr and r.stderr.startswith("ghsearch: ") else 1)
+EOF
+then
+    ok "indexing while another writer holds the index exits 1 and says it is locked"
+else
+    not_ok "indexing while another writer holds the index exits 1 and says it is locked"
+    echo "# lock file: ${lockfile:-none found under $D}"
+fi
+
+# ---------------------------------------------------------------- 19
+run nopath index --db "$T/db-nopath" "$T/no-such-dir"
+if [ "$(rc nopath)" = 1 ] && grep -q "^ghsearch: .*no-such-dir" "$T/nopath.err"; then
+    ok "indexing a path that does not exist exits 1 naming the path"
+else
+    not_ok "indexing a path that does not exist exits 1 naming the path"
+    echo "# exit status $(rc nopath)"
+    show "$T/nopath.out" "$T/nopath.err"
+fi
+
+# ---------------------------------------------------------------- 20
+if [ -z "$SHARED" ] || [ ! -d "$SHARED/pdf" ]; then
+    if [ "${CI:-}" = true ]; then
+        not_ok "index the shared PDF collection (GHS_SHARED_DATA/pdf missing: '$SHARED')"
+    else
+        skip "GHS_SHARED_DATA/pdf not found ('$SHARED'); set GHS_SHARED_DATA to run"
+    fi
+else
+    start=$(date +%s)
+    run shared index --db "$T/db-shared" "$SHARED/pdf"
+    echo "# indexed $SHARED/pdf in $(( $(date +%s) - start )) s, exit status $(rc shared)"
+    diag <"$T/shared.out"
+    echo "# $(grep -c '^ghsearch: skipped ' "$T/shared.err") files skipped"
+    files=$(sed -n 's/^indexed \([0-9][0-9]*\) files .*/\1/p' "$T/shared.out")
+    if [ "$(rc shared)" = 0 ] && [ "${files:-0}" -gt 100 ] &&
+       grep -Eq '^ghsearch: skipped .*hostile-not-a-pdf\.pdf: .+' "$T/shared.err"; then
+        ok "indexing the shared PDFs (real and hostile) exits 0, names the non-PDF and indexes over 100 files"
+    else
+        not_ok "indexing the shared PDFs (real and hostile) exits 0, names the non-PDF and indexes over 100 files"
+        show "$T/shared.err"
+    fi
+fi
+
+[ "$n" = 20 ] || { echo "# ran $n tests, planned 20"; failed=$((failed + 1)); }
+exit $((failed > 0))

@@ -1,6 +1,7 @@
 /*
  * test_search.c: indexing texts through the public API and searching them:
- * ranking, grouping by document, phrases, operators, filters, highlights.
+ * ranking, grouping by document, phrases, operators, filters, highlights,
+ * facet counts, spelling suggestions.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -11,17 +12,24 @@
 
 static char *db_dir;
 
-static void add(ghs_index *ix, const char *id, const char *title, const char *lang,
-                const char *date, const char *publisher, const char *text)
+static void add_url(ghs_index *ix, const char *id, const char *title, const char *lang,
+                    const char *date, const char *publisher, const char *url,
+                    const char *text)
 {
     ghs_meta m = { .id = id, .title = title, .lang = lang, .date = date,
-                   .publisher = publisher };
+                   .publisher = publisher, .url = url };
     ghs_error err = {0};
     ghs_add_report rep;
     int rc = ghs_index_add_text(ix, &m, text, strlen(text), &rep, &err);
     if (rc)
         g_error("add %s: %s", id, err.message);
     g_assert_cmpuint(rep.passages, >, 0);
+}
+
+static void add(ghs_index *ix, const char *id, const char *title, const char *lang,
+                const char *date, const char *publisher, const char *text)
+{
+    add_url(ix, id, title, lang, date, publisher, NULL, text);
 }
 
 static void build_index(void)
@@ -42,7 +50,8 @@ static void build_index(void)
     add(ix, "uhc-en", "Health financing brief", "en", "2023-05-01", "World Health Organization",
         "Universal health coverage needs sustainable health financing. Countries should "
         "mobilise domestic resources and protect people from catastrophic spending.");
-    add(ix, "mission-en", "The 100 Days Mission", "en", "2021-06-12", "CEPI",
+    add_url(ix, "mission-en", "The 100 Days Mission", "en", "2021-06-12", "CEPI",
+        "https://cepi.net/100-days",
         "The 100 Days Mission aims to make diagnostics, vaccines and therapeutics available "
         "within 100 days of a pandemic threat. Days of delay cost lives.");
     add(ix, "days-en", "Calendar notes", "en", "2020-01-01", "Nobody",
@@ -60,18 +69,23 @@ static void build_index(void)
     ghs_index_close(ix);
 }
 
-static ghs_results *search(const char *q, size_t limit, size_t per_doc)
+static ghs_results *search_opts(const char *q, size_t limit, size_t per_doc, int facets)
 {
     ghs_index *ix = NULL;
     ghs_error err = {0};
     g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
-    ghs_search_opts o = { .limit = limit, .per_doc = per_doc };
+    ghs_search_opts o = { .limit = limit, .per_doc = per_doc, .facets = facets };
     ghs_results *r = NULL;
     int rc = ghs_search(ix, q, &o, &r, &err);
     if (rc)
         g_error("search %s: %s", q, err.message);
     ghs_index_close(ix);
     return r;
+}
+
+static ghs_results *search(const char *q, size_t limit, size_t per_doc)
+{
+    return search_opts(q, limit, per_doc, 0);
 }
 
 static char *cp_slice(const char *s, int start, int end)
@@ -264,6 +278,108 @@ static void test_second_writer_is_refused_while_first_is_open(void)
     ghs_index_close(a);
 }
 
+/* Documents counted for field=value, or -1 when the facet is absent. */
+static long facet(const ghs_results *r, const char *field, const char *value,
+                  size_t *passages)
+{
+    const ghs_facet *f = NULL;
+    size_t n = ghs_results_facets(r, &f);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[i].field, field) && !strcmp(f[i].value, value)) {
+            if (passages)
+                *passages = f[i].passages;
+            return (long)f[i].documents;
+        }
+    return -1;
+}
+
+static void test_facets_count_matching_documents_per_field(void)
+{
+    /* "health" matches uhc-en (WHO, 2023) and ヘルス/health-free Japanese
+     * docs do not; "vaccines" has one document of many passages. */
+    ghs_results *r = search_opts("vaccines", 1, 1, 1);
+    size_t passages = 0;
+    /* One document, however many of its passages match. */
+    g_assert_cmpint(facet(r, "publisher", "Gavi", &passages), ==, 1);
+    g_assert_cmpuint(passages, >, 3);
+    g_assert_cmpint(facet(r, "lang", "en", NULL), ==, 2);   /* vaccines-en, mission-en */
+    g_assert_cmpint(facet(r, "year", "2023", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "year", "2021", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "type", "record", NULL), ==, 2);
+    g_assert_cmpint(facet(r, "lang", "ja", NULL), ==, -1);
+    /* Counted over every match, not only the one hit returned. */
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    /* Fields come in a fixed order, most documents first within a field. */
+    const ghs_facet *f = NULL;
+    size_t n = ghs_results_facets(r, &f);
+    static const char *const order[] = { "lang", "year", "type", "publisher" };
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        while (k < 4 && strcmp(f[i].field, order[k]))
+            k++;
+        g_assert_cmpuint(k, <, 4);
+        if (i && !strcmp(f[i - 1].field, f[i].field))
+            g_assert_cmpuint(f[i - 1].documents, >=, f[i].documents);
+    }
+    ghs_results_free(r);
+
+    /* Japanese query with a filter: the filter narrows the counts. */
+    r = search_opts("保健 year:2023", 10, 1, 1);
+    g_assert_cmpint(facet(r, "lang", "ja", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "publisher", "日本国際交流センター", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "year", "2022", NULL), ==, -1);
+    ghs_results_free(r);
+
+    /* Without opts.facets there are none. */
+    r = search("vaccines", 10, 1);
+    g_assert_cmpuint(ghs_results_facets(r, &f), ==, 0);
+    ghs_results_free(r);
+}
+
+static void test_query_without_hits_suggests_close_english_words(void)
+{
+    ghs_results *r = search("Helth finacing lang:en", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 0);
+    g_assert_cmpstr(ghs_results_suggestion(r), ==, "Health financing lang:en");
+    ghs_results_free(r);
+    /* The suggestion finds what the user meant. */
+    r = search("Health financing lang:en", 10, 1);
+    g_assert_true(has_doc(r, "uhc-en"));
+    ghs_results_free(r);
+
+    /* Japanese words and phrases are kept; only the misspelt word changes. */
+    r = search("\"vacines\" 結核", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 0);
+    g_assert_cmpstr(ghs_results_suggestion(r), ==, "\"vaccines\" 結核");
+    ghs_results_free(r);
+
+    /* A query with hits gets no suggestion; nor does a word nothing is close to. */
+    r = search("financing", 10, 1);
+    g_assert_null(ghs_results_suggestion(r));
+    ghs_results_free(r);
+    r = search("zzqxjw", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 0);
+    g_assert_null(ghs_results_suggestion(r));
+    ghs_results_free(r);
+}
+
+static void test_hit_carries_the_document_url(void)
+{
+    ghs_results *r = search("\"100 Days Mission\"", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    const ghs_hit *h = ghs_results_hit(r, 0);
+    g_assert_cmpstr(h->url, ==, "https://cepi.net/100-days");
+    char *c = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_hit_cite(h, GHS_CITE_TEXT, &c, &err), ==, 0);
+    g_assert_cmpstr(c, ==, "The 100 Days Mission, CEPI, 2021, https://cepi.net/100-days");
+    ghs_free(c);
+    ghs_results_free(r);
+    r = search("financing", 10, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->url, ==, "");
+    ghs_results_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -285,6 +401,11 @@ int main(int argc, char **argv)
                     test_malformed_query_reports_position);
     g_test_add_func("/search/reindexing_a_text_replaces_its_passages",
                     test_reindexing_a_text_replaces_its_passages);
+    g_test_add_func("/search/facets_count_matching_documents_per_field",
+                    test_facets_count_matching_documents_per_field);
+    g_test_add_func("/search/query_without_hits_suggests_close_english_words",
+                    test_query_without_hits_suggests_close_english_words);
+    g_test_add_func("/search/hit_carries_the_document_url", test_hit_carries_the_document_url);
     g_test_add_func("/search/second_writer_is_refused_while_first_is_open",
                     test_second_writer_is_refused_while_first_is_open);
     int rc = g_test_run();

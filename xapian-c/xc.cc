@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -64,8 +65,12 @@ struct xc_query {
  * here too, because both share Xapian's internal database object. */
 struct xc_enquire {
     Xapian::Database db;
+    /* Spies added by xc_enquire_add_value_count; Enquire keeps only raw
+     * pointers to them, so they live here, declared before enq so that they
+     * outlive it. */
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     Xapian::Enquire enq;
-    explicit xc_enquire(const Xapian::Database &d) : db(d), enq(db) {}
+    explicit xc_enquire(const Xapian::Database &d) : db(d), spies(), enq(db) {}
 };
 
 struct xc_mset {
@@ -743,6 +748,16 @@ xc_query *xc_query_combine(int op, xc_query *const *subs, size_t n,
     });
 }
 
+xc_query *xc_query_value_range(unsigned slot, const char *lo, size_t lo_len,
+                               const char *hi, size_t hi_len, xc_error *err)
+{
+    return guarded(err, static_cast<xc_query *>(nullptr), __func__, [&] {
+        return new xc_query{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                          bytes(lo, lo_len, "lo"),
+                                          bytes(hi, hi_len, "hi"))};
+    });
+}
+
 xc_query *xc_query_scale(const xc_query *q, double factor, xc_error *err)
 {
     return guarded(err, static_cast<xc_query *>(nullptr), __func__, [&] {
@@ -855,6 +870,43 @@ xc_termlist *xc_enquire_matching_terms(xc_enquire *enq, xc_docid did, xc_error *
         return new_termlist(enq->enq.get_matching_terms_begin(did),
                             enq->enq.get_matching_terms_end(did),
                             xc_termlist::FREQ_DATABASE, &enq->db);
+    });
+}
+
+/* Spy number spy of enq, or a RangeError. */
+static Xapian::ValueCountMatchSpy &spy_of(xc_enquire *enq, int spy)
+{
+    need(enq, "enq");
+    if (spy < 0 || static_cast<size_t>(spy) >= enq->spies.size())
+        throw Xapian::RangeError("no value count spy " + std::to_string(spy));
+    return *enq->spies[static_cast<size_t>(spy)];
+}
+
+int xc_enquire_add_value_count(xc_enquire *enq, unsigned slot, xc_error *err)
+{
+    return guarded(err, -1, __func__, [&] {
+        need(enq, "enq");
+        std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
+        enq->spies.reserve(enq->spies.size() + 1); /* so push_back cannot throw */
+        enq->enq.add_matchspy(spy.get());
+        enq->spies.push_back(std::move(spy));
+        return static_cast<int>(enq->spies.size() - 1);
+    });
+}
+
+xc_termlist *xc_enquire_value_counts(xc_enquire *enq, int spy, xc_error *err)
+{
+    return guarded(err, static_cast<xc_termlist *>(nullptr), __func__, [&] {
+        const Xapian::ValueCountMatchSpy &s = spy_of(enq, spy);
+        return new_termlist(s.values_begin(), s.values_end(),
+                            xc_termlist::FREQ_ITERATOR, nullptr);
+    });
+}
+
+uint32_t xc_enquire_value_count_total(xc_enquire *enq, int spy, xc_error *err)
+{
+    return guarded(err, 0u, __func__, [&] {
+        return static_cast<uint32_t>(spy_of(enq, spy).get_total());
     });
 }
 

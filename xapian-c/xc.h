@@ -229,6 +229,10 @@ xc_query *xc_query_match_nothing(xc_error *err);
  * parameter: window for NEAR/PHRASE, set size for ELITE_SET, else 0. */
 xc_query *xc_query_combine(int op, xc_query *const *subs, size_t n,
                            unsigned parameter, xc_error *err);
+/* Documents whose value in slot lies in [lo, hi] by byte comparison
+ * (OP_VALUE_RANGE; lo == hi matches that exact value). NULL on error. */
+xc_query *xc_query_value_range(unsigned slot, const char *lo, size_t lo_len,
+                               const char *hi, size_t hi_len, xc_error *err);
 /* Multiply weights by factor (OP_SCALE_WEIGHT); factor 0 makes it boolean. */
 xc_query *xc_query_scale(const xc_query *q, double factor, xc_error *err);
 /* A copy (cheap: reference counted). */
@@ -262,6 +266,21 @@ xc_mset *xc_enquire_get_mset(xc_enquire *enq, uint32_t first, uint32_t maxitems,
  * (by the pos given to xc_query_term; terms without one come in byte order)
  * with *termfreq from the database: free with xc_termlist_free(). */
 xc_termlist *xc_enquire_matching_terms(xc_enquire *enq, xc_docid did, xc_error *err);
+
+/* Facets: count the values of slot over every document the next
+ * xc_enquire_get_mset() sees (Xapian's ValueCountMatchSpy). The matcher
+ * feeds a spy at least check_at_least documents, so pass the database's
+ * document count there to count every match; documents are counted before
+ * collapsing. Counts add up over successive get_mset calls. The enquire owns
+ * the spy. Returns the spy's number (0, 1, ...) or -1 on error. Works on
+ * remote shards (the spy is one xapian-tcpsrv knows). */
+int xc_enquire_add_value_count(xc_enquire *enq, unsigned slot, xc_error *err);
+/* The values counted by spy number spy, in ascending byte order: each
+ * xc_termlist_next gives the value as *term and its count as *termfreq.
+ * Free with xc_termlist_free(). NULL on error (unknown spy: XC_ERR_RANGE). */
+xc_termlist *xc_enquire_value_counts(xc_enquire *enq, int spy, xc_error *err);
+/* Documents tallied by spy number spy; 0 on error. */
+uint32_t xc_enquire_value_count_total(xc_enquire *enq, int spy, xc_error *err);
 
 uint32_t xc_mset_size(const xc_mset *ms);
 uint32_t xc_mset_matches_estimated(const xc_mset *ms);

@@ -1,0 +1,91 @@
+/*
+ * cli.h: what the files of the `ghsearch` command share: the subcommand
+ * table entry, option parsing, exit statuses, the --db default and opening
+ * an existing index for reading.
+ *
+ * Internal to cli/. The command reaches the engine only through the public
+ * header ghsearch.h; it owns argument parsing and printing, nothing else.
+ */
+#ifndef GHS_CLI_H
+#define GHS_CLI_H
+
+#include <stddef.h>
+#include <glib.h>
+
+#include "ghsearch.h"
+
+/* Exit statuses of the command (documented in `ghsearch --help`). */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAIL = 1,         /* nothing could be done: no index, locked, I/O */
+    CLI_EXIT_USAGE = 2,        /* bad arguments or a malformed query */
+    CLI_EXIT_INTERRUPTED = 130 /* index stopped by Ctrl-C (what was done is committed) */
+};
+
+/* One long option of a subcommand: `--name`, `--name VALUE` or `--name=VALUE`. */
+typedef struct cli_opt {
+    const char *name;   /* without the leading dashes */
+    int has_arg;        /* 1 when the option takes a value */
+    int id;             /* what the subcommand switches on (non-zero) */
+} cli_opt;
+
+typedef struct cli_command cli_command;
+
+struct cli_command {
+    const char *name;       /* "search" */
+    const char *synopsis;   /* "[--db DIR] ... QUERY..." */
+    const char *summary;    /* one line for `ghsearch --help` */
+    const char *help;       /* body of `ghsearch CMD --help` */
+    const cli_opt *opts;    /* terminated by an entry with name NULL */
+    int dash_words;         /* 1: "-word" is a positional argument (query NOT) */
+    int (*run)(const cli_command *cmd, int argc, char **argv);
+};
+
+/* The result of cli_parse(): options in command-line order and the
+ * positional arguments. Values point into argv. */
+typedef struct cli_parsed {
+    GArray *ids;          /* int: cli_opt.id of each option given */
+    GPtrArray *values;    /* const char *: its value, or NULL */
+    GPtrArray *positional;/* const char *: the other arguments, in order */
+} cli_parsed;
+
+/* Parse argv[1..argc) of a subcommand (argv[0] is its name). Options may
+ * come before or after positional arguments; `--` ends options; `--help`
+ * and `-h` print the subcommand's help. Returns 0 with *out filled (free
+ * with cli_parsed_clear), -1 when help was printed (the caller exits 0), or
+ * CLI_EXIT_USAGE after printing the problem and a usage hint to stderr. */
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out);
+
+void cli_parsed_clear(cli_parsed *p);
+
+/* Print "ghsearch CMD: <message>", the usage line and a hint to stderr;
+ * returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Print the full help of cmd to stdout. */
+void cli_print_help(const cli_command *cmd);
+
+/* Parse a whole decimal number in [min, max] given to option `--opt`.
+ * Returns 0, or reports a usage error and returns CLI_EXIT_USAGE. */
+int cli_parse_count(const cli_command *cmd, const char *opt, const char *value,
+                    size_t min, size_t max, size_t *out);
+
+/* The index directory when --db is not given: $GHSEARCH_DB when set and
+ * non-empty, else "./ghsearch-db". Static or environment storage. */
+const char *cli_default_db(void);
+
+/* Open the existing index at db for reading. When db does not exist, print
+ * "ghsearch: no index at DB (run 'ghsearch index' first)"; on any other
+ * failure print "ghsearch: <library message>". Returns 0 with *out set, or
+ * CLI_EXIT_FAIL. */
+int cli_open_existing(const char *db, ghs_index **out);
+
+/* Print "ghsearch: <message of err>" to stderr (the code's name when the
+ * message is empty). */
+void cli_report_error(const ghs_error *err);
+
+extern const cli_command cli_cmd_index;
+extern const cli_command cli_cmd_search;
+extern const cli_command cli_cmd_stats;
+
+#endif /* GHS_CLI_H */

@@ -1,0 +1,171 @@
+/*
+ * cmd_search.c: `ghsearch search`: joins the query words, runs ghs_search
+ * and prints the hits readably or as JSON Lines. Ranking, grouping,
+ * highlighting and citations all come from the library.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "cli.h"
+#include "json_out.h"
+#include "render_text.h"
+
+enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND };
+
+static const cli_opt search_opts[] = {
+    { "db", 1, OPT_DB },
+    { "limit", 1, OPT_LIMIT },
+    { "per-doc", 1, OPT_PER_DOC },
+    { "offset", 1, OPT_OFFSET },
+    { "json", 0, OPT_JSON },
+    { "color", 1, OPT_COLOR },
+    { "colour", 1, OPT_COLOR },
+    { "no-expand", 0, OPT_NO_EXPAND },
+    { NULL, 0, 0 },
+};
+
+static int
+terminal_width(void)
+{
+    struct winsize ws;
+    const char *env = getenv("COLUMNS");
+
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    if (env && atoi(env) > 0)
+        return atoi(env);
+    return 80;
+}
+
+/* --color WHEN: always | never | auto (a terminal and NO_COLOR unset). */
+static int
+want_colour(const char *when)
+{
+    const char *no_colour = getenv("NO_COLOR");
+
+    if (strcmp(when, "always") == 0)
+        return 1;
+    if (strcmp(when, "never") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+}
+
+static int
+run_search(const cli_command *cmd, int argc, char **argv)
+{
+    cli_parsed p = {0};
+    ghs_search_opts so = {0};
+    const char *db = cli_default_db(), *colour = "auto";
+    int json = 0, rc;
+    guint i;
+    char *query;
+    ghs_index *ix = NULL;
+    ghs_results *res = NULL;
+    ghs_error err = {0};
+
+    rc = cli_parse(cmd, argc, argv, &p);
+    if (rc != 0)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    so.limit = 10;
+    for (i = 0; i < p.ids->len && rc == 0; i++) {
+        const char *v = g_ptr_array_index(p.values, i);
+
+        switch (g_array_index(p.ids, int, i)) {
+        case OPT_DB: db = v; break;
+        case OPT_JSON: json = 1; break;
+        case OPT_NO_EXPAND: so.expand = 0; break;
+        case OPT_LIMIT: rc = cli_parse_count(cmd, "limit", v, 1, 100000, &so.limit); break;
+        case OPT_PER_DOC: rc = cli_parse_count(cmd, "per-doc", v, 1, 100000, &so.per_doc); break;
+        case OPT_OFFSET: rc = cli_parse_count(cmd, "offset", v, 0, 100000000, &so.offset); break;
+        case OPT_COLOR:
+            if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
+                rc = cli_usage_error(cmd, "option '--color' needs auto, always or never, not '%s'", v);
+            colour = v;
+            break;
+        }
+    }
+    if (rc == 0 && p.positional->len == 0)
+        rc = cli_usage_error(cmd, "missing QUERY");
+    if (rc != 0) {
+        cli_parsed_clear(&p);
+        return rc;
+    }
+    g_ptr_array_add(p.positional, NULL);
+    query = g_strjoinv(" ", (char **)p.positional->pdata);
+    cli_parsed_clear(&p);
+
+    rc = cli_open_existing(db, &ix);
+    if (rc == 0 && ghs_search(ix, query, &so, &res, &err) < 0) {
+        cli_report_error(&err);
+        rc = err.code == GHS_EQUERY ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    if (rc == 0 && json) {
+        GString *line = g_string_new(NULL);
+        size_t k, n = ghs_results_count(res);
+
+        for (k = 0; k < n; k++) {
+            g_string_truncate(line, 0);
+            json_append_hit(line, ghs_results_hit(res, k));
+            g_string_append_c(line, '\n');
+            fwrite(line->str, 1, line->len, stdout);
+        }
+        g_string_free(line, TRUE);
+    } else if (rc == 0 && ghs_results_count(res) == 0) {
+        fprintf(stderr, "no results for: %s\n", query);
+    } else if (rc == 0) {
+        render_style st;
+        size_t shown = ghs_results_count(res), total = ghs_results_total(res);
+
+        render_style_init(&st, want_colour(colour), MIN(terminal_width(), 100));
+        render_results(stdout, res, &st);
+        if (total > so.offset + shown)
+            printf("\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
+                   shown, total);
+    }
+    ghs_results_free(res);
+    ghs_index_close(ix);
+    g_free(query);
+    return rc;
+}
+
+const cli_command cli_cmd_search = {
+    "search",
+    "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--color WHEN] QUERY...",
+    "search the index and print cited passages",
+    "Search the index and print the best passages, grouped by document: the\n"
+    "best passages of the best documents first. QUERY words are joined with\n"
+    "spaces. Query language: words; \"exact phrase\"; AND, OR, NOT, -word;\n"
+    "parentheses; filters lang:ja, type:pdf|release|record, year:2023,\n"
+    "publisher:..., doc:ID. Quote the query for your shell.\n"
+    "\n"
+    "Options:\n"
+    "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
+    "  --limit N      return N passages (default 10)\n"
+    "  --per-doc N    passages per document (default 2; raise it to see all)\n"
+    "  --offset N     skip the first N passages (paging)\n"
+    "  --json         JSON Lines, one hit per line, best first:\n"
+    "                 {\"rank\",\"score\",\"doc\",\"title\",\"source\",\"page\" (null\n"
+    "                 when the source has no pages),\"lang\",\"passage\",\n"
+    "                 \"highlights\" ([start,end] code point offsets into passage,\n"
+    "                 end exclusive),\"citation\",\"type\",\"publisher\",\"date\",\n"
+    "                 \"doc_rank\"}\n"
+    "  --color WHEN   mark matches with colour: auto (default: on a terminal\n"
+    "                 when NO_COLOR is unset), always, never\n"
+    "  --no-expand    literal search (no glossary expansion; the default for now)\n"
+    "  -h, --help     this help\n"
+    "\n"
+    "Readable output: per document \"N. Title — p. 3 [ja] (score 12.34)\" and its\n"
+    "source; per passage the text, wrapped, and \"cite: <citation>\". Matched\n"
+    "words are shown in bold red on a terminal and between ** and ** otherwise.\n"
+    "A word starting with '-' is a query word (NOT), not an option; use -- to\n"
+    "pass a word starting with \"--\".\n"
+    "\n"
+    "No hits: \"no results for: QUERY\" on stderr (nothing with --json), exit 0.\n"
+    "A malformed query exits 2 with its position: \"query error at N: ...\".\n",
+    search_opts,
+    1,
+    run_search,
+};

@@ -1,0 +1,173 @@
+/*
+ * cmd_serve.c: `ghsearch serve`: parses its options, starts the HTTP server
+ * (server/http.c) and waits for SIGINT or SIGTERM. Everything the server
+ * answers is built in server/; this file only starts and stops it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "http.h"
+
+enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_TIMEOUT };
+
+static const cli_opt serve_opts[] = {
+    { "db", 1, OPT_DB },
+    { "listen", 1, OPT_LISTEN },
+    { "threads", 1, OPT_THREADS },
+    { "max-connections", 1, OPT_MAX_CONN },
+    { "timeout", 1, OPT_TIMEOUT },
+    { NULL, 0, 0 },
+};
+
+/* "HOST:PORT" or "[V6ADDR]:PORT" into *host (newly allocated) and *port. */
+static int
+parse_listen(const cli_command *cmd, const char *v, char **host, unsigned *port)
+{
+    const char *colon;
+    size_t port_n;
+
+    if (v[0] == '[') {
+        const char *close = strchr(v, ']');
+
+        if (!close || close[1] != ':')
+            return cli_usage_error(cmd, "option '--listen' needs HOST:PORT or [ADDR]:PORT, not '%s'", v);
+        *host = g_strndup(v + 1, (gsize)(close - v - 1));
+        colon = close + 1;
+    } else {
+        colon = strrchr(v, ':');
+        if (!colon || colon == v)
+            return cli_usage_error(cmd, "option '--listen' needs HOST:PORT, not '%s'", v);
+        *host = g_strndup(v, (gsize)(colon - v));
+    }
+    if (cli_parse_count(cmd, "listen", colon + 1, 0, 65535, &port_n) != 0) {
+        g_free(*host);
+        *host = NULL;
+        return CLI_EXIT_USAGE;
+    }
+    *port = (unsigned)port_n;
+    return 0;
+}
+
+static int
+run_serve(const cli_command *cmd, int argc, char **argv)
+{
+    cli_parsed p = {0};
+    ghs_http_config cfg = {0};
+    ghs_http_server *server = NULL;
+    const char *db = cli_default_db();
+    char *host = NULL, errbuf[512];
+    size_t n;
+    unsigned port = 8080;
+    int rc, sig;
+    guint i;
+    sigset_t stop;
+    ghs_index *ix = NULL;
+
+    rc = cli_parse(cmd, argc, argv, &p);
+    if (rc != 0)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    for (i = 0; i < p.ids->len && rc == 0; i++) {
+        const char *v = g_ptr_array_index(p.values, i);
+
+        switch (g_array_index(p.ids, int, i)) {
+        case OPT_DB: db = v; break;
+        case OPT_LISTEN:
+            g_free(host);
+            host = NULL;
+            rc = parse_listen(cmd, v, &host, &port);
+            break;
+        case OPT_THREADS:
+            rc = cli_parse_count(cmd, "threads", v, 1, 256, &n);
+            cfg.threads = (unsigned)n;
+            break;
+        case OPT_MAX_CONN:
+            rc = cli_parse_count(cmd, "max-connections", v, 1, 100000, &n);
+            cfg.max_connections = (unsigned)n;
+            break;
+        case OPT_TIMEOUT:
+            rc = cli_parse_count(cmd, "timeout", v, 1, 3600, &n);
+            cfg.timeout_s = (unsigned)n;
+            break;
+        }
+    }
+    if (rc == 0 && p.positional->len > 0)
+        rc = cli_usage_error(cmd, "unexpected argument '%s'",
+                             (const char *)g_ptr_array_index(p.positional, 0));
+    cli_parsed_clear(&p);
+    /* Fail now, not on the first request, when there is no index. */
+    if (rc == 0)
+        rc = cli_open_existing(db, &ix);
+    ghs_index_close(ix);
+    if (rc != 0) {
+        g_free(host);
+        return rc;
+    }
+
+    /* Block the stop signals before the server's threads start, so they
+     * inherit the mask and only sigwait() below receives them. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    cfg.db = db;
+    cfg.host = host ? host : "127.0.0.1";
+    cfg.port = port;
+    cfg.log = stderr;
+    if (ghs_http_start(&server, &cfg, errbuf, sizeof errbuf) < 0) {
+        fprintf(stderr, "ghsearch: %s\n", errbuf);
+        g_free(host);
+        return CLI_EXIT_FAIL;
+    }
+    /* Tests and scripts read this line for the port actually chosen. */
+    printf(strchr(ghs_http_host(server), ':') ? "listening on http://[%s]:%u\n"
+                                                : "listening on http://%s:%u\n",
+           ghs_http_host(server), ghs_http_port(server));
+    fflush(stdout);
+
+    sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "ghsearch serve: %s, stopping\n", strsignal(sig));
+    ghs_http_stop(server);
+    g_free(host);
+    return CLI_EXIT_OK;
+}
+
+const cli_command cli_cmd_serve = {
+    "serve",
+    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] [--timeout S]",
+    "serve the JSON API and the search page over HTTP",
+    "Serve the index over HTTP until interrupted (Ctrl-C or SIGTERM): the\n"
+    "search page at / and a JSON API. Prints \"listening on http://HOST:PORT\"\n"
+    "once ready.\n"
+    "\n"
+    "Endpoints (GET):\n"
+    "  /search?q=QUERY[&limit=N][&offset=N][&per_doc=N][&lang=ja][&type=pdf]\n"
+    "          [&year=2023][&publisher=WHO][&facets=1]\n"
+    "      {\"query\",\"total\",\"count\",\"hits\":[...]} with the hit fields of\n"
+    "      'ghsearch search --json'; filters may repeat (either value)\n"
+    "  /doc/ID              a document's metadata and passages by page\n"
+    "  /doc/ID/page/N       one page of it\n"
+    "  /health, /stats\n"
+    "Errors: {\"error\":{\"code\",\"message\",\"position\"}} with 400 (malformed\n"
+    "query: position is its character in q), 404, 405, 413 (q over 1 KiB),\n"
+    "414 (URL over 8 KiB), 503 (overloaded or no index).\n"
+    "\n"
+    "Options:\n"
+    "  --db DIR               the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
+    "  --listen HOST:PORT     address (default 127.0.0.1:8080; port 0 picks a\n"
+    "                         free port); [ADDR]:PORT for IPv6\n"
+    "  --threads N            worker threads (default 4)\n"
+    "  --max-connections N    open connections before answering 503 (default 256)\n"
+    "  --timeout S            close a connection idle for S seconds (default 15)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "The server reads the index only; run 'ghsearch index' beside it and new\n"
+    "commits are seen by the next request.\n",
+    serve_opts,
+    0,
+    run_serve,
+};

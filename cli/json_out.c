@@ -1,0 +1,92 @@
+/*
+ * json_out.c: writing JSON strings, numbers and search hits for --json.
+ */
+#include <math.h>
+
+#include "json_out.h"
+
+static void
+append_valid_utf8(GString *out, const char *s)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':  g_string_append(out, "\\\""); break;
+        case '\\': g_string_append(out, "\\\\"); break;
+        case '\b': g_string_append(out, "\\b"); break;
+        case '\f': g_string_append(out, "\\f"); break;
+        case '\n': g_string_append(out, "\\n"); break;
+        case '\r': g_string_append(out, "\\r"); break;
+        case '\t': g_string_append(out, "\\t"); break;
+        default:
+            /* DEL is legal JSON but a terminal control; escape it too. */
+            if (*p < 0x20 || *p == 0x7f)
+                g_string_append_printf(out, "\\u%04x", *p);
+            else
+                g_string_append_c(out, (char)*p);
+        }
+    }
+}
+
+void
+json_append_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    if (s) {
+        if (g_utf8_validate(s, -1, NULL)) {
+            append_valid_utf8(out, s);
+        } else {
+            char *fixed = g_utf8_make_valid(s, -1);
+            append_valid_utf8(out, fixed);
+            g_free(fixed);
+        }
+    }
+    g_string_append_c(out, '"');
+}
+
+void
+json_append_number(GString *out, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (!isfinite(v))
+        v = 0;
+    g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.6g", v));
+}
+
+void
+json_append_hit(GString *out, const ghs_hit *h)
+{
+    size_t i;
+
+    g_string_append_printf(out, "{\"rank\":%d,\"score\":", h->rank);
+    json_append_number(out, h->score);
+    g_string_append(out, ",\"doc\":");
+    json_append_string(out, h->doc);
+    g_string_append(out, ",\"title\":");
+    json_append_string(out, h->title);
+    g_string_append(out, ",\"source\":");
+    json_append_string(out, h->source);
+    if (h->page > 0)
+        g_string_append_printf(out, ",\"page\":%d", h->page);
+    else
+        g_string_append(out, ",\"page\":null");
+    g_string_append(out, ",\"lang\":");
+    json_append_string(out, h->lang);
+    g_string_append(out, ",\"passage\":");
+    json_append_string(out, h->passage);
+    g_string_append(out, ",\"highlights\":[");
+    for (i = 0; i < h->n_highlights; i++)
+        g_string_append_printf(out, "%s[%d,%d]", i ? "," : "",
+                               h->highlights[i].start, h->highlights[i].end);
+    g_string_append(out, "],\"citation\":");
+    json_append_string(out, h->citation);
+    g_string_append(out, ",\"type\":");
+    json_append_string(out, h->type);
+    g_string_append(out, ",\"publisher\":");
+    json_append_string(out, h->publisher);
+    g_string_append(out, ",\"date\":");
+    json_append_string(out, h->date);
+    g_string_append_printf(out, ",\"doc_rank\":%d}", h->doc_rank);
+}

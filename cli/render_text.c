@@ -1,0 +1,339 @@
+/*
+ * render_text.c: readable search output: grouping hits under documents,
+ * wrapping passages (Latin words and CJK characters alike) and marking the
+ * highlighted code point ranges.
+ *
+ * Widths are display columns: CJK ideographs and kana take two. The text
+ * never reaches the terminal with its own control characters (a PDF may
+ * hold ESC), so titles, sources and passages are all cleaned here.
+ */
+#include <string.h>
+
+#include "render_text.h"
+
+typedef struct cell {
+    gunichar ch;     /* ' ' stands for a collapsed run of white space */
+    gboolean hl;     /* inside a highlight span */
+} cell;
+
+typedef struct line_range {
+    guint start, end; /* cells [start, end) */
+} line_range;
+
+void
+render_style_init(render_style *st, int colour, int width)
+{
+    if (colour) {
+        st->hl_open = "\033[1;31m";
+        st->hl_close = "\033[0m";
+        st->hl_width = 0;
+        st->em_open = "\033[1m";
+        st->em_close = "\033[0m";
+        st->dim_open = "\033[2m";
+        st->dim_close = "\033[0m";
+    } else {
+        st->hl_open = st->hl_close = "**";
+        st->hl_width = 2;
+        st->em_open = st->em_close = st->dim_open = st->dim_close = "";
+    }
+    st->width = width < 40 ? 40 : width;
+}
+
+static int
+char_width(gunichar c)
+{
+    if (g_unichar_iszerowidth(c))
+        return 0;
+    return g_unichar_iswide(c) ? 2 : 1;
+}
+
+static gboolean
+is_blank(gunichar c)
+{
+    return g_unichar_isspace(c) || g_unichar_iscntrl(c) ||
+           g_unichar_type(c) == G_UNICODE_FORMAT;
+}
+
+/* Japanese line-breaking rules (kinsoku), the common cases: these never
+ * start a line... */
+static gboolean
+no_line_start(gunichar c)
+{
+    static const gunichar set[] = {
+        0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF01,
+        0xFF09, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009, 0x300B, 0x201D, 0x2019,
+        0x30FC, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085,
+        0x3087, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
+        0x30E7, 0x3005, 0x309D, 0x309E, 0x30FD, 0x30FE, 0xFF3D, 0xFF5D,
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(set); i++)
+        if (set[i] == c)
+            return TRUE;
+    return FALSE;
+}
+
+/* ...and these never end one. */
+static gboolean
+no_line_end(gunichar c)
+{
+    static const gunichar set[] = {
+        0xFF08, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x300A, 0x201C, 0x2018,
+        0xFF3B, 0xFF5B,
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(set); i++)
+        if (set[i] == c)
+            return TRUE;
+    return FALSE;
+}
+
+/* Decode text into cells, marking highlights and collapsing blanks. */
+static GArray *
+make_cells(const char *text, const ghs_span *spans, size_t n_spans)
+{
+    GArray *cells = g_array_new(FALSE, FALSE, sizeof(cell));
+    char *valid = g_utf8_make_valid(text ? text : "", -1);
+    glong n = 0, i;
+    gunichar *u = g_utf8_to_ucs4_fast(valid, -1, &n);
+    gboolean *hl = g_new0(gboolean, (gsize)n + 1);
+    gboolean pending_space = FALSE, space_hl = FALSE;
+    size_t s;
+
+    for (s = 0; s < n_spans; s++) {
+        glong a = MAX(spans[s].start, 0), b = MIN((glong)spans[s].end, n);
+        for (i = a; i < b; i++)
+            hl[i] = TRUE;
+    }
+    for (i = 0; i < n; i++) {
+        cell c = { u[i], hl[i] };
+
+        if (is_blank(u[i])) {
+            if (!pending_space)
+                space_hl = hl[i] && i > 0 && hl[i - 1];
+            pending_space = cells->len > 0;
+            continue;
+        }
+        if (pending_space) {
+            /* a space stays inside a mark only between two marked words */
+            cell sp = { ' ', space_hl && hl[i] };
+            g_array_append_val(cells, sp);
+            pending_space = FALSE;
+        }
+        g_array_append_val(cells, c);
+    }
+    g_free(hl);
+    g_free(u);
+    g_free(valid);
+    return cells;
+}
+
+/* End of the unbreakable unit starting at i: one CJK character, or a run
+ * of other non-space characters (a Latin word with its punctuation). */
+static guint
+unit_end(const cell *c, guint n, guint i)
+{
+    if (g_unichar_iswide(c[i].ch))
+        return i + 1;
+    while (i < n && c[i].ch != ' ' && !g_unichar_iswide(c[i].ch))
+        i++;
+    return i;
+}
+
+/* End of the token starting at i: a unit, with closing punctuation pulled
+ * onto it and opening punctuation glued to what follows. */
+static guint
+token_end(const cell *c, guint n, guint i)
+{
+    guint start = i, end = unit_end(c, n, i);
+
+    for (;;) {
+        guint k;
+        gboolean all_open = TRUE;
+
+        while (end < n && c[end].ch != ' ' && no_line_start(c[end].ch))
+            end++;
+        for (k = start; k < end; k++)
+            all_open = all_open && no_line_end(c[k].ch);
+        if (!all_open || end >= n || c[end].ch == ' ')
+            return end;
+        end = unit_end(c, n, end);
+    }
+}
+
+/* Columns of cells [start, end) of n, with the markers that open or close
+ * a highlight there (a line break inside one adds two more; ignored). */
+static int
+range_width(const cell *c, guint n, guint start, guint end, const render_style *st)
+{
+    int w = 0;
+    guint k;
+
+    for (k = start; k < end; k++) {
+        w += char_width(c[k].ch);
+        if (c[k].hl && (k == 0 || !c[k - 1].hl))
+            w += st->hl_width;
+        if (c[k].hl && (k + 1 == n || !c[k + 1].hl))
+            w += st->hl_width;
+    }
+    return w;
+}
+
+static void
+push_line(GArray *lines, guint start, guint end)
+{
+    line_range r = { start, end };
+
+    if (end > start)
+        g_array_append_val(lines, r);
+}
+
+/* Greedy line filling over tokens; a token wider than a line is cut. */
+static GArray *
+break_lines(const cell *c, guint n, int avail, const render_style *st)
+{
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(line_range));
+    guint i = 0, line_start = 0, line_end = 0;
+    int col = 0;
+
+    while (i < n) {
+        guint end;
+        int w, sep;
+
+        if (c[i].ch == ' ') {
+            i++;
+            continue;
+        }
+        end = token_end(c, n, i);
+        w = range_width(c, n, i, end, st);
+        sep = (col > 0 && i > 0 && c[i - 1].ch == ' ') ? 1 : 0;
+        if (col > 0 && col + sep + w > avail) {
+            push_line(lines, line_start, line_end);
+            col = sep = 0;
+        }
+        if (col == 0 && w > avail) {
+            guint k = i;
+            line_start = i;
+            for (k = i; k < end; k++) {
+                int cw = range_width(c, n, k, k + 1, st);
+                if (col > 0 && col + cw > avail) {
+                    push_line(lines, line_start, k);
+                    line_start = k;
+                    col = 0;
+                }
+                col += cw;
+            }
+            line_end = end;
+        } else {
+            if (col == 0)
+                line_start = i;
+            line_end = end;
+            col += sep + w;
+        }
+        i = end;
+    }
+    if (col > 0)
+        push_line(lines, line_start, line_end);
+    return lines;
+}
+
+void
+render_wrap(GString *out, const char *text, const ghs_span *spans,
+            size_t n_spans, int indent, const render_style *st)
+{
+    GArray *cells = make_cells(text, spans, n_spans);
+    const cell *c = (const cell *)(void *)cells->data;
+    int avail = MAX(st->width - indent, 20);
+    GArray *lines = break_lines(c, cells->len, avail, st);
+    guint l, k;
+
+    for (l = 0; l < lines->len; l++) {
+        const line_range *r = &g_array_index(lines, line_range, l);
+        gboolean on = FALSE;
+
+        g_string_append_printf(out, "%*s", indent, "");
+        for (k = r->start; k < r->end; k++) {
+            if (c[k].hl != on) {
+                g_string_append(out, c[k].hl ? st->hl_open : st->hl_close);
+                on = c[k].hl;
+            }
+            g_string_append_unichar(out, c[k].ch);
+        }
+        if (on)
+            g_string_append(out, st->hl_close);
+        g_string_append_c(out, '\n');
+    }
+    g_array_free(lines, TRUE);
+    g_array_free(cells, TRUE);
+}
+
+/* Append a one-line field with blanks collapsed (no control characters). */
+static void
+append_clean(GString *out, const char *s)
+{
+    GArray *cells = make_cells(s, NULL, 0);
+    guint k;
+
+    for (k = 0; k < cells->len; k++)
+        g_string_append_unichar(out, g_array_index(cells, cell, k).ch);
+    g_array_free(cells, TRUE);
+}
+
+static void
+append_page_score(GString *out, const ghs_hit *h)
+{
+    if (h->page > 0)
+        g_string_append_printf(out, "p. %d ", h->page);
+    g_string_append_printf(out, "(score %.2f)", h->score);
+}
+
+void
+render_results(FILE *fp, const ghs_results *r, const render_style *st)
+{
+    GString *out = g_string_new(NULL);
+    const ghs_hit *prev = NULL;
+    size_t i, n = ghs_results_count(r);
+    int docs = 0;
+
+    for (i = 0; i < n; i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        gboolean same_doc = prev && g_strcmp0(prev->doc, h->doc) == 0;
+
+        g_string_truncate(out, 0);
+        if (!same_doc) {
+            docs++;
+            if (prev)
+                g_string_append_c(out, '\n');
+            g_string_append_printf(out, "%d. %s", h->doc_rank > 0 ? h->doc_rank : docs,
+                                   st->em_open);
+            append_clean(out, h->title && *h->title ? h->title : h->doc);
+            g_string_append(out, st->em_close);
+            if (h->page > 0)
+                g_string_append_printf(out, " — p. %d", h->page);
+            if (h->lang && *h->lang) {
+                g_string_append(out, " [");
+                append_clean(out, h->lang);
+                g_string_append_c(out, ']');
+            }
+            g_string_append_printf(out, " (score %.2f)", h->score);
+            g_string_append_printf(out, "\n   %s", st->dim_open);
+            append_clean(out, h->source);
+            g_string_append_printf(out, "%s\n", st->dim_close);
+        } else {
+            g_string_append(out, "   — ");
+            if (h->page <= 0)
+                g_string_append(out, "another passage ");
+            append_page_score(out, h);
+            g_string_append_c(out, '\n');
+        }
+        render_wrap(out, h->passage, h->highlights, h->n_highlights, 3, st);
+        g_string_append_printf(out, "   %scite: ", st->dim_open);
+        append_clean(out, h->citation);
+        g_string_append_printf(out, "%s\n", st->dim_close);
+        fwrite(out->str, 1, out->len, fp);
+        prev = h;
+    }
+    g_string_free(out, TRUE);
+}

@@ -1,0 +1,42 @@
+/*
+ * render_text.h: the readable (non-JSON) output of `ghsearch search`:
+ * hits grouped under their document, passages wrapped to the terminal with
+ * the matched words marked, a citation under each passage.
+ */
+#ifndef GHS_CLI_RENDER_TEXT_H
+#define GHS_CLI_RENDER_TEXT_H
+
+#include <stdio.h>
+#include <glib.h>
+
+#include "ghsearch.h"
+
+typedef struct render_style {
+    const char *hl_open, *hl_close;  /* around matched text */
+    int hl_width;                    /* columns each marker takes (0 for ANSI) */
+    const char *em_open, *em_close;  /* titles */
+    const char *dim_open, *dim_close;/* sources and citations */
+    int width;                       /* columns available for a line */
+} render_style;
+
+/* Colour on: ANSI bold red for matches (like grep), bold titles, dim
+ * sources. Colour off: matches between "**" and "**", nothing else added.
+ * width below 40 is raised to 40. */
+void render_style_init(render_style *st, int colour, int width);
+
+/* Append text wrapped to st->width, every line starting with indent spaces
+ * and ending with '\n'. Runs of white space and control characters become
+ * one space. spans are code point offsets into text (end exclusive); out of
+ * range parts are ignored. Lines break at spaces, and between CJK
+ * characters except before closing or after opening punctuation; a word
+ * longer than a line is cut. */
+void render_wrap(GString *out, const char *text, const ghs_span *spans,
+                 size_t n_spans, int indent, const render_style *st);
+
+/* Write all hits of r to fp: a header per document
+ * ("N. Title — p. 3 [ja] (score 12.34)", its source), then each passage of
+ * the document ("— p. 5 (score 9.87)" for the second and later ones), the
+ * wrapped passage and "cite: <citation>". */
+void render_results(FILE *fp, const ghs_results *r, const render_style *st);
+
+#endif /* GHS_CLI_RENDER_TEXT_H */

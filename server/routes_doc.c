@@ -1,0 +1,153 @@
+/*
+ * routes_doc.c: GET /doc/{id} (a document's metadata, its citation, and its
+ * text when it has no pages) and GET /doc/{id}/page/{n} (one page's text),
+ * through the library's document API.
+ *
+ * The id comes from the request path and goes only to the library as a
+ * document id (an exact index term), never to the file system.
+ */
+#include "json_out.h"
+#include "server_internal.h"
+
+static void
+append_metadata(GString *o, const ghs_document *d)
+{
+    g_string_append(o, "\"doc\":");
+    json_append_string(o, d->id);
+    g_string_append(o, ",\"title\":");
+    json_append_string(o, d->title);
+    g_string_append(o, ",\"source\":");
+    json_append_string(o, d->source);
+    g_string_append(o, ",\"url\":");
+    json_append_string(o, d->url);
+    g_string_append(o, ",\"lang\":");
+    json_append_string(o, d->lang);
+    g_string_append(o, ",\"type\":");
+    json_append_string(o, d->type);
+    g_string_append(o, ",\"publisher\":");
+    json_append_string(o, d->publisher);
+    g_string_append(o, ",\"date\":");
+    json_append_string(o, d->date);
+    g_string_append_printf(o, ",\"pages\":%d,\"passages\":%zu", d->pages, d->passages);
+}
+
+/* ,"citation":"..." for page (0: the whole document); nothing if it fails. */
+static void
+append_citation(GString *o, const ghs_document *d, int page)
+{
+    char *cite = NULL;
+
+    if (ghs_document_cite(d, page, GHS_CITE_TEXT, &cite, NULL) == 0) {
+        g_string_append(o, ",\"citation\":");
+        json_append_string(o, cite);
+    }
+    ghs_free(cite);
+}
+
+/* A missing document or page is the client's 404, anything else the
+ * library's error. */
+static void
+reply_doc_error(http_reply *r, const ghs_error *err)
+{
+    if (err->code == GHS_ENOTFOUND || err->code == GHS_EINVAL)
+        http_reply_error(r, 404, "not_found", 0, "%s", err->message);
+    else
+        http_reply_library_error(r, err);
+}
+
+/* Look the document up, and the text of page (1..pages of a PDF; 0 for a
+ * document without pages, whose text is then its whole text). *text stays
+ * NULL when the document has no such kind of page. Fills r on failure and
+ * returns -1. */
+static int
+load(const http_request *rq, const char *id, int page, ghs_document **d, char **text,
+     http_reply *r)
+{
+    ghs_error err = {0};
+    ghs_index *ix = reader_pool_acquire(rq->readers, &err);
+    int rc;
+
+    *d = NULL;
+    *text = NULL;
+    if (!ix) {
+        http_reply_library_error(r, &err);
+        return -1;
+    }
+    rc = ghs_document_get(ix, id, d, &err);
+    /* page 0 is the whole text of a document without pages; a PDF has
+     * pages 1..pages */
+    if (rc == 0 && (page == 0 ? (*d)->pages == 0 : (*d)->pages > 0))
+        rc = ghs_document_page_text(ix, id, page, text, &err);
+    reader_pool_release(rq->readers, ix);
+    if (rc < 0) {
+        ghs_document_free(*d);
+        *d = NULL;
+        reply_doc_error(r, &err);
+        return -1;
+    }
+    return 0;
+}
+
+void
+route_doc(const http_request *rq, const char *id, http_reply *r)
+{
+    ghs_document *d;
+    char *text;
+    GString *o;
+
+    if (load(rq, id, 0, &d, &text, r) < 0)
+        return;
+    o = g_string_new("{");
+    append_metadata(o, d);
+    append_citation(o, d, 0);
+    if (text) {
+        g_string_append(o, ",\"text\":");
+        json_append_string(o, text);
+    }
+    g_string_append(o, "}\n");
+    http_reply_json(r, 200, o);
+    ghs_free(text);
+    ghs_document_free(d);
+}
+
+void
+route_doc_page(const http_request *rq, const char *id, const char *page_text,
+               http_reply *r)
+{
+    ghs_document *d;
+    char *text;
+    GString *o;
+    guint64 page;
+
+    if (!g_ascii_string_to_unsigned(page_text, 10, 1, 1000000, &page, NULL)) {
+        http_reply_error(r, 404, "not_found", 0, "no page '%s' in document '%s'",
+                         page_text, id);
+        return;
+    }
+    if (load(rq, id, (int)page, &d, &text, r) < 0)
+        return;
+    if (!text) {   /* found, but a release or record: no pages */
+        http_reply_error(r, 404, "not_found", 0,
+                         "document '%s' has no pages (a %s); see /doc/ID for its text",
+                         id, *d->type ? d->type : "document");
+        ghs_document_free(d);
+        return;
+    }
+    o = g_string_new("{");
+    append_metadata(o, d);
+    g_string_append_printf(o, ",\"page\":%d", (int)page);
+    append_citation(o, d, (int)page);
+    g_string_append(o, ",\"text\":");
+    json_append_string(o, text);
+    if (page > 1)
+        g_string_append_printf(o, ",\"prev\":%d", (int)page - 1);
+    else
+        g_string_append(o, ",\"prev\":null");
+    if ((int)page < d->pages)
+        g_string_append_printf(o, ",\"next\":%d}\n", (int)page + 1);
+    else
+        g_string_append(o, ",\"next\":null}\n");
+    http_reply_json(r, 200, o);
+    ghs_free(text);
+    ghs_document_free(d);
+}

@@ -1,0 +1,359 @@
+/*
+ * routes_search.c: GET /search: query-string arguments to one ghsearch
+ * query, the search, and the JSON answer.
+ *
+ * The filter arguments (lang, type, year, publisher; each may repeat, same
+ * field = either value) become field filters placed before the user's query,
+ * which is wrapped in parentheses so that nothing in q can change what the
+ * filters mean ("OR x" stays an error, it does not become "lang:ja OR x").
+ * Positions of query errors are reported in q's own code points.
+ */
+#include <string.h>
+
+#include "http.h"
+#include "json_out.h"
+#include "server_internal.h"
+
+static const char *const filter_fields[] = { "lang", "type", "year", "publisher" };
+#define N_FILTERS G_N_ELEMENTS(filter_fields)
+
+typedef struct search_args {
+    const char *q;              /* "" when absent */
+    ghs_search_opts opts;
+    GPtrArray *values[N_FILTERS]; /* char *, cleaned values of each filter */
+} search_args;
+
+/* A filter's span in the combined query, to name the argument at fault. */
+typedef struct filter_span {
+    const char *param;
+    long start, end;            /* 1-based code points, end inclusive */
+} filter_span;
+
+static void
+search_args_clear(search_args *a)
+{
+    size_t i;
+
+    for (i = 0; i < N_FILTERS; i++)
+        if (a->values[i])
+            g_ptr_array_free(a->values[i], TRUE);
+}
+
+static int
+all_ascii_alpha(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s), i;
+
+    if (n < min || n > max)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!g_ascii_isalpha(s[i]))
+            return 0;
+    return 1;
+}
+
+/* YYYY or YYYY..YYYY in ASCII digits. */
+static int
+is_year(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n != 4 && n != 10)
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (n == 10 && (i == 4 || i == 5)) {
+            if (s[i] != '.')
+                return 0;
+        } else if (!g_ascii_isdigit(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A publisher value safe inside a quoted phrase: every quote character of
+ * the query language becomes a space (the value is matched word by word,
+ * so nothing is lost). NULL when nothing but spaces is left. */
+static char *
+clean_phrase_value(const char *v)
+{
+    static const char *const quotes[] = { "\"", "\xef\xbc\x82", "\xe2\x80\x9c",
+                                          "\xe2\x80\x9d", "\xe3\x80\x8c", "\xe3\x80\x8d" };
+    GString *s = g_string_new(v);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(quotes); i++)
+        g_string_replace(s, quotes[i], " ", 0);
+    g_strstrip(s->str);
+    if (!s->str[0]) {
+        g_string_free(s, TRUE);
+        return NULL;
+    }
+    return g_string_free(s, FALSE);
+}
+
+static int
+parse_count(const char *v, guint64 min, guint64 max, size_t *out)
+{
+    guint64 n;
+
+    if (!v)
+        return 0;
+    if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
+        return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
+/* Read and check the arguments; on a bad one fill r and return -1. */
+static int
+parse_args(const http_request *rq, search_args *a, http_reply *r)
+{
+    guint i;
+    size_t f;
+    const char *v;
+
+    memset(a, 0, sizeof *a);
+    a->q = http_arg(rq, "q");
+    if (!a->q)
+        a->q = "";
+    if (strlen(a->q) > GHS_HTTP_MAX_QUERY) {
+        http_reply_error(r, 413, "query_too_long", 0,
+                         "q is %zu bytes; the limit is %d", strlen(a->q),
+                         GHS_HTTP_MAX_QUERY);
+        return -1;
+    }
+    a->opts.limit = 10;
+    if (parse_count(http_arg(rq, "limit"), 1, GHS_HTTP_MAX_LIMIT, &a->opts.limit) < 0 ||
+        parse_count(http_arg(rq, "offset"), 0, GHS_HTTP_MAX_OFFSET, &a->opts.offset) < 0 ||
+        parse_count(http_arg(rq, "per_doc"), 1, GHS_HTTP_MAX_PER_DOC, &a->opts.per_doc) < 0) {
+        http_reply_error(r, 400, "bad_parameter", 0,
+                         "limit must be 1..%d, offset 0..%d and per_doc 1..%d",
+                         GHS_HTTP_MAX_LIMIT, GHS_HTTP_MAX_OFFSET,
+                         GHS_HTTP_MAX_PER_DOC);
+        return -1;
+    }
+    v = http_arg(rq, "facets");
+    a->opts.facets = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+
+    for (f = 0; f < N_FILTERS; f++)
+        a->values[f] = g_ptr_array_new_with_free_func(g_free);
+    for (i = 0; i < rq->arg_keys->len; i++) {
+        const char *key = g_ptr_array_index(rq->arg_keys, i);
+        char *clean = NULL;
+        int ok;
+
+        v = g_ptr_array_index(rq->arg_values, i);
+        for (f = 0; f < N_FILTERS; f++)
+            if (strcmp(key, filter_fields[f]) == 0)
+                break;
+        if (f == N_FILTERS || !*v)
+            continue;   /* unknown arguments and empty filters are ignored */
+        switch (f) {
+        case 0: ok = all_ascii_alpha(v, 2, 3); clean = g_ascii_strdown(v, -1); break;
+        case 1: ok = all_ascii_alpha(v, 1, 16); clean = g_ascii_strdown(v, -1); break;
+        case 2: ok = is_year(v); clean = g_strdup(v); break;
+        default:
+            ok = strlen(v) <= 256 && (clean = clean_phrase_value(v)) != NULL;
+        }
+        if (!ok) {
+            g_free(clean);
+            http_reply_error(r, 400, "bad_parameter", 0, "bad value for %s: %s%s",
+                             filter_fields[f], v,
+                             f == 0 ? " (a language code such as ja or en)" :
+                             f == 1 ? " (pdf, release or record)" :
+                             f == 2 ? " (YYYY or YYYY..YYYY)" : "");
+            search_args_clear(a);
+            return -1;
+        }
+        g_ptr_array_add(a->values[f], clean);
+    }
+    return 0;
+}
+
+/* Only spaces (ASCII or ideographic)? */
+static int
+is_blank(const char *s)
+{
+    for (; *s; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+
+        if (!g_unichar_isspace(c) && c != 0x3000)
+            return 0;
+    }
+    return 1;
+}
+
+/* The combined query: the filters, then q in parentheses. spans receives
+ * where each filter sits; *q_offset the code points before q (0 when q is
+ * blank and left out). */
+static char *
+combined_query(const search_args *a, GArray *spans, long *q_offset)
+{
+    GString *s = g_string_new(NULL);
+    size_t f;
+    guint i;
+
+    for (f = 0; f < N_FILTERS; f++) {
+        for (i = 0; i < a->values[f]->len; i++) {
+            filter_span sp;
+            const char *v = g_ptr_array_index(a->values[f], i);
+
+            sp.param = filter_fields[f];
+            sp.start = (long)g_utf8_strlen(s->str, -1) + 1;
+            if (f == 3)
+                g_string_append_printf(s, "%s:\"%s\" ", filter_fields[f], v);
+            else
+                g_string_append_printf(s, "%s:%s ", filter_fields[f], v);
+            sp.end = (long)g_utf8_strlen(s->str, -1) - 1;
+            g_array_append_val(spans, sp);
+        }
+    }
+    *q_offset = 0;
+    if (!is_blank(a->q)) {
+        g_string_append_c(s, '(');
+        *q_offset = (long)g_utf8_strlen(s->str, -1);
+        g_string_append(s, a->q);
+        g_string_append_c(s, ')');
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* The combined query failed to parse: say which argument is at fault, in
+ * its own terms. */
+static void
+reply_query_error(ghs_index *ix, const search_args *a, const GArray *spans,
+                  long q_offset, const ghs_error *err, http_reply *r)
+{
+    ghs_search_opts one = { .limit = 1, .per_doc = 1 };
+    ghs_results *res = NULL;
+    ghs_error qerr = {0};
+    guint i;
+
+    if (q_offset > 0 && err->position > q_offset) {
+        /* Parse q alone for its own position and message; the search only
+         * runs in the unlikely case that q alone is fine. */
+        if (ghs_search(ix, a->q, &one, &res, &qerr) < 0 && qerr.code == GHS_EQUERY) {
+            http_reply_library_error(r, &qerr);
+        } else {
+            long pos = err->position - q_offset;
+            long len = (long)g_utf8_strlen(a->q, -1);
+
+            http_reply_error(r, 400, "malformed_query", (int)CLAMP(pos, 1, len + 1),
+                             "the query does not combine with its filters: %s",
+                             err->message);
+        }
+        ghs_results_free(res);
+        return;
+    }
+    for (i = 0; i < spans->len; i++) {
+        const filter_span *sp = &g_array_index(spans, filter_span, i);
+
+        if (err->position >= sp->start && err->position <= sp->end) {
+            /* the position is in the combined query, which the client never
+             * wrote: keep only the reason */
+            const char *why = strstr(err->message, ": ");
+
+            http_reply_error(r, 400, "bad_parameter", 0, "bad value for %s: %s",
+                             sp->param, why ? why + 2 : err->message);
+            return;
+        }
+    }
+    http_reply_library_error(r, err);
+}
+
+/* "facets":{"lang":[{"value","documents","passages"},...],"year":[...],...}:
+ * the library's counts over every matching document, fields in its order. */
+static void
+append_facets(GString *o, const ghs_results *res)
+{
+    const ghs_facet *fs = NULL;
+    size_t n = ghs_results_facets(res, &fs), i;
+    const char *field = NULL;
+
+    g_string_append(o, ",\"facets\":{");
+    for (i = 0; i < n; i++) {
+        if (!field || strcmp(field, fs[i].field) != 0) {
+            if (field)
+                g_string_append(o, "],");
+            field = fs[i].field;
+            json_append_string(o, field);
+            g_string_append(o, ":[");
+        } else {
+            g_string_append_c(o, ',');
+        }
+        g_string_append(o, "{\"value\":");
+        json_append_string(o, fs[i].value);
+        g_string_append_printf(o, ",\"documents\":%zu,\"passages\":%zu}",
+                               fs[i].documents, fs[i].passages);
+    }
+    g_string_append(o, field ? "]}" : "}");
+}
+
+void
+route_search(const http_request *rq, http_reply *r)
+{
+    search_args a;
+    GArray *spans;
+    char *query;
+    long q_offset;
+    ghs_index *ix;
+    ghs_results *res = NULL;
+    ghs_error err = {0};
+    gint64 t0 = g_get_monotonic_time();
+    size_t i, n;
+    GString *o;
+
+    if (parse_args(rq, &a, r) < 0)
+        return;
+    spans = g_array_new(FALSE, FALSE, sizeof(filter_span));
+    query = combined_query(&a, spans, &q_offset);
+    if (!*query) {
+        http_reply_error(r, 400, "missing_query", 0,
+                         "give a query as q=... (or at least one filter)");
+        goto out;
+    }
+    ix = reader_pool_acquire(rq->readers, &err);
+    if (!ix) {
+        http_reply_library_error(r, &err);
+        goto out;
+    }
+    if (ghs_search(ix, query, &a.opts, &res, &err) < 0) {
+        if (err.code == GHS_EQUERY)
+            reply_query_error(ix, &a, spans, q_offset, &err, r);
+        else
+            http_reply_library_error(r, &err);
+        reader_pool_release(rq->readers, ix);
+        goto out;
+    }
+
+    o = g_string_new("{\"query\":");
+    json_append_string(o, a.q);
+    g_string_append(o, ",\"effective_query\":");
+    json_append_string(o, query);
+    n = ghs_results_count(res);
+    g_string_append_printf(o, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"count\":%zu",
+                           ghs_results_total(res), a.opts.offset, a.opts.limit, n);
+    if (ghs_results_suggestion(res)) {
+        g_string_append(o, ",\"suggestion\":");
+        json_append_string(o, ghs_results_suggestion(res));
+    }
+    if (a.opts.facets)
+        append_facets(o, res);
+    reader_pool_release(rq->readers, ix);
+    g_string_append(o, ",\"hits\":[");
+    for (i = 0; i < n; i++) {
+        if (i)
+            g_string_append_c(o, ',');
+        json_append_hit(o, ghs_results_hit(res, i));
+    }
+    g_string_append(o, "],\"took_ms\":");
+    json_append_number(o, (double)(g_get_monotonic_time() - t0) / 1000.0);
+    g_string_append(o, "}\n");
+    http_reply_json(r, 200, o);
+out:
+    ghs_results_free(res);
+    g_free(query);
+    g_array_free(spans, TRUE);
+    search_args_clear(&a);
+}

@@ -1,0 +1,234 @@
+/*
+ * test_document.c: a document by its id (what `ghsearch show DOC --page N`
+ * prints): metadata, the text of one page rebuilt from its passages, and
+ * the errors for unknown documents and pages out of range. Indexes the
+ * bundled Japanese sample brief (4 pages; corpus/README.md says which page
+ * holds what) and a text record into a temporary index.
+ */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ghsearch.h"
+
+static const char *JA_TITLE =
+    "危機に強い保健医療体制をつくる：２０２３年の国際保健に関する政策ブリーフ";
+
+static char *db_dir;
+static gboolean have_pdf;
+
+static void build_index(void)
+{
+    GError *gerr = NULL;
+    char *dir = g_dir_make_tmp("ghs-document-XXXXXX", &gerr);
+    g_assert_no_error(gerr);
+    db_dir = g_build_filename(dir, "db", NULL);
+    g_free(dir);
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    const char *root = g_getenv("GHS_BUILD_ROOT");
+    char *pdf = root ? g_build_filename(root, "corpus", "uhc-brief-ja.pdf", NULL) : NULL;
+    if (pdf && g_file_test(pdf, G_FILE_TEST_EXISTS)) {
+        ghs_meta m = { .id = "uhc-brief-ja", .publisher = "JCIE",
+                       .url = "https://example.org/uhc-brief-ja.pdf" };
+        if (ghs_index_add_file(ix, pdf, &m, NULL, &err) != 0)
+            g_error("index %s: %s", pdf, err.message);
+        have_pdf = TRUE;
+    }
+    g_free(pdf);
+    /* Paragraphs long enough to be passages of their own; the second is
+     * printed twice, as some releases do. */
+    GString *t = g_string_new(NULL);
+    /* Each paragraph one sentence longer than a passage's target size, so
+     * that passages and paragraphs coincide (indexer/passages.h). */
+    const char *paras[] = {
+        "First paragraph: universal health coverage means that all people have access to "
+        "the full range of quality health services they need, when and where they need "
+        "them, without financial hardship, and it covers the full continuum of essential "
+        "health services from health promotion to prevention, treatment, rehabilitation "
+        "and palliative care across the whole life course of every person in every country.",
+        "Second paragraph: countries should mobilise domestic resources for health and "
+        "protect people from catastrophic spending, because out of pocket payments push "
+        "millions of households into poverty every year across every region of the world, "
+        "and the evidence for this has been clear for a very long time to everybody who "
+        "has looked at household surveys, national health accounts and the reports of WHO.",
+        "Second paragraph: countries should mobilise domestic resources for health and "
+        "protect people from catastrophic spending, because out of pocket payments push "
+        "millions of households into poverty every year across every region of the world, "
+        "and the evidence for this has been clear for a very long time to everybody who "
+        "has looked at household surveys, national health accounts and the reports of WHO.",
+        "Third paragraph: 日本語の段落も同じ文書に含まれており、保健財政の持続可能性は"
+        "ユニバーサル・ヘルス・カバレッジの達成に欠かせない条件であって、各国は国内資金の動員を"
+        "進めるとともに開発援助との役割分担を明確にし、保健人材の育成と定着、医薬品の調達と供給、"
+        "地域の保健医療の基盤となるプライマリ・ヘルス・ケアの強化、感染症危機への備えと対応の"
+        "仕組みづくりを、平時から一体として進めていく必要があるというのが本稿の立場であり、"
+        "その考え方は多くの国際機関の報告書でも繰り返し示されてきたものであって、財政当局と"
+        "保健当局が共通の目標に向けて協力する体制を整えることが、いま何より求められている。",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(paras); i++)
+        g_string_append_printf(t, "%s\n\n", paras[i]);
+    ghs_meta m = { .id = "note-uhc", .title = "UHC note", .lang = "en",
+                   .date = "2024-02-03", .type = "record" };
+    g_assert_cmpint(ghs_index_add_text(ix, &m, t->str, t->len, NULL, &err), ==, 0);
+    g_string_free(t, TRUE);
+    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
+    ghs_index_close(ix);
+}
+
+static ghs_index *open_ro(void)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
+    return ix;
+}
+
+static gboolean need_pdf(void)
+{
+    if (have_pdf)
+        return TRUE;
+    if (g_strcmp0(g_getenv("CI"), "true") == 0)
+        g_error("corpus/uhc-brief-ja.pdf not found under GHS_BUILD_ROOT");
+    g_test_skip("corpus/uhc-brief-ja.pdf not built (set GHS_BUILD_ROOT)");
+    return FALSE;
+}
+
+static void test_pdf_metadata_comes_from_the_index(void)
+{
+    if (!need_pdf())
+        return;
+    ghs_index *ix = open_ro();
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_get(ix, "uhc-brief-ja", &d, &err), ==, 0);
+    g_assert_cmpstr(d->id, ==, "uhc-brief-ja");
+    g_assert_cmpstr(d->title, ==, JA_TITLE);
+    g_assert_cmpstr(d->type, ==, "pdf");
+    g_assert_cmpstr(d->lang, ==, "ja");
+    g_assert_cmpstr(d->publisher, ==, "JCIE");
+    g_assert_true(g_str_has_prefix(d->date, "2023-05-10"));
+    g_assert_cmpstr(d->url, ==, "https://example.org/uhc-brief-ja.pdf");
+    g_assert_cmpint(d->pages, ==, 4);
+    g_assert_cmpuint(d->passages, >, 4);
+    char *c = NULL;
+    g_assert_cmpint(ghs_document_cite(d, 2, GHS_CITE_TEXT, &c, &err), ==, 0);
+    char *want = g_strdup_printf("%s, JCIE, 2023, p. 2, https://example.org/uhc-brief-ja.pdf",
+                                 JA_TITLE);
+    g_assert_cmpstr(c, ==, want);
+    g_free(want);
+    ghs_free(c);
+    ghs_document_free(d);
+    ghs_index_close(ix);
+}
+
+static char *page_text(ghs_index *ix, const char *id, int page)
+{
+    char *t = NULL;
+    ghs_error err = {0};
+    if (ghs_document_page_text(ix, id, page, &t, &err) != 0)
+        g_error("page %d of %s: %s", page, id, err.message);
+    g_assert_true(g_utf8_validate(t, -1, NULL));
+    return t;
+}
+
+static void test_page_text_holds_that_page_only(void)
+{
+    if (!need_pdf())
+        return;
+    ghs_index *ix = open_ro();
+    /* corpus/README.md: 100日ミッション and 薬剤耐性 only on page 3,
+     * プライマリ・ヘルス・ケア only on page 2. */
+    char *p2 = page_text(ix, "uhc-brief-ja", 2);
+    char *p3 = page_text(ix, "uhc-brief-ja", 3);
+    g_assert_nonnull(strstr(p2, "プライマリ・ヘルス・ケア"));
+    g_assert_null(strstr(p2, "100日ミッション"));
+    g_assert_nonnull(strstr(p3, "100日ミッション"));
+    g_assert_nonnull(strstr(p3, "薬剤耐性"));
+    g_assert_null(strstr(p3, "プライマリ・ヘルス・ケア"));
+    ghs_free(p2);
+    ghs_free(p3);
+    /* Page 1 reads in order: the opening note before the summary's text. */
+    char *p1 = page_text(ix, "uhc-brief-ja", 1);
+    const char *a = strstr(p1, "本書は検索エンジン");
+    const char *b = strstr(p1, "世界的な流行が宣言されてから");
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_true(a < b);
+    ghs_free(p1);
+    ghs_index_close(ix);
+}
+
+static void test_text_record_reads_back_in_order_with_repeats_once(void)
+{
+    ghs_index *ix = open_ro();
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_get(ix, "note-uhc", &d, &err), ==, 0);
+    g_assert_cmpint(d->pages, ==, 0);
+    g_assert_cmpstr(d->type, ==, "record");
+    g_assert_cmpstr(d->date, ==, "2024-02-03");
+    ghs_document_free(d);
+    char *t = page_text(ix, "note-uhc", 0);
+    const char *first = strstr(t, "First paragraph:");
+    const char *second = strstr(t, "Second paragraph:");
+    const char *third = strstr(t, "Third paragraph: 日本語の段落");
+    g_assert_nonnull(first);
+    g_assert_nonnull(second);
+    g_assert_nonnull(third);
+    g_assert_true(first < second && second < third);
+    /* The paragraph printed twice was indexed, and is shown, once. */
+    g_assert_null(strstr(second + 1, "Second paragraph:"));
+    g_assert_true(g_str_has_suffix(t, "いま何より求められている。"));
+    ghs_free(t);
+    ghs_index_close(ix);
+}
+
+static void test_unknown_document_and_page_out_of_range_are_errors(void)
+{
+    ghs_index *ix = open_ro();
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_get(ix, "nope", &d, &err), ==, GHS_ENOTFOUND);
+    g_assert_null(d);
+    g_assert_cmpstr(err.message, ==, "[show] no document 'nope'");
+    char *t = (char *)"x";
+    g_assert_cmpint(ghs_document_page_text(ix, "nope", 1, &t, &err), ==, GHS_ENOTFOUND);
+    g_assert_null(t);
+    /* A record has no pages: only page 0. */
+    g_assert_cmpint(ghs_document_page_text(ix, "note-uhc", 1, &t, &err), ==, GHS_EINVAL);
+    g_assert_nonnull(strstr(err.message, "no pages"));
+    g_assert_cmpint(ghs_document_get(ix, "", &d, &err), ==, GHS_EINVAL);
+    if (have_pdf) {
+        g_assert_cmpint(ghs_document_page_text(ix, "uhc-brief-ja", 5, &t, &err), ==,
+                        GHS_EINVAL);
+        g_assert_cmpstr(err.message, ==, "[show][uhc-brief-ja] page 5 out of range (1-4)");
+        g_assert_cmpint(ghs_document_page_text(ix, "uhc-brief-ja", 0, &t, &err), ==,
+                        GHS_EINVAL);
+        g_assert_null(t);
+    }
+    ghs_index_close(ix);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    build_index();
+    g_test_add_func("/document/pdf_metadata_comes_from_the_index",
+                    test_pdf_metadata_comes_from_the_index);
+    g_test_add_func("/document/page_text_holds_that_page_only",
+                    test_page_text_holds_that_page_only);
+    g_test_add_func("/document/text_record_reads_back_in_order_with_repeats_once",
+                    test_text_record_reads_back_in_order_with_repeats_once);
+    g_test_add_func("/document/unknown_document_and_page_out_of_range_are_errors",
+                    test_unknown_document_and_page_out_of_range_are_errors);
+    int rc = g_test_run();
+    char *parent = g_path_get_dirname(db_dir);
+    char *cmd = g_strdup_printf("rm -rf '%s'", parent);
+    if (system(cmd) != 0)
+        g_printerr("could not remove %s\n", parent);
+    g_free(cmd);
+    g_free(parent);
+    g_free(db_dir);
+    return rc;
+}

@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `ghsearch serve`: the JSON API, its limits and error
+answers, the search page's files, reopening after a re-index, overload and
+shutdown. Python standard library only; prints TAP.
+
+Needs GHS_BUILD_ROOT (the build directory: cli/ghsearch and the sample
+corpus in corpus/). Every server is started here on 127.0.0.1 with port 0
+and stopped at the end; all traffic stays on loopback.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+BUILD = os.environ.get('GHS_BUILD_ROOT', '')
+GHSEARCH = os.path.join(BUILD, 'cli', 'ghsearch')
+CORPUS = os.path.join(BUILD, 'corpus')
+UHC_JA = 'ユニバーサル・ヘルス・カバレッジ'
+
+results = []
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+class Server:
+    """A `ghsearch serve` child on 127.0.0.1, port picked by the kernel."""
+
+    def __init__(self, db, *extra):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [GHSEARCH, 'serve', '--db', db, '--listen', '127.0.0.1:0'] + list(extra),
+            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith('listening on http://127.0.0.1:'):
+            self.proc.kill()
+            self.log.seek(0)
+            raise RuntimeError('server did not start: %r %s' % (line, self.log.read().decode()))
+        self.banner = line
+        self.port = int(line.rsplit(':', 1)[1])
+
+    def request(self, path, method='GET', headers=None, body=None, timeout=60):
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
+        try:
+            # skip_host etc. not needed; the path is sent exactly as given
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in (headers or {}).items():
+                conn.putheader(k, v)
+            if body is not None:
+                conn.putheader('Content-Length', str(len(body)))
+            conn.endheaders(body)
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), data
+        finally:
+            conn.close()
+
+    def json(self, path, **kw):
+        status, headers, data = self.request(path, **kw)
+        check(headers.get('content-type', '').startswith('application/json'),
+              '%s: content-type %r' % (path, headers.get('content-type')))
+        return status, json.loads(data.decode('utf-8'))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                return None
+        return self.proc.returncode
+
+
+def q(s):
+    from urllib.parse import quote
+    return quote(s, safe='')
+
+
+def search(srv, query, **params):
+    path = '/search?q=' + q(query) + ''.join('&%s=%s' % (k, q(str(v))) for k, v in params.items())
+    return srv.json(path)
+
+
+def marked(hit):
+    """The highlighted texts of a hit; offsets are code points, which is
+    exactly how Python indexes str."""
+    return [hit['passage'][s:e] for s, e in hit['highlights']]
+
+
+def error_of(body):
+    check('error' in body and 'code' in body['error'] and 'message' in body['error'],
+          'not an error object: %r' % body)
+    return body['error']
+
+
+# --------------------------------------------------------------------- tests
+
+def t_health_says_ok_with_the_version(srv, db):
+    status, body = srv.json('/health')
+    check(status == 200 and body['status'] == 'ok', body)
+    check(body['documents'] >= 4, body)
+    out = subprocess.run([GHSEARCH, '--version'], capture_output=True, text=True).stdout
+    check(body['version'] in out, (body, out))
+
+
+def t_stats_count_what_the_index_holds(srv, db):
+    status, body = srv.json('/stats')
+    check(status == 200, body)
+    cli = json.loads(subprocess.run([GHSEARCH, 'stats', '--db', db, '--json'],
+                                    capture_output=True, text=True, check=True).stdout)
+    for k in ('documents', 'passages', 'terms'):
+        check(body[k] == cli[k], (k, body, cli))
+    check(body['documents'] >= 4 and body['passages'] > body['documents'], body)
+
+
+def t_japanese_query_returns_highlighted_passages_with_page_numbers(srv, db):
+    status, body = search(srv, UHC_JA)
+    check(status == 200, body)
+    check(body['query'] == UHC_JA and body['total'] >= 1 and body['hits'], body)
+    pdf = [h for h in body['hits'] if h['lang'] == 'ja' and h['type'] == 'pdf']
+    check(pdf, 'no Japanese PDF hit: %r' % [h['doc'] for h in body['hits']])
+    check(all(isinstance(h['page'], int) and h['page'] >= 1 for h in pdf), pdf[0])
+    check(any('ヘルス' in m or 'カバレッジ' in m for h in pdf for m in marked(h)),
+          'highlights do not cover the query: %r' % [marked(h) for h in pdf])
+    check(all('p. ' in h['citation'] for h in pdf), pdf[0]['citation'])
+    for h in body['hits']:
+        if h['type'] != 'pdf':
+            check(h['page'] is None, h)
+
+
+def t_hits_carry_the_same_fields_as_search_json(srv, db):
+    query = '"100 Days Mission" diagnostics'
+    status, body = search(srv, query, limit=5)
+    check(status == 200 and body['hits'], body)
+    out = subprocess.run([GHSEARCH, 'search', '--db', db, '--json', '--limit', '5', query],
+                         capture_output=True, text=True, check=True).stdout
+    cli = [json.loads(line) for line in out.splitlines() if line.strip()]
+    check(body['hits'] == cli, 'HTTP hits differ from search --json:\n%r\n%r' % (body['hits'][:1], cli[:1]))
+    check(any('mission' in m.lower() for h in body['hits'] for m in marked(h)),
+          [marked(h) for h in body['hits']])
+
+
+def t_language_filter_keeps_only_that_language(srv, db):
+    status, both = search(srv, 'UHC', limit=50, per_doc=1)
+    check(status == 200, both)
+    langs = {h['lang'] for h in both['hits']}
+    check({'ja', 'en'} <= langs, 'UHC should match both languages: %r' % langs)
+    for lang in ('ja', 'en'):
+        status, body = search(srv, 'UHC', limit=50, per_doc=1, lang=lang)
+        check(status == 200 and body['hits'], body)
+        check({h['lang'] for h in body['hits']} == {lang}, [h['lang'] for h in body['hits']])
+
+
+def t_type_and_year_filters_narrow_the_hits(srv, db):
+    status, body = search(srv, 'UHC', limit=50, type='record')
+    check(status == 200 and body['hits'], body)
+    check({h['type'] for h in body['hits']} == {'record'}, body['hits'][0])
+    status, body = search(srv, 'UHC', limit=50, type='pdf', lang='en')
+    check(status == 200 and body['hits'], body)
+    check({(h['type'], h['lang']) for h in body['hits']} == {('pdf', 'en')}, body['hits'])
+    status, body = search(srv, 'UHC', year='2023')
+    check(status == 200 and body['hits'], body)
+    status, body = search(srv, 'UHC', year='1999')
+    check(status == 200 and body['hits'] == [], body)
+
+
+def t_a_filter_alone_browses_without_a_query(srv, db):
+    status, body = srv.json('/search?lang=en&type=record&limit=50')
+    check(status == 200 and body['hits'], body)
+    check({(h['lang'], h['type']) for h in body['hits']} == {('en', 'record')}, body)
+
+
+def t_bad_filter_values_are_400_naming_the_argument(srv, db):
+    for arg in ('lang=japanese', 'year=20x3', 'type=p%20df', 'limit=0', 'limit=101',
+                'offset=-1', 'per_doc=abc'):
+        status, body = srv.json('/search?q=UHC&' + arg)
+        err = error_of(body)
+        check(status == 400 and err['code'] == 'bad_parameter', (arg, status, body))
+        check(arg.split('=')[0] in err['message'], (arg, err))
+    # a type the query language does not know: the library says so
+    status, body = srv.json('/search?q=UHC&type=article')
+    check(status == 400 and 'type' in error_of(body)['message'], body)
+
+
+def t_malformed_query_is_400_with_the_position_in_q(srv, db):
+    bad = '保健 "財政'
+    cli = subprocess.run([GHSEARCH, 'search', '--db', db, bad], capture_output=True, text=True)
+    check(cli.returncode == 2, cli.stderr)
+    for extra in ('', '&lang=ja', '&lang=ja&type=pdf&publisher=' + q('WHO "x" 「y」')):
+        status, body = srv.json('/search?q=' + q(bad) + extra)
+        err = error_of(body)
+        check(status == 400 and err['code'] == 'malformed_query', (extra, body))
+        check(err['position'] == 4, 'position should be the quote (4): %r' % err)
+        check(('at %d' % err['position']) in cli.stderr, (err, cli.stderr))
+    # filters are put before q and q is grouped: "OR x" stays an error
+    status, body = srv.json('/search?q=' + q('OR UHC') + '&lang=ja')
+    check(status == 400 and error_of(body)['position'] == 1, body)
+    status, body = srv.json('/search?q=' + q('UHC )') + '&lang=en')
+    check(status == 400 and error_of(body)['position'] == 5, body)
+
+
+def t_missing_query_and_bad_encoding_are_400(srv, db):
+    status, body = srv.json('/search')
+    check(status == 400 and error_of(body)['code'] == 'missing_query', body)
+    status, body = srv.json('/search?q=%20%E3%80%80')
+    check(status == 400 and error_of(body)['code'] == 'missing_query', body)
+    status, body = srv.json('/search?q=%FF%FE')
+    check(status == 400 and error_of(body)['code'] == 'bad_encoding', body)
+
+
+def t_limit_and_offset_page_through_the_same_ranking(srv, db):
+    status, two = search(srv, 'health', limit=4, per_doc=4)
+    check(status == 200 and len(two['hits']) == 4, two)
+    status, second = search(srv, 'health', limit=2, per_doc=4, offset=2)
+    check(status == 200 and len(second['hits']) == 2, second)
+    check([h['passage'] for h in second['hits']] == [h['passage'] for h in two['hits'][2:]],
+          'offset=2 does not continue the ranking')
+
+
+def t_facets_count_documents_per_language(srv, db):
+    status, body = search(srv, 'UHC', facets=1)
+    check(status == 200 and 'facets' in body, body)
+    langs = {f['value']: f['documents'] for f in body['facets'].get('lang', [])}
+    check(langs.get('ja', 0) >= 1 and langs.get('en', 0) >= 1, body['facets'])
+
+
+def t_document_endpoint_groups_passages_by_page(srv, db):
+    status, body = srv.json('/doc/uhc-brief-ja.pdf')
+    check(status == 200, body)
+    check(body['doc'] == 'uhc-brief-ja.pdf' and body['lang'] == 'ja' and body['type'] == 'pdf', body)
+    pages = [p['page'] for p in body['pages']]
+    check(pages == sorted(pages) and pages[0] == 1 and len(pages) == 4, pages)
+    check(any(UHC_JA in t for p in body['pages'] for t in p['passages']), 'UHC text missing')
+    status, page = srv.json('/doc/uhc-brief-ja.pdf/page/2')
+    check(status == 200 and page['page'] == 2 and page['passages'], page)
+    check(page['prev'] == 1 and page['next'] == 3, page)
+    check(page['passages'] == body['pages'][1]['passages'], 'page 2 differs from /doc')
+    # a record has no pages: one group with page null
+    status, rec = srv.json('/doc/note-health-financing-ja')
+    check(status == 200 and rec['pages'][0]['page'] is None and rec['type'] == 'record', rec)
+
+
+def t_unknown_documents_pages_and_paths_are_404(srv, db):
+    for path in ('/doc/no-such-doc', '/doc/uhc-brief-ja.pdf/page/99',
+                 '/doc/uhc-brief-ja.pdf/page/0', '/doc/uhc-brief-ja.pdf/page/x',
+                 '/doc/' + q('a"b'), '/nothing-here', '/search/', '/index.htm'):
+        status, body = srv.json(path)
+        check(status == 404 and error_of(body)['code'] == 'not_found', (path, status, body))
+
+
+def t_no_request_path_reaches_the_file_system(srv, db):
+    for path in ('/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd',
+                 '/doc/../../etc/passwd', '/' + os.path.abspath(__file__), '/meson.build'):
+        status, headers, data = srv.request(path)
+        check(status in (400, 404), (path, status))
+        check(b'root:' not in data and b'import' not in data, path)
+
+
+def t_other_methods_are_405_with_allow(srv, db):
+    for method in ('POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'):
+        status, headers, data = srv.request('/search?q=UHC', method=method,
+                                            body=b'' if method != 'OPTIONS' else None)
+        check(status == 405, (method, status))
+        check(headers.get('allow') == 'GET, HEAD', headers)
+        check(json.loads(data)['error']['code'] == 'method_not_allowed', data)
+    status, headers, data = srv.request('/health', method='HEAD')
+    check(status == 200 and data == b'', (status, data))
+
+
+def t_oversize_requests_are_414_and_413(srv, db):
+    status, body = srv.json('/search?q=' + 'a' * 9000)
+    check(status == 414 and error_of(body)['code'] == 'uri_too_long', (status, body))
+    status, body = srv.json('/search?q=' + q('保健' * 200))   # 1200 bytes of UTF-8
+    check(status == 413 and error_of(body)['code'] == 'query_too_long', (status, body))
+    status, body = srv.json('/search?q=' + 'a' * 1000)        # under both limits
+    check(status == 200, body)
+    status, body = srv.json('/search?q=UHC', method='POST', body=b'x' * 20000)
+    check(status == 413 and error_of(body)['code'] == 'body_too_large', (status, body))
+
+
+def t_search_page_and_its_files_are_served(srv, db):
+    status, headers, data = srv.request('/')
+    check(status == 200 and headers['content-type'].startswith('text/html'), headers)
+    check("default-src 'self'" in headers.get('content-security-policy', ''), headers)
+    page = data.decode('utf-8')
+    check('id="q"' in page and '/app.js' in page and '/style.css' in page, page[:200])
+    status, headers, data = srv.request('/app.js')
+    check(status == 200 and 'javascript' in headers['content-type'], headers)
+    check(b'Array.from(passage)' in data, 'highlights must slice code points')
+    status, headers, data = srv.request('/style.css')
+    check(status == 200 and b'Noto Sans CJK JP' in data, headers)
+    # a browser opening a document link gets the page, a client the JSON
+    status, headers, data = srv.request('/doc/uhc-brief-ja.pdf/page/1',
+                                        headers={'Accept': 'text/html,*/*'})
+    check(status == 200 and headers['content-type'].startswith('text/html'), headers)
+    check('accept' in headers.get('vary', '').lower(), headers)
+
+
+def t_parallel_requests_all_succeed(srv, db):
+    failures = []
+    queries = [UHC_JA, '"100 Days Mission"', 'health financing', '薬剤耐性', 'UHC lang:en']
+
+    def worker(k):
+        for i in range(12):
+            try:
+                status, body = search(srv, queries[(k + i) % len(queries)])
+                if status != 200 or not body['hits']:
+                    failures.append((status, body))
+            except Exception as e:  # noqa: BLE001 - every failure is reported
+                failures.append(repr(e))
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not failures, failures[:3])
+
+
+def t_new_commits_are_seen_without_a_restart(srv, db):
+    word = 'zyxwvutsonian'
+    status, body = search(srv, word)
+    check(status == 200 and body['hits'] == [], body)
+    tmp = tempfile.mkdtemp(prefix='ghs-http-add-')
+    try:
+        path = os.path.join(tmp, 'late.jsonl')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(json.dumps({'id': 'late-note', 'title': 'A late note',
+                                'text': 'The %s committee met after the server started.' % word,
+                                'lang': 'en'}) + '\n')
+        subprocess.run([GHSEARCH, 'index', '--db', db, path], check=True,
+                       capture_output=True)
+        status, body = search(srv, word)
+        check(status == 200 and [h['doc'] for h in body['hits']] == ['late-note'], body)
+    finally:
+        shutil.rmtree(tmp)
+
+
+def t_too_many_open_connections_get_503(srv, db):
+    small = Server(db, '--max-connections', '2', '--threads', '2')
+    idle = []
+    try:
+        for _ in range(2):
+            s = socket.create_connection(('127.0.0.1', small.port), timeout=10)
+            idle.append(s)
+        time.sleep(0.3)   # let the server accept them
+        status, headers, data = small.request('/health')
+        check(status == 503, (status, data))
+        check(json.loads(data)['error']['code'] == 'overloaded' and headers.get('retry-after'), data)
+        for s in idle:
+            s.close()
+        idle = []
+        deadline = time.time() + 10
+        while True:
+            status, headers, data = small.request('/health')
+            if status == 200 or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        check(status == 200, 'the server did not recover: %r' % data)
+    finally:
+        for s in idle:
+            s.close()
+        small.stop()
+
+
+def t_missing_index_is_refused_at_start(srv, db):
+    r = subprocess.run([GHSEARCH, 'serve', '--db', os.path.join(db, 'nope'),
+                        '--listen', '127.0.0.1:0'], capture_output=True, text=True, timeout=30)
+    check(r.returncode == 1 and 'no index at' in r.stderr, (r.returncode, r.stderr))
+    r = subprocess.run([GHSEARCH, 'serve', '--db', db, '--listen', 'nohostport'],
+                       capture_output=True, text=True, timeout=30)
+    check(r.returncode == 2 and '--listen' in r.stderr, r.stderr)
+    r = subprocess.run([GHSEARCH, 'serve', '--db', db, '--listen', '127.0.0.1:%d' % srv.port],
+                       capture_output=True, text=True, timeout=30)
+    check(r.returncode == 1 and 'cannot listen' in r.stderr, r.stderr)
+
+
+TESTS = [
+    t_health_says_ok_with_the_version,
+    t_stats_count_what_the_index_holds,
+    t_japanese_query_returns_highlighted_passages_with_page_numbers,
+    t_hits_carry_the_same_fields_as_search_json,
+    t_language_filter_keeps_only_that_language,
+    t_type_and_year_filters_narrow_the_hits,
+    t_a_filter_alone_browses_without_a_query,
+    t_bad_filter_values_are_400_naming_the_argument,
+    t_malformed_query_is_400_with_the_position_in_q,
+    t_missing_query_and_bad_encoding_are_400,
+    t_limit_and_offset_page_through_the_same_ranking,
+    t_facets_count_documents_per_language,
+    t_document_endpoint_groups_passages_by_page,
+    t_unknown_documents_pages_and_paths_are_404,
+    t_no_request_path_reaches_the_file_system,
+    t_other_methods_are_405_with_allow,
+    t_oversize_requests_are_414_and_413,
+    t_search_page_and_its_files_are_served,
+    t_parallel_requests_all_succeed,
+    t_new_commits_are_seen_without_a_restart,
+    t_too_many_open_connections_get_503,
+    t_missing_index_is_refused_at_start,
+]
+
+
+def main():
+    only = sys.argv[1:]
+    if not os.access(GHSEARCH, os.X_OK) or not os.path.isdir(CORPUS):
+        print('1..0 # SKIP no ghsearch binary or corpus under GHS_BUILD_ROOT=%r' % BUILD)
+        return 1 if os.environ.get('CI') == 'true' else 0
+    tmp = tempfile.mkdtemp(prefix='ghs-http-')
+    db = os.path.join(tmp, 'db')
+    failed = 0
+    srv = None
+    try:
+        subprocess.run([GHSEARCH, 'index', '--db', db, CORPUS], check=True,
+                       capture_output=True, timeout=600)
+        srv = Server(db)
+        n = 0
+        for t in TESTS:
+            if only and not any(o in t.__name__ for o in only):
+                continue
+            n += 1
+            name = t.__name__[2:].replace('_', ' ')
+            try:
+                t(srv, db)
+                print('ok %d - %s' % (n, name))
+            except Exception:  # noqa: BLE001 - reported as a TAP failure
+                failed += 1
+                print('not ok %d - %s' % (n, name))
+                for line in traceback.format_exc().splitlines():
+                    print('# ' + line)
+            sys.stdout.flush()
+        n += 1
+        rc = srv.stop()
+        if rc == 0:
+            print('ok %d - server stops cleanly on SIGTERM' % n)
+        else:
+            failed += 1
+            print('not ok %d - server stops cleanly on SIGTERM (exit %r)' % (n, rc))
+            srv.log.seek(0)
+            for line in srv.log.read().decode('utf-8', 'replace').splitlines()[-20:]:
+                print('# ' + line)
+        print('1..%d' % n)
+    finally:
+        if srv:
+            srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# ghsearch set-up: install what is missing, build, and either run the demo
+# (index the bundled corpus and search it) or the whole test suite.
+#
+#   bash tools/setup.sh demo    # install, build, index corpus/, run two searches
+#   bash tools/setup.sh test    # install, build, run every test (plus ASan/UBSan)
+#   bash tools/setup.sh deps    # only install the Debian packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  meson ninja-build pkg-config gcc g++ python3
+  libxapian-dev xapian-tools
+  libpoppler-glib-dev poppler-utils
+  libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
+  libpango1.0-dev libcairo2-dev fonts-noto-cjk
+)
+
+install_deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "ghsearch: installing ${missing[*]}"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {  # build DIR [meson options...]
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@"
+  fi
+  ninja -C "$dir"
+}
+
+case "${1:-demo}" in
+  deps)
+    install_deps
+    ;;
+  demo)
+    install_deps
+    build build
+    export GHSEARCH_DB=${GHSEARCH_DB:-$PWD/ghsearch-db}
+    ./build/cli/ghsearch index --manifest corpus/manifest.tsv build/corpus
+    echo
+    echo '$ ghsearch search ユニバーサル・ヘルス・カバレッジ'
+    ./build/cli/ghsearch search --limit 3 'ユニバーサル・ヘルス・カバレッジ'
+    echo
+    echo '$ ghsearch search "100 Days Mission" diagnostics'
+    ./build/cli/ghsearch search --limit 3 '"100 Days Mission" diagnostics'
+    ;;
+  test)
+    install_deps
+    build build -Dwerror=true
+    status=0
+    meson test -C build --print-errorlogs || status=1
+    # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+    export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    meson test -C build-asan --print-errorlogs --timeout-multiplier 3 || status=1
+    python3 tools/count_tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+    exit $status
+    ;;
+  *)
+    echo "usage: bash tools/setup.sh [demo|test|deps]" >&2
+    exit 2
+    ;;
+esac
