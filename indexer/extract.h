@@ -41,11 +41,17 @@ void ghs_extracted_clear(ghs_extracted *e);
 
 /* PDF through poppler-glib, page by page: pages numbered from 1, hyphenated
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
- * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. Title, date
- * (CreationDate) and language (/Lang) come from the PDF when present.
- * Errors: GHS_EIO (cannot read), GHS_EFORMAT (not a PDF / damaged),
+ * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. A page
+ * without text stays as an empty page (text "", len 0) so numbers match.
+ * Title (placeholders such as "untitled" dropped, "Microsoft Word - x.docx"
+ * -> "x"), date (CreationDate) and language (XMP dc:language, as
+ * poppler-glib does not expose /Lang) come from the PDF when present.
+ * Errors: GHS_EIO (cannot read), GHS_EFORMAT (not a PDF / damaged; also
+ * "too large" past 20,000 pages or 64 MiB of text, and a content stream
+ * encoded with an image filter, i.e. a decompression bomb),
  * GHS_EENCRYPTED (needs a password; an empty user password is tried),
- * GHS_ENOTEXT (no page has text). On success e is filled (caller clears). */
+ * GHS_ENOTEXT (no page has text). On success e is filled (caller clears);
+ * on failure e is left empty. Poppler itself is not time-limited here. */
 int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err);
 
 /* A press release as HTML (.html/.htm) or plain text (.txt): one page
@@ -54,13 +60,19 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err);
  * (<title>/<h1>, or the first non-empty line of a text release), the date
  * when one is written near the top (e.g. "[23/04/28]", "2023年4月28日",
  * <meta> dates), the publisher when stated (e.g. "提供元:PRTIMES" or
- * <meta name="author">), and every http(s) link with its anchor text.
+ * <meta name="author">), and every http(s) link with its anchor text
+ * (HTML: links of the kept body text, relative ones resolved against
+ * <base>/canonical URL; text: bare URLs, image URLs and "[画像N: ...]"
+ * placeholder lines left out), de-duplicated by URL. A text release whose
+ * body is printed twice (wire services) keeps one copy.
  * Errors: GHS_EIO, GHS_EFORMAT (binary / not UTF-8 decodable after
- * charset handling), GHS_ENOTEXT (empty body). */
+ * charset handling / over 64 MiB), GHS_ENOTEXT (empty body). */
 int ghs_extract_release(const char *path, ghs_extracted *e, ghs_error *err);
 
 /* One record of a JSON Lines file. Strings are owned by the reader and valid
- * only during the callback. */
+ * only during the callback. id is never NULL nor "" (a numeric "id": 42
+ * arrives as "42"); text is never NULL; the other fields are NULL when absent
+ * or not strings (a numeric "date": 2023 arrives as "2023"). */
 typedef struct ghs_record {
     const char *id, *title, *text, *lang, *url, *date, *publisher;
     size_t text_len;
@@ -71,7 +83,9 @@ typedef struct ghs_record {
  * value is then returned by ghs_jsonl_read). */
 typedef int (*ghs_record_fn)(const ghs_record *rec, void *user);
 /* Called once per bad line (invalid JSON, missing "id" or "text", not an
- * object); message names the file and line. Return 0 to go on. May be NULL. */
+ * object, invalid UTF-8, longer than 16 MiB); message names the file and
+ * line ("[jsonl][file.jsonl:12] ..."). Return 0 to go on, non-zero to stop
+ * (that value is then returned by ghs_jsonl_read). May be NULL. */
 typedef int (*ghs_record_error_fn)(size_t line, const char *message, void *user);
 
 /* Read a JSON Lines file {"id","title","text","lang"?,"url"?,"date"?,"publisher"?}

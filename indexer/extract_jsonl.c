@@ -158,7 +158,8 @@ static bool blank(const char *s, size_t len)
 int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                    ghs_record_error_fn on_error, void *user, ghs_error *err)
 {
-    g_return_val_if_fail(path != NULL && on_record != NULL, GHS_EINVAL);
+    if (path == NULL || on_record == NULL)
+        return ghs_x_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
     reader r = {ghs_x_basename(path), NULL, on_record, on_error, user};
 
     FILE *f = fopen(path, "rb");

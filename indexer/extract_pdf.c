@@ -78,9 +78,22 @@ static size_t trailing_hyphen(const char *s, size_t len)
     return 0;
 }
 
+/* Japanese and Chinese text: kana, kanji, full-width forms and CJK
+ * punctuation. */
+static bool is_cjk(gunichar c)
+{
+    return (c >= 0x3001 && c <= 0x303F) || (c >= 0x3040 && c <= 0x30FF) ||
+           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF9F);
+}
+
 /* Second pass: "recom-\nmendation" -> "recommendation" when the letters
  * on both sides of the break are lowercase; a capital or a digit after the
- * break ("COVID-\n19", "Low-\nIncome") keeps hyphen and line. */
+ * break ("COVID-\n19", "Low-\nIncome") keeps hyphen and line.
+ * A line wrapped inside Japanese text ("持続させるた\nめ") is joined with
+ * nothing between: Japanese puts no space between words, and a break left
+ * there would cut a word in two for the analyzer. A line ending in 。
+ * keeps its break (it usually ends a paragraph). */
 static char *join_hyphens(const char *s, size_t len, size_t *out_len)
 {
     GString *out = g_string_sized_new(len);
@@ -96,7 +109,16 @@ static char *join_hyphens(const char *s, size_t len, size_t *out_len)
             gunichar a = g_utf8_get_char(s + i + 1);
             join = g_unichar_islower(b) && g_unichar_islower(a);
         }
-        if (join) {
+        bool join_cjk = false;
+        if (!join && h == 0 && i > start && i + 1 < len) {
+            const char *before = g_utf8_find_prev_char(s + start, s + i);
+            gunichar b = before != NULL ? g_utf8_get_char(before) : 0;
+            gunichar a = g_utf8_get_char(s + i + 1);
+            join_cjk = is_cjk(b) && b != 0x3002 && is_cjk(a);
+        }
+        if (join_cjk) {
+            g_string_append_len(out, s + start, i - start);
+        } else if (join) {
             g_string_append_len(out, s + start, i - start - h);
         } else {
             g_string_append_len(out, s + start, i - start + 1);
@@ -403,7 +425,8 @@ static int open_document(const char *path, const char *name,
 
 int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
 {
-    g_return_val_if_fail(path != NULL && e != NULL, GHS_EINVAL);
+    if (path == NULL || e == NULL)
+        return ghs_x_error(err, GHS_EINVAL, "[pdf] no path or no result to fill");
     const char *name = ghs_x_basename(path);
     memset(e, 0, sizeof *e);
 

@@ -227,20 +227,17 @@ static void drop_repeated_body(GArray *lines)
 #define L(k) (&g_array_index(lines, line, g_array_index(idx, guint, (k))))
     /* Equal lines are found through a hash of their text; the budget keeps
      * a file of thousands of identical lines from costing m^2. */
-    GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    guint best_i = 0, best_j = 0, best_t = 0;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify)g_array_unref);
+    guint best_j = 0, best_t = 0;
     size_t best_bytes = 0;
     long budget = 20000000;
-    GArray **occ = g_new0(GArray *, m > 0 ? m : 1);
     for (guint j = 0; j < m && budget > 0; j++) {
         char *key = g_strndup(L(j)->s, L(j)->len);
-        GArray *list = g_hash_table_lookup(first, key);
+        GArray *list = g_hash_table_lookup(seen, key);
         if (list == NULL) {
             list = g_array_new(FALSE, FALSE, sizeof(guint));
-            occ[j] = list;
-            g_hash_table_insert(first, key, list);
-            g_ptr_array_add(keys, key);
+            g_hash_table_insert(seen, key, list);
         } else {
             g_free(key);
         }
@@ -259,7 +256,6 @@ static void drop_repeated_body(GArray *lines)
             }
             if (bytes > best_bytes) {
                 best_bytes = bytes;
-                best_i = i;
                 best_j = j;
                 best_t = t;
             }
@@ -267,22 +263,14 @@ static void drop_repeated_body(GArray *lines)
         g_array_append_val(list, j);
     }
     if (best_t >= 2 && best_bytes * 3 >= total) {
-        for (guint k = 0; k < best_t; k++)
-            L(best_j + k)->keep = false;
-        /* Blank lines inside the dropped copy go with it. */
+        /* The second copy goes, with the blank lines inside it. */
         guint from = g_array_index(idx, guint, best_j);
         guint to = g_array_index(idx, guint, best_j + best_t - 1);
         for (guint k = from; k <= to; k++)
             g_array_index(lines, line, k).keep = false;
     }
-    (void)best_i;
 #undef L
-    for (guint j = 0; j < m; j++)
-        if (occ[j] != NULL)
-            g_array_free(occ[j], TRUE);
-    g_free(occ);
-    g_hash_table_destroy(first);
-    g_ptr_array_unref(keys);
+    g_hash_table_destroy(seen);
     g_array_free(idx, TRUE);
 }
 
@@ -501,7 +489,8 @@ static bool looks_like_html(const char *data, size_t len)
 
 int ghs_extract_release(const char *path, ghs_extracted *e, ghs_error *err)
 {
-    g_return_val_if_fail(path != NULL && e != NULL, GHS_EINVAL);
+    if (path == NULL || e == NULL)
+        return ghs_x_error(err, GHS_EINVAL, "[release] no path or no result to fill");
     const char *name = ghs_x_basename(path);
     memset(e, 0, sizeof *e);
 
