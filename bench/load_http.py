@@ -15,6 +15,7 @@ Every level stops after --requests requests or --max-seconds, whichever is
 first. Exit status 1 when any request failed (non-200 or no answer).
 """
 import argparse
+import ctypes
 import http.client
 import ipaddress
 import json
@@ -123,7 +124,9 @@ def run_level(host, port, concurrency, total, max_seconds, limit):
 def start_server(ghsearch, db, threads):
     proc = subprocess.Popen([ghsearch, 'serve', '--db', db, '--listen', '127.0.0.1:0',
                              '--threads', str(threads)],
-                            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            # SIGTERM to the server if this client dies
+                            preexec_fn=lambda: ctypes.CDLL(None).prctl(1, signal.SIGTERM))
     line = proc.stdout.readline().decode().strip()
     if not line.startswith('listening on http://127.0.0.1:'):
         proc.kill()

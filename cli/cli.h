@@ -87,5 +87,7 @@ void cli_report_error(const ghs_error *err);
 extern const cli_command cli_cmd_index;
 extern const cli_command cli_cmd_search;
 extern const cli_command cli_cmd_stats;
+extern const cli_command cli_cmd_show;
+extern const cli_command cli_cmd_serve;   /* cmd_serve.c, with server/ */
 
 #endif /* GHS_CLI_H */

@@ -8,17 +8,20 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 
 #include "cli.h"
 
-enum { OPT_DB = 1, OPT_MANIFEST };
+enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE };
 
 static const cli_opt index_opts[] = {
     { "db", 1, OPT_DB },
     { "manifest", 1, OPT_MANIFEST },
+    { "shard", 1, OPT_SHARD },
+    { "prune", 0, OPT_PRUNE },
     { NULL, 0, 0 },
 };
 
@@ -36,7 +39,49 @@ typedef struct progress {
     int drawn;             /* a progress line is on screen */
     gint64 t0, last_draw;  /* monotonic microseconds */
     size_t pages, passages, text_bytes;
+    const char *reason[16];  /* distinct failure reasons (ghs_error_reason) */
+    size_t n_reason[16];     /* files failed for each */
 } progress;
+
+/* Count a failed file under its reason. */
+static void
+count_failure(progress *p, const ghs_error *err)
+{
+    const char *why = ghs_error_reason(err);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(p->reason) && p->reason[i]; i++)
+        if (strcmp(p->reason[i], why) == 0)
+            break;
+    if (i == G_N_ELEMENTS(p->reason))
+        i--;   /* cannot happen: fewer reasons exist; count them as the last */
+    p->reason[i] = p->reason[i] ? p->reason[i] : why;
+    p->n_reason[i]++;
+}
+
+/* ": 66 no text, 9 encrypted, ..." (most frequent first), or "". */
+static char *
+failure_breakdown(const progress *p)
+{
+    GString *s = g_string_new(NULL);
+    int done[G_N_ELEMENTS(p->reason)] = {0};
+    size_t k, i;
+
+    for (k = 0; k < G_N_ELEMENTS(p->reason); k++) {
+        size_t best = G_N_ELEMENTS(p->reason);
+
+        for (i = 0; i < G_N_ELEMENTS(p->reason) && p->reason[i]; i++)
+            if (!done[i] && (best == G_N_ELEMENTS(p->reason) ||
+                             p->n_reason[i] > p->n_reason[best]))
+                best = i;
+        if (best == G_N_ELEMENTS(p->reason))
+            break;
+        done[best] = 1;
+        g_string_append_printf(s, "%s %zu %s", k ? "," : ":", p->n_reason[best],
+                               p->reason[best]);
+    }
+    return g_string_free(s, FALSE);
+}
 
 static int
 stderr_columns(void)
@@ -122,8 +167,10 @@ on_file(const ghs_file_event *ev, void *user)
                                                 : ghs_strerror(ev->error->code);
 
         clear_line(p);
-        if (!r || r->status == GHS_ADD_FAILED)
+        if (!r || r->status == GHS_ADD_FAILED) {
             fprintf(stderr, "ghsearch: skipped %s: %s\n", ev->path, why);
+            count_failure(p, ev->error);
+        }
         else
             fprintf(stderr, "ghsearch: warning: %s: %zu bad record%s skipped: %s\n",
                     ev->path, r->skipped, r->skipped == 1 ? "" : "s", why);
@@ -136,7 +183,13 @@ on_file(const ghs_file_event *ev, void *user)
 static int
 report_open_error(const char *db, const ghs_error *err)
 {
-    if (err->code == GHS_ELOCKED)
+    const char *by = strstr(err->message, "locked by PID ");
+    long pid = by ? atol(by + strlen("locked by PID ")) : 0;
+
+    if (err->code == GHS_ELOCKED && pid > 0)
+        fprintf(stderr, "ghsearch: the index at %s is locked by PID %ld "
+                "(another 'ghsearch index' is writing to it)\n", db, pid);
+    else if (err->code == GHS_ELOCKED)
         fprintf(stderr, "ghsearch: the index at %s is locked by another writer "
                 "(is another 'ghsearch index' running?)\n", db);
     else
@@ -148,13 +201,17 @@ static int
 run_index(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
-    const char *db = cli_default_db(), *manifest = NULL;
+    const char *db = cli_default_db(), *manifest = NULL, *shard = NULL;
+    unsigned shard_k = 0, shard_n = 0;
+    int prune = 0;
+    size_t removed = 0;
     ghs_index *ix = NULL;
     ghs_index_totals t = {0};
     ghs_error err = {0};
     progress prog = {0};
     struct sigaction sa, old_sa;
-    double secs;
+    double secs, mb;
+    char *why;
     guint i;
     int rc;
 
@@ -167,6 +224,17 @@ run_index(const cli_command *cmd, int argc, char **argv)
         switch (g_array_index(p.ids, int, i)) {
         case OPT_DB: db = v; break;
         case OPT_MANIFEST: manifest = v; break;
+        case OPT_SHARD: shard = v; break;
+        case OPT_PRUNE: prune = 1; break;
+        }
+    }
+    if (shard) {
+        char tail = 0;
+
+        if (sscanf(shard, "%u/%u%c", &shard_k, &shard_n, &tail) != 2 || shard_n == 0 ||
+            shard_k >= shard_n || shard[0] == '-' || strchr(shard, '/')[1] == '-') {
+            cli_parsed_clear(&p);
+            return cli_usage_error(cmd, "--shard takes K/N with 0 <= K < N (e.g. 0/2)");
         }
     }
     if (p.positional->len == 0) {
@@ -180,7 +248,18 @@ run_index(const cli_command *cmd, int argc, char **argv)
         cli_parsed_clear(&p);
         return report_open_error(db, &err);
     }
-    if (manifest && ghs_index_set_manifest(ix, manifest, &err) < 0) {
+    if ((manifest && ghs_index_set_manifest(ix, manifest, &err) < 0) ||
+        (shard && ghs_index_set_shard(ix, shard_k, shard_n, &err) < 0)) {
+        cli_report_error(&err);
+        ghs_index_close(ix);
+        cli_parsed_clear(&p);
+        return CLI_EXIT_FAIL;
+    }
+
+    /* Files that are gone go first, so a file moved within the paths gets
+     * back its old document id. */
+    if (prune && ghs_index_prune(ix, (const char *const *)p.positional->pdata,
+                                 p.positional->len, &removed, &err) < 0) {
         cli_report_error(&err);
         ghs_index_close(ix);
         cli_parsed_clear(&p);
@@ -209,11 +288,16 @@ run_index(const cli_command *cmd, int argc, char **argv)
     ghs_index_close(ix);
 
     secs = (double)(g_get_monotonic_time() - prog.t0) / G_USEC_PER_SEC;
-    printf("indexed %zu files (%zu added, %zu updated, %zu unchanged, %zu failed): "
-           "%zu pages, %zu passages, %.1f MB of text in %.1f s\n",
+    mb = (double)t.text_bytes / 1e6;
+    why = failure_breakdown(&prog);
+    printf("indexed %zu files (%zu added, %zu updated, %zu unchanged, ",
            t.files_added + t.files_updated + t.files_unchanged,
-           t.files_added, t.files_updated, t.files_unchanged, t.files_failed,
-           t.pages, t.passages, (double)t.text_bytes / 1e6, secs);
+           t.files_added, t.files_updated, t.files_unchanged);
+    if (prune)
+        printf("%zu removed, ", removed);
+    printf("%zu failed%s): %zu pages, %zu passages, %.*f MB of text in %.1f s\n",
+           t.files_failed, why, t.pages, t.passages, mb < 1 ? 2 : 1, mb, secs);
+    g_free(why);
     if (interrupted) {
         fprintf(stderr, "ghsearch: interrupted; the files done so far are committed\n");
         return CLI_EXIT_INTERRUPTED;
@@ -228,7 +312,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_index = {
     "index",
-    "[--db DIR] [--manifest FILE] PATH...",
+    "[--db DIR] [--manifest FILE] [--shard K/N] [--prune] PATH...",
     "add files and directories to the index",
     "Index files and directories (walked recursively, hidden entries skipped):\n"
     "PDFs (.pdf), releases (.html, .htm, .txt) and JSON Lines records (.jsonl:\n"
@@ -241,6 +325,13 @@ const cli_command cli_cmd_index = {
     "                   (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
     "  --manifest FILE  corpus manifest (TSV: id, file, url, title, publisher,\n"
     "                   date, lang, type) whose metadata wins over the files'\n"
+    "  --shard K/N      write only the documents of shard K of N (0 <= K < N):\n"
+    "                   those whose id (manifest id, record id, else file name)\n"
+    "                   has FNV-1a hash % N == K; the others count as\n"
+    "                   unchanged. N runs give N databases that a Xapian stub\n"
+    "                   file (lines \"auto DIR\", \"remote HOST:PORT\") joins\n"
+    "  --prune          also remove the documents of files under PATH that\n"
+    "                   no longer exist\n"
     "  -h, --help       this help\n"
     "\n"
     "On a terminal a progress line is shown on stderr. Each file that cannot\n"
@@ -248,6 +339,9 @@ const cli_command cli_cmd_index = {
     "run goes on. The summary goes to stdout:\n"
     "  indexed N files (A added, U updated, S unchanged, F failed): P pages,\n"
     "  Q passages, X MB of text in T s\n"
+    "with \"R removed, \" before the failures under --prune, and after F the\n"
+    "failures by reason (\"84 failed: 66 no text, 9 encrypted\"). A file is\n"
+    "unchanged when its size and modification time are, or else its SHA-256.\n"
     "Exit 0 when the index is consistent, even if files were skipped; 1 when\n"
     "nothing could be done (missing path, locked index, no indexable file);\n"
     "130 after Ctrl-C (the files done so far are committed).\n",

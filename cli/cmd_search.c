@@ -13,7 +13,8 @@
 #include "json_out.h"
 #include "render_text.h"
 
-enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND };
+enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND,
+       OPT_CITE };
 
 static const cli_opt search_opts[] = {
     { "db", 1, OPT_DB },
@@ -24,6 +25,7 @@ static const cli_opt search_opts[] = {
     { "color", 1, OPT_COLOR },
     { "colour", 1, OPT_COLOR },
     { "no-expand", 0, OPT_NO_EXPAND },
+    { "cite", 1, OPT_CITE },
     { NULL, 0, 0 },
 };
 
@@ -53,13 +55,37 @@ want_colour(const char *when)
     return isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
 }
 
+/* --json --cite STYLE: the citation in that style as one more field,
+ * "cite": a string for text and bibtex, the CSL-JSON item itself (an
+ * object) for csl-json. The contract's "citation" field stays as it is. */
+static int
+append_cite(GString *line, const ghs_hit *h, int style)
+{
+    ghs_error err = {0};
+    char *c = NULL;
+
+    if (ghs_hit_cite(h, (ghs_cite_style)style, &c, &err) < 0) {
+        cli_report_error(&err);
+        return CLI_EXIT_FAIL;
+    }
+    g_string_truncate(line, line->len - 1);   /* reopen the object */
+    g_string_append(line, ",\"cite\":");
+    if (style == GHS_CITE_CSL_JSON)
+        g_string_append(line, c);
+    else
+        json_append_string(line, c);
+    g_string_append_c(line, '}');
+    ghs_free(c);
+    return 0;
+}
+
 static int
 run_search(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
     ghs_search_opts so = {0};
     const char *db = cli_default_db(), *colour = "auto";
-    int json = 0, rc;
+    int json = 0, rc, cite = -1;   /* cite: a ghs_cite_style, -1 when not asked */
     guint i;
     char *query;
     ghs_index *ix = NULL;
@@ -85,6 +111,14 @@ run_search(const cli_command *cmd, int argc, char **argv)
                 rc = cli_usage_error(cmd, "option '--color' needs auto, always or never, not '%s'", v);
             colour = v;
             break;
+        case OPT_CITE: {
+            ghs_cite_style style;
+
+            if (ghs_cite_style_parse(v, &style, &err) < 0)
+                rc = cli_usage_error(cmd, "option '--cite' needs text, bibtex or csl-json, not '%s'", v);
+            cite = (int)style;
+            break;
+        }
         }
     }
     if (rc == 0 && p.positional->len == 0)
@@ -106,20 +140,27 @@ run_search(const cli_command *cmd, int argc, char **argv)
         GString *line = g_string_new(NULL);
         size_t k, n = ghs_results_count(res);
 
-        for (k = 0; k < n; k++) {
+        for (k = 0; k < n && rc == 0; k++) {
             g_string_truncate(line, 0);
             json_append_hit(line, ghs_results_hit(res, k));
+            if (cite >= 0)
+                rc = append_cite(line, ghs_results_hit(res, k), cite);
             g_string_append_c(line, '\n');
             fwrite(line->str, 1, line->len, stdout);
         }
         g_string_free(line, TRUE);
     } else if (rc == 0 && ghs_results_count(res) == 0) {
+        const char *better = ghs_results_suggestion(res);
+
         fprintf(stderr, "no results for: %s\n", query);
+        if (better && *better)
+            fprintf(stderr, "did you mean: %s\n", better);
     } else if (rc == 0) {
         render_style st;
         size_t shown = ghs_results_count(res), total = ghs_results_total(res);
 
         render_style_init(&st, want_colour(colour), MIN(terminal_width(), 100));
+        st.cite = cite;
         render_results(stdout, res, &st);
         if (total > so.offset + shown)
             printf("\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
@@ -133,7 +174,8 @@ run_search(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_search = {
     "search",
-    "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--color WHEN] QUERY...",
+    "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--cite STYLE] "
+    "[--color WHEN] QUERY...",
     "search the index and print cited passages",
     "Search the index and print the best passages, grouped by document: the\n"
     "best passages of the best documents first. QUERY words are joined with\n"
@@ -151,9 +193,12 @@ const cli_command cli_cmd_search = {
     "                 when the source has no pages),\"lang\",\"passage\",\n"
     "                 \"highlights\" ([start,end] code point offsets into passage,\n"
     "                 end exclusive),\"citation\",\"type\",\"publisher\",\"date\",\n"
-    "                 \"doc_rank\"}\n"
+    "                 \"url\",\"doc_rank\"}\n"
     "  --color WHEN   mark matches with colour: auto (default: on a terminal\n"
     "                 when NO_COLOR is unset), always, never\n"
+    "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
+    "                 bibtex or csl-json; with --json they come as one more\n"
+    "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
     "  --no-expand    literal search (no glossary expansion; the default for now)\n"
     "  -h, --help     this help\n"
     "\n"
@@ -163,7 +208,8 @@ const cli_command cli_cmd_search = {
     "A word starting with '-' is a query word (NOT), not an option; use -- to\n"
     "pass a word starting with \"--\".\n"
     "\n"
-    "No hits: \"no results for: QUERY\" on stderr (nothing with --json), exit 0.\n"
+    "No hits: \"no results for: QUERY\" on stderr, with \"did you mean: ...\" when\n"
+    "close words of the index would match (nothing with --json), exit 0.\n"
     "A malformed query exits 2 with its position: \"query error at N: ...\".\n",
     search_opts,
     1,

@@ -16,6 +16,10 @@ static const cli_command *const commands[] = {
     &cli_cmd_index,
     &cli_cmd_search,
     &cli_cmd_stats,
+    &cli_cmd_show,
+#ifdef GHS_WITH_SERVE
+    &cli_cmd_serve,
+#endif
 };
 
 static void

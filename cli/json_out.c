@@ -88,5 +88,7 @@ json_append_hit(GString *out, const ghs_hit *h)
     json_append_string(out, h->publisher);
     g_string_append(out, ",\"date\":");
     json_append_string(out, h->date);
+    g_string_append(out, ",\"url\":");
+    json_append_string(out, h->url);
     g_string_append_printf(out, ",\"doc_rank\":%d}", h->doc_rank);
 }

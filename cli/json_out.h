@@ -21,7 +21,7 @@ void json_append_number(GString *out, double v);
 /* Append one hit as a single-line JSON object, without a newline:
  * {"rank","score","doc","title","source","page"(null when 0),"lang",
  *  "passage","highlights":[[start,end],...],"citation","type","publisher",
- *  "date","doc_rank"}. */
+ *  "date","url","doc_rank"}. */
 void json_append_hit(GString *out, const ghs_hit *hit);
 
 #endif /* GHS_CLI_JSON_OUT_H */

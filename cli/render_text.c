@@ -13,7 +13,7 @@
 
 typedef struct cell {
     gunichar ch;     /* ' ' stands for a collapsed run of white space */
-    gboolean hl;     /* inside a highlight span */
+    int hl;          /* 0, or the number of the mark the cell is in */
 } cell;
 
 typedef struct line_range {
@@ -37,6 +37,7 @@ render_style_init(render_style *st, int colour, int width)
         st->em_open = st->em_close = st->dim_open = st->dim_close = "";
     }
     st->width = width < 40 ? 40 : width;
+    st->cite = -1;
 }
 
 static int
@@ -90,7 +91,20 @@ no_line_end(gunichar c)
     return FALSE;
 }
 
-/* Decode text into cells, marking highlights and collapsing blanks. */
+static gboolean
+is_katakana(gunichar c)
+{
+    return (c >= 0x30A1 && c <= 0x30FA) || (c >= 0x30FC && c <= 0x30FE) ||
+           (c >= 0xFF66 && c <= 0xFF9F);
+}
+
+/* Decode text into cells, marking highlights and collapsing blanks.
+ *
+ * Display only (the JSON output keeps the library's spans): a middle dot
+ * or a single space between two marked words is marked too, so that
+ * "ユニバーサル・ヘルス・カバレッジ" and "100 Days Mission" read as one mark;
+ * a line break between two CJK characters (PDF text keeps the layout's
+ * line ends) is dropped instead of becoming a space. */
 static GArray *
 make_cells(const char *text, const ghs_span *spans, size_t n_spans)
 {
@@ -98,29 +112,50 @@ make_cells(const char *text, const ghs_span *spans, size_t n_spans)
     char *valid = g_utf8_make_valid(text ? text : "", -1);
     glong n = 0, i;
     gunichar *u = g_utf8_to_ucs4_fast(valid, -1, &n);
-    gboolean *hl = g_new0(gboolean, (gsize)n + 1);
-    gboolean pending_space = FALSE, space_hl = FALSE;
+    int *hl = g_new0(int, (gsize)n + 1);
+    int mark = 0, gap_hl = 0;
+    gboolean pending = FALSE, only_newlines = TRUE;
+    glong prev_end = -2;
     size_t s;
 
     for (s = 0; s < n_spans; s++) {
         glong a = MAX(spans[s].start, 0), b = MIN((glong)spans[s].end, n);
+
+        if (a >= b)
+            continue;
+        /* spans touching, or apart by one middle dot or space, are one mark */
+        if (prev_end >= 0 && a <= prev_end)
+            ;
+        else if (prev_end >= 0 && a == prev_end + 1 &&
+                 (u[a - 1] == 0x30FB || u[a - 1] == 0xFF65 || u[a - 1] == ' '))
+            hl[a - 1] = mark;
+        else
+            mark++;
         for (i = a; i < b; i++)
-            hl[i] = TRUE;
+            hl[i] = mark;
+        prev_end = MAX(prev_end, b);
     }
     for (i = 0; i < n; i++) {
         cell c = { u[i], hl[i] };
 
         if (is_blank(u[i])) {
-            if (!pending_space)
-                space_hl = hl[i] && i > 0 && hl[i - 1];
-            pending_space = cells->len > 0;
+            if (!pending) {
+                only_newlines = TRUE;
+                gap_hl = hl[i];
+            }
+            only_newlines = only_newlines && (u[i] == '\n' || u[i] == '\r');
+            gap_hl = gap_hl && hl[i] == gap_hl ? gap_hl : 0;
+            pending = cells->len > 0;
             continue;
         }
-        if (pending_space) {
-            /* a space stays inside a mark only between two marked words */
-            cell sp = { ' ', space_hl && hl[i] };
-            g_array_append_val(cells, sp);
-            pending_space = FALSE;
+        if (pending) {
+            gunichar prev = g_array_index(cells, cell, cells->len - 1).ch;
+
+            if (!(only_newlines && g_unichar_iswide(prev) && g_unichar_iswide(u[i]))) {
+                cell sp = { ' ', gap_hl == hl[i] ? gap_hl : 0 };
+                g_array_append_val(cells, sp);
+            }
+            pending = FALSE;
         }
         g_array_append_val(cells, c);
     }
@@ -130,37 +165,34 @@ make_cells(const char *text, const ghs_span *spans, size_t n_spans)
     return cells;
 }
 
-/* End of the unbreakable unit starting at i: one CJK character, or a run
- * of other non-space characters (a Latin word with its punctuation). */
-static guint
-unit_end(const cell *c, guint n, guint i)
+/* May a line break fall between cells k-1 and k? At spaces; between CJK
+ * characters, except inside a katakana word or a marked run, before
+ * closing or after opening punctuation. Never inside a Latin word. */
+static gboolean
+can_break(const cell *c, guint k)
 {
-    if (g_unichar_iswide(c[i].ch))
-        return i + 1;
-    while (i < n && c[i].ch != ' ' && !g_unichar_iswide(c[i].ch))
-        i++;
-    return i;
+    gunichar a = c[k - 1].ch, b = c[k].ch;
+
+    if (a == ' ' || b == ' ')
+        return TRUE;
+    if (!g_unichar_iswide(a) && !g_unichar_iswide(b))
+        return FALSE;
+    if (c[k - 1].hl && c[k - 1].hl == c[k].hl)
+        return FALSE;
+    if (is_katakana(a) && is_katakana(b))
+        return FALSE;
+    return !no_line_start(b) && !no_line_end(a);
 }
 
-/* End of the token starting at i: a unit, with closing punctuation pulled
- * onto it and opening punctuation glued to what follows. */
+/* End of the unbreakable token starting at cell i (not a space). */
 static guint
 token_end(const cell *c, guint n, guint i)
 {
-    guint start = i, end = unit_end(c, n, i);
+    guint k = i + 1;
 
-    for (;;) {
-        guint k;
-        gboolean all_open = TRUE;
-
-        while (end < n && c[end].ch != ' ' && no_line_start(c[end].ch))
-            end++;
-        for (k = start; k < end; k++)
-            all_open = all_open && no_line_end(c[k].ch);
-        if (!all_open || end >= n || c[end].ch == ' ')
-            return end;
-        end = unit_end(c, n, end);
-    }
+    while (k < n && !can_break(c, k))
+        k++;
+    return k;
 }
 
 /* Columns of cells [start, end) of n, with the markers that open or close
@@ -173,9 +205,9 @@ range_width(const cell *c, guint n, guint start, guint end, const render_style *
 
     for (k = start; k < end; k++) {
         w += char_width(c[k].ch);
-        if (c[k].hl && (k == 0 || !c[k - 1].hl))
+        if (c[k].hl && (k == 0 || c[k - 1].hl != c[k].hl))
             w += st->hl_width;
-        if (c[k].hl && (k + 1 == n || !c[k + 1].hl))
+        if (c[k].hl && (k + 1 == n || c[k + 1].hl != c[k].hl))
             w += st->hl_width;
     }
     return w;
@@ -251,12 +283,15 @@ render_wrap(GString *out, const char *text, const ghs_span *spans,
 
     for (l = 0; l < lines->len; l++) {
         const line_range *r = &g_array_index(lines, line_range, l);
-        gboolean on = FALSE;
+        int on = 0;
 
         g_string_append_printf(out, "%*s", indent, "");
         for (k = r->start; k < r->end; k++) {
             if (c[k].hl != on) {
-                g_string_append(out, c[k].hl ? st->hl_open : st->hl_close);
+                if (on)
+                    g_string_append(out, st->hl_close);
+                if (c[k].hl)
+                    g_string_append(out, st->hl_open);
                 on = c[k].hl;
             }
             g_string_append_unichar(out, c[k].ch);
@@ -287,6 +322,27 @@ append_page_score(GString *out, const ghs_hit *h)
     if (h->page > 0)
         g_string_append_printf(out, "p. %d ", h->page);
     g_string_append_printf(out, "(score %.2f)", h->score);
+}
+
+/* "   cite: ..." in the chosen style; a multi-line one (BibTeX) indented. */
+static void
+append_citation(GString *out, const ghs_hit *h, const render_style *st)
+{
+    char *styled = NULL;
+    char **lines, **l;
+
+    if (st->cite >= 0 && ghs_hit_cite(h, (ghs_cite_style)st->cite, &styled, NULL) < 0)
+        styled = NULL;
+    lines = g_strsplit(styled ? styled : (h->citation ? h->citation : ""), "\n", -1);
+    for (l = lines; *l; l++) {
+        if (**l == '\0' && l != lines)
+            continue;
+        g_string_append_printf(out, "   %s%s", st->dim_open, l == lines ? "cite: " : "  ");
+        append_clean(out, *l);
+        g_string_append_printf(out, "%s\n", st->dim_close);
+    }
+    g_strfreev(lines);
+    ghs_free(styled);
 }
 
 void
@@ -329,9 +385,7 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
             g_string_append_c(out, '\n');
         }
         render_wrap(out, h->passage, h->highlights, h->n_highlights, 3, st);
-        g_string_append_printf(out, "   %scite: ", st->dim_open);
-        append_clean(out, h->citation);
-        g_string_append_printf(out, "%s\n", st->dim_close);
+        append_citation(out, h, st);
         fwrite(out->str, 1, out->len, fp);
         prev = h;
     }

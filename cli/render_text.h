@@ -17,11 +17,12 @@ typedef struct render_style {
     const char *em_open, *em_close;  /* titles */
     const char *dim_open, *dim_close;/* sources and citations */
     int width;                       /* columns available for a line */
+    int cite;                        /* a ghs_cite_style, or -1: hit->citation */
 } render_style;
 
 /* Colour on: ANSI bold red for matches (like grep), bold titles, dim
  * sources. Colour off: matches between "**" and "**", nothing else added.
- * width below 40 is raised to 40. */
+ * width below 40 is raised to 40. cite is set to -1. */
 void render_style_init(render_style *st, int colour, int width);
 
 /* Append text wrapped to st->width, every line starting with indent spaces
@@ -36,7 +37,8 @@ void render_wrap(GString *out, const char *text, const ghs_span *spans,
 /* Write all hits of r to fp: a header per document
  * ("N. Title — p. 3 [ja] (score 12.34)", its source), then each passage of
  * the document ("— p. 5 (score 9.87)" for the second and later ones), the
- * wrapped passage and "cite: <citation>". */
+ * wrapped passage and "cite: <citation>" (in st->cite's style when set; a
+ * BibTeX entry takes several lines). */
 void render_results(FILE *fp, const ghs_results *r, const render_style *st);
 
 #endif /* GHS_CLI_RENDER_TEXT_H */

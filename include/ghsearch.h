@@ -62,6 +62,12 @@ typedef struct ghs_error {
 /* A short English name for an error code ("malformed query", ...). */
 const char *ghs_strerror(int code);
 
+/* Why a file could not be indexed, as a short phrase for summaries:
+ * "encrypted", "no text", "damaged", "not a PDF", "too large",
+ * "timed out", "crashed", "unreadable", "unsupported", "out of memory",
+ * or "failed" for anything else (and for NULL). Static storage. */
+const char *ghs_error_reason(const ghs_error *err);
+
 /* ------------------------------------------------------------------ index */
 
 typedef struct ghs_index ghs_index;
@@ -126,6 +132,23 @@ int ghs_index_commit(ghs_index *ix, ghs_error *err);
  * manifest and line. */
 int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *err);
 
+/* The shard (0 .. n-1) that document id belongs to among n: FNV-1a
+ * (32-bit) of the id's UTF-8 bytes, modulo n. Stable across runs,
+ * machines and versions. n == 0 gives 0. */
+unsigned ghs_shard_of(const char *doc_id, unsigned n);
+
+/* Make ix (writable) keep only shard k of n (0 <= k < n): from then on a
+ * file or text is written only when ghs_shard_of(its id, n) == k, where
+ * the id is the manifest's or caller's id, else the file's base name (the
+ * id before any disambiguation, so files of one name share a shard); in a
+ * JSON Lines file each record is kept or left by its own id. A file left
+ * out is not read and is reported as GHS_ADD_UNCHANGED with nothing
+ * written. Running the same input through k = 0 .. n-1 gives n databases
+ * that, listed in a Xapian stub file, search as the whole would.
+ * n == 1 (k == 0) keeps everything. GHS_EINVAL when k >= n or ix is
+ * read-only. */
+int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error *err);
+
 /* One event of ghs_index_add_paths, passed to the progress callback after
  * each file. Everything it points to is valid only during the callback. */
 typedef struct ghs_file_event {
@@ -144,6 +167,11 @@ typedef struct ghs_index_totals {
     size_t files_added, files_updated, files_unchanged, files_failed;
     size_t documents, pages, passages;
     size_t text_bytes;
+    /* Links of the releases among the files (see ghs_links_get): how many,
+     * and how many were indexed, had no local copy, had a copy that could
+     * not be indexed, or are not documents. Linked documents indexed in
+     * the run count in documents, pages and passages above, not in files_*. */
+    size_t links, links_indexed, links_missing, links_failed, links_not_document;
 } ghs_index_totals;
 
 /* Index files and directories (walked recursively, in sorted order, hidden
@@ -156,6 +184,14 @@ typedef struct ghs_index_totals {
 int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                         ghs_progress_fn progress, void *user,
                         ghs_index_totals *totals, ghs_error *err);
+
+/* Remove from the index the documents of every file at or under one of
+ * paths that no longer exists (documents of files elsewhere, and texts
+ * added with ghs_index_add_text, are left alone). Each file goes in one
+ * transaction, made durable by the next commit. *removed (may be NULL)
+ * gets the number of files whose documents were removed. */
+int ghs_index_prune(ghs_index *ix, const char *const *paths, size_t n_paths,
+                    size_t *removed, ghs_error *err);
 
 typedef struct ghs_stats {
     size_t documents;   /* distinct source documents */
@@ -197,6 +233,7 @@ typedef struct ghs_hit {
     const ghs_span *highlights;
     size_t n_highlights;
     const char *url;      /* the document's URL (manifest, release or record); may be "" */
+    const char *linked_from; /* title of a release that links to this document; may be "" */
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -316,6 +353,81 @@ int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, cha
  * valid range). */
 int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
                            ghs_error *err);
+
+/* ------------------------------------------------------------------ links */
+
+/* Releases link to the documents they announce. ghs_index_add_paths
+ * follows the links of every release among its files: each link is
+ * resolved to a local copy (the file it names next to the release, a file
+ * of that name among the inputs or the manifest's file for its URL, or the
+ * copy `ghsearch fetch` stored in the fetch cache), the copy is indexed as
+ * a document of its own when it is not an input already, and the outcome
+ * is recorded for ghs_links_get. */
+typedef enum ghs_link_state {
+    GHS_LINK_INDEXED = 0,      /* a local copy is indexed (doc names it) */
+    GHS_LINK_MISSING = 1,      /* no local copy found (reason says what is known) */
+    GHS_LINK_FAILED = 2,       /* a local copy was found but could not be indexed */
+    GHS_LINK_NOT_DOCUMENT = 3  /* not a PDF or HTML document (image, archive, ...) */
+} ghs_link_state;
+
+/* "indexed", "missing", "failed" or "not-a-document". Static storage. */
+const char *ghs_link_state_name(ghs_link_state state);
+
+/* One link of a release. */
+typedef struct ghs_doc_link {
+    const char *url;      /* as the release gives it: absolute URL or relative path */
+    const char *anchor;   /* the link's text; may be "" */
+    ghs_link_state state;
+    const char *doc;      /* id of the linked document when indexed, else "" */
+    const char *path;     /* the local copy found, else "" */
+    const char *reason;   /* why it is missing, failed or not a document, else "" */
+} ghs_doc_link;
+
+/* A release that links to a document. */
+typedef struct ghs_link_source {
+    const char *doc;      /* the release's id */
+    const char *title;    /* its title */
+    const char *anchor;   /* the text of its link; may be "" */
+    const char *url;      /* the link as the release gives it */
+} ghs_link_source;
+
+typedef struct ghs_links ghs_links;
+
+/* The links of document doc (an id, or the path of an indexed file) and
+ * the releases linking to it, as the last indexing run recorded them.
+ * A document without links gives empty lists. On success *out is freed
+ * with ghs_links_free(); its strings belong to it. GHS_ENOTFOUND with
+ * "[links] no document 'doc'" when the index has no such document. */
+int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *err);
+const char *ghs_links_doc(const ghs_links *l);    /* the document's id */
+const char *ghs_links_title(const ghs_links *l);  /* its title ("" when unknown) */
+size_t ghs_links_count(const ghs_links *l);
+const ghs_doc_link *ghs_links_item(const ghs_links *l, size_t i);   /* owned by l */
+size_t ghs_links_from_count(const ghs_links *l);
+const ghs_link_source *ghs_links_from(const ghs_links *l, size_t i); /* owned by l */
+void ghs_links_free(ghs_links *l);
+
+/* The fetch cache (the directory `ghsearch fetch --cache` fills) where
+ * ghs_index_add_paths looks for copies of linked documents. Without this
+ * call: $GHSEARCH_CACHE, else ./ghsearch-cache. A directory that does not
+ * exist simply holds nothing. Returns 0 or GHS_EINVAL for NULL/"". */
+int ghs_index_set_cache(ghs_index *ix, const char *dir, ghs_error *err);
+
+/* The http(s) URLs worth fetching, each once, in this order: the
+ * manifest's URLs (manifest may be NULL), the links of the releases under
+ * paths (files or directories, walked as ghs_index_add_paths does), and
+ * the links recorded in ix (may be NULL) that are not indexed yet. Links
+ * to things that are not documents (images, archives, ...) are left out.
+ * *urls is a NULL-terminated array freed with ghs_strv_free(); *n (may be
+ * NULL) gets its length. Errors: the manifest cannot be read, a path does
+ * not exist (the message names it). A release that cannot be read is
+ * skipped. */
+int ghs_links_collect_urls(ghs_index *ix, const char *manifest, const char *const *paths,
+                           size_t n_paths, char ***urls, size_t *n, ghs_error *err);
+
+/* Free a NULL-terminated string array the library handed over. NULL is a
+ * no-op. */
+void ghs_strv_free(char **v);
 
 #ifdef __cplusplus
 }

@@ -62,7 +62,8 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err);
  * <meta> dates), the publisher when stated (e.g. "提供元:PRTIMES" or
  * <meta name="author">), and every http(s) link with its anchor text
  * (HTML: links of the kept body text, relative ones resolved against
- * <base>/canonical URL; text: bare URLs, image URLs and "[画像N: ...]"
+ * <base>/canonical URL, or kept as written ("report.pdf") when the page
+ * states no http(s) base; text: bare URLs, image URLs and "[画像N: ...]"
  * placeholder lines left out), de-duplicated by URL. A text release whose
  * body is printed twice (wire services) keeps one copy.
  * Errors: GHS_EIO, GHS_EFORMAT (binary / not UTF-8 decodable after

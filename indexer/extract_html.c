@@ -254,8 +254,21 @@ static void read_link(walk *w, xmlNodePtr n)
     g_free(rel);
 }
 
-/* href made absolute against the page's base when it is relative; NULL
- * unless the result is http(s). */
+/* A relative reference to another file ("report.pdf", "../docs/a.pdf"):
+ * no scheme, not a fragment, query or network-path reference. */
+static bool is_relative_path(const char *href)
+{
+    if (href[0] == '\0' || href[0] == '#' || href[0] == '?' ||
+        (href[0] == '/' && href[1] == '/'))
+        return false;
+    size_t n = strcspn(href, ":/?#");
+    return href[n] != ':';
+}
+
+/* href made absolute against the page's base when it is relative. Without
+ * an http(s) base, a relative file reference is kept as written (the link
+ * follower looks for it next to the release); anything else that is not
+ * http(s) (mailto:, javascript:, a bare fragment) gives NULL. */
 static char *resolve(walk *w, const char *href)
 {
     if (is_http(href))
@@ -263,7 +276,9 @@ static char *resolve(walk *w, const char *href)
     const char *base = w->base != NULL ? w->base
                      : w->canonical != NULL ? w->canonical
                      : w->og_url;
-    if (base == NULL || !is_http(base) || href[0] == '#')
+    if (base == NULL || !is_http(base))
+        return is_relative_path(href) ? g_strdup(href) : NULL;
+    if (href[0] == '#')
         return NULL;
     xmlChar *abs = xmlBuildURI(BAD_CAST href, BAD_CAST base);
     char *out = NULL;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -144,8 +145,19 @@ static int decode(const char *buf, size_t len, const char *name, ghs_extracted *
 }
 
 static void child_main(int fd, ghs_extract_fn fn, const char *path,
-                       const ghs_isolation *lim)
+                       const ghs_isolation *lim, pid_t parent)
 {
+    /* The child shares the parent's open files, Xapian's lock among them
+     * (an open-file-description lock): were the indexer killed, a child
+     * still in poppler would keep the index locked. So it closes every
+     * descriptor but its pipe and stdio, and dies with its parent. */
+    if (fd > 3)
+        close_range(3, (unsigned)fd - 1, 0);
+    close_range((unsigned)fd + 1, ~0U, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)   /* the parent died before prctl */
+        _exit(4);
+
     struct rlimit rl;
     if (lim->cpu_seconds) {
         rl.rlim_cur = lim->cpu_seconds;
@@ -197,6 +209,7 @@ int ghs_extract_isolated(ghs_extract_fn fn, const char *path, const char *kind,
     if (pipe(fds) != 0)
         return fn(path, e, err);   /* no pipe: extract in-process rather than fail */
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -205,7 +218,7 @@ int ghs_extract_isolated(ghs_extract_fn fn, const char *path, const char *kind,
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], fn, path, lim);
+        child_main(fds[1], fn, path, lim, parent);
     }
     close(fds[1]);
 

@@ -20,6 +20,9 @@
 #include "docdata.h"
 #include "extract.h"
 #include "extract_isolated.h"
+#include "failure.h"
+#include "filestate.h"
+#include "lock.h"
 #include "index_internal.h"
 #include "passages.h"
 #include "schema.h"
@@ -51,14 +54,19 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
         }
         ix->wdb = xc_wdb_open(path, XC_DB_CREATE_OR_OPEN, &xe);
         if (!ix->wdb) {
-            int rc = xe.code == XC_ERR_LOCKED
+            long holder = xe.code == XC_ERR_LOCKED ? ghs_lock_holder(path) : 0;
+            int rc = xe.code != XC_ERR_LOCKED ? ghs_error_from_xc(err, &xe, "index")
+                : holder > 0
                 ? ghs_set_error(err, GHS_ELOCKED,
+                                "[index][%s] locked by PID %ld: another ghsearch is writing to it",
+                                path, holder)
+                : ghs_set_error(err, GHS_ELOCKED,
                                 "[index][%s] locked: another ghsearch is writing to it (%s)",
-                                path, xe.message)
-                : ghs_error_from_xc(err, &xe, "index");
+                                path, xe.message);
             ghs_index_close(ix);
             return rc;
         }
+        ghs_lock_note(path);
         xc_wdb_set_metadata(ix->wdb, GHS_META_SCHEMA, GHS_SCHEMA_VERSION,
                             strlen(GHS_SCHEMA_VERSION), &xe);
     } else {
@@ -85,8 +93,10 @@ void ghs_index_close(ghs_index *ix)
         return;
     if (ix->db)
         xc_db_close(ix->db);
-    if (ix->wdb)
+    if (ix->wdb) {
         xc_wdb_close(ix->wdb);   /* commits what is pending */
+        ghs_lock_forget(ix->path);
+    }
     ghs_analyzer_free(ix->an);
     ghs_manifest_free(ix->manifest);
     g_free(ix->path);
@@ -139,6 +149,35 @@ int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *
     ghs_manifest_free(ix->manifest);
     ix->manifest = m;
     return 0;
+}
+
+unsigned ghs_shard_of(const char *doc_id, unsigned n)
+{
+    if (n == 0 || !doc_id)
+        return 0;
+    uint32_t h = 2166136261u;   /* FNV-1a, 32-bit */
+    for (const unsigned char *p = (const unsigned char *)doc_id; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h % n;
+}
+
+int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error *err)
+{
+    if (!ix->wdb)
+        return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
+    if (n == 0 || k >= n)
+        return ghs_set_error(err, GHS_EINVAL, "[index] shard %u/%u: need 0 <= K < N", k, n);
+    ix->shard_k = k;
+    ix->shard_n = n;
+    return 0;
+}
+
+/* Does document id belong to the shard ix writes? */
+static int in_shard(const ghs_index *ix, const char *id)
+{
+    return ix->shard_n <= 1 || ghs_shard_of(id, ix->shard_n) == ix->shard_k;
 }
 
 /* ------------------------------------------------------------ documents */
@@ -467,6 +506,7 @@ static ghs_meta merged_meta(ghs_index *ix, const char *base, const ghs_meta *met
 typedef struct jsonl_ctx {
     ghs_index *ix;
     const char *path;
+    const char *abs_path;  /* recorded with each record, for pruning */
     const char *file_term;
     ghs_add_report *rep;
     ghs_error *err;
@@ -477,6 +517,8 @@ typedef struct jsonl_ctx {
 static int on_jsonl_record(const ghs_record *rec, void *user)
 {
     jsonl_ctx *c = user;
+    if (!in_shard(c->ix, rec->id))
+        return 0;
     char *lang = rec->lang && *rec->lang
         ? g_strdup(rec->lang) : g_strdup(ghs_detect_lang(rec->text, rec->text_len));
     doc_info di = {
@@ -494,7 +536,7 @@ static int on_jsonl_record(const ghs_record *rec, void *user)
     ghs_page page = { .number = 0, .text = (char *)rec->text, .len = rec->text_len };
     int rc = write_pages(c->ix, &di, &page, 1, c->rep, c->err);
     if (rc == 0) {
-        write_doc_record(c->ix, &di, 0, NULL, NULL);
+        write_doc_record(c->ix, &di, 0, c->abs_path, NULL);
         c->rep->documents++;
     }
     g_free(lang);
@@ -518,10 +560,16 @@ static int on_jsonl_error(size_t line, const char *message, void *user)
  * longer than Xapian's term limit). */
 static char *file_term_of(const char *abs_path)
 {
-    char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA1, abs_path, -1);
-    char *t = g_strconcat(GHS_PREFIX_FILE, sum, NULL);
-    g_free(sum);
-    return t;
+    return ghs_file_term(abs_path);   /* pruning (filestate.c) finds files by it too */
+}
+
+/* Passages per commit: GHS_COMMIT_EVERY, or GHSEARCH_COMMIT_EVERY when set
+ * (the crash tests use small batches to kill a run between commits). */
+static size_t commit_every(void)
+{
+    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
+    long n = v ? atol(v) : 0;
+    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
 }
 
 /* PDFs go through poppler in a child process with limits (extract_isolated.h);
@@ -532,6 +580,9 @@ static int extract_file(file_kind kind, const char *path, ghs_extracted *ex,
 {
     if (kind != KIND_PDF)
         return ghs_extract_release(path, ex, err);
+    int rc = ghs_pdf_sniff(path, err);   /* no child process for a non-PDF */
+    if (rc < 0)
+        return rc;
     ghs_isolation lim = GHS_ISOLATION_DEFAULT;
     const char *t = g_getenv("GHSEARCH_EXTRACT_TIMEOUT");
     if (t && atoi(t) > 0)
@@ -563,33 +614,76 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
     char *stamp = g_strdup_printf("%lld:%lld", (long long)st.st_size, (long long)st.st_mtime);
     char *file_term = file_term_of(abs_path);
     char *path_key = g_strconcat(GHS_META_PATH, abs_path, NULL);
+    char *sha = NULL;   /* SHA-256 of the file, computed when its stamp changed */
     xc_error xe;
     xc_error_clear(&xe);
     int rc = 0;
 
-    /* Unchanged since the last run? The path record holds "stamp\tdoc id". */
+    /* A file of another shard is not even read (JSON Lines records are
+     * sorted out one by one). */
+    if (kind != KIND_JSONL && ix->shard_n > 1) {
+        ghs_meta m = merged_meta(ix, base, meta);
+        if (!in_shard(ix, m.id ? m.id : base)) {
+            rep->status = GHS_ADD_UNCHANGED;
+            goto out;
+        }
+    }
+
+    /* Unchanged since the last run? Same size and mtime, else same bytes
+     * (a file touched or copied over with identical content); the path
+     * record (filestate.h) holds both. */
     size_t plen = 0;
     char *prev = xc_wdb_get_metadata(ix->wdb, path_key, &plen, &xe);
     int existed = prev && plen > 0;
-    char *expect = g_strconcat(stamp, "\t", NULL);
-    if (existed && g_str_has_prefix(prev, expect)) {
+    ghs_path_record pr;
+    ghs_path_record_parse(prev, plen, &pr);
+    free(prev);
+    if (existed && pr.stamp && !strcmp(pr.stamp, stamp)) {
         rep->status = GHS_ADD_UNCHANGED;
-        free(prev);
-        g_free(expect);
+        ghs_path_record_clear(&pr);
         goto out;
     }
-    free(prev);
-    g_free(expect);
+    sha = ghs_file_sha256(path, err);
+    if (!sha) {
+        rc = err ? err->code : GHS_EIO;
+        ghs_path_record_clear(&pr);
+        goto out;
+    }
+    if (existed && pr.sha256 && !strcmp(pr.sha256, sha)) {
+        /* Remember the new stamp so the next run need not hash again. */
+        char *val = ghs_path_record_format(stamp, sha, pr.doc_id);
+        xc_wdb_set_metadata(ix->wdb, path_key, val, strlen(val), &xe);
+        g_free(val);
+        rep->status = GHS_ADD_UNCHANGED;
+        ghs_path_record_clear(&pr);
+        goto out;
+    }
+    ghs_path_record_clear(&pr);
 
+    /* Read the file before the transaction begins: a file that cannot be
+     * read must cancel nothing, because cancelling an unflushed transaction
+     * would also drop the files added before it since the last commit. */
+    ghs_extracted ex = {0};
+    if (kind != KIND_JSONL) {
+        rc = extract_file(kind, path, &ex, err);
+        if (rc < 0)
+            goto out;
+    } else if (g_access(path, R_OK) != 0) {
+        int e = errno;
+        rc = ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot read: %s", path, g_strerror(e));
+        goto out;
+    }
     if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0) {
+        ghs_extracted_clear(&ex);
         rc = ghs_error_from_xc(err, &xe, "index");
         goto out;
     }
     xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
     char *doc_id = NULL;
+    int file_failed = 0;   /* nothing usable in the file, but nothing to undo */
     if (kind == KIND_JSONL) {
-        jsonl_ctx c = { .ix = ix, .path = path, .file_term = file_term, .rep = rep,
-                        .err = err };
+        jsonl_ctx c = { .ix = ix, .path = path, .abs_path = abs_path,
+                        .file_term = file_term, .rep = rep, .err = err };
         rc = ghs_jsonl_read(path, on_jsonl_record, on_jsonl_error, &c, err);
         if (c.failed)
             rc = c.failed;
@@ -598,13 +692,11 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
         if (rc == 0 && rep->skipped && err)
             *err = c.first_bad;
         if (rc == 0 && rep->documents == 0 && rep->skipped)
-            rc = ghs_set_error(err, GHS_EFORMAT, "[jsonl][%s] no valid record (%s)", path,
-                               c.first_bad.message);
+            file_failed = ghs_set_error(err, GHS_EFORMAT, "[jsonl][%s] no valid record (%s)",
+                                        path, c.first_bad.message);
         doc_id = g_strdup(base);
     } else {
-        ghs_extracted ex = {0};
-        rc = extract_file(kind, path, &ex, err);
-        if (rc == 0) {
+        {
             ghs_meta m = merged_meta(ix, base, meta);
             doc_id = file_doc_id(ix, base, abs_path, &m);
             char *lang = m.lang ? g_strdup(m.lang)
@@ -626,7 +718,11 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
             xc_wdb_delete_documents_term(ix->wdb, d, &xe);
             g_free(d);
             rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
-            if (rc == 0) {
+            if (rc == 0 && rep->passages == 0) {
+                /* Text made only of symbols or private-use glyphs. */
+                file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
+                                            kind == KIND_PDF ? "pdf" : "release", base);
+            } else if (rc == 0) {
                 write_doc_record(ix, &di, ex.n_pages, abs_path, stamp);
                 rep->documents = 1;
             }
@@ -636,14 +732,20 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
         ghs_extracted_clear(&ex);
     }
     if (rc == 0) {
-        char *val = g_strconcat(stamp, "\t", doc_id, NULL);
-        xc_wdb_set_metadata(ix->wdb, path_key, val, strlen(val), &xe);
-        g_free(val);
+        if (!file_failed) {
+            char *val = ghs_path_record_format(stamp, sha, doc_id);
+            xc_wdb_set_metadata(ix->wdb, path_key, val, strlen(val), &xe);
+            g_free(val);
+        }
         if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0)
             rc = ghs_error_from_xc(err, &xe, "index");
+        else if (file_failed)
+            rc = file_failed;   /* status stays GHS_ADD_FAILED; nothing was undone */
         else
             rep->status = existed ? GHS_ADD_UPDATED : GHS_ADD_ADDED;
     } else {
+        /* Only a write error gets here (the file was read before the
+         * transaction); the caller stops the run on it. */
         xc_error xe2;
         xc_error_clear(&xe2);
         xc_wdb_cancel_transaction(ix->wdb, &xe2);
@@ -651,9 +753,10 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
         rep->documents = 0;
     }
     g_free(doc_id);
-    if (rc == 0 && ix->uncommitted >= GHS_COMMIT_EVERY)
+    if (rc == 0 && ix->uncommitted >= commit_every())
         rc = ghs_index_commit(ix, err);
 out:
+    g_free(sha);
     g_free(path_key);
     g_free(file_term);
     g_free(stamp);
@@ -675,6 +778,10 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
         return ghs_set_error(err, GHS_EINVAL, "[index] a text needs an id");
     if (!g_utf8_validate(text, (gssize)len, NULL))
         return ghs_set_error(err, GHS_EFORMAT, "[index][%s] text is not valid UTF-8", meta->id);
+    if (!in_shard(ix, meta->id)) {
+        rep->status = GHS_ADD_UNCHANGED;
+        return 0;
+    }
     char *file_term = g_strconcat(GHS_PREFIX_FILE, "text:", meta->id, NULL);
     if (strlen(file_term) > 200) {
         g_free(file_term);

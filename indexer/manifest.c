@@ -176,3 +176,8 @@ size_t ghs_manifest_count(const ghs_manifest *m)
 {
     return m ? m->entries->len : 0;
 }
+
+const ghs_meta *ghs_manifest_entry(const ghs_manifest *m, size_t i)
+{
+    return m && i < m->entries->len ? g_ptr_array_index(m->entries, i) : NULL;
+}

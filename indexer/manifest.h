@@ -24,5 +24,7 @@ const ghs_meta *ghs_manifest_find_file(const ghs_manifest *m, const char *basena
 /* Metadata for a URL, or NULL. */
 const ghs_meta *ghs_manifest_find_url(const ghs_manifest *m, const char *url);
 size_t ghs_manifest_count(const ghs_manifest *m);
+/* Entry i (0-based, < count) in file order, or NULL. Owned by m. */
+const ghs_meta *ghs_manifest_entry(const ghs_manifest *m, size_t i);
 
 #endif /* GHS_INDEXER_MANIFEST_H */

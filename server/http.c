@@ -290,9 +290,13 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         g_ptr_array_free(rq.arg_keys, TRUE);
         g_ptr_array_free(rq.arg_values, TRUE);
     }
-    if (r.status >= 500 && r.status != 503 && s->log)
-        fprintf(s->log, "ghsearch serve: %s %s: %u %s", method, url, r.status,
+    if (r.status >= 500 && r.status != 503 && s->log) {
+        char *safe = g_strescape(url, NULL);   /* a decoded path may hold newlines */
+
+        fprintf(s->log, "ghsearch serve: %s %s: %u %s", method, safe, r.status,
                 r.body ? r.body->str : "\n");
+        g_free(safe);
+    }
 
     ret = send_reply(c, &r, close_after);
     if (r.body)
@@ -422,6 +426,7 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
     /* MHD's own hard limit sits above ours so that the connections between
      * the two get a JSON 503 instead of being dropped unanswered. */
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s,   /* first, or MHD warns */
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, s->max_connections + 64 + threads,
@@ -430,7 +435,6 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
         MHD_OPTION_URI_LOG_CALLBACK, log_uri, s,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s,
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(errbuf, errlen, "[http] cannot start the server on %s:%u", s->host,

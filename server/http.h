@@ -9,8 +9,9 @@
  * Endpoints (all GET or HEAD; anything else is 405):
  *   /                       the search page (server/web/, embedded)
  *   /search?q=&limit=&offset=&per_doc=&lang=&type=&year=&publisher=
- *   /doc/{id}               a document's metadata and passages by page
- *   /doc/{id}/page/{n}      one page of it
+ *   /doc/{id}               a document's metadata, citation, page count
+ *                           (and its text when it has no pages)
+ *   /doc/{id}/page/{n}      the text of one page of a PDF
  *   /health, /stats
  * Errors are JSON: {"error":{"code":"...","message":"...","position":N}}
  * (position only for a malformed query, 1-based code point in q).

@@ -26,7 +26,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..20"
+echo "1..24"
 n=0
 failed=0
 
@@ -185,17 +185,22 @@ from hits import *
 hits = load(sys.argv[1])
 if not hits:
     fail("no hits")
+# the words of the query, or the whole compound as one span
+words = {"ユニバーサル", "ヘルス", "カバレッジ", "ユニバーサル・ヘルス・カバレッジ"}
 for h in hits:
-    joined = "".join(spans(h))
+    marked = spans(h)
+    joined = "".join(marked)
     if h["source"].endswith(sys.argv[2]) and not ("ユニバーサル" in joined and "カバレッジ" in joined):
         fail("rank %d: highlighted text %r lacks ユニバーサル or カバレッジ; passage %r"
-             % (h["rank"], spans(h), h["passage"][:120]))
+             % (h["rank"], marked, h["passage"][:120]))
+    if not set(marked) <= words:
+        fail("rank %d: highlights %r are not exactly the query's words" % (h["rank"], marked))
 print("# rank 1 highlights: %r" % spans(hits[0]))
 EOF
 then
-    ok "highlights are code point offsets into the passage and mark ユニバーサル and カバレッジ"
+    ok "highlights are code point offsets into the passage marking exactly ユニバーサル, ヘルス, カバレッジ"
 else
-    not_ok "highlights are code point offsets into the passage and mark ユニバーサル and カバレッジ"
+    not_ok "highlights are code point offsets into the passage marking exactly ユニバーサル, ヘルス, カバレッジ"
 fi
 
 # ---------------------------------------------------------------- 6
@@ -367,7 +372,7 @@ fi
 
 # ---------------------------------------------------------------- 17
 run stats stats --db "$D" --json
-if [ "$(rc stats)" = 0 ] && pycheck stats <<'EOF'
+if [ "$(rc stats)" = 0 ] && pycheck stats "$CORPUS/records.jsonl" <<'EOF'
 import json, sys
 with open(sys.argv[1], encoding="utf-8") as f:
     lines = f.read().splitlines()
@@ -375,14 +380,18 @@ if len(lines) != 1:
     print("# %d lines" % len(lines)); sys.exit(1)
 s = json.loads(lines[0])
 print("# " + lines[0])
-ok = (s["documents"] >= 4 and s["passages"] >= s["documents"] and s["terms"] > 0
+# the two PDFs, the release and every record of records.jsonl
+want = 3 + sum(1 for l in open(sys.argv[2], encoding="utf-8") if l.strip())
+ok = (s["documents"] >= want and s["passages"] >= s["documents"] and s["terms"] > 0
       and s["avg_passage_length"] > 0)
+if s["documents"] < want:
+    print("# expected at least %d documents" % want)
 sys.exit(0 if ok else 1)
 EOF
 then
-    ok "stats --json is one object with documents, passages, terms and average length > 0"
+    ok "stats --json is one object counting every document of the corpus, passages, terms, average length"
 else
-    not_ok "stats --json is one object with documents, passages, terms and average length > 0"
+    not_ok "stats --json is one object counting every document of the corpus, passages, terms, average length"
     show "$T/stats.out" "$T/stats.err"
 fi
 
@@ -417,6 +426,72 @@ else
 fi
 
 # ---------------------------------------------------------------- 20
+# show: the page the phrase was found on holds it; the JSON is one object.
+en_doc=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    h = json.loads(l)
+    if h["source"].endswith(sys.argv[2]):
+        print(h["doc"]); break' "$T/en.out" "$EN_PDF" 2>/dev/null)
+run show show --db "$D" --page 3 -- "${en_doc:-missing}"
+run show_json show --db "$D" --json "${en_doc:-missing}"
+run show_none show --db "$D" no-such-document
+if [ -n "$en_doc" ] && [ "$(rc show)" = 0 ] && grep -q '100 Days Mission' "$T/show.out" &&
+   grep -q '^--- p\. 3 ---$' "$T/show.out" && [ "$(rc show_none)" = 1 ] &&
+   grep -q "no-such-document" "$T/show_none.err" &&
+   pycheck show_json "$en_doc" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+pages = [t["page"] for t in d["text"]]
+if d["id"] != sys.argv[2] or d["type"] != "pdf" or d["pages"] < 4 or pages != list(range(1, d["pages"] + 1)):
+    print("# id %r type %r pages %r text pages %r" % (d["id"], d["type"], d["pages"], pages))
+    sys.exit(1)
+if "100 Days Mission" not in d["text"][2]["text"] or "100 Days Mission" in d["text"][1]["text"]:
+    print("# the phrase is not on page 3 only")
+    sys.exit(1)
+EOF
+then
+    ok "show prints a document's page 3 with the phrase, --json every page, exit 1 for an unknown id"
+else
+    not_ok "show prints a document's page 3 with the phrase, --json every page, exit 1 for an unknown id"
+    echo "# doc: ${en_doc:-none}"
+    show "$T/show.out" "$T/show.err" "$T/show_json.err" "$T/show_none.err"
+fi
+
+# ---------------------------------------------------------------- 21
+run cite search --db "$D" --json --cite csl-json '"100 Days Mission"'
+run cite_text search --db "$D" --cite bibtex '"100 Days Mission"'
+if [ "$(rc cite)" = 0 ] && [ "$(rc cite_text)" = 0 ] &&
+   grep -q '^   cite: @techreport{' "$T/cite_text.out" && pycheck cite <<'EOF'
+from hits import *
+hits = load(sys.argv[1])
+if not hits:
+    fail("no hits")
+for h in hits:
+    c = h.get("cite")
+    if not isinstance(c, dict) or c.get("title") != h["title"]:
+        fail("rank %d: cite %r" % (h["rank"], c))
+    if h["page"] is not None and str(c.get("page")) != str(h["page"]):
+        fail("rank %d: cite page %r, hit page %r" % (h["rank"], c.get("page"), h["page"]))
+EOF
+then
+    ok "--cite csl-json adds the CSL-JSON item to each JSON hit; --cite bibtex prints a BibTeX entry"
+else
+    not_ok "--cite csl-json adds the CSL-JSON item to each JSON hit; --cite bibtex prints a BibTeX entry"
+    show "$T/cite.out" "$T/cite.err" "$T/cite_text.out"
+fi
+
+# ---------------------------------------------------------------- 22
+run typo search --db "$D" 'helth finansing'
+if [ "$(rc typo)" = 0 ] && grep -qx 'no results for: helth finansing' "$T/typo.err" &&
+   grep -qx 'did you mean: health financing' "$T/typo.err"; then
+    ok "a misspelt query that finds nothing suggests the index's words (did you mean: health financing)"
+else
+    not_ok "a misspelt query that finds nothing suggests the index's words (did you mean: health financing)"
+    show "$T/typo.out" "$T/typo.err"
+fi
+
+# ---------------------------------------------------------------- 23
 if [ -z "$SHARED" ] || [ ! -d "$SHARED/pdf" ]; then
     if [ "${CI:-}" = true ]; then
         not_ok "index the shared PDF collection (GHS_SHARED_DATA/pdf missing: '$SHARED')"
@@ -439,5 +514,22 @@ else
     fi
 fi
 
-[ "$n" = 20 ] || { echo "# ran $n tests, planned 20"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 24
+# What the summary counts must be in the index: one document per PDF.
+if [ -z "${files:-}" ]; then
+    if [ "${CI:-}" = true ]; then
+        not_ok "the index holds a document for every PDF the summary counts (no shared data)"
+    else
+        skip "the index holds a document for every PDF the summary counts (no shared data)"
+    fi
+else
+    run shared_stats stats --db "$T/db-shared" --json
+    docs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["documents"])' \
+           "$T/shared_stats.out" 2>/dev/null)
+    echo "# summary: $files files indexed; stats: ${docs:-?} documents"
+    check "the index holds a document for every PDF the summary counts" \
+        test "${docs:-0}" -ge "$files"
+fi
+
+[ "$n" = 24 ] || { echo "# ran $n tests, planned 24"; failed=$((failed + 1)); }
 exit $((failed > 0))

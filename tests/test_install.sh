@@ -50,9 +50,10 @@ export PKG_CONFIG_SYSROOT_DIR=$dest
 cflags=$(pkg-config --cflags ghsearch) && libs=$(pkg-config --libs ghsearch)
 extra=()
 # A sanitized build's library needs its runtime linked into the program too.
-if ldd "$lib" | grep -q libasan; then
+# (ldd's output is read whole: with pipefail, grep -q closing the pipe early
+# would fail the test now and then)
+if [[ $(ldd "$lib") == *libasan* ]]; then
   extra=(-fsanitize=address,undefined)
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=1
 fi
 # shellcheck disable=SC2086  # pkg-config output is a list of words
 if cc -std=c11 -Wall -Wextra -Wpedantic -Werror "${extra[@]}" $cflags \

@@ -14,6 +14,7 @@ PACKAGES=(
   libpoppler-glib-dev poppler-utils
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
+  libmicrohttpd-dev chromium
 )
 
 install_deps() {
@@ -27,6 +28,10 @@ install_deps() {
     echo "ghsearch: installing ${missing[*]}"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  # playwright-core drives Debian's Chromium in the search page's browser test.
+  if command -v npm >/dev/null && [ ! -d tests/web/node_modules ]; then
+    npm ci --prefix tests/web --no-audit --no-fund
   fi
 }
 

@@ -21,8 +21,12 @@ const CHROMIUM = process.env.GHS_CHROMIUM || '/usr/bin/chromium';
 const UHC_JA = 'ユニバーサル・ヘルス・カバレッジ';
 
 function skipAll(reason) {
+  if (CI) {
+    console.log(`1..1\nnot ok 1 - the browser test can run (CI=true): ${reason}`);
+    process.exit(1);
+  }
   console.log(`1..0 # SKIP ${reason}`);
-  process.exit(CI ? 1 : 0);
+  process.exit(0);
 }
 
 if (!existsSync(GHSEARCH) || !existsSync(CORPUS)) skipAll(`no ghsearch or corpus under GHS_BUILD_ROOT=${BUILD}`);
@@ -74,13 +78,24 @@ const tmp = mkdtempSync(join(tmpdir(), 'ghs-web-'));
 const db = join(tmp, 'db');
 execFileSync(GHSEARCH, ['index', '--db', db, CORPUS], { stdio: 'ignore' });
 const { proc: server, url: base } = await startServer(db);
-const browser = await chromium.launch({
+// Never leave a server behind: on any way out, and after a time limit.
+const cleanup = () => { if (server.exitCode === null) server.kill('SIGTERM'); };
+process.on('exit', cleanup);
+setTimeout(() => { console.log('Bail out! the browser test ran past 240 s'); cleanup(); process.exit(1); },
+  240000);
+let browser;
+try {
+  browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
   // playwright gives each launch a fresh, empty profile (--user-data-dir)
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+  });
+} catch (e) {
+  console.log(`Bail out! Chromium did not start: ${e.message.split('\n')[0]}`);
+  process.exit(1);
+}
 const page = await browser.newPage({ viewport: { width: 1000, height: 900 }, locale: 'ja-JP' });
 const consoleErrors = [];
 page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -228,7 +243,7 @@ try {
   });
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
+  cleanup();
   rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`1..${n}`);

@@ -1,0 +1,210 @@
+/*
+ * cmd_show.c: `ghsearch show DOC [--page N]`: what the index knows about a
+ * document (metadata, citation) and its text, page by page, as the library
+ * puts it back together from the indexed passages.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json_out.h"
+
+enum { OPT_DB = 1, OPT_PAGE, OPT_JSON, OPT_CITE };
+
+static const cli_opt show_opts[] = {
+    { "db", 1, OPT_DB },
+    { "page", 1, OPT_PAGE },
+    { "json", 0, OPT_JSON },
+    { "cite", 1, OPT_CITE },
+    { NULL, 0, 0 },
+};
+
+/* Text for a terminal or a pipe: control characters other than line
+ * breaks and tabs (a PDF may hold ESC) become spaces. */
+static void
+put_text(const char *s)
+{
+    char *valid = g_utf8_make_valid(s, -1);
+    char *p;
+
+    for (p = valid; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
+            *p = ' ';
+        else if (*p == 0x7f)
+            *p = ' ';
+    fputs(valid, stdout);
+    if (*valid && valid[strlen(valid) - 1] != '\n')
+        putchar('\n');
+    g_free(valid);
+}
+
+static void
+put_field(const char *name, const char *value)
+{
+    if (value && *value) {
+        printf("  %-10s ", name);
+        put_text(value);
+    }
+}
+
+static int
+run_show(const cli_command *cmd, int argc, char **argv)
+{
+    cli_parsed p = {0};
+    const char *db = cli_default_db(), *id = NULL;
+    size_t page = 0;
+    int json = 0, rc, first, last, pg, has_page = 0;
+    ghs_cite_style style = GHS_CITE_TEXT;
+    guint i;
+    ghs_index *ix = NULL;
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    char *cite = NULL;
+    GString *o = NULL;
+
+    rc = cli_parse(cmd, argc, argv, &p);
+    if (rc != 0)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    for (i = 0; i < p.ids->len && rc == 0; i++) {
+        const char *v = g_ptr_array_index(p.values, i);
+
+        switch (g_array_index(p.ids, int, i)) {
+        case OPT_DB: db = v; break;
+        case OPT_JSON: json = 1; break;
+        case OPT_PAGE:
+            rc = cli_parse_count(cmd, "page", v, 1, 1000000, &page);
+            has_page = 1;
+            break;
+        case OPT_CITE:
+            if (ghs_cite_style_parse(v, &style, &err) < 0)
+                rc = cli_usage_error(cmd, "option '--cite' needs text, bibtex or csl-json, not '%s'", v);
+            break;
+        }
+    }
+    if (rc == 0 && p.positional->len != 1)
+        rc = cli_usage_error(cmd, p.positional->len ? "give one DOC" : "missing DOC");
+    if (rc == 0)
+        id = g_ptr_array_index(p.positional, 0);
+    if (rc == 0)
+        rc = cli_open_existing(db, &ix);
+    if (rc == 0 && ghs_document_get(ix, id, &d, &err) < 0) {
+        cli_report_error(&err);
+        rc = CLI_EXIT_FAIL;
+    }
+    if (rc == 0 && has_page && d->pages == 0) {
+        fprintf(stderr, "ghsearch: %s has no pages (a %s); leave out --page\n", id, d->type);
+        rc = CLI_EXIT_USAGE;
+    } else if (rc == 0 && has_page && (int)page > d->pages) {
+        fprintf(stderr, "ghsearch: %s has pages 1 to %d, not %zu\n", id, d->pages, page);
+        rc = CLI_EXIT_USAGE;
+    }
+    if (rc == 0 && ghs_document_cite(d, (int)page, style, &cite, &err) < 0) {
+        cli_report_error(&err);
+        rc = CLI_EXIT_FAIL;
+    }
+    if (rc != 0)
+        goto done;
+
+    /* pages to print: the one asked for, every page, or 0 (no pages) */
+    first = has_page ? (int)page : (d->pages > 0 ? 1 : 0);
+    last = has_page ? (int)page : d->pages;
+    o = g_string_new(NULL);
+    if (json) {
+        g_string_append(o, "{\"id\":");
+        json_append_string(o, d->id);
+        g_string_append(o, ",\"title\":");
+        json_append_string(o, d->title);
+        g_string_append(o, ",\"source\":");
+        json_append_string(o, d->source);
+        g_string_append(o, ",\"lang\":");
+        json_append_string(o, d->lang);
+        g_string_append(o, ",\"type\":");
+        json_append_string(o, d->type);
+        g_string_append(o, ",\"publisher\":");
+        json_append_string(o, d->publisher);
+        g_string_append(o, ",\"date\":");
+        json_append_string(o, d->date);
+        g_string_append(o, ",\"url\":");
+        json_append_string(o, d->url);
+        g_string_append_printf(o, ",\"pages\":%d,\"passages\":%zu,\"cite\":", d->pages, d->passages);
+        if (style == GHS_CITE_CSL_JSON)
+            g_string_append(o, cite);
+        else
+            json_append_string(o, cite);
+        g_string_append(o, ",\"text\":[");
+    } else {
+        put_text(d->title && *d->title ? d->title : d->id);
+        put_field("id:", d->id);
+        printf("  %-10s %s", "type:", d->type);
+        if (d->pages > 0)
+            printf(", %d page%s", d->pages, d->pages == 1 ? "" : "s");
+        printf(", %zu passage%s\n", d->passages, d->passages == 1 ? "" : "s");
+        put_field("lang:", d->lang);
+        put_field("publisher:", d->publisher);
+        put_field("date:", d->date);
+        put_field("source:", d->source);
+        put_field("url:", d->url);
+        put_field("cite:", cite);
+    }
+    for (pg = first; pg <= last && rc == 0; pg++) {
+        char *text = NULL;
+
+        if (ghs_document_page_text(ix, id, pg, &text, &err) < 0) {
+            cli_report_error(&err);
+            rc = CLI_EXIT_FAIL;
+            break;
+        }
+        if (json) {
+            g_string_append(o, pg > first ? ",{\"page\":" : "{\"page\":");
+            if (pg > 0)
+                g_string_append_printf(o, "%d", pg);
+            else
+                g_string_append(o, "null");
+            g_string_append(o, ",\"text\":");
+            json_append_string(o, text);
+            g_string_append_c(o, '}');
+        } else {
+            if (pg > 0)
+                printf("\n--- p. %d ---\n", pg);
+            else
+                putchar('\n');
+            put_text(text);
+        }
+        ghs_free(text);
+    }
+    if (json && rc == 0) {
+        g_string_append(o, "]}\n");
+        fwrite(o->str, 1, o->len, stdout);
+    }
+done:
+    if (o)
+        g_string_free(o, TRUE);
+    ghs_free(cite);
+    ghs_document_free(d);
+    ghs_index_close(ix);
+    cli_parsed_clear(&p);
+    return rc;
+}
+
+const cli_command cli_cmd_show = {
+    "show",
+    "[--db DIR] [--page N] [--json] [--cite STYLE] DOC",
+    "show a document's metadata and text",
+    "Show what the index holds for document DOC (the \"doc\" of a search hit):\n"
+    "its metadata, its citation and its text, page by page for a PDF, put\n"
+    "back together from the indexed passages.\n"
+    "\n"
+    "Options:\n"
+    "  --db DIR      the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
+    "  --page N      only page N (PDFs), cited with the page\n"
+    "  --json        one JSON object: {\"id\",\"title\",\"source\",\"lang\",\"type\",\n"
+    "                \"publisher\",\"date\",\"url\",\"pages\",\"passages\",\"cite\",\n"
+    "                \"text\":[{\"page\" (null without pages),\"text\"},...]}\n"
+    "  --cite STYLE  text (default), bibtex or csl-json\n"
+    "  -h, --help    this help\n"
+    "\n"
+    "Exit 1 when there is no such document, 2 for a page out of range.\n",
+    show_opts,
+    0,
+    run_show,
+};

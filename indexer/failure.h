@@ -1,0 +1,17 @@
+/*
+ * failure.h: why a file could not be indexed. Not part of the public API
+ * except ghs_error_reason() (ghsearch.h), which failure.c implements.
+ */
+#ifndef GHS_INDEXER_FAILURE_H
+#define GHS_INDEXER_FAILURE_H
+
+#include "ghsearch.h"
+
+/* Check that path starts like a PDF ("%PDF-" within its first 1024 bytes,
+ * where readers look for it) before a child process is forked for it.
+ * Returns 0, GHS_EFORMAT "[pdf][name] not a PDF: ..." (empty file, or no
+ * header: an HTML page or a ZIP saved as .pdf), or GHS_EIO when the file
+ * cannot be read. */
+int ghs_pdf_sniff(const char *path, ghs_error *err);
+
+#endif /* GHS_INDEXER_FAILURE_H */

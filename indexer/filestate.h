@@ -1,0 +1,41 @@
+/*
+ * filestate.h: what the index remembers about each source file, so that a
+ * re-run skips what did not change. Not part of the public API (except
+ * ghs_index_prune, declared in ghsearch.h and implemented in filestate.c).
+ *
+ * The path record, metadata GHS_META_PATH + absolute path, is
+ * "size:mtime TAB sha256 TAB doc id" (records written before the hash was
+ * kept are "size:mtime TAB doc id" and still read). It is written in the
+ * same transaction as the file's passages, so it exists exactly when the
+ * file's passages were committed.
+ */
+#ifndef GHS_INDEXER_FILESTATE_H
+#define GHS_INDEXER_FILESTATE_H
+
+#include <stddef.h>
+
+#include "ghsearch.h"
+
+typedef struct ghs_path_record {
+    char *stamp;    /* "size:mtime", or NULL */
+    char *sha256;   /* 64 lowercase hex digits, or NULL (old record) */
+    char *doc_id;   /* or NULL */
+} ghs_path_record;
+
+/* Parse a stored path record (val need not be NUL-terminated). Fields the
+ * record lacks stay NULL. Free with ghs_path_record_clear(). */
+void ghs_path_record_parse(const char *val, size_t len, ghs_path_record *out);
+void ghs_path_record_clear(ghs_path_record *r);
+
+/* The stored form of a path record; g_free() it. sha256 may be NULL. */
+char *ghs_path_record_format(const char *stamp, const char *sha256, const char *doc_id);
+
+/* SHA-256 of the bytes of the file at path, as 64 lowercase hex digits
+ * (g_free() it). NULL with GHS_EIO in err when the file cannot be read. */
+char *ghs_file_sha256(const char *path, ghs_error *err);
+
+/* The term every passage of the file at abs_path carries ("F" + SHA-1 of
+ * the path, as paths can be longer than Xapian's term limit); g_free() it. */
+char *ghs_file_term(const char *abs_path);
+
+#endif /* GHS_INDEXER_FILESTATE_H */

@@ -1,0 +1,115 @@
+/*
+ * links.h: following the links of releases to the documents they announce.
+ *
+ * After the files of a run are indexed, each release among them is read
+ * again for its links (extract.h), and each link is resolved to a local
+ * copy (links_resolve.c): the file the link names next to the release, a
+ * file of that name among the inputs, or the copy `ghsearch fetch` left in
+ * the fetch cache (fetch_cache.h). A local copy that is not among the
+ * inputs is indexed as a document of its own. What came of every link is
+ * stored as Xapian user metadata:
+ *   "links:" + release id        -> the release's links, in order, each
+ *                                   with anchor, state, linked document
+ *                                   id, local path and reason
+ *   "linkedfrom:" + document id  -> the releases linking that document,
+ *                                   with their title and the anchor
+ * Both are docdata records (docdata.h) with repeated keys; a new link (or
+ * source) starts at each GHS_L_URL (GHS_L_DOC) field. Ids too long for a
+ * metadata key are replaced by "#" + their SHA-1.
+ *
+ * Public side: ghs_links_get() and friends in ghsearch.h (links_read.c).
+ */
+#ifndef GHS_INDEXER_LINKS_H
+#define GHS_INDEXER_LINKS_H
+
+#include <stddef.h>
+
+#include "fetch_cache.h"
+#include "ghsearch.h"
+#include "manifest.h"
+#include "xc.h"
+
+#define GHS_META_LINKS "links:"
+#define GHS_META_LINKED_FROM "linkedfrom:"
+
+/* Field keys of a links record. */
+#define GHS_L_URL    'U'   /* starts a link */
+#define GHS_L_ANCHOR 'A'
+#define GHS_L_STATE  'S'   /* decimal ghs_link_state */
+#define GHS_L_DOC    'D'   /* linked document id (links) / linking release id (linkedfrom, starts a source) */
+#define GHS_L_PATH   'X'   /* local copy */
+#define GHS_L_REASON 'R'
+#define GHS_L_TITLE  'T'   /* linkedfrom: the release's title */
+
+/* The metadata key prefix + id (hashed when long). Malloc'ed. */
+char *ghs_links_meta_key(const char *prefix, const char *id);
+
+/* ------------------------------------------------------------ resolving */
+
+typedef enum ghs_resolve_kind {
+    GHS_RESOLVE_LOCAL = 0,        /* *path is a local copy */
+    GHS_RESOLVE_MISSING = 1,      /* no local copy; *reason says what is known */
+    GHS_RESOLVE_NOT_DOCUMENT = 2  /* not a PDF or HTML document; *reason says why */
+} ghs_resolve_kind;
+
+typedef struct ghs_link_resolver ghs_link_resolver;
+
+/* A resolver over the inputs of a run (paths as given; may be empty),
+ * the fetch cache (may be NULL) and the manifest (may be NULL); cache and
+ * manifest are borrowed and must outlive it. */
+ghs_link_resolver *ghs_link_resolver_new(const char *const *inputs, size_t n_inputs,
+                                         const ghs_cache *cache, const ghs_manifest *manifest);
+void ghs_link_resolver_free(ghs_link_resolver *r);
+
+/* Resolve url (absolute http(s) URL or a path relative to the release) of
+ * the release in release_dir, in this order: the relative path itself;
+ * the URL's file name next to the release; that file name among the
+ * inputs; the input the manifest names for the URL (its `file` column);
+ * the cache's copy of the exact URL. Only .pdf, .html and .htm
+ * files count as copies. *path (LOCAL) or *reason (otherwise) is set to a
+ * malloc'ed string the caller frees; the other is NULL. */
+ghs_resolve_kind ghs_link_resolve(const ghs_link_resolver *r, const char *release_dir,
+                                  const char *url, char **path, char **reason);
+
+/* The last path segment of url, percent-decoded, without query and
+ * fragment ("" when the path ends with '/'). Malloc'ed. */
+char *ghs_link_basename(const char *url);
+
+/* Non-zero when url is an absolute http(s) URL. */
+int ghs_link_is_http(const char *url);
+
+/* Zero when url's file name says it is no document to index (an image,
+ * an archive, an office file, ...); non-zero otherwise, unknown included. */
+int ghs_link_maybe_document(const char *url);
+
+/* ------------------------------------------------------------ indexing */
+
+/* Totals of a links pass (added to ghs_index_totals by the caller). */
+typedef struct ghs_links_tally {
+    size_t links, indexed, missing, failed, not_document;
+    size_t documents, pages, passages, text_bytes;  /* of linked documents indexed */
+} ghs_links_tally;
+
+/* The links pass of ghs_index_add_paths over files (the run's inputs):
+ * for every release among them that is in the index, resolve its links,
+ * index local copies that are not inputs, record "links:" and
+ * "linkedfrom:" metadata. Each linked document indexed and each link
+ * without a local copy is reported through progress (files_done and
+ * files_total then both equal n_files; a missing link comes with path =
+ * its URL, status GHS_ADD_FAILED and error "[links][release] ..."), and
+ * a non-zero return from progress stops the pass. Uncommitted: the caller
+ * commits. Returns 0, or a negative code for a database error (err set). */
+int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
+                     ghs_progress_fn progress, void *user, ghs_links_tally *tally,
+                     ghs_error *err);
+
+/* The title of the first release recorded as linking document doc, or
+ * NULL when none does (or the record cannot be read). Malloc'ed. */
+char *ghs_links_from_title(xc_db *db, const char *doc);
+
+/* The fetch cache directory the index uses: set by ghs_index_set_cache,
+ * else $GHSEARCH_CACHE, else "ghsearch-cache" (relative to the working
+ * directory). Static, environment or ix storage. */
+const char *ghs_links_cache_dir(const ghs_index *ix);
+
+#endif /* GHS_INDEXER_LINKS_H */
