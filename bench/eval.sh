@@ -166,7 +166,7 @@ table() {
             if (e != "ghsearch" && (best == "" || mrr[e] > mrr[best])) best = e
         }
         if (best != "" && ("ghsearch" in mrr) && failed["ghsearch"] == "" && mrr["ghsearch"] != "")
-            printf "ghsearch / best peer (%s): MRR@10 %.3f  R@10 %.3f  R@100 %.3f  p50 %.2fx\n", best,
+            printf "ghsearch / best peer (%s): MRR@10 %.3f  R@10 %.3f  R@100 %.3f  (p50 latency: %.1f times that peer)\n", best,
                 mrr["ghsearch"] / mrr[best], r10["ghsearch"] / r10[best], r100["ghsearch"] / r100[best],
                 (p50[best] > 0 ? p50["ghsearch"] / p50[best] : 0)
     }' "$OUT/$ds.results"

@@ -18,7 +18,8 @@ smaller than real, the posting lists of frequent words as long as real).
         word     one word of the text (ja: a kanji or katakana run of 2-6
                  characters; en: a content word of 4+ letters)
         two      two words of one sentence
-        phrase   "three consecutive words" (en) / "a 4-6 character run" (ja)
+        phrase   "three consecutive words" (en) / "word, particle, word" (ja:
+                 a kanji or katakana run, 1-2 hiragana, another run)
         question a real question of the retrieval set's queries.jsonl
   gen_corpus.py pdfs --lang ja --docs 20 --pages 30 --out DIR --mkpdf PATH
       DIR/*.pdf typeset by corpus/mkpdf (built with the project) from
@@ -47,6 +48,10 @@ will shall can did does done one two three first""".split())
 
 # A Japanese "word" for a query: a run of kanji, or a run of katakana.
 JA_WORD = re.compile(r"[\u4e00-\u9fff々]{2,6}|[\u30a1-\u30fa\u30fc]{3,8}")
+# A Japanese phrase: word, particle, word ("梅雨の時期", "気象現象で発生").
+JA_PHRASE = re.compile(r"(?:[\u4e00-\u9fff々]{2,4}|[\u30a1-\u30fa\u30fc]{3,6})"
+                       r"[\u3041-\u3093]{1,2}"
+                       r"(?:[\u4e00-\u9fff々]{2,4}|[\u30a1-\u30fa\u30fc]{3,6})")
 EN_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
 
 
@@ -108,13 +113,10 @@ def make_queries(rng, sents, questions, lang, per_class):
         tries += 1
         s = rng.choice(sents)
         if lang == "ja":
-            runs = re.findall(r"[\u3041-\u30ff\u4e00-\u9fff々ー]{4,}", s)
+            runs = JA_PHRASE.findall(s)
             if not runs:
                 continue
-            r = rng.choice(runs)
-            k = rng.randint(4, min(6, len(r)))
-            i = rng.randint(0, len(r) - k)
-            out.append(("phrase", '"%s"' % r[i:i + k]))
+            out.append(("phrase", '"%s"' % rng.choice(runs)))
         else:
             ws = re.findall(r"[A-Za-z]+", s)
             if len(ws) < 3:

@@ -88,6 +88,9 @@ extern const cli_command cli_cmd_index;
 extern const cli_command cli_cmd_search;
 extern const cli_command cli_cmd_stats;
 extern const cli_command cli_cmd_show;
+extern const cli_command cli_cmd_glossary;   /* cmd_glossary.c */
 extern const cli_command cli_cmd_serve;   /* cmd_serve.c, with server/ */
+extern const cli_command cli_cmd_links;
+extern const cli_command cli_cmd_fetch;   /* cmd_fetch.c, with fetch/ (libcurl) */
 
 #endif /* GHS_CLI_H */

@@ -15,13 +15,14 @@
 
 #include "cli.h"
 
-enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE };
+enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE, OPT_CACHE };
 
 static const cli_opt index_opts[] = {
     { "db", 1, OPT_DB },
     { "manifest", 1, OPT_MANIFEST },
     { "shard", 1, OPT_SHARD },
     { "prune", 0, OPT_PRUNE },
+    { "cache", 1, OPT_CACHE },
     { NULL, 0, 0 },
 };
 
@@ -201,7 +202,7 @@ static int
 run_index(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
-    const char *db = cli_default_db(), *manifest = NULL, *shard = NULL;
+    const char *db = cli_default_db(), *manifest = NULL, *shard = NULL, *cache = NULL;
     unsigned shard_k = 0, shard_n = 0;
     int prune = 0;
     size_t removed = 0;
@@ -226,6 +227,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
         case OPT_MANIFEST: manifest = v; break;
         case OPT_SHARD: shard = v; break;
         case OPT_PRUNE: prune = 1; break;
+        case OPT_CACHE: cache = v; break;
         }
     }
     if (shard) {
@@ -249,7 +251,8 @@ run_index(const cli_command *cmd, int argc, char **argv)
         return report_open_error(db, &err);
     }
     if ((manifest && ghs_index_set_manifest(ix, manifest, &err) < 0) ||
-        (shard && ghs_index_set_shard(ix, shard_k, shard_n, &err) < 0)) {
+        (shard && ghs_index_set_shard(ix, shard_k, shard_n, &err) < 0) ||
+        (cache && ghs_index_set_cache(ix, cache, &err) < 0)) {
         cli_report_error(&err);
         ghs_index_close(ix);
         cli_parsed_clear(&p);
@@ -298,6 +301,10 @@ run_index(const cli_command *cmd, int argc, char **argv)
     printf("%zu failed%s): %zu pages, %zu passages, %.*f MB of text in %.1f s\n",
            t.files_failed, why, t.pages, t.passages, mb < 1 ? 2 : 1, mb, secs);
     g_free(why);
+    if (t.links > 0)
+        printf("links of releases: %zu (%zu indexed, %zu missing, %zu failed, "
+               "%zu not-a-document); 'ghsearch links DOC' lists them\n", t.links,
+               t.links_indexed, t.links_missing, t.links_failed, t.links_not_document);
     if (interrupted) {
         fprintf(stderr, "ghsearch: interrupted; the files done so far are committed\n");
         return CLI_EXIT_INTERRUPTED;
@@ -312,7 +319,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_index = {
     "index",
-    "[--db DIR] [--manifest FILE] [--shard K/N] [--prune] PATH...",
+    "[--db DIR] [--manifest FILE] [--cache DIR] [--shard K/N] [--prune] PATH...",
     "add files and directories to the index",
     "Index files and directories (walked recursively, hidden entries skipped):\n"
     "PDFs (.pdf), releases (.html, .htm, .txt) and JSON Lines records (.jsonl:\n"
@@ -332,6 +339,8 @@ const cli_command cli_cmd_index = {
     "                   file (lines \"auto DIR\", \"remote HOST:PORT\") joins\n"
     "  --prune          also remove the documents of files under PATH that\n"
     "                   no longer exist\n"
+    "  --cache DIR      where 'ghsearch fetch' stored linked documents\n"
+    "                   (default: $GHSEARCH_CACHE, else ./ghsearch-cache)\n"
     "  -h, --help       this help\n"
     "\n"
     "On a terminal a progress line is shown on stderr. Each file that cannot\n"

@@ -14,7 +14,7 @@
 #include "render_text.h"
 
 enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND,
-       OPT_CITE };
+       OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY };
 
 static const cli_opt search_opts[] = {
     { "db", 1, OPT_DB },
@@ -25,7 +25,10 @@ static const cli_opt search_opts[] = {
     { "color", 1, OPT_COLOR },
     { "colour", 1, OPT_COLOR },
     { "no-expand", 0, OPT_NO_EXPAND },
+    { "explain", 0, OPT_EXPLAIN },
+    { "glossary", 1, OPT_GLOSSARY },
     { "cite", 1, OPT_CITE },
+    { "facets", 0, OPT_FACETS },
     { NULL, 0, 0 },
 };
 
@@ -79,13 +82,64 @@ append_cite(GString *line, const ghs_hit *h, int style)
     return 0;
 }
 
+/* --facets: the library's counts of matching documents per field, as one
+ * JSON line {"facets":{"lang":[{"value","documents","passages"},...],...}}
+ * (fields in the library's order: lang, year, type, publisher), or readably
+ * "lang: ja 3, en 2" a field a line. */
+static void
+print_facets(const ghs_results *res, int json)
+{
+    const ghs_facet *fs = NULL;
+    size_t n = ghs_results_facets(res, &fs), i;
+    const char *field = NULL;
+    GString *o = g_string_new(NULL);
+
+    if (json)
+        g_string_append(o, "{\"facets\":{");
+    else if (n > 0)
+        g_string_append(o, "\nmatching documents by field:");
+    for (i = 0; i < n; i++) {
+        gboolean first = !field || strcmp(field, fs[i].field) != 0;
+
+        if (json) {
+            if (first) {
+                if (field)
+                    g_string_append(o, "],");
+                json_append_string(o, fs[i].field);
+                g_string_append(o, ":[");
+            } else {
+                g_string_append_c(o, ',');
+            }
+            g_string_append(o, "{\"value\":");
+            json_append_string(o, fs[i].value);
+            g_string_append_printf(o, ",\"documents\":%zu,\"passages\":%zu}",
+                                   fs[i].documents, fs[i].passages);
+        } else {
+            char *v = g_strdelimit(g_strdup(fs[i].value), "\t\n\r\033", ' ');
+
+            if (first)
+                g_string_append_printf(o, "\n  %s: %s %zu", fs[i].field, v, fs[i].documents);
+            else
+                g_string_append_printf(o, ", %s %zu", v, fs[i].documents);
+            g_free(v);
+        }
+        field = fs[i].field;
+    }
+    if (json)
+        g_string_append(o, field ? "]}}\n" : "}}\n");
+    else if (n > 0)
+        g_string_append_c(o, '\n');
+    fwrite(o->str, 1, o->len, stdout);
+    g_string_free(o, TRUE);
+}
+
 static int
 run_search(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
     ghs_search_opts so = {0};
     const char *db = cli_default_db(), *colour = "auto";
-    int json = 0, rc, cite = -1;   /* cite: a ghs_cite_style, -1 when not asked */
+    int json = 0, rc, cite = -1, explain = 0;   /* cite: a ghs_cite_style, -1 when not asked */
     guint i;
     char *query;
     ghs_index *ix = NULL;
@@ -96,6 +150,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? CLI_EXIT_OK : rc;
     so.limit = 10;
+    so.expand = 1;   /* glossary expansion unless --no-expand */
     for (i = 0; i < p.ids->len && rc == 0; i++) {
         const char *v = g_ptr_array_index(p.values, i);
 
@@ -103,6 +158,9 @@ run_search(const cli_command *cmd, int argc, char **argv)
         case OPT_DB: db = v; break;
         case OPT_JSON: json = 1; break;
         case OPT_NO_EXPAND: so.expand = 0; break;
+        case OPT_EXPLAIN: explain = 1; break;
+        case OPT_GLOSSARY: so.glossary = v; break;
+        case OPT_FACETS: so.facets = 1; break;
         case OPT_LIMIT: rc = cli_parse_count(cmd, "limit", v, 1, 100000, &so.limit); break;
         case OPT_PER_DOC: rc = cli_parse_count(cmd, "per-doc", v, 1, 100000, &so.per_doc); break;
         case OPT_OFFSET: rc = cli_parse_count(cmd, "offset", v, 0, 100000000, &so.offset); break;
@@ -134,8 +192,10 @@ run_search(const cli_command *cmd, int argc, char **argv)
     rc = cli_open_existing(db, &ix);
     if (rc == 0 && ghs_search(ix, query, &so, &res, &err) < 0) {
         cli_report_error(&err);
-        rc = err.code == GHS_EQUERY ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        rc = err.code == GHS_EQUERY || err.code == GHS_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
+    if (rc == 0 && explain)   /* on stderr with --json, which stays JSON Lines */
+        fprintf(json ? stderr : stdout, "%s\n\n", ghs_results_explain(res));
     if (rc == 0 && json) {
         GString *line = g_string_new(NULL);
         size_t k, n = ghs_results_count(res);
@@ -149,6 +209,8 @@ run_search(const cli_command *cmd, int argc, char **argv)
             fwrite(line->str, 1, line->len, stdout);
         }
         g_string_free(line, TRUE);
+        if (rc == 0 && so.facets)
+            print_facets(res, 1);
     } else if (rc == 0 && ghs_results_count(res) == 0) {
         const char *better = ghs_results_suggestion(res);
 
@@ -165,6 +227,8 @@ run_search(const cli_command *cmd, int argc, char **argv)
         if (total > so.offset + shown)
             printf("\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
                    shown, total);
+        if (so.facets)
+            print_facets(res, 0);
     }
     ghs_results_free(res);
     ghs_index_close(ix);
@@ -175,13 +239,14 @@ run_search(const cli_command *cmd, int argc, char **argv)
 const cli_command cli_cmd_search = {
     "search",
     "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--cite STYLE] "
-    "[--color WHEN] QUERY...",
+    "[--facets] [--color WHEN] QUERY...",
     "search the index and print cited passages",
     "Search the index and print the best passages, grouped by document: the\n"
     "best passages of the best documents first. QUERY words are joined with\n"
-    "spaces. Query language: words; \"exact phrase\"; AND, OR, NOT, -word;\n"
-    "parentheses; filters lang:ja, type:pdf|release|record, year:2023,\n"
-    "publisher:..., doc:ID. Quote the query for your shell.\n"
+    "spaces. Query language: words; \"exact phrase\" or 「フレーズ」; AND, OR,\n"
+    "NOT, -word, +word; parentheses; a NEAR/5 b; filters lang:ja,\n"
+    "type:pdf|release|record, year:2023, year:2021..2023, publisher:...,\n"
+    "doc:ID, title:WORD. Quote the query for your shell.\n"
     "\n"
     "Options:\n"
     "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
@@ -193,17 +258,28 @@ const cli_command cli_cmd_search = {
     "                 when the source has no pages),\"lang\",\"passage\",\n"
     "                 \"highlights\" ([start,end] code point offsets into passage,\n"
     "                 end exclusive),\"citation\",\"type\",\"publisher\",\"date\",\n"
-    "                 \"url\",\"doc_rank\"}\n"
+    "                 \"url\",\"doc_rank\",\"full_passage\",\"window\",\"also_in\"}\n"
     "  --color WHEN   mark matches with colour: auto (default: on a terminal\n"
     "                 when NO_COLOR is unset), always, never\n"
     "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
     "                 bibtex or csl-json; with --json they come as one more\n"
     "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
-    "  --no-expand    literal search (no glossary expansion; the default for now)\n"
+    "  --facets       after the hits, count the matching documents per language,\n"
+    "                 year, type and publisher (\"lang: ja 3, en 2\" a field a\n"
+    "                 line); with --json one last line {\"facets\":{\"lang\":\n"
+    "                 [{\"value\",\"documents\",\"passages\"},...],...}}\n"
+    "  --no-expand    literal search: a word does not also match its glossary\n"
+    "                 equivalents (UHC -> Universal Health Coverage,\n"
+    "                 ユニバーサル・ヘルス・カバレッジ; see `ghsearch glossary`)\n"
+    "  --glossary FILE  add, choose or veto glossary pairs (see `ghsearch glossary --help`)\n"
+    "  --explain      first print how the query was read and expanded\n"
     "  -h, --help     this help\n"
     "\n"
     "Readable output: per document \"N. Title — p. 3 [ja] (score 12.34)\" and its\n"
-    "source; per passage the text, wrapped, and \"cite: <citation>\". Matched\n"
+    "source; per passage the text, wrapped, \"also in: ...\" (other documents\n"
+    "and pages with the same words, shown once), and \"cite: <citation>\".\n"
+    "A passage shows the sentences around its matches (at most about 240\n"
+    "characters), with … where text was left out. Matched\n"
     "words are shown in bold red on a terminal and between ** and ** otherwise.\n"
     "A word starting with '-' is a query word (NOT), not an option; use -- to\n"
     "pass a word starting with \"--\".\n"

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "http.h"
 
-enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_TIMEOUT };
+enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_TIMEOUT, OPT_QUERY_TIMEOUT };
 
 static const cli_opt serve_opts[] = {
     { "db", 1, OPT_DB },
@@ -18,8 +18,24 @@ static const cli_opt serve_opts[] = {
     { "threads", 1, OPT_THREADS },
     { "max-connections", 1, OPT_MAX_CONN },
     { "timeout", 1, OPT_TIMEOUT },
+    { "query-timeout", 1, OPT_QUERY_TIMEOUT },
     { NULL, 0, 0 },
 };
+
+/* Seconds for --query-timeout: a decimal number in [0, 3600] ("0.5", "2");
+ * 0 turns the budget off (ghs_http_config takes a negative value for that). */
+static int
+parse_seconds(const cli_command *cmd, const char *v, double *out)
+{
+    char *end = NULL;
+    double s = g_ascii_strtod(v, &end);
+
+    if (!*v || !end || *end || !(s >= 0 && s <= 3600))
+        return cli_usage_error(cmd, "option '--query-timeout' needs seconds from 0 to 3600, "
+                               "not '%s'", v);
+    *out = s > 0 ? s : -1;
+    return 0;
+}
 
 /* "HOST:PORT" or "[V6ADDR]:PORT" into *host (newly allocated) and *port. */
 static int
@@ -90,6 +106,9 @@ run_serve(const cli_command *cmd, int argc, char **argv)
             rc = cli_parse_count(cmd, "timeout", v, 1, 3600, &n);
             cfg.timeout_s = (unsigned)n;
             break;
+        case OPT_QUERY_TIMEOUT:
+            rc = parse_seconds(cmd, v, &cfg.query_timeout_s);
+            break;
         }
     }
     if (rc == 0 && p.positional->len > 0)
@@ -138,7 +157,8 @@ run_serve(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_serve = {
     "serve",
-    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] [--timeout S]",
+    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] [--timeout S] "
+    "[--query-timeout S]",
     "serve the JSON API and the search page over HTTP",
     "Serve the index over HTTP until interrupted (Ctrl-C or SIGTERM): the\n"
     "search page at / and a JSON API. Prints \"listening on http://HOST:PORT\"\n"
@@ -164,6 +184,10 @@ const cli_command cli_cmd_serve = {
     "  --threads N            worker threads (default 4)\n"
     "  --max-connections N    open connections before answering 503 (default 256)\n"
     "  --timeout S            close a connection idle for S seconds (default 15)\n"
+    "  --query-timeout S      time budget of one search, in seconds (default 2;\n"
+    "                         0: none). Past it the answer is still 200 with\n"
+    "                         the same hits, but facet counts cover only the\n"
+    "                         matches seen in time\n"
     "  -h, --help             this help\n"
     "\n"
     "The server reads the index only; run 'ghsearch index' beside it and new\n"

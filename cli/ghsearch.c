@@ -17,6 +17,11 @@ static const cli_command *const commands[] = {
     &cli_cmd_search,
     &cli_cmd_stats,
     &cli_cmd_show,
+    &cli_cmd_glossary,
+    &cli_cmd_links,
+#ifdef GHS_WITH_FETCH
+    &cli_cmd_fetch,
+#endif
 #ifdef GHS_WITH_SERVE
     &cli_cmd_serve,
 #endif

@@ -90,5 +90,26 @@ json_append_hit(GString *out, const ghs_hit *h)
     json_append_string(out, h->date);
     g_string_append(out, ",\"url\":");
     json_append_string(out, h->url);
-    g_string_append_printf(out, ",\"doc_rank\":%d}", h->doc_rank);
+    if (h->linked_from && *h->linked_from) {
+        g_string_append(out, ",\"linked_from\":");
+        json_append_string(out, h->linked_from);
+    }
+    g_string_append_printf(out, ",\"doc_rank\":%d", h->doc_rank);
+    /* "passage" is the window shown; the whole passage and where the
+     * window lies in it, and the other places of the same words. */
+    g_string_append(out, ",\"full_passage\":");
+    json_append_string(out, h->full_passage ? h->full_passage : h->passage);
+    g_string_append_printf(out, ",\"window\":[%d,%d],\"also_in\":[",
+                           h->window_start, h->window_end);
+    for (i = 0; i < h->n_also_in; i++) {
+        g_string_append(out, i ? ",{\"doc\":" : "{\"doc\":");
+        json_append_string(out, h->also_in[i].doc);
+        g_string_append(out, ",\"title\":");
+        json_append_string(out, h->also_in[i].title);
+        if (h->also_in[i].page > 0)
+            g_string_append_printf(out, ",\"page\":%d}", h->also_in[i].page);
+        else
+            g_string_append(out, ",\"page\":null}");
+    }
+    g_string_append(out, "]}");
 }

@@ -21,7 +21,9 @@ void json_append_number(GString *out, double v);
 /* Append one hit as a single-line JSON object, without a newline:
  * {"rank","score","doc","title","source","page"(null when 0),"lang",
  *  "passage","highlights":[[start,end],...],"citation","type","publisher",
- *  "date","url","doc_rank"}. */
+ *  "date","url","doc_rank","full_passage","window":[start,end] (code points
+ *  of full_passage that passage shows),"also_in":[{"doc","title","page"
+ *  (null when 0)},...]}. */
 void json_append_hit(GString *out, const ghs_hit *hit);
 
 #endif /* GHS_CLI_JSON_OUT_H */

@@ -345,6 +345,27 @@ append_citation(GString *out, const ghs_hit *h, const render_style *st)
     ghs_free(styled);
 }
 
+/* "   also in: Title, p. 2; Other title" (the same words elsewhere). */
+static void
+append_also_in(GString *out, const ghs_hit *h, const render_style *st)
+{
+    size_t i;
+
+    if (h->n_also_in == 0)
+        return;
+    g_string_append_printf(out, "   %salso in: ", st->dim_open);
+    for (i = 0; i < h->n_also_in; i++) {
+        const ghs_location *l = &h->also_in[i];
+
+        if (i)
+            g_string_append(out, "; ");
+        append_clean(out, l->title && *l->title ? l->title : l->doc);
+        if (l->page > 0)
+            g_string_append_printf(out, ", p. %d", l->page);
+    }
+    g_string_append_printf(out, "%s\n", st->dim_close);
+}
+
 void
 render_results(FILE *fp, const ghs_results *r, const render_style *st)
 {
@@ -376,6 +397,10 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
             g_string_append_printf(out, " (score %.2f)", h->score);
             g_string_append_printf(out, "\n   %s", st->dim_open);
             append_clean(out, h->source);
+            if (h->linked_from && *h->linked_from) {
+                g_string_append(out, "\n   linked from ");
+                append_clean(out, h->linked_from);
+            }
             g_string_append_printf(out, "%s\n", st->dim_close);
         } else {
             g_string_append(out, "   — ");
@@ -385,6 +410,7 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
             g_string_append_c(out, '\n');
         }
         render_wrap(out, h->passage, h->highlights, h->n_highlights, 3, st);
+        append_also_in(out, h, st);
         append_citation(out, h, st);
         fwrite(out->str, 1, out->len, fp);
         prev = h;

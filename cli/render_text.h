@@ -37,7 +37,8 @@ void render_wrap(GString *out, const char *text, const ghs_span *spans,
 /* Write all hits of r to fp: a header per document
  * ("N. Title — p. 3 [ja] (score 12.34)", its source), then each passage of
  * the document ("— p. 5 (score 9.87)" for the second and later ones), the
- * wrapped passage and "cite: <citation>" (in st->cite's style when set; a
+ * wrapped passage, "also in: Title, p. 2; ..." when the same words stand
+ * elsewhere, and "cite: <citation>" (in st->cite's style when set; a
  * BibTeX entry takes several lines). */
 void render_results(FILE *fp, const ghs_results *r, const render_style *st);
 

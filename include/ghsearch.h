@@ -15,7 +15,13 @@
  *  - Thread safety: a handle is used by one thread at a time. Open one
  *    ghs_index per searching thread (reads are cheap to open); only one
  *    writable handle may exist per database at a time (others get
- *    GHS_ELOCKED).
+ *    GHS_ELOCKED, in this process or another). Any number of read
+ *    handles may search in parallel threads while the writer adds and
+ *    commits; a read handle sees the revision it opened (a search that
+ *    meets a newer commit reopens on its own) until ghs_index_reopen().
+ *    Results, documents and links hold copies of everything they point
+ *    to, so they may outlive their handle and move between threads.
+ *    tests/test_threads.c checks this.
  */
 #ifndef GHSEARCH_H
 #define GHSEARCH_H
@@ -169,8 +175,9 @@ typedef struct ghs_index_totals {
     size_t text_bytes;
     /* Links of the releases among the files (see ghs_links_get): how many,
      * and how many were indexed, had no local copy, had a copy that could
-     * not be indexed, or are not documents. Linked documents indexed in
-     * the run count in documents, pages and passages above, not in files_*. */
+     * not be indexed, or are not documents. A local copy of a linked
+     * document that is not among the paths is indexed and counted (and
+     * reported through progress) like the files above. */
     size_t links, links_indexed, links_missing, links_failed, links_not_document;
 } ghs_index_totals;
 
@@ -208,13 +215,37 @@ typedef struct ghs_search_opts {
     size_t limit;    /* hits to return (0 means 10) */
     size_t offset;   /* hits to skip, for paging */
     size_t per_doc;  /* passages per document (0 means 2) */
-    int expand;      /* reserved for glossary expansion; 0 = literal */
+    int expand;      /* non-zero: a query word (or phrase) that is in the
+                        corpus glossary (ghs_glossary_get) also matches its
+                        equivalents, weighted below the word itself; 0:
+                        literal search. A zeroed struct (and opts NULL) is
+                        literal; `ghsearch search` sets it unless given
+                        --no-expand. */
     int facets;      /* non-zero: also count matching documents per language,
                         year, type and publisher (ghs_results_facets) */
+    double time_limit; /* seconds each Xapian match of the search may spend
+                        counting matches beyond the hits it returns
+                        (Enquire::set_time_limit); 0 (or less) means no
+                        limit. Past it the answer is approximate, never an
+                        error: hits and total are unchanged, facet counts
+                        cover only the matches seen in time. Ranking itself
+                        is not cut short (it stops early by itself), so
+                        this bounds facet counting, the slow part on a big
+                        index, not the whole call. On a sharded (stub)
+                        index facets may still be counted in full. */
+    const char *glossary; /* with expand: a glossary file adding, choosing
+                        and vetoing pairs (format: ghs_glossary_get), or NULL */
 } ghs_search_opts;
 
 /* A highlight: code point offsets into the passage, end exclusive. */
 typedef struct ghs_span { int start, end; } ghs_span;
+
+/* Another place a hit's passage stands word for word (see ghs_hit.also_in). */
+typedef struct ghs_location {
+    const char *doc;      /* stable document id */
+    const char *title;
+    int page;             /* 1-based PDF page; 0 when the source has no pages */
+} ghs_location;
 
 typedef struct ghs_hit {
     int rank;             /* 1-based */
@@ -234,6 +265,21 @@ typedef struct ghs_hit {
     size_t n_highlights;
     const char *url;      /* the document's URL (manifest, release or record); may be "" */
     const char *linked_from; /* title of a release that links to this document; may be "" */
+    /* passage is the window of the indexed passage that best shows the
+     * matches: whole sentences, at most about 240 code points, never cut
+     * inside a word, with "…" (U+2026, one code point) before it when text
+     * of full_passage before window_start was left out and after it when
+     * text after window_end was. highlights index passage; a highlight at
+     * offset o of passage stands at o - (1 if passage starts with that "…")
+     * + window_start in full_passage. Equal to passage when nothing was cut. */
+    const char *full_passage;
+    int window_start, window_end; /* code points of full_passage shown */
+    /* The other documents and pages whose passage has the same words
+     * (case, width, spacing and punctuation aside): a footer on every
+     * document, a release quoting its report. Those hits are left out of
+     * the results, best first here; NULL/0 when there are none. */
+    const ghs_location *also_in;
+    size_t n_also_in;
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -275,6 +321,12 @@ size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out);
  * replaced by close words of the index ("helth financing" -> "health
  * financing"), else NULL. Owned by r. */
 const char *ghs_results_suggestion(const ghs_results *r);
+
+/* How the query was understood, for --explain: the parsed query and, per
+ * query word in the glossary, what it was expanded to (with weights) or
+ * why it was not ("conflicting meanings", "vetoed"); one item a line.
+ * Owned by r; never NULL. */
+const char *ghs_results_explain(const ghs_results *r);
 
 /* ------------------------------------------------------------------ citations */
 
@@ -428,6 +480,84 @@ int ghs_links_collect_urls(ghs_index *ix, const char *manifest, const char *cons
 /* Free a NULL-terminated string array the library handed over. NULL is a
  * no-op. */
 void ghs_strv_free(char **v);
+
+/* ------------------------------------------------------------------ glossary */
+
+/* Whether a glossary pair is used for query expansion, and why not. */
+typedef enum ghs_gloss_status {
+    GHS_GLOSS_ACTIVE = 0,     /* used */
+    GHS_GLOSS_CONFLICT = 1,   /* not used: the term has another meaning of equal
+                                 standing in the corpus (a glossary file can
+                                 choose one) */
+    GHS_GLOSS_OUTWEIGHED = 2, /* not used: seen once in a footnote while another
+                                 meaning is defined in a body, or the glossary
+                                 file chose another meaning */
+    GHS_GLOSS_VETOED = 3      /* not used: vetoed by the glossary file */
+} ghs_gloss_status;
+
+/* One place a pair is defined. */
+typedef struct ghs_gloss_source {
+    const char *doc;        /* document id */
+    const char *title;      /* document title ("" when unknown) */
+    int page;               /* 1-based PDF page; 0 when the source has no pages */
+    int footnote;           /* 1: in a footnote ("注1) ..."), 0: in the body */
+    size_t count;           /* definitions there */
+    const char *as_written; /* the definition as it reads (NFKC), e.g.
+                               "プライマリ・ヘルス・ケア(PHC)" */
+    const char *citation;   /* "Title, p. 3", as search hits are cited */
+} ghs_gloss_source;
+
+/* A pair of the glossary mined from the corpus (or added by a glossary
+ * file): an acronym and one of its long forms, or an English term and its
+ * Japanese translation. */
+typedef struct ghs_gloss_pair {
+    const char *term;       /* "UHC"; for a translation, the English term */
+    const char *equivalent; /* "Universal Health Coverage", "ユニバーサル・ヘルス・カバレッジ" */
+    const char *lang;       /* language of equivalent: "en" or "ja" */
+    int translation;        /* 1: a translation pair; 0: acronym and long form */
+    ghs_gloss_status status;
+    int user;               /* 1: added or chosen by the glossary file */
+    double weight;          /* weight of a match through this pair relative to
+                               the literal word: 0.5, 0.25 when it was only
+                               seen in footnotes; 0 when not used */
+    size_t body;            /* definitions found in document bodies */
+    size_t footnotes;       /* definitions found in footnotes */
+    const ghs_gloss_source *sources;  /* where, in document order */
+    size_t n_sources;
+} ghs_gloss_pair;
+
+typedef struct ghs_glossary ghs_glossary;
+
+/* The glossary the indexer mined from the corpus (definitions such as
+ * "Universal Health Coverage (UHC)", "ユニバーサル・ヘルス・カバレッジ（UHC）",
+ * "感染症危機対応医薬品等（medical countermeasures: MCM）"), each pair with
+ * the places it is defined. term NULL: every pair; else the pairs of the
+ * terms term is or stands for ("UHC", "universal health coverage" and
+ * "ユニバーサル・ヘルス・カバレッジ" give the same list), compared after
+ * normalization (width, case, English stems). Sorted by term, then
+ * language, then equivalent.
+ *
+ * glossary_file (may be NULL) is a UTF-8 text file of rules, one a line,
+ * '#' starting a comment:
+ *     UHC = Universal Health Coverage     add a pair; when UHC has several
+ *                                         meanings, choose this one
+ *     !PPR = peste des petits ruminants   veto a pair
+ *     !ACT                                veto every pair of ACT
+ * The same file given to ghs_search (opts.glossary) changes expansion the
+ * same way. On success *out is a new list to free with
+ * ghs_glossary_free(). Errors: GHS_EINVAL when term has no word, or for a
+ * line of the file that is no rule ("[glossary][FILE:LINE] ..."), GHS_EIO
+ * when the file cannot be read, GHS_EDB. Reads metadata of the first
+ * database of a sharded index only (as ghs_document_get). */
+int ghs_glossary_get(ghs_index *ix, const char *term, const char *glossary_file,
+                     ghs_glossary **out, ghs_error *err);
+size_t ghs_glossary_count(const ghs_glossary *g);
+/* Pair i (0-based, < count); owned by g. */
+const ghs_gloss_pair *ghs_glossary_pair(const ghs_glossary *g, size_t i);
+/* A short English name of a status: "active", "conflict", "outweighed",
+ * "vetoed". Static storage. */
+const char *ghs_gloss_status_name(ghs_gloss_status s);
+void ghs_glossary_free(ghs_glossary *g);
 
 #ifdef __cplusplus
 }

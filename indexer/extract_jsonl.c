@@ -144,6 +144,16 @@ static int one_line(reader *r, size_t line_no, const char *s, size_t len)
     if (rec.date == NULL && number_text(json_object_get_member(o, "date"), date_buf))
         rec.date = date_buf; /* "date": 2023 */
     rec.line = line_no;
+    /* json-glib turns a lone surrogate escape ("\ud800") into bytes that
+     * are not UTF-8 (and drops what follows): such a record is a bad line. */
+    const char *fields[] = { rec.id, rec.text, rec.title, rec.lang, rec.url,
+                             rec.publisher, rec.date };
+    static const char *const names[] = { "id", "text", "title", "lang", "url",
+                                         "publisher", "date" };
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (fields[i] != NULL && !g_utf8_validate(fields[i], -1, NULL))
+            return bad_line(r, line_no, "invalid \"%s\": a lone surrogate escape "
+                            "(\\ud800-\\udfff) is not a character", names[i]);
     return r->on_record(&rec, r->user);
 }
 

@@ -364,6 +364,24 @@ static char *inline_anchor(const char *s, size_t len)
         const char *from = g_utf8_find_next_char(s + len - 200, s + len);
         if (from == NULL)
             from = s + len;
+        /* Start at a word, not inside one ("ラットフォーム..."): at the
+         * first 「 of the window, else after its first clause break, as
+         * long as that keeps half of the window. */
+        const char *end = s + len, *half = from + 100;
+        const char *open = strstr(from, "「");
+        if (open != NULL && open < half) {
+            from = open;
+        } else {
+            static const char *const breaks[] = {"、", "。", "，", ", ", " "};
+            const char *best = NULL;
+            for (size_t i = 0; i < G_N_ELEMENTS(breaks); i++) {
+                const char *b = g_strstr_len(from, end - from, breaks[i]);
+                if (b != NULL && b < half && (best == NULL || b < best))
+                    best = b + strlen(breaks[i]);
+            }
+            if (best != NULL)
+                from = best;
+        }
         len -= (size_t)(from - s);
         s = from;
     }

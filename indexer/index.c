@@ -20,10 +20,12 @@
 #include "docdata.h"
 #include "extract.h"
 #include "extract_isolated.h"
+#include "glossary_store.h"
 #include "failure.h"
 #include "filestate.h"
 #include "lock.h"
 #include "index_internal.h"
+#include "links.h"
 #include "passages.h"
 #include "schema.h"
 
@@ -99,6 +101,7 @@ void ghs_index_close(ghs_index *ix)
     }
     ghs_analyzer_free(ix->an);
     ghs_manifest_free(ix->manifest);
+    g_free(ix->cache_dir);
     g_free(ix->path);
     g_free(ix);
 }
@@ -270,7 +273,7 @@ static void add_spellings(ghs_index *ix, const ghs_tokens *toks, xc_error *xe)
 /* Build and write the Xapian document of one passage. */
 static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
                          const char *text, size_t len, uint32_t offset,
-                         ghs_error *err)
+                         char ***gloss_terms, ghs_error *err)
 {
     ghs_tokens toks;
     ghs_tokens_init(&toks);
@@ -307,6 +310,10 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
     xc_doc_add_boolean_term(doc, q, &xe);
     xc_doc_add_boolean_term(doc, d, &xe);
     xc_doc_add_boolean_term(doc, di->file_term, &xe);
+    /* The document's glossary keys go on its first passage written
+     * (glossary_store.h); *gloss_terms is cleared once they are on one. */
+    for (char **g = gloss_terms && *gloss_terms ? *gloss_terms : NULL; g && *g; g++)
+        xc_doc_add_boolean_term(doc, *g, &xe);
     if (di->lang) {
         char *l = g_strconcat(GHS_PREFIX_LANG, di->lang, NULL);
         xc_doc_add_boolean_term(doc, l, &xe);
@@ -357,6 +364,8 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
     xc_doc_free(doc);
     if (xe.code != XC_OK)
         return ghs_error_from_xc(err, &xe, "index");
+    if (gloss_terms)
+        *gloss_terms = NULL;
     ix->uncommitted++;
     return 0;
 }
@@ -368,7 +377,10 @@ static int write_pages(ghs_index *ix, const doc_info *di, const ghs_page *pages,
                        size_t n_pages, ghs_add_report *rep, ghs_error *err)
 {
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    int rc = 0;
+    ghs_gloss_doc *gloss = NULL;   /* definitions mined from the pages (glossary_store.h) */
+    int rc = ghs_gloss_doc_mine(ix->an, pages, n_pages,
+                                !strcmp(di->type, "pdf") ? GHS_GLOSS_WRAPPED : 0, &gloss, err);
+    char **gloss_terms = ghs_gloss_doc_terms(gloss);
     for (size_t p = 0; rc == 0 && p < n_pages; p++) {
         const ghs_page *pg = &pages[p];
         rep->pages++;
@@ -386,12 +398,15 @@ static int write_pages(ghs_index *ix, const doc_info *di, const ghs_page *pages,
             }
             g_hash_table_add(seen, key);
             rc = write_passage(ix, di, pg->number, (int)i, pg->text + b0, b1 - b0,
-                               spans[i].start, err);
+                               spans[i].start, &gloss_terms, err);
             if (rc == 0)
                 rep->passages++;
         }
         free(spans);
     }
+    if (rc == 0)
+        rc = ghs_gloss_doc_store(gloss, ix->wdb, di->id, err);
+    ghs_gloss_doc_free(gloss);
     g_hash_table_destroy(seen);
     return rc;
 }
@@ -877,7 +892,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
     for (size_t i = 0; i < n_paths; i++)
         collect(paths[i], files, 0);
     tot->files_seen = files->len;
-    int rc = 0;
+    int rc = 0, stopped = 0;
     for (guint i = 0; i < files->len; i++) {
         const char *f = g_ptr_array_index(files, i);
         ghs_add_report rep;
@@ -906,10 +921,16 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                 .error = (frc < 0 || rep.skipped) ? &ferr : NULL,
                 .files_done = i + 1, .files_total = files->len,
             };
-            if (progress(&ev, user))
+            if (progress(&ev, user)) {
+                stopped = 1;
                 break;
+            }
         }
     }
+    /* Follow the links of the releases among the files (links.h). */
+    if (rc == 0 && !stopped)
+        rc = ghs_links_follow(ix, (const char *const *)files->pdata, files->len, progress,
+                              user, tot, err);
     g_ptr_array_free(files, TRUE);
     int crc = ghs_index_commit(ix, rc ? NULL : err);
     return rc ? rc : crc;
@@ -917,7 +938,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
 
 /* ------------------------------------------------------------ stats */
 
-int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err)
+static int stats_once(ghs_index *ix, ghs_stats *out, ghs_error *err, int *modified)
 {
     memset(out, 0, sizeof *out);
     xc_db *db = ghs_index_reader(ix, err);
@@ -939,7 +960,22 @@ int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err)
         if (!(term[0] >= 'A' && term[0] <= 'Z'))
             out->terms++;
     xc_termlist_free(tl);
+    *modified = xe.code == XC_ERR_MODIFIED;
     if (xe.code != XC_OK)
         return ghs_error_from_xc(err, &xe, "stats");
     return 0;
+}
+
+int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err)
+{
+    /* Walking every term takes long enough for a writer to commit twice
+     * and discard the revision being read: reopen and count again. */
+    int modified = 0;
+    int rc = stats_once(ix, out, err, &modified);
+    for (int attempt = 1; rc < 0 && modified && attempt < 5; attempt++) {
+        if (ghs_index_reopen(ix, NULL) < 0)
+            break;
+        rc = stats_once(ix, out, err, &modified);
+    }
+    return rc;
 }

@@ -21,6 +21,7 @@ struct ghs_index {
     ghs_manifest *manifest;  /* optional metadata overrides */
     size_t uncommitted;      /* passages added since the last commit */
     unsigned shard_k, shard_n; /* write only ids of shard k of n; n == 0: all */
+    char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
 };
 
 /* Fill err (may be NULL) with code and a printf-style message. Returns code. */

@@ -196,6 +196,13 @@ static char *cached_doc_id(ghs_index *ix, const char *url, const char *path)
     return id;
 }
 
+/* Totals of a links pass, added to the run's totals at the end. */
+typedef struct ghs_links_tally {
+    size_t links, indexed, missing, failed, not_document;
+    size_t files, added, updated, unchanged, files_failed;  /* linked copies indexed */
+    size_t documents, pages, passages, text_bytes;
+} ghs_links_tally;
+
 typedef struct pass {
     ghs_index *ix;
     ghs_link_resolver *res;
@@ -214,9 +221,11 @@ static void report(pass *p, const char *path, const ghs_add_report *rep, const g
 {
     if (!p->progress || p->stop)
         return;
+    /* linked copies come after the run's files, which are all done */
+    size_t done = p->n_files + p->tally->files;
     ghs_file_event ev = {
         .path = path, .report = rep, .error = e,
-        .files_done = p->n_files, .files_total = p->n_files,
+        .files_done = done, .files_total = done,
     };
     if (p->progress(&ev, p->user))
         p->stop = 1;
@@ -241,6 +250,13 @@ static char *index_copy(pass *p, const char *abs, const char *url, char **why, i
     ghs_error ferr = {0};
     int rc = ghs_index_add_file(p->ix, abs, &meta, &rep, &ferr);
     g_free(own_id);
+    p->tally->files++;
+    switch (rep.status) {
+    case GHS_ADD_ADDED: p->tally->added++; break;
+    case GHS_ADD_UPDATED: p->tally->updated++; break;
+    case GHS_ADD_UNCHANGED: p->tally->unchanged++; break;
+    case GHS_ADD_FAILED: p->tally->files_failed++; break;
+    }
     report(p, abs, &rep, rc < 0 ? &ferr : NULL);
     if (rc < 0) {
         if (rc == GHS_EDB || rc == GHS_ELOCKED || rc == GHS_ENOMEM) {
@@ -251,7 +267,7 @@ static char *index_copy(pass *p, const char *abs, const char *url, char **why, i
         *why = g_strdup(ferr.message[0] ? ferr.message : ghs_strerror(rc));
         return NULL;
     }
-    if (rep.status != GHS_ADD_UNCHANGED) {
+    {
         p->tally->documents += rep.documents;
         p->tally->pages += rep.pages;
         p->tally->passages += rep.passages;
@@ -282,7 +298,6 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
     char *title = doc_field(ix, rel, GHS_F_TITLE);
     char *own_url = doc_field(ix, rel, GHS_F_URL);
     char *dir = g_path_get_dirname(abs);
-    char *rel_base = g_path_get_basename(abs);
     xc_error xe;
     xc_error_clear(&xe);
     int fatal = 0;
@@ -344,12 +359,6 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
         case GHS_LINK_FAILED: p->tally->failed++; break;
         case GHS_LINK_NOT_DOCUMENT: p->tally->not_document++; break;
         }
-        if (state == GHS_LINK_MISSING) {
-            ghs_add_report rep = { .status = GHS_ADD_FAILED };
-            ghs_error e;
-            ghs_set_error(&e, GHS_ENOTFOUND, "[links][%s] %s", rel_base, reason);
-            report(p, l->url, &rep, &e);
-        }
         ghs_docdata_put_str(&rec, GHS_L_URL, l->url);
         ghs_docdata_put_str(&rec, GHS_L_ANCHOR, l->anchor ? l->anchor : "");
         ghs_docdata_put_int(&rec, GHS_L_STATE, (long)state);
@@ -368,7 +377,6 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
     g_free(key);
     ghs_docdata_free(&rec);
     ghs_extracted_clear(&ex);
-    g_free(rel_base);
     g_free(dir);
     g_free(own_url);
     g_free(title);
@@ -380,11 +388,10 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
 }
 
 int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
-                     ghs_progress_fn progress, void *user, ghs_links_tally *tally,
+                     ghs_progress_fn progress, void *user, ghs_index_totals *tot,
                      ghs_error *err)
 {
-    ghs_links_tally local;
-    memset(tally ? tally : &local, 0, sizeof local);
+    ghs_links_tally t = {0};
     if (!ix->wdb)
         return ghs_set_error(err, GHS_EINVAL, "[links][%s] opened read-only", ix->path);
     size_t n_releases = 0;
@@ -398,7 +405,7 @@ int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
     ghs_cache_open(cache_dir, 0, &cache, NULL);   /* unreadable: resolve without it */
     pass p = {
         .ix = ix, .progress = progress, .user = user, .n_files = n_files,
-        .tally = tally ? tally : &local,
+        .tally = &t,
         .inputs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
         .done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .why = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
@@ -417,6 +424,22 @@ int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
     g_hash_table_destroy(p.why);
     g_free(p.cache_abs);
     ghs_cache_free(cache);
+    if (tot) {
+        tot->links += t.links;
+        tot->links_indexed += t.indexed;
+        tot->links_missing += t.missing;
+        tot->links_failed += t.failed;
+        tot->links_not_document += t.not_document;
+        tot->files_seen += t.files;
+        tot->files_added += t.added;
+        tot->files_updated += t.updated;
+        tot->files_unchanged += t.unchanged;
+        tot->files_failed += t.files_failed;
+        tot->documents += t.documents;
+        tot->pages += t.pages;
+        tot->passages += t.passages;
+        tot->text_bytes += t.text_bytes;
+    }
     return rc;
 }
 

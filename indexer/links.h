@@ -84,23 +84,17 @@ int ghs_link_maybe_document(const char *url);
 
 /* ------------------------------------------------------------ indexing */
 
-/* Totals of a links pass (added to ghs_index_totals by the caller). */
-typedef struct ghs_links_tally {
-    size_t links, indexed, missing, failed, not_document;
-    size_t documents, pages, passages, text_bytes;  /* of linked documents indexed */
-} ghs_links_tally;
-
 /* The links pass of ghs_index_add_paths over files (the run's inputs):
  * for every release among them that is in the index, resolve its links,
  * index local copies that are not inputs, record "links:" and
- * "linkedfrom:" metadata. Each linked document indexed and each link
- * without a local copy is reported through progress (files_done and
- * files_total then both equal n_files; a missing link comes with path =
- * its URL, status GHS_ADD_FAILED and error "[links][release] ..."), and
- * a non-zero return from progress stops the pass. Uncommitted: the caller
- * commits. Returns 0, or a negative code for a database error (err set). */
+ * "linkedfrom:" metadata. Each local copy indexed is reported through
+ * progress like a file of the run (files_done and files_total then both
+ * count the run's files plus the copies so far), and a non-zero return
+ * from progress stops the pass. The links are added to tot's links_*
+ * counters, the copies to its files_* and documents, pages, passages and
+ * text_bytes (tot may be NULL). Uncommitted: the caller commits. Returns 0, or a negative code for a database error (err set). */
 int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
-                     ghs_progress_fn progress, void *user, ghs_links_tally *tally,
+                     ghs_progress_fn progress, void *user, ghs_index_totals *tot,
                      ghs_error *err);
 
 /* The title of the first release recorded as linking document doc, or

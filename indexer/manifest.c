@@ -3,6 +3,8 @@
  */
 #include "manifest.h"
 
+#include "index_internal.h"
+
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,19 +21,6 @@ enum { COL_ID, COL_FILE, COL_URL, COL_TITLE, COL_PUBLISHER, COL_DATE, COL_LANG,
 static const char *const col_names[N_COLS] = {
     "id", "file", "url", "title", "publisher", "date", "lang", "type"
 };
-
-static void set_err(ghs_error *err, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static void set_err(ghs_error *err, int code, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    err->code = code;
-    err->position = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
 
 void ghs_manifest_free(ghs_manifest *m)
 {
@@ -64,12 +53,12 @@ int ghs_manifest_load(const char *path, ghs_manifest **out, ghs_error *err)
     gsize len = 0;
     GError *gerr = NULL;
     if (!g_file_get_contents(path, &contents, &len, &gerr)) {
-        set_err(err, GHS_EIO, "[manifest][%s] cannot read: %s", path, gerr->message);
+        ghs_set_error(err, GHS_EIO, "[manifest][%s] cannot read: %s", path, gerr->message);
         g_error_free(gerr);
         return GHS_EIO;
     }
     if (!g_utf8_validate(contents, (gssize)len, NULL)) {
-        set_err(err, GHS_EFORMAT, "[manifest][%s] not UTF-8 text", path);
+        ghs_set_error(err, GHS_EFORMAT, "[manifest][%s] not UTF-8 text", path);
         g_free(contents);
         return GHS_EFORMAT;
     }
@@ -102,7 +91,7 @@ int ghs_manifest_load(const char *path, ghs_manifest **out, ghs_error *err)
                         col_index[k] = (int)c;
             g_strfreev(cols);
             if (col_index[COL_ID] < 0 || (col_index[COL_FILE] < 0 && col_index[COL_URL] < 0)) {
-                set_err(err, GHS_EFORMAT,
+                ghs_set_error(err, GHS_EFORMAT,
                         "[manifest][%s:%zu] header must name the columns id and file or url",
                         path, ln + 1);
                 rc = GHS_EFORMAT;
@@ -125,7 +114,7 @@ int ghs_manifest_load(const char *path, ghs_manifest **out, ghs_error *err)
         const char *file = keep(m, v[COL_FILE]);
         g_strfreev(cols);
         if (!e->id) {
-            set_err(err, GHS_EFORMAT, "[manifest][%s:%zu] line has no id", path, ln + 1);
+            ghs_set_error(err, GHS_EFORMAT, "[manifest][%s:%zu] line has no id", path, ln + 1);
             g_free(e);
             rc = GHS_EFORMAT;
             break;
@@ -151,7 +140,7 @@ int ghs_manifest_load(const char *path, ghs_manifest **out, ghs_error *err)
     }
     g_strfreev(lines);
     if (rc == 0 && !have_header) {
-        set_err(err, GHS_EFORMAT, "[manifest][%s] empty: no header line", path);
+        ghs_set_error(err, GHS_EFORMAT, "[manifest][%s] empty: no header line", path);
         rc = GHS_EFORMAT;
     }
     if (rc) {

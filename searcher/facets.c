@@ -73,7 +73,8 @@ static void count_value(GHashTable *by_key, const char *value, uint32_t passages
 }
 
 /* Run q with the spy over every matching passage; NULL with xe set. */
-static xc_enquire *spy_match(xc_db *db, const xc_query *q, int *spy, xc_error *xe)
+static xc_enquire *spy_match(xc_db *db, const xc_query *q, double time_limit, int *spy,
+                             xc_error *xe)
 {
     /* A writer may commit while we read: reopen and retry once. */
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -85,6 +86,8 @@ static xc_enquire *spy_match(xc_db *db, const xc_query *q, int *spy, xc_error *x
             xc_enquire_set_query(enq, q, xe);
         if (xe->code == XC_OK)
             *spy = xc_enquire_add_value_count(enq, GHS_SLOT_FACETS, xe);
+        if (xe->code == XC_OK && time_limit > 0)
+            xc_enquire_set_time_limit(enq, time_limit, xe);
         xc_mset *ms = NULL;
         if (xe->code == XC_OK)   /* no hit wanted: the spy sees `all` of them */
             ms = xc_enquire_get_mset(enq, 0, 0, all, xe);
@@ -100,7 +103,7 @@ static xc_enquire *spy_match(xc_db *db, const xc_query *q, int *spy, xc_error *x
     return NULL;
 }
 
-int ghs_facets_count(xc_db *db, const xc_query *q, GPtrArray *owned,
+int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray *owned,
                      ghs_facet **out, size_t *n, ghs_error *err)
 {
     *out = NULL;
@@ -108,7 +111,13 @@ int ghs_facets_count(xc_db *db, const xc_query *q, GPtrArray *owned,
     xc_error xe;
     xc_error_clear(&xe);
     int spy = -1;
-    xc_enquire *enq = spy_match(db, q, &spy, &xe);
+    /* Xapian's time limit ends a match that returns no hit only when the
+     * query is boolean (max weight 0, single database); counting needs no
+     * weights, so with a limit the query is counted as a boolean one. */
+    xc_query *counted = time_limit > 0 ? xc_query_scale(q, 0.0, &xe) : NULL;
+    xc_enquire *enq = xe.code == XC_OK
+        ? spy_match(db, counted ? counted : q, time_limit, &spy, &xe) : NULL;
+    xc_query_free(counted);
     if (!enq)
         return ghs_error_from_xc(err, &xe, "facets");
     GHashTable *by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, tally_free);

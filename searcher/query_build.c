@@ -11,11 +11,14 @@
  *    with a bonus when they stand together as written.
  * Two queries are built (see ghs_built_query): `strict` needs every part,
  * `loose` any part. Filters are boolean and never change scores.
+ * With a glossary expander (expand.h) a word or phrase also matches its
+ * glossary equivalents, weighted below it, in both queries.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "expand.h"
 #include "index_internal.h"
 #include "schema.h"
 #include "search_internal.h"
@@ -27,6 +30,7 @@ typedef struct builder {
     ghs_built_query *out;
     ghs_error *err;
     int collect_hl;        /* 0 while inside the negative side of NOT */
+    ghs_expander *ex;      /* glossary expansion (expand.h), NULL: literal */
 } builder;
 
 static void qfree(xc_query *q)
@@ -137,7 +141,7 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
         q = combine2(XC_OP_AND_MAYBE, q, ph);
     }
     ghs_tokens_free(&toks);
-    *out = q;
+    *out = ghs_expand_query(b->ex, n->text, q, b->collect_hl ? b->out : NULL);
     return 0;
 }
 
@@ -148,7 +152,8 @@ static int build_phrase(builder *b, const ghs_qnode *n, xc_query **out)
     if (rc == 0 && toks.n == 0)
         rc = no_terms_error(b, n, "phrase");
     if (rc == 0)
-        *out = phrase_q(b, &toks);
+        *out = ghs_expand_query(b->ex, n->text, phrase_q(b, &toks),
+                                b->collect_hl ? b->out : NULL);
     ghs_tokens_free(&toks);
     return rc;
 }
@@ -360,10 +365,16 @@ static int build(builder *b, const ghs_qnode *n, int mode, xc_query **out)
 int ghs_query_build(ghs_analyzer *a, const ghs_qnode *root, ghs_built_query *out,
                     ghs_error *err)
 {
+    return ghs_query_build_expanded(a, root, NULL, out, err);
+}
+
+int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expander *ex,
+                             ghs_built_query *out, ghs_error *err)
+{
     memset(out, 0, sizeof *out);
     out->hl_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    builder b = { .a = a, .out = out, .err = err, .collect_hl = 1 };
+    builder b = { .a = a, .out = out, .err = err, .collect_hl = 1, .ex = ex };
     int rc = build(&b, root, MODE_STRICT, &out->strict);
     b.collect_hl = 0;
     if (rc == 0)

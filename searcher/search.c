@@ -15,9 +15,12 @@
 #include <string.h>
 
 #include "docdata.h"
+#include "expand.h"
 #include "index_internal.h"
+#include "links.h"
 #include "schema.h"
 #include "search_internal.h"
+#include "window.h"
 
 #define GHS_DEFAULT_LIMIT 10
 #define GHS_DEFAULT_PER_DOC 2
@@ -31,6 +34,7 @@ struct ghs_results {
     ghs_facet *facets;  /* in owned; NULL without opts.facets */
     size_t n_facets;
     char *suggestion;   /* in owned; NULL unless nothing matched */
+    char *explain;      /* in owned; how the query was understood (expand.c) */
 };
 
 size_t ghs_results_count(const ghs_results *r) { return r ? r->n : 0; }
@@ -51,6 +55,11 @@ size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out)
 const char *ghs_results_suggestion(const ghs_results *r)
 {
     return r ? r->suggestion : NULL;
+}
+
+const char *ghs_results_explain(const ghs_results *r)
+{
+    return r && r->explain ? r->explain : "";
 }
 
 void ghs_results_free(ghs_results *r)
@@ -89,6 +98,7 @@ typedef struct search_ctx {
     ghs_error *err;
     GPtrArray *docs;      /* ranked_doc*, in display order */
     GHashTable *seen;     /* doc id -> ranked_doc* */
+    double time_limit;    /* opts->time_limit, for every enquire; 0 = none */
 } search_ctx;
 
 /* Run query q on a fresh enquire with BM25 and an optional collapse key. */
@@ -105,6 +115,8 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
             break;
         xc_enquire_set_query(enq, q, &xe);
         xc_enquire_set_bm25(enq, 1.2, 0.0, 1.0, 0.75, 0.5, &xe);
+        if (c->time_limit > 0)
+            xc_enquire_set_time_limit(enq, c->time_limit, &xe);
         if (collapse_max)
             xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
         if (xe.code == XC_OK)
@@ -224,6 +236,8 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->date = own(r, ghs_docdata_dup(data, len, GHS_F_DATE));
     h->passage = own(r, ghs_docdata_dup(data, len, GHS_F_PASSAGE));
     h->url = own(r, ghs_docdata_dup(data, len, GHS_F_URL));
+    char *from = ghs_links_from_title(c->db, h->doc);   /* links.h */
+    h->linked_from = own(r, from ? from : g_strdup(""));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     free(data);
     h->citation = own(r, ghs_cite_text(h->title, h->page));
@@ -236,13 +250,17 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     g_ptr_array_add(r->owned, spans);
     h->highlights = spans;
     h->n_highlights = n;
-    return 0;
+    return ghs_window_hit(an, h, r->owned, c->err);   /* the part shown (window.c) */
 }
 
-int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
-               ghs_results **out, ghs_error *err)
+/* One search, ranking `spare` more documents than the page needs. *copies
+ * gets the number of hits dropped as copies (dedupe.c) when they left the
+ * page short while the tiers may hold more documents, else 0. */
+static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+                       size_t spare, size_t *copies, ghs_results **out, ghs_error *err)
 {
     *out = NULL;
+    *copies = 0;
     size_t limit = opts && opts->limit ? opts->limit : GHS_DEFAULT_LIMIT;
     size_t offset = opts ? opts->offset : 0;
     size_t per_doc = opts && opts->per_doc ? opts->per_doc : GHS_DEFAULT_PER_DOC;
@@ -264,22 +282,30 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
         return rc;
     }
     ghs_built_query bq;
-    rc = ghs_query_build(ix->an, root, &bq, err);
+    ghs_expander *ex = NULL;   /* glossary expansion (expand.h); NULL: literal */
+    if (opts && opts->expand)
+        rc = ghs_expander_new(ix, opts->glossary, &ex, err);
+    if (rc == 0)
+        rc = ghs_query_build_expanded(ix->an, root, ex, &bq, err);
     if (rc < 0) {
+        ghs_expander_free(ex);
         ghs_qnode_free(root);
         return rc;
     }
 
-    search_ctx c = { .err = err };
+    /* Not > 0 (negative, NaN) means no limit, as 0 does. */
+    search_ctx c = { .err = err,
+                     .time_limit = opts && opts->time_limit > 0 ? opts->time_limit : 0 };
     c.db = ghs_index_reader(ix, err);
     if (!c.db) {
+        ghs_expander_free(ex);
         ghs_built_query_clear(&bq);
         ghs_qnode_free(root);
         return GHS_EDB;
     }
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
-    size_t want = offset + limit;   /* each document gives at least one hit */
+    size_t want = offset + limit + spare;   /* each document gives at least one hit */
     size_t est_strict = 0, est_loose = 0;
     rc = rank_tier(&c, bq.strict, want, per_doc, &est_strict);
     size_t strict_docs = c.docs->len;
@@ -290,33 +316,57 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
     r->owned = g_ptr_array_new_with_free_func(g_free);
     r->total = est_strict > est_loose ? est_strict : est_loose;
     r->hits = g_new0(ghs_hit, limit);
-    size_t k = 0;   /* hits seen, for offset */
+    /* A passage with the same words as a better hit's is dropped and
+     * listed as another location of that hit (dedupe.c). The offset counts
+     * the hits left, so paging walks the same list. */
+    ghs_dedupe *dd = ghs_dedupe_new(ix->an);
+    size_t k = 0;        /* distinct hits seen, for offset */
+    int docs_shown = 0;  /* documents with a distinct hit, for doc_rank */
     for (guint d = 0; rc == 0 && d < c.docs->len && r->n < limit; d++) {
         ranked_doc *doc = c.docs->pdata[d];
-        for (guint p = 0; rc == 0 && p < doc->passages->len && r->n < limit; p++, k++) {
-            if (k < offset)
-                continue;
-            ghs_hit *h = &r->hits[r->n];
+        int counted = 0;
+        for (guint p = 0; rc == 0 && p < doc->passages->len && r->n < limit; p++) {
+            ghs_hit before_offset, *h = k < offset ? &before_offset : &r->hits[r->n];
+            memset(h, 0, sizeof *h);
             rc = fill_hit(r, &c, ix->an, &bq, g_array_index(doc->passages, xc_docid, p),
                           g_array_index(doc->weights, double, p), h);
-            if (rc == 0) {
-                h->rank = (int)(r->n + 1);
-                h->doc_rank = (int)d + 1;
-                r->n++;
-            }
+            int dup = rc == 0 ? ghs_dedupe_add(dd, h, h == &before_offset ? -1 : (long)r->n,
+                                               err) : 0;
+            if (dup < 0)
+                rc = dup;
+            *copies += dup > 0;
+            if (rc != 0 || dup)
+                continue;
+            k++;
+            if (!counted++)
+                docs_shown++;
+            if (h == &before_offset)
+                continue;
+            h->rank = (int)(r->n + 1);
+            h->doc_rank = docs_shown;
+            r->n++;
         }
     }
+    if (rc == 0)
+        ghs_dedupe_finish(dd, r->hits, r->n, r->owned);
+    ghs_dedupe_free(dd);
+    if (r->n == limit || c.docs->len < want)
+        *copies = 0;   /* the page is full, or every matching document was seen */
     if (rc == 0 && opts && opts->facets) {
         /* The documents matching every word; those matching some word
          * when none matches every word. */
         const xc_query *fq = strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
-        rc = ghs_facets_count(c.db, fq, r->owned, &r->facets, &r->n_facets, err);
+        rc = ghs_facets_count(c.db, fq, c.time_limit, r->owned, &r->facets, &r->n_facets,
+                              err);
     }
     if (rc == 0 && c.docs->len == 0) {
         r->suggestion = ghs_spelling_suggest(c.db, ix->an, query, root);
         if (r->suggestion)
             g_ptr_array_add(r->owned, r->suggestion);
     }
+    r->explain = ghs_expand_explain(ex, root);
+    g_ptr_array_add(r->owned, r->explain);
+    ghs_expander_free(ex);
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);
@@ -327,4 +377,38 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
     }
     *out = r;
     return 0;
+}
+
+/* Copies dropped from a page leave it short: rank more documents and
+ * search again (a few times, each asking for more). */
+static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+                       ghs_results **out, ghs_error *err)
+{
+    size_t spare = 0, copies = 0;
+    int rc = search_pass(ix, query, opts, spare, &copies, out, err);
+    for (int round = 0; rc == 0 && copies > 0 && round < 4; round++) {
+        ghs_results_free(*out);
+        spare = (spare + copies) * 2;
+        rc = search_pass(ix, query, opts, spare, &copies, out, err);
+    }
+    return rc;
+}
+
+/* A writer committing twice while a search runs discards the revision the
+ * search reads (DatabaseModifiedError), and the passages found in one
+ * revision may be gone from the next; run() retries only its own step. So
+ * a search that fails on the database starts over on a freshly reopened
+ * revision, a few times, before the error is reported. */
+#define GHS_SEARCH_ATTEMPTS 5
+
+int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+               ghs_results **out, ghs_error *err)
+{
+    int rc = search_once(ix, query, opts, out, err);
+    for (int attempt = 1; rc == GHS_EDB && attempt < GHS_SEARCH_ATTEMPTS; attempt++) {
+        if (ghs_index_reopen(ix, NULL) < 0)
+            break;
+        rc = search_once(ix, query, opts, out, err);
+    }
+    return rc;
 }

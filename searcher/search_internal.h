@@ -59,8 +59,10 @@ int ghs_cite(const cite_src *c, ghs_cite_style style, char **out, ghs_error *err
 int ghs_cite_parse_date(const char *s, int *y, int *m, int *d);
 
 /* Facet counts of query q over db (facets.c): *out a g_malloc'ed array of
- * *n facets whose strings are added to owned (g_free'd with it). */
-int ghs_facets_count(xc_db *db, const xc_query *q, GPtrArray *owned,
+ * *n facets whose strings are added to owned (g_free'd with it).
+ * time_limit > 0: stop counting after that many seconds (the counts then
+ * cover the matches seen so far); 0 counts every match. */
+int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray *owned,
                      ghs_facet **out, size_t *n, ghs_error *err);
 
 /* A corrected query (spelling.c) when some English word of root is not in

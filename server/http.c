@@ -1,8 +1,9 @@
 /*
  * http.c: the libmicrohttpd daemon of `ghsearch serve`: listening socket,
- * thread pool, limits (URL and body size, open connections, idle timeout),
- * method and path dispatch, and turning a route's http_reply into a
- * response with the right headers.
+ * thread pool, limits (URL and body size, open connections, idle timeout,
+ * the per-query time budget handed to the routes), method and path
+ * dispatch, and turning a route's http_reply into a response with the
+ * right headers.
  *
  * The only file of server/ that knows libmicrohttpd. Routes never see a
  * file-system path: the request path is only compared with fixed names and
@@ -30,6 +31,7 @@ struct ghs_http_server {
     char *host;
     unsigned port;
     unsigned max_connections;
+    double query_timeout;      /* ghs_search_opts.time_limit of every search; 0 = none */
     gint open_connections;     /* atomic; counted by notify_connection */
     FILE *log;
 };
@@ -277,6 +279,7 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
     } else {
         rq.path = url;
         rq.readers = s->readers;
+        rq.query_timeout = s->query_timeout;
         accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
         rq.wants_html = accept && strstr(accept, "text/html") != NULL;
         rq.arg_keys = g_ptr_array_new();
@@ -412,6 +415,8 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
     s = g_new0(ghs_http_server, 1);
     s->host = g_strdup(cfg->host ? cfg->host : "127.0.0.1");
     s->max_connections = cfg->max_connections ? cfg->max_connections : 256;
+    s->query_timeout = cfg->query_timeout_s > 0 ? cfg->query_timeout_s
+                       : cfg->query_timeout_s < 0 ? 0 : 2.0;
     s->log = cfg->log;
 
     fd = open_listener(s->host, cfg->port, &is_v6, errbuf, errlen);

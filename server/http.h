@@ -30,6 +30,8 @@ typedef struct ghs_http_config {
     unsigned threads;          /* worker threads; 0 means 4 */
     unsigned max_connections;  /* open connections before 503; 0 means 256 */
     unsigned timeout_s;        /* idle connection timeout; 0 means 15 */
+    double query_timeout_s;    /* per-query budget (ghs_search_opts.time_limit):
+                                  0 means 2 s, negative means none */
     FILE *log;                 /* where internal errors are written; may be NULL */
 } ghs_http_config;
 

@@ -135,6 +135,8 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
     }
     v = http_arg(rq, "facets");
     a->opts.facets = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    /* Past the budget facet counts are partial; the answer is still 200. */
+    a->opts.time_limit = rq->query_timeout;
 
     for (f = 0; f < N_FILTERS; f++)
         a->values[f] = g_ptr_array_new_with_free_func(g_free);

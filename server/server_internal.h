@@ -22,6 +22,7 @@ typedef struct http_request {
     GPtrArray *arg_values;  /* const char *, their decoded values ("" if none) */
     reader_pool *readers;   /* where to borrow an index handle */
     int wants_html;         /* Accept names text/html: a browser navigating */
+    double query_timeout;   /* seconds per search (ghs_search_opts.time_limit); 0 = none */
 } http_request;
 
 /* What a route answers. Exactly one of body / static_body is set. */

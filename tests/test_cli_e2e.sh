@@ -180,7 +180,9 @@ else
     not_ok "the Japanese PDF is found on pages 2 and 4 only, both present, cited with the page"
 fi
 
-if pycheck ja "$JA_PDF" <<'EOF'
+# Literal search: glossary expansion would also (rightly) mark UHC.
+run ja_lit search --db "$D" --json --no-expand 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+if pycheck ja_lit "$JA_PDF" <<'EOF'
 from hits import *
 hits = load(sys.argv[1])
 if not hits:

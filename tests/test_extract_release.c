@@ -467,6 +467,10 @@ static void test_real_wire_release_comes_out_once_with_its_links(void)
                       "policy_recommendation_tg_20230322.pdf");
     g_assert_nonnull(l);
     g_assert_true(g_str_has_prefix(l->anchor, "2023年G7保健関連会合における"));
+    /* a long sentence before an inline URL is cut at a word, not inside one */
+    l = find_link(&e, "https://www.jcie.or.jp/japan/report/activity-report-3276/");
+    g_assert_nonnull(l);
+    g_assert_true(g_str_has_prefix(l->anchor, "「グローバルヘルスと人間の安全保障」運営委員会"));
     l = find_link(&e, "https://bit.ly/3LgO7SR");
     g_assert_nonnull(l);
     g_assert_cmpstr(l->anchor, ==, "英文");

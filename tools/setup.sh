@@ -15,6 +15,7 @@ PACKAGES=(
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
+  libcurl4-openssl-dev
 )
 
 install_deps() {

@@ -854,6 +854,19 @@ int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err)
     });
 }
 
+int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err)
+{
+    return guarded(err, -1, __func__, [&] {
+        need(enq, "enq");
+        if (!(seconds >= 0.0))   /* also rejects NaN */
+            throw Xapian::InvalidArgumentError("time limit must be >= 0 seconds");
+        /* Xapian converts to time_t unchecked: a limit of centuries (or
+         * infinity) is no limit. */
+        enq->enq.set_time_limit(seconds < 1e9 ? seconds : 0.0);
+        return 0;
+    });
+}
+
 xc_mset *xc_enquire_get_mset(xc_enquire *enq, uint32_t first, uint32_t maxitems,
                              uint32_t check_at_least, xc_error *err)
 {

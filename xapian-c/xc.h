@@ -258,6 +258,15 @@ int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
                                 unsigned collapse_max, xc_error *err);
 /* Sort by relevance, ties broken by docid ascending (Xapian's default). */
 int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err);
+/* Limit the time get_mset spends checking documents beyond those it returns
+ * (Xapian's Enquire::set_time_limit): after `seconds` the matcher stops
+ * honouring check_at_least, so match spies (facets) and the match estimates
+ * cover only the documents seen so far. The returned hits are still the best
+ * ones found; nothing fails. Xapian 1.4 ends a get_mset(0, 0, n) early only
+ * for a boolean query (xc_query_scale by 0) on a single database. 0 (the
+ * default) and anything from 1e9 (infinity included) mean no limit; a
+ * negative value or NaN is XC_ERR_INVALID_ARGUMENT. 0 or -1. */
+int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err);
 /* Run: results first..first+maxitems-1; check_at_least as in Xapian. NULL on
  * error (XC_ERR_MODIFIED asks the caller to reopen the db and retry). */
 xc_mset *xc_enquire_get_mset(xc_enquire *enq, uint32_t first, uint32_t maxitems,

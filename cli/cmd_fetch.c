@@ -1,0 +1,205 @@
+/*
+ * cmd_fetch.c: `ghsearch fetch`: downloads the documents of the manifest
+ * and the links of releases (under the given paths, and those the index
+ * recorded as missing) into the fetch cache, where `ghsearch index` finds
+ * them. One line per URL on stdout, a summary at the end.
+ *
+ * Ctrl-C stops after the current download; a second one ends at once and
+ * leaves the partial file for the next run to resume.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fetch.h"
+
+enum { OPT_DB = 1, OPT_MANIFEST, OPT_CACHE, OPT_DELAY, OPT_TIMEOUT, OPT_MAX_SIZE,
+       OPT_REFRESH };
+
+static const cli_opt fetch_opts[] = {
+    { "db", 1, OPT_DB },
+    { "manifest", 1, OPT_MANIFEST },
+    { "cache", 1, OPT_CACHE },
+    { "delay", 1, OPT_DELAY },
+    { "timeout", 1, OPT_TIMEOUT },
+    { "max-size", 1, OPT_MAX_SIZE },
+    { "refresh", 0, OPT_REFRESH },
+    { NULL, 0, 0 },
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* The reason without the "[fetch][URL] " the line already shows. */
+static const char *
+reason_of(const ghs_fetch_event *ev)
+{
+    const char *m = ev->error && ev->error->message[0] ? ev->error->message : "failed";
+    size_t n = strlen(ev->url);
+
+    if (strncmp(m, "[fetch][", 8) == 0 && strncmp(m + 8, ev->url, n) == 0 &&
+        strncmp(m + 8 + n, "] ", 2) == 0)
+        return m + 8 + n + 2;
+    return m;
+}
+
+static int
+on_url(const ghs_fetch_event *ev, void *user)
+{
+    (void)user;
+    switch (ev->status) {
+    case GHS_FETCH_DOWNLOADED:
+        printf("downloaded      %s (%lld bytes%s)\n", ev->url, ev->bytes,
+               ev->resumed ? ", resumed" : "");
+        break;
+    case GHS_FETCH_CACHED:
+        printf("cached          %s\n", ev->url);
+        break;
+    default:
+        printf("%-15s %s: %s%s\n", ghs_fetch_status_name(ev->status), ev->url, reason_of(ev),
+               *ev->path ? " (the copy fetched before is kept)" : "");
+        break;
+    }
+    fflush(stdout);
+    return interrupted ? 1 : 0;
+}
+
+static const char *
+default_cache(void)
+{
+    const char *env = getenv("GHSEARCH_CACHE");
+
+    return env && *env ? env : "./ghsearch-cache";
+}
+
+static int
+run_fetch(const cli_command *cmd, int argc, char **argv)
+{
+    cli_parsed p = {0};
+    const char *db = NULL, *manifest = NULL;
+    ghs_fetch_opts o;
+    ghs_fetch_totals t = {0};
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    char **urls = NULL;
+    size_t n = 0, v = 0;
+    struct sigaction sa, old_sa;
+    guint i;
+    int rc;
+
+    ghs_fetch_opts_init(&o);
+    o.cache_dir = default_cache();
+    rc = cli_parse(cmd, argc, argv, &p);
+    if (rc != 0)
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    for (i = 0; i < p.ids->len && rc == 0; i++) {
+        const char *val = g_ptr_array_index(p.values, i);
+
+        switch (g_array_index(p.ids, int, i)) {
+        case OPT_DB: db = val; break;
+        case OPT_MANIFEST: manifest = val; break;
+        case OPT_CACHE: o.cache_dir = val; break;
+        case OPT_REFRESH: o.refresh = 1; break;
+        case OPT_DELAY:
+            rc = cli_parse_count(cmd, "delay", val, 0, 600000, &v);
+            o.host_delay_ms = v == 0 ? -1 : (long)v;
+            break;
+        case OPT_TIMEOUT:
+            rc = cli_parse_count(cmd, "timeout", val, 1, 86400, &v);
+            o.timeout_ms = (long)v * 1000;
+            break;
+        case OPT_MAX_SIZE:
+            rc = cli_parse_count(cmd, "max-size", val, 1, 1000000, &v);
+            o.max_bytes = (long long)v * 1024 * 1024;
+            break;
+        }
+    }
+    if (rc != 0) {
+        cli_parsed_clear(&p);
+        return rc;
+    }
+    /* The index's missing links are fetched when it exists. */
+    if (!db && g_file_test(cli_default_db(), G_FILE_TEST_IS_DIR))
+        db = cli_default_db();
+    if (db && (rc = cli_open_existing(db, &ix)) != 0) {
+        cli_parsed_clear(&p);
+        return rc;
+    }
+    if (ghs_links_collect_urls(ix, manifest, (const char *const *)p.positional->pdata,
+                               p.positional->len, &urls, &n, &err) < 0) {
+        cli_report_error(&err);
+        ghs_index_close(ix);
+        cli_parsed_clear(&p);
+        return CLI_EXIT_FAIL;
+    }
+    ghs_index_close(ix);
+    if (n == 0 && !manifest && p.positional->len == 0 && !db) {
+        cli_parsed_clear(&p);
+        ghs_strv_free(urls);
+        return cli_usage_error(cmd, "nothing to fetch: give --manifest FILE, releases to "
+                               "read links from, or an index (--db)");
+    }
+    cli_parsed_clear(&p);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;   /* the second Ctrl-C is the default: exit */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_sa);
+    rc = ghs_fetch_urls((const char *const *)urls, n, &o, on_url, NULL, &t, &err);
+    sigaction(SIGINT, &old_sa, NULL);
+    ghs_strv_free(urls);
+    if (rc < 0) {
+        cli_report_error(&err);
+        return CLI_EXIT_FAIL;
+    }
+    printf("fetched %zu URL%s into %s: %zu downloaded, %zu already cached, %zu failed, "
+           "%zu not-a-document (%lld bytes)\n",
+           t.urls, t.urls == 1 ? "" : "s", o.cache_dir, t.downloaded, t.cached, t.failed,
+           t.not_document, t.bytes);
+    if (interrupted) {
+        fprintf(stderr, "ghsearch: interrupted; run 'ghsearch fetch' again to go on\n");
+        return CLI_EXIT_INTERRUPTED;
+    }
+    return CLI_EXIT_OK;
+}
+
+const cli_command cli_cmd_fetch = {
+    "fetch",
+    "[--manifest FILE] [--cache DIR] [--db DIR] [options] [PATH...]",
+    "download the documents releases link to",
+    "Download into the fetch cache the documents listed in the manifest, those\n"
+    "the releases under PATH (files or directories) link to, and the links the\n"
+    "index recorded as missing. 'ghsearch index' then finds them there and\n"
+    "indexes them as the documents the releases link to. Only PDFs and HTML\n"
+    "pages are kept; each is stored once, by content hash. A URL already in\n"
+    "the cache is not downloaded again (see --refresh); a failed download never\n"
+    "replaces a good copy; an interrupted one is resumed by the next run.\n"
+    "\n"
+    "Options:\n"
+    "  --manifest FILE  fetch the URLs of this corpus manifest\n"
+    "  --cache DIR      the fetch cache (default: $GHSEARCH_CACHE, else\n"
+    "                   ./ghsearch-cache; 'ghsearch index' uses the same)\n"
+    "  --db DIR         also fetch the missing links of this index (default:\n"
+    "                   $GHSEARCH_DB, else ./ghsearch-db, when it exists)\n"
+    "  --delay MS       wait between two requests to one host (default 1000)\n"
+    "  --timeout S      give up on one download after S seconds (default 300)\n"
+    "  --max-size MB    refuse documents larger than this (default 256)\n"
+    "  --refresh        download again URLs that are already cached\n"
+    "  -h, --help       this help\n"
+    "\n"
+    "One line per URL on stdout (downloaded, cached, failed or not-a-document,\n"
+    "with the reason), then a summary. Exit 0 when the run went through even\n"
+    "if some URLs failed; 1 when nothing could be done; 130 after Ctrl-C.\n",
+    fetch_opts,
+    0,
+    run_fetch,
+};

@@ -1,0 +1,374 @@
+/*
+ * test_robust_index.c: re-runs and second writers. A re-run skips files
+ * that did not change (size and mtime, else content hash), replaces the
+ * passages of changed ones without duplicates, and with pruning drops the
+ * documents of files that are gone, only under the paths it was given. A
+ * second writer learns the PID of the first; a stale PID note never
+ * blocks.
+ */
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ghsearch.h"
+
+static char *tmp_dir(void)
+{
+    GError *gerr = NULL;
+    char *dir = g_dir_make_tmp("ghs-robust-XXXXXX", &gerr);
+    g_assert_no_error(gerr);
+    return dir;
+}
+
+static char *put(const char *dir, const char *name, const char *text)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    GError *gerr = NULL;
+    g_file_set_contents(path, text, -1, &gerr);
+    g_assert_no_error(gerr);
+    return path;
+}
+
+/* Move the file's modification time `secs` seconds later. */
+static void touch_later(const char *path, int secs)
+{
+    GStatBuf st;
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    struct timeval tv[2] = { { (time_t)st.st_atime, 0 }, { (time_t)st.st_mtime + secs, 0 } };
+    g_assert_cmpint(utimes(path, tv), ==, 0);
+}
+
+static ghs_index_totals index_paths(const char *db, const char *const *paths, size_t n)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_index_totals t;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    if (ghs_index_add_paths(ix, paths, n, NULL, NULL, &t, &err) < 0)
+        g_error("index: %s", err.message);
+    ghs_index_close(ix);
+    return t;
+}
+
+static ghs_stats stats_of(const char *db)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_stats st;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_READ, &err), ==, 0);
+    g_assert_cmpint(ghs_index_stats(ix, &st, &err), ==, 0);
+    ghs_index_close(ix);
+    return st;
+}
+
+/* Passages matching query (all of them, up to 1000). */
+static size_t hits(const char *db, const char *query)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_results *r = NULL;
+    ghs_search_opts o = { .limit = 1000, .per_doc = 1000 };
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_READ, &err), ==, 0);
+    g_assert_cmpint(ghs_search(ix, query, &o, &r, &err), ==, 0);
+    size_t n = ghs_results_count(r);
+    ghs_results_free(r);
+    ghs_index_close(ix);
+    return n;
+}
+
+static int has_document(const char *db, const char *id)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_document *d = NULL;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_READ, &err), ==, 0);
+    int rc = ghs_document_get(ix, id, &d, &err);
+    g_assert_true(rc == 0 || rc == GHS_ENOTFOUND);
+    ghs_document_free(d);
+    ghs_index_close(ix);
+    return rc == 0;
+}
+
+static const char release_ja[] =
+    "ユニバーサル・ヘルス・カバレッジの財政に関する提言\n"
+    "2023年4月28日\n"
+    "持続可能な保健財政のため、各国は国内資金の動員を進めるべきである。\n";
+static const char release_en[] =
+    "Primary health care brief\n"
+    "Primary health care is the foundation of pandemic preparedness and of "
+    "universal health coverage.\n";
+static const char records[] =
+    "{\"id\":\"rec-1\",\"title\":\"感染症対策\",\"text\":\"感染症危機管理の体制強化について。\"}\n"
+    "{\"id\":\"rec-2\",\"title\":\"Vaccines\",\"text\":\"Equitable access to vaccines "
+    "and diagnostics.\"}\n";
+
+/* ------------------------------------------------------------ incremental */
+
+static void test_touched_but_identical_files_are_unchanged(void)
+{
+    char *dir = tmp_dir();
+    char *docs = g_build_filename(dir, "docs", NULL);
+    g_mkdir(docs, 0755);
+    char *files[] = { put(docs, "ja.txt", release_ja), put(docs, "en.txt", release_en),
+                      put(docs, "records.jsonl", records) };
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { docs };
+
+    ghs_index_totals t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_added, ==, 3);
+    ghs_stats before = stats_of(db);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        touch_later(files[i], 60);
+    t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_unchanged, ==, 3);
+    g_assert_cmpuint(t.files_added + t.files_updated, ==, 0);
+    g_assert_cmpuint(t.passages, ==, 0);
+    /* and again, now that the new mtimes are remembered */
+    t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_unchanged, ==, 3);
+
+    ghs_stats after = stats_of(db);
+    g_assert_cmpuint(after.documents, ==, before.documents);
+    g_assert_cmpuint(after.passages, ==, before.passages);
+    g_assert_cmpuint(hits(db, "保健財政"), ==, 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        g_free(files[i]);
+    g_free(db);
+    g_free(docs);
+    g_free(dir);
+}
+
+static void test_changed_file_replaces_its_passages_without_duplicates(void)
+{
+    char *dir = tmp_dir();
+    char *docs = g_build_filename(dir, "docs", NULL);
+    g_mkdir(docs, 0755);
+    char *ja = put(docs, "ja.txt", release_ja);
+    char *en = put(docs, "en.txt", release_en);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { docs };
+    index_paths(db, paths, 1);
+    g_assert_cmpuint(hits(db, "foundation"), ==, 1);
+
+    /* Same size, other bytes (a word swapped for one of its length), a
+     * later mtime: the hash differs, so the file is read again. */
+    char *edited = g_strdup(release_en);
+    char *w = strstr(edited, "foundation");
+    memcpy(w, "cornerston", 10);
+    g_free(put(docs, "en.txt", edited));
+    touch_later(en, 60);
+    ghs_index_totals t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_updated, ==, 1);
+    g_assert_cmpuint(t.files_unchanged, ==, 1);
+    g_assert_cmpuint(hits(db, "foundation"), ==, 0);
+    g_assert_cmpuint(hits(db, "cornerston"), ==, 1);
+    g_assert_cmpuint(hits(db, "\"primary health care\""), ==, 1);
+
+    /* The same as indexing the edited files into a fresh index. */
+    char *fresh = g_build_filename(dir, "fresh", NULL);
+    index_paths(fresh, paths, 1);
+    ghs_stats a = stats_of(db), b = stats_of(fresh);
+    g_assert_cmpuint(a.documents, ==, b.documents);
+    g_assert_cmpuint(a.passages, ==, b.passages);
+    g_assert_cmpuint(a.terms, ==, b.terms);
+    g_free(edited);
+    g_free(ja); g_free(en); g_free(db); g_free(fresh); g_free(docs); g_free(dir);
+}
+
+static void test_prune_removes_only_files_gone_under_the_given_paths(void)
+{
+    char *dir = tmp_dir();
+    char *a = g_build_filename(dir, "a", NULL);
+    char *b = g_build_filename(dir, "b", NULL);
+    g_mkdir(a, 0755);
+    g_mkdir(b, 0755);
+    char *a_ja = put(a, "ja.txt", release_ja);
+    char *a_rec = put(a, "records.jsonl", records);
+    char *a_en = put(a, "en.txt", release_en);
+    char *b_en = put(b, "b-en.txt", release_en);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *both[] = { a, b };
+    index_paths(db, both, 2);
+    ghs_stats full = stats_of(db);
+    g_assert_cmpuint(full.documents, ==, 5);
+    g_assert_true(has_document(db, "rec-1"));
+
+    g_assert_cmpint(g_unlink(a_ja), ==, 0);
+    g_assert_cmpint(g_unlink(a_rec), ==, 0);
+    g_assert_cmpint(g_unlink(b_en), ==, 0);
+
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    size_t removed = 99;
+    const char *only_a[] = { a };
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_prune(ix, only_a, 1, &removed, &err), ==, 0);
+    ghs_index_close(ix);
+    g_assert_cmpuint(removed, ==, 2);   /* ja.txt and records.jsonl */
+
+    ghs_stats st = stats_of(db);
+    g_assert_cmpuint(st.documents, ==, 2);   /* a/en.txt, and b-en.txt: not under a */
+    g_assert_cmpuint(hits(db, "保健財政"), ==, 0);
+    g_assert_cmpuint(hits(db, "感染症危機管理"), ==, 0);
+    g_assert_false(has_document(db, "rec-1"));
+    g_assert_false(has_document(db, "ja.txt"));
+    g_assert_true(has_document(db, "b-en.txt"));
+    g_assert_cmpuint(hits(db, "foundation"), ==, 2);
+
+    /* Nothing left to prune; a file put back is added anew. */
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_prune(ix, only_a, 1, &removed, &err), ==, 0);
+    ghs_index_close(ix);
+    g_assert_cmpuint(removed, ==, 0);
+    g_free(put(a, "ja.txt", release_ja));
+    ghs_index_totals t = index_paths(db, only_a, 1);
+    g_assert_cmpuint(t.files_added, ==, 1);
+    g_assert_cmpuint(t.files_unchanged, ==, 1);
+    g_assert_cmpuint(hits(db, "保健財政"), ==, 1);
+
+    g_free(a_ja); g_free(a_rec); g_free(a_en); g_free(b_en);
+    g_free(db); g_free(a); g_free(b); g_free(dir);
+}
+
+/* ------------------------------------------------------------ locking */
+
+/* A child that holds the writer lock until told to let go on its pipe. */
+static pid_t spawn_holder(const char *db, int *release_fd)
+{
+    int go[2], ready[2];
+    g_assert_cmpint(pipe(go), ==, 0);
+    g_assert_cmpint(pipe(ready), ==, 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        close(go[1]);
+        close(ready[0]);
+        ghs_index *ix = NULL;
+        ghs_error err = {0};
+        char ok = ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err) == 0 ? 'y' : 'n';
+        if (write(ready[1], &ok, 1) != 1)
+            _exit(3);
+        char c;
+        while (read(go[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        ghs_index_close(ix);
+        _exit(ok == 'y' ? 0 : 2);
+    }
+    close(go[0]);
+    close(ready[1]);
+    char ok = 0;
+    g_assert_cmpint(read(ready[0], &ok, 1), ==, 1);
+    g_assert_cmpint(ok, ==, 'y');
+    close(ready[0]);
+    *release_fd = go[1];
+    return pid;
+}
+
+static void release_holder(pid_t pid, int fd)
+{
+    g_assert_cmpint(write(fd, "x", 1), ==, 1);
+    close(fd);
+    int status = 0;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_second_writer_is_told_the_pid_of_the_first(void)
+{
+    char *dir = tmp_dir();
+    char *db = g_build_filename(dir, "db", NULL);
+    int fd;
+    pid_t holder = spawn_holder(db, &fd);
+
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, GHS_ELOCKED);
+    g_assert_null(ix);
+    char *want = g_strdup_printf("locked by PID %ld", (long)holder);
+    g_test_message("%s", err.message);
+    g_assert_nonnull(strstr(err.message, want));
+    g_free(want);
+    /* Readers are not kept out. */
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_READ, &err), ==, 0);
+    ghs_index_close(ix);
+
+    release_holder(holder, fd);
+    char *note = g_build_filename(db, "ghsearch.pid", NULL);
+    g_assert_false(g_file_test(note, G_FILE_TEST_EXISTS));   /* removed on close */
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    ghs_index_close(ix);
+    g_free(note);
+    g_free(db);
+    g_free(dir);
+}
+
+/* The PID of a process that has exited (and been reaped). */
+static pid_t dead_pid(void)
+{
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0)
+        _exit(0);
+    g_assert_cmpint(waitpid(pid, NULL, 0), ==, pid);
+    return pid;
+}
+
+static void test_stale_pid_note_of_a_dead_writer_does_not_block(void)
+{
+    char *dir = tmp_dir();
+    char *db = g_build_filename(dir, "db", NULL);
+    g_assert_cmpint(g_mkdir(db, 0755), ==, 0);
+    char *note = g_build_filename(db, "ghsearch.pid", NULL);
+    char *stale = g_strdup_printf("%ld\n", (long)dead_pid());
+    g_assert_true(g_file_set_contents(note, stale, -1, NULL));
+
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    char *mine = NULL;
+    g_assert_true(g_file_get_contents(note, &mine, NULL, NULL));
+    g_assert_cmpint(atol(mine), ==, (long)getpid());
+    ghs_index_close(ix);
+    g_assert_false(g_file_test(note, G_FILE_TEST_EXISTS));
+
+    /* A locked index whose note names a dead process: no false PID. */
+    int fd;
+    pid_t holder = spawn_holder(db, &fd);
+    g_assert_true(g_file_set_contents(note, stale, -1, NULL));
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, GHS_ELOCKED);
+    g_test_message("%s", err.message);
+    g_assert_null(strstr(err.message, "PID"));
+    g_assert_nonnull(strstr(err.message, "locked"));
+    release_holder(holder, fd);
+
+    g_free(mine);
+    g_free(stale);
+    g_free(note);
+    g_free(db);
+    g_free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/robust/incremental/touched_but_identical_files_are_unchanged",
+                    test_touched_but_identical_files_are_unchanged);
+    g_test_add_func("/robust/incremental/changed_file_replaces_its_passages_without_duplicates",
+                    test_changed_file_replaces_its_passages_without_duplicates);
+    g_test_add_func("/robust/incremental/prune_removes_only_files_gone_under_the_given_paths",
+                    test_prune_removes_only_files_gone_under_the_given_paths);
+    g_test_add_func("/robust/lock/second_writer_is_told_the_pid_of_the_first",
+                    test_second_writer_is_told_the_pid_of_the_first);
+    g_test_add_func("/robust/lock/stale_pid_note_of_a_dead_writer_does_not_block",
+                    test_stale_pid_note_of_a_dead_writer_does_not_block);
+    return g_test_run();
+}
