@@ -17,8 +17,11 @@
  *    writable handle may exist per database at a time (others get
  *    GHS_ELOCKED, in this process or another). Any number of read
  *    handles may search in parallel threads while the writer adds and
- *    commits; a read handle sees the revision it opened (a search that
- *    meets a newer commit reopens on its own) until ghs_index_reopen().
+ *    commits; a read handle sees the revision it opened until
+ *    ghs_index_reopen(). A search whose revision a second commit
+ *    discarded reopens and starts over on its own, a few times; only a
+ *    writer committing again and again faster than one search runs can
+ *    still make it fail (GHS_EDB). Commit in batches.
  *    Results, documents and links hold copies of everything they point
  *    to, so they may outlive their handle and move between threads.
  *    tests/test_threads.c checks this.

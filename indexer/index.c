@@ -270,6 +270,48 @@ static void add_spellings(ghs_index *ix, const ghs_tokens *toks, xc_error *xe)
     g_hash_table_destroy(counts);
 }
 
+static void add_gram_term(const char *gram, void *user)
+{
+    xc_doc *doc = ((void **)user)[0];
+    const char *prefix = ((void **)user)[1];
+    char t[24];
+    snprintf(t, sizeof t, "%s%s", prefix, gram);
+    xc_doc_add_term(doc, t, 1, NULL);
+}
+
+/* CJK character bigrams (no positions) across adjacent words: the fallback
+ * that finds a query word inside a word segmented differently here. The
+ * searcher weighs them below whole words. */
+static void add_grams(xc_doc *doc, const ghs_tokens *toks)
+{
+    void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
+    ghs_cjk_grams(toks, 2, add_gram_term, bi);
+}
+
+/* The document's title words, under their own prefix, in every passage
+ * (no positions): the searcher's loose tier uses them as a bonus, so among
+ * passages matching a question the ones from a document about its subject
+ * rank higher, without title words making every passage a match. */
+static void add_title_words(ghs_index *ix, xc_doc *doc, const char *title)
+{
+    if (!title || !*title)
+        return;
+    ghs_tokens toks;
+    ghs_tokens_init(&toks);
+    if (ghs_analyze(ix->an, title, strlen(title), 0, &toks, NULL) == 0) {
+        for (size_t i = 0; i < toks.n; i++) {
+            const ghs_token *t = &toks.v[i];
+            if (t->is_stop)
+                continue;
+            char *k = t->stem ? g_strconcat(GHS_PREFIX_TITLEWORD GHS_PREFIX_STEM, t->stem, NULL)
+                              : g_strconcat(GHS_PREFIX_TITLEWORD, t->term, NULL);
+            xc_doc_add_term(doc, k, 1, NULL);
+            g_free(k);
+        }
+    }
+    ghs_tokens_free(&toks);
+}
+
 /* Build and write the Xapian document of one passage. */
 static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
                          const char *text, size_t len, uint32_t offset,
@@ -303,7 +345,9 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
         }
     }
     add_spellings(ix, &toks, &xe);
+    add_grams(doc, &toks);
     ghs_tokens_free(&toks);
+    add_title_words(ix, doc, di->title);
 
     char *q = g_strdup_printf(GHS_PREFIX_PASSAGE "%s#%d#%d", di->id, page, seq);
     char *d = g_strconcat(GHS_PREFIX_DOC, di->id, NULL);

@@ -30,6 +30,7 @@ typedef struct builder {
     ghs_built_query *out;
     ghs_error *err;
     int collect_hl;        /* 0 while inside the negative side of NOT */
+    int has_content;       /* some query word is not a stopword: drop stopwords */
     ghs_expander *ex;      /* glossary expansion (expand.h), NULL: literal */
 } builder;
 
@@ -112,6 +113,97 @@ static xc_query *phrase_q(builder *b, const ghs_tokens *toks)
     return q;
 }
 
+static void add_gram_query(const char *gram, void *user)
+{
+    GPtrArray *subs = ((void **)user)[0];
+    const char *prefix = ((void **)user)[1];
+    char *t = g_strconcat(prefix, gram, NULL);
+    g_ptr_array_add(subs, term_q(t));
+    g_free(t);
+}
+
+/* Weight of the CJK bigram fallback relative to whole words, chosen on the
+ * JSQuAD evaluation (bench/eval.sh). */
+#define GHS_BIGRAM_WEIGHT 0.5
+
+/* The loose tier's fallback for Japanese: each word of two or more CJK
+ * characters also matches a passage holding all of its character bigrams
+ * (indexed by the indexer's add_grams across adjacent words), weighted
+ * below whole words. So 梅雨 is found inside 梅雨明け and 労働省 inside
+ * 厚生労働省 however the dictionary cut them, while ゼオライト does not
+ * match ライト (its other bigrams are missing) and a single character never
+ * floods the results. NULL when no word qualifies. */
+static xc_query *gram_fallback(const ghs_tokens *toks)
+{
+    GPtrArray *alts = g_ptr_array_new();
+    for (size_t i = 0; i < toks->n; i++) {
+        ghs_tokens one = { .v = &toks->v[i], .n = 1, .cap = 1 };
+        GPtrArray *grams = g_ptr_array_new();
+        void *ud[2] = { grams, (void *)GHS_PREFIX_BIGRAM };
+        ghs_cjk_grams(&one, 2, add_gram_query, ud);
+        xc_query *all = combine(XC_OP_AND, (xc_query **)grams->pdata, grams->len, 0);
+        g_ptr_array_free(grams, TRUE);
+        if (all)
+            g_ptr_array_add(alts, all);
+    }
+    xc_query *q = combine(XC_OP_OR, (xc_query **)alts->pdata, alts->len, 0);
+    g_ptr_array_free(alts, TRUE);
+    if (!q)
+        return NULL;
+    xc_query *scaled = xc_query_scale(q, GHS_BIGRAM_WEIGHT, NULL);
+    qfree(q);
+    return scaled;
+}
+
+/* Collect the title-bonus terms (schema.h GHS_PREFIX_TITLEWORD) of the
+ * content words of the positive side of the query. */
+static void collect_title_terms(ghs_analyzer *a, const ghs_qnode *n, GPtrArray *subs)
+{
+    if (!n)
+        return;
+    if (n->kind == GHS_Q_WORD && n->text) {
+        ghs_tokens toks;
+        ghs_tokens_init(&toks);
+        if (ghs_analyze(a, n->text, strlen(n->text), 0, &toks, NULL) == 0)
+            for (size_t i = 0; i < toks.n; i++) {
+                const ghs_token *t = &toks.v[i];
+                if (t->is_stop)
+                    continue;
+                char *k = t->stem
+                    ? g_strconcat(GHS_PREFIX_TITLEWORD GHS_PREFIX_STEM, t->stem, NULL)
+                    : g_strconcat(GHS_PREFIX_TITLEWORD, t->term, NULL);
+                g_ptr_array_add(subs, term_q(k));
+                g_free(k);
+            }
+        ghs_tokens_free(&toks);
+        return;
+    }
+    size_t kids = n->kind == GHS_Q_NOT ? 1 : n->n_kids;   /* not the negated side */
+    for (size_t i = 0; i < kids; i++)
+        collect_title_terms(a, n->kids[i], subs);
+}
+
+/* Does some word of the query hold a word that is not a stopword? */
+static int has_content_word(ghs_analyzer *a, const ghs_qnode *n)
+{
+    if (!n)
+        return 0;
+    if (n->kind == GHS_Q_WORD && n->text) {
+        ghs_tokens toks;
+        ghs_tokens_init(&toks);
+        int found = 0;
+        if (ghs_analyze(a, n->text, strlen(n->text), 0, &toks, NULL) == 0)
+            for (size_t i = 0; i < toks.n && !found; i++)
+                found = !toks.v[i].is_stop;
+        ghs_tokens_free(&toks);
+        return found;
+    }
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (has_content_word(a, n->kids[i]))
+            return 1;
+    return 0;
+}
+
 static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
 {
     ghs_tokens toks;
@@ -122,18 +214,19 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
         *out = NULL;
         return rc < 0 ? rc : 0;
     }
-    size_t content = 0;
-    for (size_t i = 0; i < toks.n; i++)
-        content += !toks.v[i].is_stop;
+    /* Stopwords are searched only when the whole query is made of them
+     * ("to be or not to be"); phrases always keep them. */
     xc_query **subs = g_new(xc_query *, toks.n);
     size_t k = 0;
     for (size_t i = 0; i < toks.n; i++)
-        if (!toks.v[i].is_stop || content == 0)
+        if (!toks.v[i].is_stop || !b->has_content)
             subs[k++] = token_q(b, &toks.v[i]);
     xc_query *q = combine(mode == MODE_STRICT ? XC_OP_AND : XC_OP_OR, subs, k, 0);
     g_free(subs);
+    if (mode == MODE_LOOSE && q)
+        q = combine2(XC_OP_OR, q, gram_fallback(&toks));
     /* Parts written together score higher when they also stand together. */
-    if (toks.n >= 2 && toks.n <= 8) {
+    if (q && toks.n >= 2 && toks.n <= 8) {
         int save = b->collect_hl;
         b->collect_hl = 0;
         xc_query *ph = phrase_q(b, &toks);
@@ -141,7 +234,8 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
         q = combine2(XC_OP_AND_MAYBE, q, ph);
     }
     ghs_tokens_free(&toks);
-    *out = ghs_expand_query(b->ex, n->text, q, b->collect_hl ? b->out : NULL);
+    /* A word of stopwords only, in a query that has other words: skipped. */
+    *out = q ? ghs_expand_query(b->ex, n->text, q, b->collect_hl ? b->out : NULL) : NULL;
     return 0;
 }
 
@@ -214,31 +308,49 @@ static int build_filter(builder *b, const ghs_qnode *n, xc_query **out)
 static int build(builder *b, const ghs_qnode *n, int mode, xc_query **out);
 
 /* NEAR: the unstemmed forms of every operand within the window. */
+/* NEAR: the operands' words within the window. Xapian's NEAR takes only
+ * terms, so an operand of several words (a phrase, or a Japanese word the
+ * analyzer splits, like 治療薬) joins the NEAR word by word, the window grows
+ * by its extra words, and the operand must also match as a phrase. */
 static int build_near(builder *b, const ghs_qnode *n, xc_query **out)
 {
-    GPtrArray *subs = g_ptr_array_new();
+    GPtrArray *terms = g_ptr_array_new(), *phrases = g_ptr_array_new();
+    size_t operands = 0;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < n->n_kids; i++) {
         ghs_tokens toks;
         rc = analyze_text(b, n->kids[i]->text ? n->kids[i]->text : "", &toks);
         if (rc == 0 && toks.n) {
-            xc_query *ph = phrase_q(b, &toks);
-            g_ptr_array_add(subs, ph);
+            operands++;
+            for (size_t t = 0; t < toks.n; t++) {
+                g_ptr_array_add(terms, term_q(toks.v[t].term));
+                if (b->collect_hl)
+                    g_hash_table_add(b->out->hl_terms, g_strdup(toks.v[t].term));
+            }
+            if (toks.n > 1)
+                g_ptr_array_add(phrases, phrase_q(b, &toks));
         }
         ghs_tokens_free(&toks);
     }
-    if (rc == 0 && subs->len < 2)
+    if (rc == 0 && operands < 2)
         rc = no_terms_error(b, n, "NEAR");
     if (rc == 0) {
         unsigned window = n->window ? n->window : 10;
-        if (window < subs->len)
-            window = subs->len;
-        *out = combine(XC_OP_NEAR, (xc_query **)subs->pdata, subs->len, window);
+        window += (unsigned)(terms->len - operands);
+        if (window < terms->len)
+            window = terms->len;
+        xc_query *q = combine(XC_OP_NEAR, (xc_query **)terms->pdata, terms->len, window);
+        for (guint i = 0; i < phrases->len; i++)
+            q = combine2(XC_OP_AND, q, g_ptr_array_index(phrases, i));
+        *out = q;
     } else {
-        for (guint i = 0; i < subs->len; i++)
-            qfree(g_ptr_array_index(subs, i));
+        for (guint i = 0; i < terms->len; i++)
+            qfree(g_ptr_array_index(terms, i));
+        for (guint i = 0; i < phrases->len; i++)
+            qfree(g_ptr_array_index(phrases, i));
     }
-    g_ptr_array_free(subs, TRUE);
+    g_ptr_array_free(terms, TRUE);
+    g_ptr_array_free(phrases, TRUE);
     return rc;
 }
 
@@ -375,6 +487,7 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
     out->hl_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     builder b = { .a = a, .out = out, .err = err, .collect_hl = 1, .ex = ex };
+    b.has_content = has_content_word(a, root);
     int rc = build(&b, root, MODE_STRICT, &out->strict);
     b.collect_hl = 0;
     if (rc == 0)
@@ -392,6 +505,14 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
         }
         free(ds);
         free(dl);
+    }
+    if (rc == 0 && out->loose) {
+        /* Title bonus in the loose tier only: it ranks, never matches. */
+        GPtrArray *subs = g_ptr_array_new();
+        collect_title_terms(a, root, subs);
+        xc_query *titles = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
+        g_ptr_array_free(subs, TRUE);
+        out->loose = combine2(XC_OP_AND_MAYBE, out->loose, titles);
     }
     if (rc < 0)
         ghs_built_query_clear(out);

@@ -1008,6 +1008,30 @@ static void decode(parser *p, const char *q, size_t len)
     p->off[p->n] = len;
 }
 
+/* Japanese questions use 「」 as ordinary punctuation too, unbalanced or
+ * nested (「…「赤旗」…」 quoting a title inside a title). Only a 「 whose
+ * matching 」 comes before any other 「 quotes a phrase; every other corner
+ * bracket is read as a space, so such a question is searched, not refused. */
+static void soften_corner_brackets(parser *p)
+{
+    size_t open = (size_t)-1;
+    unsigned char *keep = calloc(p->n ? p->n : 1, 1);
+    if (!keep)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->cp[i] == 0x300C) {
+            open = i;
+        } else if (p->cp[i] == 0x300D && open != (size_t)-1) {
+            keep[open] = keep[i] = 1;
+            open = (size_t)-1;
+        }
+    }
+    for (size_t i = 0; i < p->n; i++)
+        if ((p->cp[i] == 0x300C || p->cp[i] == 0x300D) && !keep[i])
+            p->cp[i] = ' ';
+    free(keep);
+}
+
 int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err)
 {
     parser p;
@@ -1039,8 +1063,10 @@ int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err)
         fail_nomem(&p);
     else
         decode(&p, query, len);
-    if (!p.code)
+    if (!p.code) {
+        soften_corner_brackets(&p);
         advance(&p);
+    }
     if (!p.code && p.tok.kind != T_EOF) {
         root = parse_or(&p, NULL);
         if (!p.code && p.tok.kind == T_RPAREN)

@@ -496,7 +496,7 @@ fi
 bad=0
 # positions count code points, not bytes
 malformed '保健財政 AND (UHC' 10 'unclosed parenthesis' || bad=1
-malformed '「公平なアクセス' 1 'unclosed quote' || bad=1
+malformed '保健財政 "公平なアクセス' 6 'unclosed quote' || bad=1
 malformed '保健財政 "、。"' 6 'phrase has no searchable word' || bad=1
 malformed '保健財政 lang:' 6 "empty value for field 'lang'" || bad=1
 if [ $bad = 0 ]; then

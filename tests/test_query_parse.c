@@ -302,19 +302,29 @@ static void test_describe_escapes_quotes_and_control_characters(void)
 static void test_unclosed_quote_is_reported_at_the_quote(void)
 {
     assert_error("保健 \"財政", 4, "unclosed quote");
-    assert_error("「公平なアクセス", 1, "unclosed quote");
     assert_error("ユニバーサル “ヘルス", 8, "unclosed quote");
     assert_error("publisher:\"World Health", 11, "unclosed quote");
     /* 」 does not close a " phrase, nor " a 「 phrase */
     assert_error("\"保健」", 1, "unclosed quote");
-    assert_error("「保健\"", 1, "unclosed quote");
+    /* an unmatched 「 is punctuation, so the " after it is what is unclosed */
+    assert_error("「保健\"", 4, "unclosed quote");
+}
+
+/* Japanese questions use 「」 loosely: unbalanced or nested corner brackets
+ * are read as punctuation and the question is searched, not refused. */
+static void test_unbalanced_or_nested_corner_brackets_are_punctuation(void)
+{
+    assert_tree("「公平なアクセス", "(WORD \"公平なアクセス\")");
+    assert_tree("保健 」", "(WORD \"保健\")");
+    assert_tree("五月雨」の語", "(DEFAULT (WORD \"五月雨\") (WORD \"の語\"))");
+    /* the inner pair quotes; the outer, unmatched, 「 is punctuation */
+    assert_tree("「論文「赤旗」で", "(DEFAULT (WORD \"論文\") (PHRASE \"赤旗\") (WORD \"で\"))");
 }
 
 static void test_empty_phrases_and_stray_closing_bracket_are_errors(void)
 {
     assert_error("\"\"", 1, "empty phrase");
     assert_error("財政 「\u3000」", 4, "empty phrase");
-    assert_error("保健 」", 4, "unexpected '」'");
 }
 
 static void test_binary_operators_need_terms_on_both_sides(void)
@@ -605,6 +615,7 @@ int main(int argc, char **argv)
     T(spans_count_code_points);
     T(describe_escapes_quotes_and_control_characters);
     T(unclosed_quote_is_reported_at_the_quote);
+    T(unbalanced_or_nested_corner_brackets_are_punctuation);
     T(empty_phrases_and_stray_closing_bracket_are_errors);
     T(binary_operators_need_terms_on_both_sides);
     T(near_needs_words_or_phrases);

@@ -104,6 +104,9 @@ static const char release_en[] =
     "Primary health care brief\n"
     "Primary health care is the foundation of pandemic preparedness and of "
     "universal health coverage.\n";
+static const char release_en_b[] =
+    "Community health workers brief\n"
+    "Community health workers are the foundation of primary care in rural areas.\n";
 static const char records[] =
     "{\"id\":\"rec-1\",\"title\":\"感染症対策\",\"text\":\"感染症危機管理の体制強化について。\"}\n"
     "{\"id\":\"rec-2\",\"title\":\"Vaccines\",\"text\":\"Equitable access to vaccines "
@@ -193,7 +196,7 @@ static void test_prune_removes_only_files_gone_under_the_given_paths(void)
     char *a_ja = put(a, "ja.txt", release_ja);
     char *a_rec = put(a, "records.jsonl", records);
     char *a_en = put(a, "en.txt", release_en);
-    char *b_en = put(b, "b-en.txt", release_en);
+    char *b_en = put(b, "b-en.txt", release_en_b);
     char *db = g_build_filename(dir, "db", NULL);
     const char *both[] = { a, b };
     index_paths(db, both, 2);

@@ -7,7 +7,9 @@
  * a writer thread adds and commits documents while reader threads search
  * and reopen: every search must succeed, never see half a commit, and
  * after the last reopen see every document. Run it under
- * -Db_sanitize=address,undefined and -Db_sanitize=thread too.
+ * -Db_sanitize=address,undefined and -Db_sanitize=thread too; under TSan
+ * set G_SLICE=always-malloc, or GLib's slice allocator (uninstrumented,
+ * with its own futex locks) makes every reused block look like a race.
  */
 #include <glib.h>
 #include <glib/gstdio.h>

@@ -80,6 +80,13 @@ const char *ghs_detect_lang(const char *text, size_t len);
 int ghs_sentence_ends(ghs_analyzer *a, const char *text, size_t len,
                       uint32_t **out, size_t *n, ghs_error *err);
 
+/* Called with each gram (NUL-terminated, valid during the call). */
+typedef void (*ghs_gram_fn)(const char *gram, void *user);
+/* Character unigrams (n = 1) or bigrams (n = 2) of the runs of adjacent,
+ * non-stopword CJK tokens in toks, from their normalized terms. The same
+ * function serves the indexer and the query side. */
+void ghs_cjk_grams(const ghs_tokens *toks, int n, ghs_gram_fn fn, void *user);
+
 /* Is word (already normalized) a stopword for lang ("en"/"ja")? */
 int ghs_is_stopword(const char *lang, const char *word);
 

@@ -265,7 +265,9 @@ int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err);
  * ones found; nothing fails. Xapian 1.4 ends a get_mset(0, 0, n) early only
  * for a boolean query (xc_query_scale by 0) on a single database. 0 (the
  * default) and anything from 1e9 (infinity included) mean no limit; a
- * negative value or NaN is XC_ERR_INVALID_ARGUMENT. 0 or -1. */
+ * negative value or NaN is XC_ERR_INVALID_ARGUMENT. Built with
+ * ThreadSanitizer, the limit is accepted but not applied (TSan crashes in
+ * the timer thread glibc starts for it). 0 or -1. */
 int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err);
 /* Run: results first..first+maxitems-1; check_at_least as in Xapian. NULL on
  * error (XC_ERR_MODIFIED asks the caller to reopen the db and retry). */
