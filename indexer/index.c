@@ -54,7 +54,16 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
             ghs_index_close(ix);
             return GHS_EIO;
         }
-        ix->wdb = xc_wdb_open(path, XC_DB_CREATE_OR_OPEN, &xe);
+        /* A writer killed while creating the database can leave its files
+         * without the revision file that makes them a database; nothing was
+         * committed there, so start afresh rather than refuse to open. */
+        char *rev = g_build_filename(path, "iamglass", NULL);
+        int fresh = !g_file_test(rev, G_FILE_TEST_EXISTS);
+        g_free(rev);
+        ix->wdb = xc_wdb_open(path, fresh ? XC_DB_CREATE_OR_OVERWRITE : XC_DB_CREATE_OR_OPEN,
+                              &xe);
+        if (ix->wdb && fresh)
+            xc_wdb_commit(ix->wdb, &xe);   /* the revision file exists from now on */
         if (!ix->wdb) {
             long holder = xe.code == XC_ERR_LOCKED ? ghs_lock_holder(path) : 0;
             int rc = xe.code != XC_ERR_LOCKED ? ghs_error_from_xc(err, &xe, "index")
@@ -279,19 +288,32 @@ static void add_gram_term(const char *gram, void *user)
     xc_doc_add_term(doc, t, 1, NULL);
 }
 
-/* CJK character bigrams (no positions) across adjacent words: the fallback
+/* CJK character bigrams and characters (no positions) across adjacent words: the fallback
  * that finds a query word inside a word segmented differently here. The
  * searcher weighs them below whole words. */
 static void add_grams(xc_doc *doc, const ghs_tokens *toks)
 {
     void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
+    void *uni[2] = { doc, (void *)GHS_PREFIX_UNIGRAM };
     ghs_cjk_grams(toks, 2, add_gram_term, bi);
+    ghs_cjk_grams(toks, 1, add_gram_term, uni);
 }
 
-/* The document's title words, under their own prefix, in every passage
- * (no positions): the searcher's loose tier uses them as a bonus, so among
- * passages matching a question the ones from a document about its subject
- * rank higher, without title words making every passage a match. */
+static void add_title_gram(const char *gram, void *user)
+{
+    xc_doc *doc = ((void **)user)[0];
+    const char *prefix = ((void **)user)[1];
+    char t[32];
+    snprintf(t, sizeof t, GHS_PREFIX_TITLE_TEXT "%s%s", prefix, gram);
+    xc_doc_add_term(doc, t, 1, NULL);
+}
+
+/* The document's title words, stems and CJK grams in every passage under
+ * GHS_PREFIX_TITLE_TEXT (no positions). The searcher's loose tier searches
+ * each word in text and title as one term, so a question naming a
+ * document's subject finds its passages even when they do not repeat it
+ * (JSQuAD MRR@10 0.919 -> 0.93, bench/eval.sh), while "every word" in the
+ * strict tier and phrases still mean the passage's own text. */
 static void add_title_words(ghs_index *ix, xc_doc *doc, const char *title)
 {
     if (!title || !*title)
@@ -303,11 +325,16 @@ static void add_title_words(ghs_index *ix, xc_doc *doc, const char *title)
             const ghs_token *t = &toks.v[i];
             if (t->is_stop)
                 continue;
-            char *k = t->stem ? g_strconcat(GHS_PREFIX_TITLEWORD GHS_PREFIX_STEM, t->stem, NULL)
-                              : g_strconcat(GHS_PREFIX_TITLEWORD, t->term, NULL);
+            char *k = t->stem
+                ? g_strconcat(GHS_PREFIX_TITLE_TEXT GHS_PREFIX_STEM, t->stem, NULL)
+                : g_strconcat(GHS_PREFIX_TITLE_TEXT, t->term, NULL);
             xc_doc_add_term(doc, k, 1, NULL);
             g_free(k);
         }
+        void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
+        void *uni[2] = { doc, (void *)GHS_PREFIX_UNIGRAM };
+        ghs_cjk_grams(&toks, 2, add_title_gram, bi);
+        ghs_cjk_grams(&toks, 1, add_title_gram, uni);
     }
     ghs_tokens_free(&toks);
 }
@@ -948,10 +975,12 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         case GHS_ADD_UNCHANGED: tot->files_unchanged++; break;
         case GHS_ADD_FAILED: tot->files_failed++; break;
         }
-        tot->documents += rep.documents;
-        tot->pages += rep.pages;
-        tot->passages += rep.passages;
-        tot->text_bytes += rep.text_bytes;
+        if (rep.status != GHS_ADD_FAILED) {   /* a failed file wrote nothing */
+            tot->documents += rep.documents;
+            tot->pages += rep.pages;
+            tot->passages += rep.passages;
+            tot->text_bytes += rep.text_bytes;
+        }
         /* A database error (not a file's fault) stops the run. */
         if (frc == GHS_EDB || frc == GHS_ELOCKED || frc == GHS_ENOMEM) {
             if (err)

@@ -33,7 +33,8 @@
 #define GHS_PREFIX_PUBLISHER "P" /* each normalized word of the publisher */
 #define GHS_PREFIX_TITLE "S"     /* each normalized word of the title */
 #define GHS_PREFIX_BIGRAM "B"    /* CJK character bigram (analyze.h ghs_cjk_grams) */
-#define GHS_PREFIX_TITLEWORD "K"  /* title word with wdf, for the loose tier's title bonus */
+#define GHS_PREFIX_UNIGRAM "U"   /* CJK character (the fallback of long questions) */
+#define GHS_PREFIX_TITLE_TEXT "K" /* + a word, stem (KZ..) or gram (KB.., KU..) of the title */
 
 #define GHS_SLOT_DOC 0
 #define GHS_SLOT_PAGE 1

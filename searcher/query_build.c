@@ -31,6 +31,7 @@ typedef struct builder {
     ghs_error *err;
     int collect_hl;        /* 0 while inside the negative side of NOT */
     int has_content;       /* some query word is not a stopword: drop stopwords */
+    int verbose;           /* a question rather than keywords (GHS_VERBOSE_WORDS) */
     ghs_expander *ex;      /* glossary expansion (expand.h), NULL: literal */
 } builder;
 
@@ -83,7 +84,24 @@ static int no_terms_error(builder *b, const ghs_qnode *n, const char *what)
 }
 
 /* Query of one token for ranking: the stem of a Latin word, else the term. */
-static xc_query *token_q(builder *b, const ghs_token *t)
+/* A term, or in the loose tier the term together with its occurrence in
+ * document titles (GHS_PREFIX_TITLE_TEXT), as one term for BM25
+ * (OP_SYNONYM adds their wdf): a question naming a document's subject
+ * finds its passages, while the strict tier and phrases still look at the
+ * passage's own text only. */
+static xc_query *text_or_title_q(const char *term, int mode)
+{
+    xc_query *q = term_q(term);
+    if (mode != MODE_LOOSE)
+        return q;
+    char *t = g_strconcat(GHS_PREFIX_TITLE_TEXT, term, NULL);
+    xc_query *pair[2] = { q, term_q(t) };
+    g_free(t);
+    return combine(XC_OP_SYNONYM, pair, 2, 0);
+}
+
+/* Query of one token for ranking: the stem of a Latin word, else the term. */
+static xc_query *token_q(builder *b, const ghs_token *t, int mode)
 {
     if (b->collect_hl) {
         g_hash_table_add(b->out->hl_terms, g_strdup(t->term));
@@ -92,11 +110,11 @@ static xc_query *token_q(builder *b, const ghs_token *t)
     }
     if (t->stem && !t->is_stop) {
         char *z = g_strconcat(GHS_PREFIX_STEM, t->stem, NULL);
-        xc_query *q = term_q(z);
+        xc_query *q = text_or_title_q(z, mode);
         g_free(z);
         return q;
     }
-    return term_q(t->term);
+    return text_or_title_q(t->term, mode);
 }
 
 /* A phrase of the tokens' unstemmed forms. */
@@ -118,7 +136,7 @@ static void add_gram_query(const char *gram, void *user)
     GPtrArray *subs = ((void **)user)[0];
     const char *prefix = ((void **)user)[1];
     char *t = g_strconcat(prefix, gram, NULL);
-    g_ptr_array_add(subs, term_q(t));
+    g_ptr_array_add(subs, text_or_title_q(t, MODE_LOOSE));
     g_free(t);
 }
 
@@ -133,6 +151,31 @@ static void add_gram_query(const char *gram, void *user)
  * 厚生労働省 however the dictionary cut them, while ゼオライト does not
  * match ライト (its other bigrams are missing) and a single character never
  * floods the results. NULL when no word qualifies. */
+/* A query of this many content words or more reads as a question typed in
+ * full; its loose tier then matches by character n-grams too. */
+#define GHS_VERBOSE_WORDS 4
+#define GHS_UNIGRAM_WEIGHT 0.25
+
+/* For a question: every bigram (0.5) and character (0.25) of its Japanese
+ * runs, OR'ed, as n-gram engines do; BM25 then favours the passage sharing
+ * the most of the question's text, however either side was segmented. */
+static xc_query *gram_bag(const ghs_tokens *toks)
+{
+    xc_query *parts[2] = { NULL, NULL };
+    const char *prefixes[2] = { GHS_PREFIX_BIGRAM, GHS_PREFIX_UNIGRAM };
+    const double weights[2] = { GHS_BIGRAM_WEIGHT, GHS_UNIGRAM_WEIGHT };
+    for (int g = 0; g < 2; g++) {
+        GPtrArray *subs = g_ptr_array_new();
+        void *ud[2] = { subs, (void *)prefixes[g] };
+        ghs_cjk_grams(toks, 2 - g, add_gram_query, ud);
+        xc_query *q = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
+        g_ptr_array_free(subs, TRUE);
+        parts[g] = q ? xc_query_scale(q, weights[g], NULL) : NULL;
+        qfree(q);
+    }
+    return combine2(XC_OP_OR, parts[0], parts[1]);
+}
+
 static xc_query *gram_fallback(const ghs_tokens *toks)
 {
     GPtrArray *alts = g_ptr_array_new();
@@ -155,53 +198,25 @@ static xc_query *gram_fallback(const ghs_tokens *toks)
     return scaled;
 }
 
-/* Collect the title-bonus terms (schema.h GHS_PREFIX_TITLEWORD) of the
- * content words of the positive side of the query. */
-static void collect_title_terms(ghs_analyzer *a, const ghs_qnode *n, GPtrArray *subs)
-{
-    if (!n)
-        return;
-    if (n->kind == GHS_Q_WORD && n->text) {
-        ghs_tokens toks;
-        ghs_tokens_init(&toks);
-        if (ghs_analyze(a, n->text, strlen(n->text), 0, &toks, NULL) == 0)
-            for (size_t i = 0; i < toks.n; i++) {
-                const ghs_token *t = &toks.v[i];
-                if (t->is_stop)
-                    continue;
-                char *k = t->stem
-                    ? g_strconcat(GHS_PREFIX_TITLEWORD GHS_PREFIX_STEM, t->stem, NULL)
-                    : g_strconcat(GHS_PREFIX_TITLEWORD, t->term, NULL);
-                g_ptr_array_add(subs, term_q(k));
-                g_free(k);
-            }
-        ghs_tokens_free(&toks);
-        return;
-    }
-    size_t kids = n->kind == GHS_Q_NOT ? 1 : n->n_kids;   /* not the negated side */
-    for (size_t i = 0; i < kids; i++)
-        collect_title_terms(a, n->kids[i], subs);
-}
-
-/* Does some word of the query hold a word that is not a stopword? */
-static int has_content_word(ghs_analyzer *a, const ghs_qnode *n)
+/* How many of the query's words are not stopwords? */
+static size_t content_words(ghs_analyzer *a, const ghs_qnode *n)
 {
     if (!n)
         return 0;
     if (n->kind == GHS_Q_WORD && n->text) {
         ghs_tokens toks;
         ghs_tokens_init(&toks);
-        int found = 0;
+        size_t found = 0;
         if (ghs_analyze(a, n->text, strlen(n->text), 0, &toks, NULL) == 0)
-            for (size_t i = 0; i < toks.n && !found; i++)
-                found = !toks.v[i].is_stop;
+            for (size_t i = 0; i < toks.n; i++)
+                found += !toks.v[i].is_stop;
         ghs_tokens_free(&toks);
         return found;
     }
+    size_t sum = 0;
     for (size_t i = 0; i < n->n_kids; i++)
-        if (has_content_word(a, n->kids[i]))
-            return 1;
-    return 0;
+        sum += content_words(a, n->kids[i]);
+    return sum;
 }
 
 static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
@@ -220,11 +235,11 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
     size_t k = 0;
     for (size_t i = 0; i < toks.n; i++)
         if (!toks.v[i].is_stop || !b->has_content)
-            subs[k++] = token_q(b, &toks.v[i]);
+            subs[k++] = token_q(b, &toks.v[i], mode);
     xc_query *q = combine(mode == MODE_STRICT ? XC_OP_AND : XC_OP_OR, subs, k, 0);
     g_free(subs);
     if (mode == MODE_LOOSE && q)
-        q = combine2(XC_OP_OR, q, gram_fallback(&toks));
+        q = combine2(XC_OP_OR, q, b->verbose ? gram_bag(&toks) : gram_fallback(&toks));
     /* Parts written together score higher when they also stand together. */
     if (q && toks.n >= 2 && toks.n <= 8) {
         int save = b->collect_hl;
@@ -367,7 +382,10 @@ static int build_group(builder *b, const ghs_qnode *n, int mode, xc_query **out)
     for (size_t i = 0; rc == 0 && i < n->n_kids; i++) {
         const ghs_qnode *k = n->kids[i];
         xc_query *q = NULL;
-        rc = build(b, k, mode, &q);
+        /* What the user requires (AND, +word) must stand in the passage
+         * itself: only optional words get the loose tier's leniency. */
+        int kmode = (n->kind == GHS_Q_AND || k->required) ? MODE_STRICT : mode;
+        rc = build(b, k, kmode, &q);
         if (rc < 0 || !q)
             continue;
         if (k->kind == GHS_Q_FILTER) {
@@ -487,7 +505,9 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
     out->hl_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     builder b = { .a = a, .out = out, .err = err, .collect_hl = 1, .ex = ex };
-    b.has_content = has_content_word(a, root);
+    size_t words = content_words(a, root);
+    b.has_content = words > 0;
+    b.verbose = words >= GHS_VERBOSE_WORDS;
     int rc = build(&b, root, MODE_STRICT, &out->strict);
     b.collect_hl = 0;
     if (rc == 0)
@@ -505,14 +525,6 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
         }
         free(ds);
         free(dl);
-    }
-    if (rc == 0 && out->loose) {
-        /* Title bonus in the loose tier only: it ranks, never matches. */
-        GPtrArray *subs = g_ptr_array_new();
-        collect_title_terms(a, root, subs);
-        xc_query *titles = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
-        g_ptr_array_free(subs, TRUE);
-        out->loose = combine2(XC_OP_AND_MAYBE, out->loose, titles);
     }
     if (rc < 0)
         ghs_built_query_clear(out);

@@ -258,7 +258,8 @@ writer=$!
 BG_PIDS="$BG_PIDS $writer"
 child=
 for _ in $(seq 100); do
-    child=$(ps -o pid= --ppid $writer 2>/dev/null | tr -d ' ' | head -n 1)
+    child=$(grep -l "^PPid:[[:space:]]*$writer\$" /proc/[0-9]*/status 2>/dev/null |
+            head -n 1 | cut -d/ -f3)
     [ -n "$child" ] && break
     sleep 0.05
 done
@@ -272,7 +273,10 @@ after_rc=$?
 after_ms=$(( $(now_ms) - t0 ))
 # (a zombie is dead: nothing may reap orphans in a container)
 child_alive=no
-case $(ps -o stat= -p "${child:-0}" 2>/dev/null) in ''|Z*) ;; *) child_alive=yes ;; esac
+case $(sed -n 's/^State:[[:space:]]*//p' "/proc/${child:-0}/status" 2>/dev/null) in
+    ''|Z*) ;;
+    *) child_alive=yes ;;
+esac
 echo "# extraction child ${child:-not seen}; alive after the kill: $child_alive; next run took $after_ms ms"
 if [ -n "$child" ] && [ $after_rc = 0 ] && [ $child_alive = no ]; then
     ok "a writer killed during a PDF extraction leaves no child behind and no lock on the index"

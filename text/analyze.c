@@ -50,6 +50,12 @@ ghs_analyzer *ghs_analyzer_new(ghs_error *err)
     if (U_FAILURE(st))
         goto icu_fail;
     a->stemmer = xc_stemmer_new("english", &xe);
+    a->stem_cache = calloc(GHS_STEM_CACHE_SLOTS, sizeof *a->stem_cache);
+    if (!a->stem_cache) {
+        ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        ghs_analyzer_free(a);
+        return NULL;
+    }
     if (!a->stemmer) {
         ghs_text_error(err, GHS_EINTERNAL,
                        "[analyze] cannot create the English stemmer: %s",
@@ -78,10 +84,38 @@ void ghs_analyzer_free(ghs_analyzer *a)
     if (a->sentences)
         ubrk_close(a->sentences);
     xc_stemmer_free(a->stemmer);
+    free(a->stem_cache);
     ghs_normtext_free(&a->nt);
     free(a->spans.v);
     free(a->tbuf);
     free(a);
+}
+
+/* The English stem of term (tlen bytes), malloc'ed; NULL with xe set.
+ * Snowball costs about a microsecond a word, and a search analyzes the
+ * passage of every hit again (highlights, windows, duplicates), so the
+ * same common words were stemmed over and over: a direct-mapped cache
+ * keyed by an FNV-1a hash of the word answers most of them. */
+static char *stem_of(ghs_analyzer *a, const char *term, size_t tlen, xc_error *xe)
+{
+    if (tlen == 0 || tlen >= GHS_STEM_CACHE_WORD)
+        return xc_stem_word(a->stemmer, term, tlen, xe);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < tlen; i++) {
+        h ^= (unsigned char)term[i];
+        h *= 16777619u;
+    }
+    ghs_stem_slot *slot = &a->stem_cache[h % GHS_STEM_CACHE_SLOTS];
+    if (memcmp(slot->term, term, tlen) == 0 && slot->term[tlen] == '\0')
+        return strdup(slot->stem);
+    char *stem = xc_stem_word(a->stemmer, term, tlen, xe);
+    size_t slen = stem ? strlen(stem) : GHS_STEM_CACHE_WORD;
+    if (slen < GHS_STEM_CACHE_WORD) {
+        memcpy(slot->term, term, tlen);
+        slot->term[tlen] = '\0';
+        memcpy(slot->stem, stem, slen + 1);
+    }
+    return stem;
 }
 
 void ghs_tokens_init(ghs_tokens *t)
@@ -236,7 +270,7 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
         }
         if (sp->script == GHS_SCRIPT_LATIN) {
             xc_error xe;
-            tok.stem = xc_stem_word(a->stemmer, tok.term, tlen, &xe);
+            tok.stem = stem_of(a, tok.term, tlen, &xe);
             if (!tok.stem) {
                 rc = ghs_text_error(err, GHS_EINTERNAL,
                                     "[analyze] stemming \"%.64s\" failed: %s",

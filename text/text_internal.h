@@ -120,11 +120,22 @@ int ghs_stopset_has(const ghs_stopset *set, const char *word, size_t len);
 
 /* ---- analyze.c ---- */
 
+/* English stems already computed (see stem_of in analyze.c): a direct-
+ * mapped cache of GHS_STEM_CACHE_SLOTS slots; words (and stems) shorter
+ * than GHS_STEM_CACHE_WORD bytes only. */
+#define GHS_STEM_CACHE_SLOTS 4096
+#define GHS_STEM_CACHE_WORD 24
+typedef struct ghs_stem_slot {
+    char term[GHS_STEM_CACHE_WORD];   /* "" when empty */
+    char stem[GHS_STEM_CACHE_WORD];
+} ghs_stem_slot;
+
 struct ghs_analyzer {
     const UNormalizer2 *nfkc;    /* ICU's nfkc_cf singleton, not owned */
     UBreakIterator *words;       /* word break, "ja" rules + CJK dictionary */
     UBreakIterator *sentences;   /* sentence break, "ja" */
     xc_stemmer *stemmer;         /* Snowball english */
+    ghs_stem_slot *stem_cache;   /* GHS_STEM_CACHE_SLOTS slots */
     ghs_stopset stop_en, stop_ja;
     ghs_normtext nt;             /* reused per call */
     ghs_wspans spans;             /* reused per call */

@@ -7,7 +7,7 @@
 #
 # Environment: FUZZ_BUILD (build directory, default build-fuzz),
 # GHS_SHARED_DATA (default ../shared/data), FUZZ_ARTIFACTS (where crashing
-# inputs are kept, default fuzz-artifacts). Needs clang and its runtime
+# inputs are kept, default BUILD/fuzz-artifacts). Needs clang and its runtime
 # (Debian: clang, libclang-rt-14-dev). Prints one line per target with its
 # executions, then "fuzz: N targets, N failed".
 set -uo pipefail
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-${FUZZ_SECONDS:-30}}
 B=${FUZZ_BUILD:-build-fuzz}
 SHARED=${GHS_SHARED_DATA:-$PWD/../shared/data}
-ART=${FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}
+case $B in /*) ART=${FUZZ_ARTIFACTS:-$B/fuzz-artifacts} ;; *) ART=${FUZZ_ARTIFACTS:-$PWD/$B/fuzz-artifacts} ;; esac
 TARGETS=(fuzz_query_parse fuzz_release fuzz_jsonl fuzz_pdf)
 
 if ! command -v clang >/dev/null; then

@@ -15,6 +15,7 @@ PACKAGES=(
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
+  clang libclang-rt-14-dev valgrind
   libcurl4-openssl-dev
 )
 
@@ -70,6 +71,8 @@ case "${1:-demo}" in
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
     meson test -C build-asan --print-errorlogs --timeout-multiplier 3 || status=1
+    # Every fuzz target for a bounded time; a crash fails the run.
+    bash tools/fuzz.sh 30 || status=1
     python3 tools/count_tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
     exit $status
     ;;
