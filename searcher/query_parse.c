@@ -1008,27 +1008,42 @@ static void decode(parser *p, const char *q, size_t len)
     p->off[p->n] = len;
 }
 
-/* Japanese questions use 「」 as ordinary punctuation too, unbalanced or
- * nested (「…「赤旗」…」 quoting a title inside a title). Only a 「 whose
- * matching 」 comes before any other 「 quotes a phrase; every other corner
- * bracket is read as a space, so such a question is searched, not refused. */
-static void soften_corner_brackets(parser *p)
+/* Japanese questions use 「」 and full-width parentheses as ordinary
+ * punctuation too, unbalanced or nested (「…「赤旗」…」 quoting a title
+ * inside a title, an aside opened with （ and never closed). Only a 「 whose
+ * matching 」 comes before any other 「 quotes a phrase, and only balanced
+ * （） group; every other one is read as a space, so such a question is
+ * searched, not refused. ASCII quotes and parentheses stay strict: they are
+ * what users type as operators. */
+static void soften_japanese_brackets(parser *p)
 {
-    size_t open = (size_t)-1;
     unsigned char *keep = calloc(p->n ? p->n : 1, 1);
-    if (!keep)
+    size_t *stack = malloc((p->n ? p->n : 1) * sizeof *stack);
+    size_t open = (size_t)-1, depth = 0;
+    if (!keep || !stack) {
+        free(keep);
+        free(stack);
         return;
+    }
     for (size_t i = 0; i < p->n; i++) {
-        if (p->cp[i] == 0x300C) {
+        uint32_t c = p->cp[i];
+        if (c == 0x300C) {
             open = i;
-        } else if (p->cp[i] == 0x300D && open != (size_t)-1) {
+        } else if (c == 0x300D && open != (size_t)-1) {
             keep[open] = keep[i] = 1;
             open = (size_t)-1;
+        } else if (c == 0xFF08) {
+            stack[depth++] = i;
+        } else if (c == 0xFF09 && depth > 0) {
+            keep[stack[--depth]] = keep[i] = 1;
         }
     }
-    for (size_t i = 0; i < p->n; i++)
-        if ((p->cp[i] == 0x300C || p->cp[i] == 0x300D) && !keep[i])
+    for (size_t i = 0; i < p->n; i++) {
+        uint32_t c = p->cp[i];
+        if ((c == 0x300C || c == 0x300D || c == 0xFF08 || c == 0xFF09) && !keep[i])
             p->cp[i] = ' ';
+    }
+    free(stack);
     free(keep);
 }
 
@@ -1064,7 +1079,7 @@ int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err)
     else
         decode(&p, query, len);
     if (!p.code) {
-        soften_corner_brackets(&p);
+        soften_japanese_brackets(&p);
         advance(&p);
     }
     if (!p.code && p.tok.kind != T_EOF) {

@@ -319,6 +319,10 @@ static void test_unbalanced_or_nested_corner_brackets_are_punctuation(void)
     assert_tree("五月雨」の語", "(DEFAULT (WORD \"五月雨\") (WORD \"の語\"))");
     /* the inner pair quotes; the outer, unmatched, 「 is punctuation */
     assert_tree("「論文「赤旗」で", "(DEFAULT (WORD \"論文\") (PHRASE \"赤旗\") (WORD \"で\"))");
+    /* the same for full-width parentheses; ASCII ones stay strict */
+    assert_tree("保健 （財政", "(DEFAULT (WORD \"保健\") (WORD \"財政\"))");
+    assert_tree("財政）", "(WORD \"財政\")");
+    assert_tree("（保健 OR 財政）", "(OR (WORD \"保健\") (WORD \"財政\"))");
 }
 
 static void test_empty_phrases_and_stray_closing_bracket_are_errors(void)
@@ -358,10 +362,8 @@ static void test_parentheses_must_balance(void)
 {
     assert_error("(保健 財政", 1, "unclosed parenthesis");
     assert_error("((a) b", 1, "unclosed parenthesis");
-    assert_error("保健 （財政", 4, "unclosed parenthesis");
     assert_error("a)", 2, "unexpected ')'");
     assert_error(")", 1, "unexpected ')'");
-    assert_error("財政）", 3, "unexpected ')'");
     assert_error("a ()", 3, "empty parentheses");
 }
 
