@@ -56,6 +56,10 @@ static void build_index(void)
         "within 100 days of a pandemic threat. Days of delay cost lives.");
     add(ix, "days-en", "Calendar notes", "en", "2020-01-01", "Nobody",
         "Mission days were many; the days of the mission were 100 in total.");
+    add(ix, "kyoto-ja", "京都の保健", "ja", "2020-03-01", "JCIE",
+        "京都の大学では地域の保健医療を学ぶ講座が開かれている。");
+    add(ix, "tokyo-ja", "東京都の保健所", "ja", "2020-03-02", "JCIE",
+        "東京都の保健所は感染症の相談に応じている。");
     /* A long document with several matching passages, to test grouping. */
     GString *g = g_string_new(NULL);
     for (int i = 0; i < 12; i++)
@@ -235,6 +239,43 @@ static void test_full_width_query_finds_ascii_text(void)
     ghs_results_free(r);
 }
 
+static void test_katakana_middle_dot_matches_joined_form(void)
+{
+    ghs_results *r = search("プライマリヘルスケア", 10, 1);
+    g_assert_true(has_doc(r, "phc-ja"));
+    ghs_results_free(r);
+    r = search("プライマリ・ヘルス・ケア", 10, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "phc-ja");
+    ghs_results_free(r);
+}
+
+static void test_kyoto_is_not_ranked_like_tokyo_to(void)
+{
+    /* 京都 is a word of 東京都 only as characters: the 京都 passage comes
+     * first, and 東京都 (if shown at all) after it. */
+    ghs_results *r = search("京都", 10, 1);
+    g_assert_cmpuint(ghs_results_count(r), >=, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "kyoto-ja");
+    for (size_t i = 1; i < ghs_results_count(r); i++)
+        g_assert_cmpfloat(ghs_results_hit(r, i)->score, <=, ghs_results_hit(r, 0)->score);
+    ghs_results_free(r);
+    r = search("東京都", 10, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "tokyo-ja");
+    g_assert_false(has_doc(r, "kyoto-ja"));
+    ghs_results_free(r);
+}
+
+static void test_two_character_query_works_and_one_character_does_not_flood(void)
+{
+    ghs_results *r = search("保健", 20, 1);
+    g_assert_cmpuint(ghs_results_count(r), >=, 4);
+    ghs_results_free(r);
+    /* 保 alone matches only where 保 is a word of its own: here nowhere. */
+    r = search("保", 20, 1);
+    g_assert_cmpuint(ghs_results_count(r), ==, 0);
+    ghs_results_free(r);
+}
+
 static void test_malformed_query_reports_position(void)
 {
     ghs_index *ix = NULL;
@@ -259,7 +300,7 @@ static void test_reindexing_a_text_replaces_its_passages(void)
     ghs_stats st;
     g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
     g_assert_cmpint(ghs_index_stats(ix, &st, &err), ==, 0);
-    g_assert_cmpuint(st.documents, ==, 6);
+    g_assert_cmpuint(st.documents, ==, 8);
     ghs_index_close(ix);
     ghs_results *r = search("プライマリ", 10, 10);
     g_assert_cmpuint(ghs_results_count(r), ==, 1);
@@ -397,6 +438,12 @@ int main(int argc, char **argv)
     g_test_add_func("/search/filters_do_not_change_scores", test_filters_do_not_change_scores);
     g_test_add_func("/search/full_width_query_finds_ascii_text",
                     test_full_width_query_finds_ascii_text);
+    g_test_add_func("/search/katakana_middle_dot_matches_joined_form",
+                    test_katakana_middle_dot_matches_joined_form);
+    g_test_add_func("/search/kyoto_is_not_ranked_like_tokyo_to",
+                    test_kyoto_is_not_ranked_like_tokyo_to);
+    g_test_add_func("/search/two_character_query_works_and_one_character_does_not_flood",
+                    test_two_character_query_works_and_one_character_does_not_flood);
     g_test_add_func("/search/malformed_query_reports_position",
                     test_malformed_query_reports_position);
     g_test_add_func("/search/reindexing_a_text_replaces_its_passages",

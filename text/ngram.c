@@ -17,6 +17,16 @@ static size_t seq_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* Is the first character of s (UTF-8) katakana (U+30A1..U+30FA, ー)? */
+static int is_katakana_utf8(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] != 0xE3 || (u[1] != 0x82 && u[1] != 0x83))
+        return 0;
+    unsigned cp = 0x3000u | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    return (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC;
+}
+
 void ghs_cjk_grams(const ghs_tokens *toks, int n, ghs_gram_fn fn, void *user)
 {
     char prev[8] = "";    /* the last character of the run so far */
@@ -28,8 +38,13 @@ void ghs_cjk_grams(const ghs_tokens *toks, int n, ghs_gram_fn fn, void *user)
             prev_len = 0;
             continue;
         }
-        if (prev_len && t->start != run_end)
-            prev_len = 0;   /* not adjacent in the text: a new run */
+        /* Not adjacent in the text: a new run. A one-character gap between
+         * katakana (the middle dot of プライマリ・ヘルス・ケア) keeps the run,
+         * so the dotted and the solid spelling share their bigrams. */
+        if (prev_len && t->start != run_end &&
+            !(t->start == run_end + 1 && is_katakana_utf8(prev) &&
+              is_katakana_utf8(t->term)))
+            prev_len = 0;
         run_end = t->end;
         for (const char *p = t->term; *p;) {
             size_t l = seq_len((unsigned char)*p);
