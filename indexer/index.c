@@ -28,6 +28,7 @@
 #include "links.h"
 #include "passages.h"
 #include "schema.h"
+#include "walk.h"
 
 /* Commit after this many passages so a long run keeps memory bounded and
  * an interrupted run loses at most one batch. */
@@ -911,39 +912,9 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
 
 /* ------------------------------------------------------------ walking */
 
-static gint cmp_str(gconstpointer a, gconstpointer b)
+static int is_indexable(const char *path)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect indexable files under path into files (sorted per directory). */
-static void collect(const char *path, GPtrArray *files, int depth)
-{
-    if (depth > 64)
-        return;
-    if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        if (kind_of(path) != KIND_NONE)
-            g_ptr_array_add(files, g_strdup(path));
-        return;
-    }
-    GDir *dir = g_dir_open(path, 0, NULL);
-    if (!dir)
-        return;
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
-    while ((name = g_dir_read_name(dir)))
-        if (name[0] != '.')
-            g_ptr_array_add(names, g_build_filename(path, name, NULL));
-    g_dir_close(dir);
-    g_ptr_array_sort(names, cmp_str);
-    for (guint i = 0; i < names->len; i++) {
-        const char *child = g_ptr_array_index(names, i);
-        /* Do not follow symbolic links to directories: they can loop. */
-        if (g_file_test(child, G_FILE_TEST_IS_SYMLINK) && g_file_test(child, G_FILE_TEST_IS_DIR))
-            continue;
-        collect(child, files, depth + 1);
-    }
-    g_ptr_array_free(names, TRUE);
+    return kind_of(path) != KIND_NONE;
 }
 
 int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
@@ -961,7 +932,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                                  paths[i]);
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
     for (size_t i = 0; i < n_paths; i++)
-        collect(paths[i], files, 0);
+        ghs_walk_files(paths[i], is_indexable, files);
     tot->files_seen = files->len;
     int rc = 0, stopped = 0;
     for (guint i = 0; i < files->len; i++) {

@@ -14,6 +14,7 @@
 #include "index_internal.h"
 #include "links.h"
 #include "schema.h"
+#include "walk.h"
 
 const char *ghs_link_state_name(ghs_link_state state)
 {
@@ -254,47 +255,28 @@ static void add_url(url_list *u, const char *url)
     g_hash_table_add(u->seen, c);
 }
 
-static gint cmp_str(gconstpointer a, gconstpointer b)
+static int is_release(const char *path)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *dot = strrchr(path, '.');
+    return dot && !strchr(dot, '/') &&
+           (!g_ascii_strcasecmp(dot, ".html") || !g_ascii_strcasecmp(dot, ".htm") ||
+            !g_ascii_strcasecmp(dot, ".txt"));
 }
 
-/* Releases under path (sorted, hidden entries and links to directories
- * skipped, as ghs_index_add_paths walks). */
-static void walk_releases(const char *path, url_list *u, int depth)
+/* Add the links of every release under path (found as ghs_index_add_paths
+ * finds files). */
+static void walk_releases(const char *path, url_list *u)
 {
-    if (depth > 64)
-        return;
-    if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        const char *dot = strrchr(path, '.');
-        if (!dot || strchr(dot, '/') ||
-            (g_ascii_strcasecmp(dot, ".html") && g_ascii_strcasecmp(dot, ".htm") &&
-             g_ascii_strcasecmp(dot, ".txt")))
-            return;
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    ghs_walk_files(path, is_release, files);
+    for (guint i = 0; i < files->len; i++) {
         ghs_extracted ex = {0};
-        if (ghs_extract_release(path, &ex, NULL) == 0)
-            for (size_t i = 0; i < ex.n_links; i++)
-                add_url(u, ex.links[i].url);
+        if (ghs_extract_release(g_ptr_array_index(files, i), &ex, NULL) == 0)
+            for (size_t k = 0; k < ex.n_links; k++)
+                add_url(u, ex.links[k].url);
         ghs_extracted_clear(&ex);
-        return;
     }
-    GDir *dir = g_dir_open(path, 0, NULL);
-    if (!dir)
-        return;
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
-    while ((name = g_dir_read_name(dir)))
-        if (name[0] != '.')
-            g_ptr_array_add(names, g_build_filename(path, name, NULL));
-    g_dir_close(dir);
-    g_ptr_array_sort(names, cmp_str);
-    for (guint i = 0; i < names->len; i++) {
-        const char *child = g_ptr_array_index(names, i);
-        if (g_file_test(child, G_FILE_TEST_IS_SYMLINK) && g_file_test(child, G_FILE_TEST_IS_DIR))
-            continue;
-        walk_releases(child, u, depth + 1);
-    }
-    g_ptr_array_free(names, TRUE);
+    g_ptr_array_free(files, TRUE);
 }
 
 /* Links recorded in the index as missing (no local copy yet). */
@@ -366,7 +348,7 @@ int ghs_links_collect_urls(ghs_index *ix, const char *manifest, const char *cons
         ghs_manifest_free(m);
     }
     for (size_t i = 0; rc == 0 && i < n_paths; i++)
-        walk_releases(paths[i], &u, 0);
+        walk_releases(paths[i], &u);
     if (rc == 0 && ix)
         rc = indexed_links(ix, &u, err);
     g_hash_table_destroy(u.seen);
