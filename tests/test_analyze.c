@@ -9,6 +9,7 @@
  * a token must cover exactly the characters the user wrote.
  */
 #include "analyze.h"
+#include "test_util.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -411,25 +412,15 @@ static void test_normalize_folds_width_and_case(void)
 
 static void test_real_passages_map_every_token_back_to_its_input(void)
 {
-    const char *root = g_getenv("GHS_SHARED_DATA");
     char *path, *contents = NULL;
     char **lines;
     size_t checked = 0, exact = 0;
 
-    if (!root) {
-        if (g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_error("GHS_SHARED_DATA is not set (required in CI)");
-        g_test_skip("GHS_SHARED_DATA is not set; no real passages to check");
+    path = ghs_test_shared_data("retrieval", "jsquad-valid", "corpus.jsonl", NULL);
+    if (!path)
         return;
-    }
-    path = g_build_filename(root, "retrieval", "jsquad-valid", "corpus.jsonl", NULL);
-    if (!g_file_get_contents(path, &contents, NULL, NULL)) {
-        if (g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_error("cannot read %s", path);
-        g_test_skip("JSQuAD corpus not found in GHS_SHARED_DATA");
-        g_free(path);
-        return;
-    }
+    if (!g_file_get_contents(path, &contents, NULL, NULL))
+        g_error("cannot read %s", path);
     lines = g_strsplit(contents, "\n", 0);
     /* The JSON lines themselves are fine input: escapes and all. */
     for (size_t i = 0; lines[i] && i < 300; i++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 static const char *JA_TITLE =
     "危機に強い保健医療体制をつくる：２０２３年の国際保健に関する政策ブリーフ";
@@ -19,14 +20,8 @@ static gboolean have_pdf;
 
 static void build_index(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-document-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    db_dir = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    ghs_index *ix = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-document-XXXXXX", &db_dir);
     ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
     const char *root = g_getenv("GHS_BUILD_ROOT");
     char *pdf = root ? g_build_filename(root, "corpus", "uhc-brief-ja.pdf", NULL) : NULL;
     if (pdf && g_file_test(pdf, G_FILE_TEST_EXISTS)) {
@@ -72,8 +67,7 @@ static void build_index(void)
                    .date = "2024-02-03", .type = "record" };
     g_assert_cmpint(ghs_index_add_text(ix, &m, t->str, t->len, NULL, &err), ==, 0);
     g_string_free(t, TRUE);
-    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
-    ghs_index_close(ix);
+    ghs_test_index_finish(ix);
 }
 
 static ghs_index *open_ro(void)
@@ -223,12 +217,7 @@ int main(int argc, char **argv)
     g_test_add_func("/document/unknown_document_and_page_out_of_range_are_errors",
                     test_unknown_document_and_page_out_of_range_are_errors);
     int rc = g_test_run();
-    char *parent = g_path_get_dirname(db_dir);
-    char *cmd = g_strdup_printf("rm -rf '%s'", parent);
-    if (system(cmd) != 0)
-        g_printerr("could not remove %s\n", parent);
-    g_free(cmd);
-    g_free(parent);
+    ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <poppler.h>
 
 #include "extract.h"
+#include "test_util.h"
 
 static char *tmp_dir;
 
@@ -94,20 +95,7 @@ static char *raw_page_text(const char *path, int index)
 /* $GHS_SHARED_DATA/pdf/<name>, or NULL after skipping (or failing on CI). */
 static char *shared_pdf(const char *name)
 {
-    const char *root = g_getenv("GHS_SHARED_DATA");
-    char *dir = root != NULL ? g_build_filename(root, "pdf", NULL) : NULL;
-    if (dir == NULL || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        g_free(dir);
-        if (g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_test_fail_printf("GHS_SHARED_DATA/pdf is missing (%s)",
-                               root != NULL ? root : "unset");
-        else
-            g_test_skip("GHS_SHARED_DATA/pdf not available");
-        return NULL;
-    }
-    char *path = name != NULL ? g_build_filename(dir, name, NULL) : g_strdup(dir);
-    g_free(dir);
-    return path;
+    return ghs_test_shared_data("pdf", name, NULL);
 }
 
 /* ------------------------------------------------------------ generated */
@@ -454,26 +442,10 @@ static void test_every_shared_pdf_gives_pages_or_a_reason(void)
 
 /* ------------------------------------------------------------ main */
 
-static void remove_tree(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d == NULL)
-        return;
-    const char *name;
-    while ((name = g_dir_read_name(d)) != NULL) {
-        char *p = g_build_filename(dir, name, NULL);
-        g_remove(p);
-        g_free(p);
-    }
-    g_dir_close(d);
-    g_rmdir(dir);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    tmp_dir = g_dir_make_tmp("ghs-test-pdf-XXXXXX", NULL);
-    g_assert_nonnull(tmp_dir);
+    tmp_dir = ghs_test_tmp_dir("ghs-test-pdf-XXXXXX");
 
     g_test_add_func("/extract_pdf/pages_are_numbered_from_one_with_their_own_text",
                     test_pages_are_numbered_from_one_with_their_own_text);
@@ -518,7 +490,7 @@ int main(int argc, char **argv)
      * cairo caches the fixtures filled. */
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
-    remove_tree(tmp_dir);
+    ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "extract.h"
+#include "test_util.h"
 
 static char *tmp_dir;
 
@@ -414,19 +415,10 @@ static void test_missing_release_is_an_io_error(void)
 
 static void test_real_wire_release_comes_out_once_with_its_links(void)
 {
-    const char *root = g_getenv("GHS_SHARED_DATA");
-    char *path = root != NULL
-        ? g_build_filename(root, "releases", "g7-global-health-taskforce-2023-04-28.txt", NULL)
-        : NULL;
-    if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        if (g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_test_fail_printf("shared release missing (GHS_SHARED_DATA=%s)",
-                               root != NULL ? root : "unset");
-        else
-            g_test_skip("GHS_SHARED_DATA/releases not available");
-        g_free(path);
+    char *path =
+        ghs_test_shared_data("releases", "g7-global-health-taskforce-2023-04-28.txt", NULL);
+    if (path == NULL)
         return;
-    }
     ghs_extracted e = {0};
     ghs_error err = {0};
     g_assert_cmpint(ghs_extract_release(path, &e, &err), ==, 0);
@@ -485,26 +477,10 @@ static void test_real_wire_release_comes_out_once_with_its_links(void)
 
 /* ------------------------------------------------------------ main */
 
-static void remove_tree(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d == NULL)
-        return;
-    const char *name;
-    while ((name = g_dir_read_name(d)) != NULL) {
-        char *p = g_build_filename(dir, name, NULL);
-        g_remove(p);
-        g_free(p);
-    }
-    g_dir_close(d);
-    g_rmdir(dir);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    tmp_dir = g_dir_make_tmp("ghs-test-release-XXXXXX", NULL);
-    g_assert_nonnull(tmp_dir);
+    tmp_dir = ghs_test_tmp_dir("ghs-test-release-XXXXXX");
 
     g_test_add_func("/extract_release/html_body_keeps_article_text_without_navigation",
                     test_html_body_keeps_article_text_without_navigation);
@@ -544,7 +520,7 @@ int main(int argc, char **argv)
                     test_real_wire_release_comes_out_once_with_its_links);
 
     int rc = g_test_run();
-    remove_tree(tmp_dir);
+    ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
 }

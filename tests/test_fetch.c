@@ -16,9 +16,9 @@
 
 #include "fetch.h"
 #include "fetch_cache.h"
+#include "test_util.h"
 
 static char *srv_root;      /* the files the server serves */
-static GPtrArray *made_dirs; /* caches, removed when the tests are done */
 static int srv_port;
 static GPid srv_pid;
 
@@ -94,31 +94,10 @@ static int on_event(const ghs_fetch_event *ev, void *user)
     return 0;
 }
 
-/* Remove a directory tree the test made (no symbolic links are followed). */
-static void rm_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *child = g_build_filename(path, name, NULL);
-            rm_tree(child);
-            g_free(child);
-        }
-        if (d)
-            g_dir_close(d);
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
-    }
-}
-
 static char *new_cache(void)
 {
-    GError *gerr = NULL;
-    char *d = g_dir_make_tmp("ghs-fetch-cache-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    g_ptr_array_add(made_dirs, g_strdup(d));
+    char *d = ghs_test_tmp_dir("ghs-fetch-cache-XXXXXX");
+    ghs_test_note_for_removal(d);   /* removed when the tests are done */
     return d;
 }
 
@@ -538,7 +517,6 @@ int main(int argc, char **argv)
     /* the server is on this machine: never go through a proxy */
     g_setenv("no_proxy", "127.0.0.1,localhost", TRUE);
     g_setenv("NO_PROXY", "127.0.0.1,localhost", TRUE);
-    made_dirs = g_ptr_array_new_with_free_func(g_free);
     if (!start_server()) {
         printf("1..0 # SKIP cannot start tests/fetch_server.py (python3, GHS_SOURCE_ROOT)\n");
         return g_getenv("CI") ? 1 : 77;
@@ -567,9 +545,8 @@ int main(int argc, char **argv)
     g_test_add_func("/fetch/only_http_urls_are_fetched", test_only_http_urls_are_fetched);
     int rc = g_test_run();
     stop_server();
-    g_ptr_array_add(made_dirs, srv_root);
-    for (guint i = 0; i < made_dirs->len; i++)
-        rm_tree(g_ptr_array_index(made_dirs, i));
-    g_ptr_array_free(made_dirs, TRUE);
+    ghs_test_note_for_removal(srv_root);
+    g_free(srv_root);
+    ghs_test_rm_noted();
     return rc;
 }

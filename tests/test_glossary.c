@@ -16,6 +16,7 @@
 #include "extract.h"
 #include "ghsearch.h"
 #include "glossary_mine.h"
+#include "test_util.h"
 
 #define RELEASE "g7-global-health-taskforce-2023-04-28.txt"
 
@@ -85,32 +86,6 @@ static void assert_nothing(const char *text)
         g_error("in «%s» mined %s = %s, a pair that is no definition", text, l.v[0].term,
                 l.v[0].equivalent);
     ghs_gloss_found_list_free(&l);
-}
-
-static void rm_rf(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *child = g_build_filename(path, name, NULL);
-            rm_rf(child);
-            g_free(child);
-        }
-        if (d)
-            g_dir_close(d);
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
-    }
-}
-
-static char *tmp_dir(void)
-{
-    GError *ge = NULL;
-    char *d = g_dir_make_tmp("ghs-glossary-XXXXXX", &ge);
-    g_assert_no_error(ge);
-    return d;
 }
 
 static void write_file(const char *path, const char *text)
@@ -222,15 +197,7 @@ static ghs_glossary *glossary(ghs_index *ix, const char *term, const char *gfile
 /* GHS_SHARED_DATA/releases/RELEASE, or NULL after skipping (failing in CI). */
 static char *release_path(void)
 {
-    const char *data = g_getenv("GHS_SHARED_DATA");
-    char *p = data ? g_build_filename(data, "releases", RELEASE, NULL) : NULL;
-    if (p && g_file_test(p, G_FILE_TEST_EXISTS))
-        return p;
-    g_free(p);
-    if (!g_strcmp0(g_getenv("CI"), "true"))
-        g_error("GHS_SHARED_DATA/releases/" RELEASE " is missing (CI=true)");
-    g_test_skip("GHS_SHARED_DATA/releases/" RELEASE " not found; set GHS_SHARED_DATA");
-    return NULL;
+    return ghs_test_shared_data("releases", RELEASE, NULL);
 }
 
 static char *corpus_dir(void)
@@ -463,7 +430,7 @@ static ghs_index *corpus_index(void)
 {
     if (corpus_ix)
         return corpus_ix;
-    corpus_tmp = tmp_dir();
+    corpus_tmp = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     char *corpus = corpus_dir();
     char *extra = g_build_filename(corpus_tmp, "extra.jsonl", NULL);
     write_file(extra,
@@ -666,7 +633,7 @@ static void test_corpus_literal_word_ranks_above_its_equivalents(void)
 
 static void test_noise_conflicting_meanings_expand_to_neither(void)
 {
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     const char *none[] = { NULL };
     ghs_index *ix = index_paths(dir, none);
     add_text(ix, "vet", "en", "Public procurement rules (PPR) slow down vaccine purchases.");
@@ -704,14 +671,14 @@ static void test_noise_conflicting_meanings_expand_to_neither(void)
     g_assert_cmpint(hit_with(r, "news", "", NULL), ==, -1);
     ghs_results_free(r);
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(gf);
     g_free(dir);
 }
 
 static void test_noise_footnote_meaning_gives_way_to_a_body_definition(void)
 {
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     const char *none[] = { NULL };
     ghs_index *ix = index_paths(dir, none);
     add_text(ix, "body", "ja", "ユニバーサル・ヘルス・カバレッジ(UHC)を達成する。");
@@ -730,13 +697,13 @@ static void test_noise_footnote_meaning_gives_way_to_a_body_definition(void)
     g_assert_true(f->sources[0].footnote);
     ghs_glossary_free(g);
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(dir);
 }
 
 static void test_noise_footnote_only_pairs_weigh_less(void)
 {
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     const char *none[] = { NULL };
     ghs_index *ix = index_paths(dir, none);
     add_text(ix, "note", "ja", "本文。\n注1)プライマリ・ヘルス・ケア(PHC):地域の保健。");
@@ -747,7 +714,7 @@ static void test_noise_footnote_only_pairs_weigh_less(void)
     g_assert_cmpfloat(ghs_glossary_pair(g, 0)->weight, ==, 0.25);
     ghs_glossary_free(g);
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(dir);
 }
 
@@ -808,7 +775,7 @@ static void test_user_bad_glossary_file_is_an_error_naming_the_line(void)
 
 static void test_index_reindexing_replaces_a_documents_pairs(void)
 {
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     const char *none[] = { NULL };
     ghs_index *ix = index_paths(dir, none);
     add_text(ix, "t1", "en", "Antimicrobial resistance (AMR) is a silent pandemic.");
@@ -825,7 +792,7 @@ static void test_index_reindexing_replaces_a_documents_pairs(void)
     g_assert_cmpuint(ghs_glossary_count(g), ==, 0);
     ghs_glossary_free(g);
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(dir);
 }
 
@@ -836,7 +803,7 @@ static void test_release_acronyms_and_long_forms_find_each_other(void)
     char *path = release_path();
     if (!path)
         return;
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     const char *paths[] = { path, NULL };
     ghs_index *ix = index_paths(dir, paths);
     /* Pairs cite the release, in its body and in its footnotes. */
@@ -882,7 +849,7 @@ static void test_release_acronyms_and_long_forms_find_each_other(void)
     g_assert_true(highlighted(ghs_results_hit(r, (size_t)h), "PHC"));
     ghs_results_free(r);
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(dir);
     g_free(path);
 }
@@ -892,7 +859,7 @@ static void test_release_english_queries_find_the_japanese_release(void)
     char *path = release_path();
     if (!path)
         return;
-    char *dir = tmp_dir();
+    char *dir = ghs_test_tmp_dir("ghs-glossary-XXXXXX");
     char *corpus = corpus_dir();
     const char *paths[] = { corpus, path, NULL };
     ghs_index *ix = index_paths(dir, paths);
@@ -914,7 +881,7 @@ static void test_release_english_queries_find_the_japanese_release(void)
         ghs_results_free(r);
     }
     ghs_index_close(ix);
-    rm_rf(dir);
+    ghs_test_rm_tree(dir);
     g_free(dir);
     g_free(corpus);
     g_free(path);
@@ -979,7 +946,7 @@ int main(int argc, char **argv)
     if (corpus_ix)
         ghs_index_close(corpus_ix);
     if (corpus_tmp)
-        rm_rf(corpus_tmp);
+        ghs_test_rm_tree(corpus_tmp);
     g_free(corpus_tmp);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "extract.h"
+#include "test_util.h"
 
 static char *tmp_dir;
 
@@ -256,26 +257,10 @@ static void test_directory_is_an_io_error(void)
     seen_clear(&s);
 }
 
-static void remove_tree(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d == NULL)
-        return;
-    const char *name;
-    while ((name = g_dir_read_name(d)) != NULL) {
-        char *p = g_build_filename(dir, name, NULL);
-        g_remove(p);
-        g_free(p);
-    }
-    g_dir_close(d);
-    g_rmdir(dir);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    tmp_dir = g_dir_make_tmp("ghs-test-jsonl-XXXXXX", NULL);
-    g_assert_nonnull(tmp_dir);
+    tmp_dir = ghs_test_tmp_dir("ghs-test-jsonl-XXXXXX");
 
     g_test_add_func("/jsonl/good_records_come_with_their_fields_and_lines",
                     test_good_records_come_with_their_fields_and_lines);
@@ -298,7 +283,7 @@ int main(int argc, char **argv)
     g_test_add_func("/jsonl/directory_is_an_io_error", test_directory_is_an_io_error);
 
     int rc = g_test_run();
-    remove_tree(tmp_dir);
+    ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
 }

@@ -15,36 +15,14 @@
 #include "ghsearch.h"
 #include "links.h"
 #include "manifest.h"
+#include "test_util.h"
 
 /* ------------------------------------------------------------ fixtures */
 
-static GPtrArray *made_dirs;   /* removed when the tests are done */
-
-/* Remove a directory tree the test made (no symbolic links are followed). */
-static void rm_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *child = g_build_filename(path, name, NULL);
-            rm_tree(child);
-            g_free(child);
-        }
-        if (d)
-            g_dir_close(d);
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
-    }
-}
-
 static char *tmp_dir(void)
 {
-    GError *gerr = NULL;
-    char *d = g_dir_make_tmp("ghs-links-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    g_ptr_array_add(made_dirs, g_strdup(d));
+    char *d = ghs_test_tmp_dir("ghs-links-XXXXXX");
+    ghs_test_note_for_removal(d);   /* removed when the tests are done */
     return d;
 }
 
@@ -610,7 +588,6 @@ static void test_urls_to_fetch_come_from_manifest_and_releases(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    made_dirs = g_ptr_array_new_with_free_func(g_free);
     g_test_add_func("/links/resolver/relative_link_finds_the_file_next_to_the_release",
                     test_relative_link_finds_the_file_next_to_the_release);
     g_test_add_func("/links/resolver/url_file_name_finds_a_copy_next_to_the_release_or_among_inputs",
@@ -636,8 +613,6 @@ int main(int argc, char **argv)
     g_test_add_func("/links/fetch_list/urls_to_fetch_come_from_manifest_and_releases",
                     test_urls_to_fetch_come_from_manifest_and_releases);
     int rc = g_test_run();
-    for (guint i = 0; i < made_dirs->len; i++)
-        rm_tree(g_ptr_array_index(made_dirs, i));
-    g_ptr_array_free(made_dirs, TRUE);
+    ghs_test_rm_noted();
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "docdata.h"
 #include "manifest.h"
 #include "passages.h"
+#include "test_util.h"
 
 static ghs_analyzer *an;
 
@@ -115,9 +116,7 @@ static void test_docdata_round_trips_and_rejects_truncation(void)
 
 static void test_manifest_maps_files_and_url_names(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-manifest-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
+    char *dir = ghs_test_tmp_dir("ghs-manifest-XXXXXX");
     char *path = g_build_filename(dir, "manifest.tsv", NULL);
     const char *tsv =
         "# the catalogue\n"

@@ -17,6 +17,7 @@
 
 #include "extract_isolated.h"
 #include "ghsearch.h"
+#include "test_util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -28,10 +29,7 @@
 
 static char *tmp_dir(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-robust-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    return dir;
+    return ghs_test_tmp_dir("ghs-robust-XXXXXX");
 }
 
 static char *write_file(const char *dir, const char *name, const void *data, gsize len)
@@ -51,19 +49,7 @@ static double now_s(void)
 /* $GHS_SHARED_DATA/pdf[/name], or NULL after skipping (failing on CI). */
 static char *shared_pdf(const char *name)
 {
-    const char *root = g_getenv("GHS_SHARED_DATA");
-    char *dir = root ? g_build_filename(root, "pdf", NULL) : NULL;
-    if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        g_free(dir);
-        if (g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_test_fail_printf("GHS_SHARED_DATA/pdf is missing (%s)", root ? root : "unset");
-        else
-            g_test_skip("GHS_SHARED_DATA/pdf not available; set GHS_SHARED_DATA to run");
-        return NULL;
-    }
-    char *path = name ? g_build_filename(dir, name, NULL) : g_strdup(dir);
-    g_free(dir);
-    return path;
+    return ghs_test_shared_data("pdf", name, NULL);
 }
 
 /* ------------------------------------------------------------ reasons */

@@ -18,13 +18,11 @@
 #include <unistd.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 static char *tmp_dir(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-robust-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    return dir;
+    return ghs_test_tmp_dir("ghs-robust-XXXXXX");
 }
 
 static char *put(const char *dir, const char *name, const char *text)

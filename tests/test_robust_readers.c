@@ -12,17 +12,13 @@
 #include <unistd.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 #define N_DOCS 60
 
 static char *make_db(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-readers-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    char *db = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    return db;
+    return ghs_test_tmp_db("ghs-readers-XXXXXX");
 }
 
 /* Write (or rewrite) every document once; round changes their text, so

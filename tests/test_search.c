@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 static char *db_dir;
 
@@ -34,14 +35,7 @@ static void add(ghs_index *ix, const char *id, const char *title, const char *la
 
 static void build_index(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-search-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    db_dir = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    ghs_index *ix = ghs_test_index_new("ghs-search-XXXXXX", &db_dir);
     add(ix, "uhc-ja", "保健の提言", "ja", "2023-04-28", "日本国際交流センター",
         "ユニバーサル・ヘルス・カバレッジ(UHC)の達成には持続可能な保健財政が欠かせない。"
         "各国は国内資金の動員を進めるべきである。");
@@ -69,22 +63,13 @@ static void build_index(void)
                                "shows clearly and repeatedly.\n\n", i, i);
     add(ix, "vaccines-en", "Vaccine access", "en", "2023-02-02", "Gavi", g->str);
     g_string_free(g, TRUE);
-    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
-    ghs_index_close(ix);
+    ghs_test_index_finish(ix);
 }
 
 static ghs_results *search_opts(const char *q, size_t limit, size_t per_doc, int facets)
 {
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
     ghs_search_opts o = { .limit = limit, .per_doc = per_doc, .facets = facets };
-    ghs_results *r = NULL;
-    int rc = ghs_search(ix, q, &o, &r, &err);
-    if (rc)
-        g_error("search %s: %s", q, err.message);
-    ghs_index_close(ix);
-    return r;
+    return ghs_test_search(db_dir, q, &o);
 }
 
 static ghs_results *search(const char *q, size_t limit, size_t per_doc)
@@ -456,13 +441,7 @@ int main(int argc, char **argv)
     g_test_add_func("/search/second_writer_is_refused_while_first_is_open",
                     test_second_writer_is_refused_while_first_is_open);
     int rc = g_test_run();
-    /* Remove the temporary index. */
-    char *parent = g_path_get_dirname(db_dir);
-    char *cmd = g_strdup_printf("rm -rf '%s'", parent);
-    if (system(cmd) != 0)
-        g_printerr("could not remove %s\n", parent);
-    g_free(cmd);
-    g_free(parent);
+    ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);
     return rc;
 }

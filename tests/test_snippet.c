@@ -16,6 +16,7 @@
 #include "analyze.h"
 #include "ghsearch.h"
 #include "window.h"
+#include "test_util.h"
 
 #define ELLIPSIS "\xE2\x80\xA6"
 
@@ -386,14 +387,7 @@ static void add(ghs_index *ix, const char *id, const char *title, const char *la
 
 static void build_index(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-snippet-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    db_dir = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_WRITE, &err), ==, 0);
+    ghs_index *ix = ghs_test_index_new("ghs-snippet-XXXXXX", &db_dir);
     add(ix, "note-a", "Note A", "en", BODY_EN("vaccine supply") FOOTER_EN);
     /* The same footer with other spacing and case. */
     add(ix, "note-b", "Note B", "en",
@@ -409,21 +403,13 @@ static void build_index(void)
         BODY_JA("保健財政") "お問い合わせは広報担当（電話03-1234-5678、WHO連絡室）までお寄せください。");
     add(ix, "memo-ja-2", "資料二", "ja",
         BODY_JA("保健人材") "お問い合わせは広報担当（電話０３－１２３４－５６７８、ＷＨＯ連絡室）までお寄せください。");
-    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
-    ghs_index_close(ix);
+    ghs_test_index_finish(ix);
 }
 
 static ghs_results *search(const char *q, size_t limit, size_t offset, size_t per_doc)
 {
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
     ghs_search_opts o = { .limit = limit, .offset = offset, .per_doc = per_doc };
-    ghs_results *r = NULL;
-    if (ghs_search(ix, q, &o, &r, &err))
-        g_error("search %s: %s", q, err.message);
-    ghs_index_close(ix);
-    return r;
+    return ghs_test_search(db_dir, q, &o);
 }
 
 static const ghs_hit *hit_of(const ghs_results *r, const char *doc)
@@ -583,12 +569,7 @@ int main(int argc, char **argv)
                     test_a_japanese_footer_in_other_widths_is_shown_once);
     int rc = g_test_run();
     ghs_analyzer_free(an);
-    char *parent = g_path_get_dirname(db_dir);
-    char *cmd = g_strdup_printf("rm -rf '%s'", parent);
-    if (system(cmd) != 0)
-        g_printerr("could not remove %s\n", parent);
-    g_free(cmd);
-    g_free(parent);
+    ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);
     return rc;
 }

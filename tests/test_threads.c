@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 #define N_READERS 8      /* threads searching in parallel */
 #define ROUNDS 25        /* times each reader runs every query */
@@ -84,42 +85,11 @@ static void add_base_docs(ghs_index *ix)
 /* A new index of the base documents; returns its path (g_free). */
 static char *build_index(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-threads-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    char *db = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-threads-XXXXXX", &db);
     add_base_docs(ix);
-    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
-    ghs_index_close(ix);
+    ghs_test_index_finish(ix);
     return db;
-}
-
-static void remove_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *child = g_build_filename(path, name, NULL);
-            remove_tree(child);
-            g_free(child);
-        }
-        if (d)
-            g_dir_close(d);
-    }
-    g_remove(path);
-}
-
-/* The temp dir build_index() made around db. */
-static void remove_index(const char *db)
-{
-    char *parent = g_path_get_dirname(db);
-    remove_tree(parent);
-    g_free(parent);
 }
 
 /* ------------------------------------------------------------ answers */
@@ -291,7 +261,7 @@ static void test_readers_with_own_handles_get_the_single_threaded_answers(void)
         g_free(expected[i]);
     g_string_free(problem, TRUE);
     g_mutex_clear(&lock);
-    remove_index(db);
+    ghs_test_rm_db(db);
     g_free(db);
 }
 
@@ -481,7 +451,7 @@ static void test_readers_keep_answering_while_one_writer_commits(void)
                    N_SEARCHERS, s.searches, s.reopens, N_BATCHES);
     g_string_free(s.first_problem, TRUE);
     g_mutex_clear(&s.lock);
-    remove_index(db);
+    ghs_test_rm_db(db);
     g_free(db);
 }
 

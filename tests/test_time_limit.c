@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ghsearch.h"
+#include "test_util.h"
 
 /* ThreadSanitizer builds apply no time limit (xapian-c/xc.h says why). */
 #if defined(__SANITIZE_THREAD__)
@@ -31,14 +32,8 @@ static char *db_path;
 
 static void build_index(void)
 {
-    GError *gerr = NULL;
-    char *dir = g_dir_make_tmp("ghs-budget-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
-    db_path = g_build_filename(dir, "db", NULL);
-    g_free(dir);
-    ghs_index *ix = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-budget-XXXXXX", &db_path);
     ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_path, GHS_OPEN_WRITE, &err), ==, 0);
     static const char *const publishers[] = { "WHO", "JCIE", "Gavi", "CEPI", "World Bank" };
     for (int i = 0; i < N_DOCS; i++) {
         int ja = i % 3 == 0;
@@ -61,22 +56,13 @@ static void build_index(void)
             g_error("add %s: %s", id, err.message);
         g_string_free(t, TRUE);
     }
-    g_assert_cmpint(ghs_index_commit(ix, &err), ==, 0);
-    ghs_index_close(ix);
+    ghs_test_index_finish(ix);
 }
 
 static ghs_results *search(const char *q, double time_limit, int facets)
 {
-    ghs_index *ix = NULL;
-    ghs_error err = {0};
-    g_assert_cmpint(ghs_index_open(&ix, db_path, GHS_OPEN_READ, &err), ==, 0);
     ghs_search_opts o = { .limit = 10, .facets = facets, .time_limit = time_limit };
-    ghs_results *r = NULL;
-    int rc = ghs_search(ix, q, &o, &r, &err);
-    if (rc < 0)
-        g_error("'%s' with time_limit %g: %s", q, time_limit, err.message);
-    ghs_index_close(ix);
-    return r;
+    return ghs_test_search(db_path, q, &o);
 }
 
 static void assert_same_hits(const ghs_results *a, const ghs_results *b)
@@ -169,22 +155,6 @@ static void test_negative_nan_or_infinite_limit_means_no_limit(void)
     ghs_results_free(full);
 }
 
-static void remove_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            char *child = g_build_filename(path, name, NULL);
-            remove_tree(child);
-            g_free(child);
-        }
-        if (d)
-            g_dir_close(d);
-    }
-    g_remove(path);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -198,9 +168,7 @@ int main(int argc, char **argv)
     g_test_add_func("/time_limit/negative_nan_or_infinite_limit_means_no_limit",
                     test_negative_nan_or_infinite_limit_means_no_limit);
     int rc = g_test_run();
-    char *dir = g_path_get_dirname(db_path);
-    remove_tree(dir);
-    g_free(dir);
+    ghs_test_rm_db(db_path);
     g_free(db_path);
     return rc;
 }

@@ -7,6 +7,7 @@
  * expected positions are obvious from the fixture text.
  */
 #include "xc.h"
+#include "test_util.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -23,22 +24,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static void rm_rf(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        GDir *dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir)) != NULL) {
-            char *child = g_build_filename(path, name, NULL);
-            rm_rf(child);
-            g_free(child);
-        }
-        if (dir)
-            g_dir_close(dir);
-    }
-    g_remove(path);
-}
-
 typedef struct {
     char *dir;  /* temporary directory, removed at teardown */
     char *path; /* dir/db */
@@ -47,16 +32,14 @@ typedef struct {
 static void fixture_setup(fixture *f, gconstpointer data)
 {
     (void)data;
-    GError *gerr = NULL;
-    f->dir = g_dir_make_tmp("test_xc-XXXXXX", &gerr);
-    g_assert_no_error(gerr);
+    f->dir = ghs_test_tmp_dir("test_xc-XXXXXX");
     f->path = g_build_filename(f->dir, "db", NULL);
 }
 
 static void fixture_teardown(fixture *f, gconstpointer data)
 {
     (void)data;
-    rm_rf(f->dir);
+    ghs_test_rm_tree(f->dir);
     g_free(f->path);
     g_free(f->dir);
 }

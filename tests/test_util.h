@@ -1,0 +1,59 @@
+/*
+ * test_util.h: helpers shared by the C unit tests (tests/test_*.c) and
+ * nothing else: temporary directories and their removal, paths into the
+ * shared data set with the CI rule (fail when CI=true, skip otherwise), and
+ * a fresh writable index in a temporary directory. Every helper asserts
+ * (g_assert*) on setup failures instead of returning an error: a test that
+ * cannot set itself up has failed.
+ */
+#ifndef GHS_TEST_UTIL_H
+#define GHS_TEST_UTIL_H
+
+#include <glib.h>
+
+#include "ghsearch.h"
+
+/* A new empty directory made from tmpl (g_dir_make_tmp, "name-XXXXXX"),
+ * asserting that it could be made. Returns its path (g_free). */
+char *ghs_test_tmp_dir(const char *tmpl);
+
+/* The path "<new temp dir from tmpl>/db", for an index that does not exist
+ * yet (only the parent directory is made). Returns it (g_free). */
+char *ghs_test_tmp_db(const char *tmpl);
+
+/* Removes path and, when it is a directory, everything below it. Symbolic
+ * links are removed, never followed. Errors are ignored (best effort). */
+void ghs_test_rm_tree(const char *path);
+
+/* Removes the temporary directory around db (the parent of db), as made by
+ * ghs_test_tmp_db or ghs_test_index_new. */
+void ghs_test_rm_db(const char *db);
+
+/* Notes path for removal by ghs_test_rm_noted (a copy is kept). */
+void ghs_test_note_for_removal(const char *path);
+
+/* Removes every path noted by ghs_test_note_for_removal (ghs_test_rm_tree)
+ * and forgets them. */
+void ghs_test_rm_noted(void);
+
+/* The path $GHS_SHARED_DATA/first/... (NULL-terminated parts; first may be
+ * NULL for the root itself) when it exists. Otherwise returns NULL after
+ * failing the current test (g_test_fail_printf) when CI=true, or skipping
+ * it (g_test_skip_printf) when not: the caller just returns. Returns a new
+ * string (g_free). */
+char *ghs_test_shared_data(const char *first, ...) G_GNUC_NULL_TERMINATED;
+
+/* A new writable index at "<new temp dir from tmpl>/db", asserting that it
+ * opens. *db receives the path (g_free; remove with ghs_test_rm_db). */
+ghs_index *ghs_test_index_new(const char *tmpl, char **db);
+
+/* Commits ix (asserting success) and closes it. */
+void ghs_test_index_finish(ghs_index *ix);
+
+/* Runs query q with options o on the index at db, opened for reading just
+ * for this search (asserting that it opens; failing the run with the
+ * error's message when the search fails). Returns the results (the caller
+ * frees them with ghs_results_free). */
+ghs_results *ghs_test_search(const char *db, const char *q, const ghs_search_opts *o);
+
+#endif
