@@ -130,6 +130,34 @@ static char *join_hyphens(const char *s, size_t len, size_t *out_len)
     return g_string_free(out, FALSE);
 }
 
+/* Is s[0..n) a page number as printed in a header or footer: 1-4 digits
+ * (full-width too), alone or between dashes ("- 12 -")? */
+static bool is_page_number_line(const char *s, size_t n)
+{
+    size_t digits = 0;
+    const char *end = s + n;
+    for (const char *p = s; p < end; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isdigit(c))
+            digits++;
+        else if (c != ' ' && c != '-' && c != 0x2013 && c != 0x2014 && c != 0x3000)
+            return false;
+    }
+    return digits >= 1 && digits <= 4;
+}
+
+/* Drop a page number standing alone on the first or last line of a page,
+ * so it does not end up inside a passage and its citation text. */
+static void drop_page_number_lines(GString *t)
+{
+    const char *nl = memchr(t->str, '\n', t->len);
+    if (nl && is_page_number_line(t->str, (size_t)(nl - t->str)))
+        g_string_erase(t, 0, (gssize)(nl - t->str + 1));
+    const char *last = t->len ? g_strrstr_len(t->str, (gssize)t->len, "\n") : NULL;
+    if (last && is_page_number_line(last + 1, t->len - (size_t)(last + 1 - t->str)))
+        g_string_truncate(t, (gsize)(last - t->str));
+}
+
 static char *clean_page_text(const char *raw, size_t *len)
 {
     GString *tmp = g_string_sized_new(strlen(raw));
@@ -140,6 +168,7 @@ static char *clean_page_text(const char *raw, size_t *len)
         clean_layout(valid, tmp);
         g_free(valid);
     }
+    drop_page_number_lines(tmp);
     char *text = join_hyphens(tmp->str, tmp->len, len);
     g_string_free(tmp, TRUE);
     return text;

@@ -157,6 +157,24 @@ static void test_hyphenated_line_end_is_joined_between_lowercase_letters(void)
     g_free(path);
 }
 
+static void test_page_number_lines_are_dropped(void)
+{
+    static const char *const pages[] = {
+        "Health financing\nCountries should mobilise domestic resources.\n\n\n- 1 -",
+        "2\nUniversal health coverage protects people.\nIn 2023 the G7 met.\n\n\n２",
+    };
+    char *path = make_pdf("numbers.pdf", NULL, NULL, pages, 2);
+    ghs_extracted e = {0};
+    g_assert_cmpint(ghs_extract_pdf(path, &e, NULL), ==, 0);
+    g_assert_cmpuint(e.n_pages, ==, 2);
+    g_assert_true(g_str_has_suffix(e.pages[0].text, "domestic resources."));
+    g_assert_true(g_str_has_prefix(e.pages[1].text, "Universal health"));
+    /* a number inside the text stays */
+    g_assert_true(g_str_has_suffix(e.pages[1].text, "In 2023 the G7 met."));
+    ghs_extracted_clear(&e);
+    g_free(path);
+}
+
 static void test_ligature_is_folded_to_plain_letters(void)
 {
     char *path = make_report();
@@ -453,6 +471,8 @@ int main(int argc, char **argv)
                     test_japanese_page_text_comes_out_intact);
     g_test_add_func("/extract_pdf/hyphenated_line_end_is_joined_between_lowercase_letters",
                     test_hyphenated_line_end_is_joined_between_lowercase_letters);
+    g_test_add_func("/extract_pdf/page_number_lines_are_dropped",
+                    test_page_number_lines_are_dropped);
     g_test_add_func("/extract_pdf/ligature_is_folded_to_plain_letters",
                     test_ligature_is_folded_to_plain_letters);
     g_test_add_func("/extract_pdf/title_and_creation_date_come_from_the_metadata",
