@@ -92,11 +92,22 @@ static bool is_cjk(gunichar c)
  * break ("COVID-\n19", "Low-\nIncome") keeps hyphen and line.
  * A line wrapped inside Japanese text ("持続させるた\nめ") is joined with
  * nothing between: Japanese puts no space between words, and a break left
- * there would cut a word in two for the analyzer. A line ending in 。
- * keeps its break (it usually ends a paragraph). */
+ * there would cut a word in two for the analyzer. A line ending in 。, or
+ * shorter than 70% of the page's longest line (a heading, a paragraph's
+ * end), keeps its break. */
 static char *join_hyphens(const char *s, size_t len, size_t *out_len)
 {
     GString *out = g_string_sized_new(len);
+    /* A line wrapped by the layout is (nearly) as long as the longest line
+     * of the page; a shorter one is a heading or a paragraph's last line. */
+    glong longest = 0;
+    for (size_t a = 0, b; a < len; a = b + 1) {
+        const char *nl = memchr(s + a, '\n', len - a);
+        b = nl ? (size_t)(nl - s) : len;
+        glong n = g_utf8_strlen(s + a, (gssize)(b - a));
+        if (n > longest)
+            longest = n;
+    }
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '\n')
@@ -114,7 +125,8 @@ static char *join_hyphens(const char *s, size_t len, size_t *out_len)
             const char *before = g_utf8_find_prev_char(s + start, s + i);
             gunichar b = before != NULL ? g_utf8_get_char(before) : 0;
             gunichar a = g_utf8_get_char(s + i + 1);
-            join_cjk = is_cjk(b) && b != 0x3002 && is_cjk(a);
+            join_cjk = is_cjk(b) && b != 0x3002 && is_cjk(a) &&
+                       g_utf8_strlen(s + start, (gssize)(i - start)) * 10 >= longest * 7;
         }
         if (join_cjk) {
             g_string_append_len(out, s + start, i - start);

@@ -137,6 +137,17 @@ static void test_japanese_page_text_comes_out_intact(void)
     g_assert_nonnull(strstr(p2, "後押しする。\n次の段落"));
     ghs_extracted_clear(&e);
     g_free(path);
+
+    /* A short heading line stays apart from the paragraph under it. */
+    static const char *const heading[] = {
+        "保健財政\nユニバーサル・ヘルス・カバレッジの達成には持続可能な財政が\n欠かせない。",
+    };
+    path = make_pdf("heading.pdf", NULL, NULL, heading, 1);
+    g_assert_cmpint(ghs_extract_pdf(path, &e, NULL), ==, 0);
+    g_assert_nonnull(strstr(e.pages[0].text, "保健財政\nユニバーサル"));
+    g_assert_nonnull(strstr(e.pages[0].text, "財政が欠かせない。"));
+    ghs_extracted_clear(&e);
+    g_free(path);
 }
 
 static void test_hyphenated_line_end_is_joined_between_lowercase_letters(void)

@@ -339,7 +339,7 @@ q near_en_rev 'pandemic NEAR/10 therapeutics'
 q near_en_tight 'therapeutics NEAR/3 pandemic'
 q near_ja 'パンデミック NEAR/15 ワクチン'
 q near_ja_rev 'ワクチン NEAR/15 パンデミック'
-q near_ja_tight 'パンデミック NEAR/8 ワクチン'
+q near_ja_tight 'パンデミック NEAR/5 ワクチン'
 expect "NEAR/n finds words within n in either order and nothing when they are further apart (en, ja)" <<'EOF'
 from qhits import *
 for wide, rev, tight, must in (("near_en", "near_en_rev", "near_en_tight",
