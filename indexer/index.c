@@ -340,6 +340,19 @@ static void add_title_words(ghs_index *ix, xc_doc *doc, const char *title)
     ghs_tokens_free(&toks);
 }
 
+/* The document's metadata, stored with each passage and in its record. */
+static void put_doc_fields(ghs_docdata *dd, const doc_info *di)
+{
+    ghs_docdata_put_str(dd, GHS_F_DOC, di->id);
+    ghs_docdata_put_str(dd, GHS_F_TITLE, di->title);
+    ghs_docdata_put_str(dd, GHS_F_SOURCE, di->source);
+    ghs_docdata_put_str(dd, GHS_F_LANG, di->lang);
+    ghs_docdata_put_str(dd, GHS_F_TYPE, di->type);
+    ghs_docdata_put_str(dd, GHS_F_PUBLISHER, di->publisher);
+    ghs_docdata_put_str(dd, GHS_F_DATE, di->date);
+    ghs_docdata_put_str(dd, GHS_F_URL, di->url);
+}
+
 /* Build and write the Xapian document of one passage. */
 static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
                          const char *text, size_t len, uint32_t offset,
@@ -414,14 +427,7 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
 
     ghs_docdata dd = {0};
     ghs_docdata_put(&dd, GHS_F_PASSAGE, text, len);
-    ghs_docdata_put_str(&dd, GHS_F_DOC, di->id);
-    ghs_docdata_put_str(&dd, GHS_F_TITLE, di->title);
-    ghs_docdata_put_str(&dd, GHS_F_SOURCE, di->source);
-    ghs_docdata_put_str(&dd, GHS_F_LANG, di->lang);
-    ghs_docdata_put_str(&dd, GHS_F_TYPE, di->type);
-    ghs_docdata_put_str(&dd, GHS_F_PUBLISHER, di->publisher);
-    ghs_docdata_put_str(&dd, GHS_F_DATE, di->date);
-    ghs_docdata_put_str(&dd, GHS_F_URL, di->url);
+    put_doc_fields(&dd, di);
     ghs_docdata_put_int(&dd, GHS_F_PAGE, page);
     ghs_docdata_put_int(&dd, GHS_F_OFFSET, (long)offset);
     xc_doc_set_data(doc, dd.buf, dd.len, &xe);
@@ -488,14 +494,7 @@ static void write_doc_record(ghs_index *ix, const doc_info *di, size_t n_pages,
                              const char *abs_path, const char *stamp)
 {
     ghs_docdata dd = {0};
-    ghs_docdata_put_str(&dd, GHS_F_DOC, di->id);
-    ghs_docdata_put_str(&dd, GHS_F_TITLE, di->title);
-    ghs_docdata_put_str(&dd, GHS_F_SOURCE, di->source);
-    ghs_docdata_put_str(&dd, GHS_F_LANG, di->lang);
-    ghs_docdata_put_str(&dd, GHS_F_TYPE, di->type);
-    ghs_docdata_put_str(&dd, GHS_F_PUBLISHER, di->publisher);
-    ghs_docdata_put_str(&dd, GHS_F_DATE, di->date);
-    ghs_docdata_put_str(&dd, GHS_F_URL, di->url);
+    put_doc_fields(&dd, di);
     ghs_docdata_put_int(&dd, GHS_F_PAGES, (long)n_pages);
     ghs_docdata_put_str(&dd, GHS_F_PATH, abs_path);
     ghs_docdata_put_str(&dd, GHS_F_FILESTAMP, stamp);
