@@ -94,41 +94,25 @@ print_facets(const ghs_results *res, int json)
     const char *field = NULL;
     GString *o = g_string_new(NULL);
 
-    if (json)
-        g_string_append(o, "{\"facets\":{");
-    else if (n > 0)
-        g_string_append(o, "\nmatching documents by field:");
-    for (i = 0; i < n; i++) {
-        gboolean first = !field || strcmp(field, fs[i].field) != 0;
-
-        if (json) {
-            if (first) {
-                if (field)
-                    g_string_append(o, "],");
-                json_append_string(o, fs[i].field);
-                g_string_append(o, ":[");
-            } else {
-                g_string_append_c(o, ',');
-            }
-            g_string_append(o, "{\"value\":");
-            json_append_string(o, fs[i].value);
-            g_string_append_printf(o, ",\"documents\":%zu,\"passages\":%zu}",
-                                   fs[i].documents, fs[i].passages);
-        } else {
+    if (json) {
+        g_string_append(o, "{\"facets\":");
+        json_append_facets(o, fs, n);
+        g_string_append(o, "}\n");
+    } else {
+        if (n > 0)
+            g_string_append(o, "\nmatching documents by field:");
+        for (i = 0; i < n; i++) {
             char *v = g_strdelimit(g_strdup(fs[i].value), "\t\n\r\033", ' ');
-
-            if (first)
+            if (!field || strcmp(field, fs[i].field) != 0)
                 g_string_append_printf(o, "\n  %s: %s %zu", fs[i].field, v, fs[i].documents);
             else
                 g_string_append_printf(o, ", %s %zu", v, fs[i].documents);
             g_free(v);
+            field = fs[i].field;
         }
-        field = fs[i].field;
+        if (n > 0)
+            g_string_append_c(o, '\n');
     }
-    if (json)
-        g_string_append(o, field ? "]}}\n" : "}}\n");
-    else if (n > 0)
-        g_string_append_c(o, '\n');
     fwrite(o->str, 1, o->len, stdout);
     g_string_free(o, TRUE);
 }

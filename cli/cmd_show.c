@@ -110,23 +110,9 @@ run_show(const cli_command *cmd, int argc, char **argv)
     last = has_page ? (int)page : d->pages;
     o = g_string_new(NULL);
     if (json) {
-        g_string_append(o, "{\"id\":");
-        json_append_string(o, d->id);
-        g_string_append(o, ",\"title\":");
-        json_append_string(o, d->title);
-        g_string_append(o, ",\"source\":");
-        json_append_string(o, d->source);
-        g_string_append(o, ",\"lang\":");
-        json_append_string(o, d->lang);
-        g_string_append(o, ",\"type\":");
-        json_append_string(o, d->type);
-        g_string_append(o, ",\"publisher\":");
-        json_append_string(o, d->publisher);
-        g_string_append(o, ",\"date\":");
-        json_append_string(o, d->date);
-        g_string_append(o, ",\"url\":");
-        json_append_string(o, d->url);
-        g_string_append_printf(o, ",\"pages\":%d,\"passages\":%zu,\"cite\":", d->pages, d->passages);
+        g_string_append_c(o, '{');
+        json_append_document_fields(o, d, "id");
+        g_string_append(o, ",\"cite\":");
         if (style == GHS_CITE_CSL_JSON)
             g_string_append(o, cite);
         else

@@ -5,6 +5,8 @@
 
 #include "json_out.h"
 
+#include <string.h>
+
 static void
 append_valid_utf8(GString *out, const char *s)
 {
@@ -112,4 +114,42 @@ json_append_hit(GString *out, const ghs_hit *h)
             g_string_append(out, ",\"page\":null}");
     }
     g_string_append(out, "]}");
+}
+
+void json_append_facets(GString *out, const ghs_facet *fs, size_t n)
+{
+    const char *field = NULL;
+    g_string_append_c(out, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (!field || strcmp(field, fs[i].field) != 0) {
+            if (field)
+                g_string_append(out, "],");
+            field = fs[i].field;
+            json_append_string(out, field);
+            g_string_append(out, ":[");
+        } else {
+            g_string_append_c(out, ',');
+        }
+        g_string_append(out, "{\"value\":");
+        json_append_string(out, fs[i].value);
+        g_string_append_printf(out, ",\"documents\":%zu,\"passages\":%zu}",
+                               fs[i].documents, fs[i].passages);
+    }
+    g_string_append(out, field ? "]}" : "}");
+}
+
+void json_append_document_fields(GString *out, const ghs_document *d, const char *id_key)
+{
+    static const char *const keys[] = { "title", "source", "url", "lang", "type",
+                                         "publisher", "date" };
+    const char *vals[] = { d->title, d->source, d->url, d->lang, d->type,
+                           d->publisher, d->date };
+    json_append_string(out, id_key);
+    g_string_append_c(out, ':');
+    json_append_string(out, d->id);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        g_string_append_printf(out, ",\"%s\":", keys[i]);
+        json_append_string(out, vals[i]);
+    }
+    g_string_append_printf(out, ",\"pages\":%d,\"passages\":%zu", d->pages, d->passages);
 }

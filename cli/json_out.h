@@ -26,4 +26,13 @@ void json_append_number(GString *out, double v);
  *  (null when 0)},...]}. */
 void json_append_hit(GString *out, const ghs_hit *hit);
 
+/* Append facet counts as one object, fields in the library's order:
+ * {"lang":[{"value","documents","passages"},...],"year":[...],...}. */
+void json_append_facets(GString *out, const ghs_facet *fs, size_t n);
+
+/* Append a document's metadata as object members without braces:
+ * "<id_key>","title","source","url","lang","type","publisher","date",
+ * "pages","passages" (id_key is "id" for `show`, "doc" for the HTTP API). */
+void json_append_document_fields(GString *out, const ghs_document *d, const char *id_key);
+
 #endif /* GHS_CLI_JSON_OUT_H */

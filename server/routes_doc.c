@@ -12,23 +12,7 @@
 static void
 append_metadata(GString *o, const ghs_document *d)
 {
-    g_string_append(o, "\"doc\":");
-    json_append_string(o, d->id);
-    g_string_append(o, ",\"title\":");
-    json_append_string(o, d->title);
-    g_string_append(o, ",\"source\":");
-    json_append_string(o, d->source);
-    g_string_append(o, ",\"url\":");
-    json_append_string(o, d->url);
-    g_string_append(o, ",\"lang\":");
-    json_append_string(o, d->lang);
-    g_string_append(o, ",\"type\":");
-    json_append_string(o, d->type);
-    g_string_append(o, ",\"publisher\":");
-    json_append_string(o, d->publisher);
-    g_string_append(o, ",\"date\":");
-    json_append_string(o, d->date);
-    g_string_append_printf(o, ",\"pages\":%d,\"passages\":%zu", d->pages, d->passages);
+    json_append_document_fields(o, d, "doc");
 }
 
 /* ,"citation":"..." for page (0: the whole document); nothing if it fails. */

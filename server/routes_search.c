@@ -270,26 +270,10 @@ static void
 append_facets(GString *o, const ghs_results *res)
 {
     const ghs_facet *fs = NULL;
-    size_t n = ghs_results_facets(res, &fs), i;
-    const char *field = NULL;
+    size_t n = ghs_results_facets(res, &fs);
 
-    g_string_append(o, ",\"facets\":{");
-    for (i = 0; i < n; i++) {
-        if (!field || strcmp(field, fs[i].field) != 0) {
-            if (field)
-                g_string_append(o, "],");
-            field = fs[i].field;
-            json_append_string(o, field);
-            g_string_append(o, ":[");
-        } else {
-            g_string_append_c(o, ',');
-        }
-        g_string_append(o, "{\"value\":");
-        json_append_string(o, fs[i].value);
-        g_string_append_printf(o, ",\"documents\":%zu,\"passages\":%zu}",
-                               fs[i].documents, fs[i].passages);
-    }
-    g_string_append(o, field ? "]}" : "}");
+    g_string_append(o, ",\"facets\":");
+    json_append_facets(o, fs, n);
 }
 
 void
