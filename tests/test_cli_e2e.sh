@@ -30,34 +30,14 @@ echo "1..24"
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+. "$(dirname "$0")/tap.sh"
 # check DESCRIPTION COMMAND...: one test point from a command's status
 check() {
     local desc=$1
     shift
     if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
-diag() { sed 's/^/# /'; }
-# show a command's captured output when an assertion fails
-show() {
-    local f
-    for f in "$@"; do
-        echo "# --- $(basename "$f") (first 20 lines)"
-        head -n 20 "$f" | cut -c1-300 | diag
-    done
-}
 
-# run NAME ARGS...: run ghsearch, stdout to $T/NAME.out, stderr to
-# $T/NAME.err, status to $T/NAME.rc
-run() {
-    local name=$1
-    shift
-    "$GHS" "$@" >"$T/$name.out" 2>"$T/$name.err"
-    echo $? >"$T/$name.rc"
-}
-rc() { cat "$T/$1.rc"; }
 
 # pycheck NAME [ARG...] <<'EOF' ... EOF: run a python check on $T/NAME.out
 # (sys.argv[1]; ARGs follow); it may `from hits import *` (below), prints

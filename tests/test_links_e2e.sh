@@ -36,24 +36,7 @@ export GHSEARCH_DB="$T/db" GHSEARCH_CACHE="$T/cache"
 echo "1..15"
 n=0
 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-diag() { sed 's/^/# /'; }
-show() {
-    local f
-    for f in "$@"; do
-        echo "# --- $(basename "$f")"
-        head -n 30 "$f" | cut -c1-300 | diag
-    done
-}
-run() {
-    local name=$1
-    shift
-    "$GHS" "$@" >"$T/$name.out" 2>"$T/$name.err"
-    echo $? >"$T/$name.rc"
-}
-rc() { cat "$T/$1.rc"; }
+. "$(dirname "$0")/tap.sh"
 # expect NAME DESC STATUS PATTERN...: the run's status and every fixed
 # string in its stdout
 expect() {

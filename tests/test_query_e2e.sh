@@ -35,8 +35,7 @@ echo "1..$PLAN"
 n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/tap.sh"
 
 # q NAME QUERY [OPTION...]: search as JSON Lines, every hit of every
 # document; stdout to $T/NAME.out, stderr to $T/NAME.err, status to

@@ -34,16 +34,7 @@ BG_PIDS=
 echo "1..8"
 n=0
 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
-diag() { sed 's/^/# /'; }
-show() {
-    local f
-    for f in "$@"; do
-        echo "# --- $(basename "$f") (first 15 lines)"
-        head -n 15 "$f" | cut -c1-300 | diag
-    done
-}
+. "$(dirname "$0")/tap.sh"
 now_ms() { date +%s%3N; }
 
 # ---------------------------------------------------------------- corpus

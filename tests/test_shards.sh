@@ -57,10 +57,7 @@ QUERIES=(
 echo "1..$((8 + 3 * ${#QUERIES[@]}))"
 n=0
 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-diag() { sed 's/^/# /'; }
+. "$(dirname "$0")/tap.sh"
 
 # Records of their own, so that both shards hold several documents that
 # match the same words (scores then depend on statistics of both shards).

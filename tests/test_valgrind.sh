@@ -45,8 +45,7 @@ export GHSEARCH_EXTRACT_TIMEOUT=300
 
 n=0
 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/tap.sh"
 
 # vg NAME EXPECTED_STATUS ARGS...: run ghsearch under valgrind; one test
 # point: the exit status, and no error or leak of ours in any process.
