@@ -38,6 +38,21 @@
 
 /* ------------------------------------------------------------ open/close */
 
+/* Is path a database directory whose writer has not committed its first
+ * revision: Xapian's files or lock there, but no revision file? */
+static int being_created(const char *path)
+{
+    char *rev = g_build_filename(path, "iamglass", NULL);
+    char *lock = g_build_filename(path, "flintlock", NULL);
+    char *post = g_build_filename(path, "postlist.glass", NULL);
+    int r = g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(rev, G_FILE_TEST_EXISTS) &&
+            (g_file_test(lock, G_FILE_TEST_EXISTS) || g_file_test(post, G_FILE_TEST_EXISTS));
+    g_free(rev);
+    g_free(lock);
+    g_free(post);
+    return r;
+}
+
 int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
 {
     *out = NULL;
@@ -83,6 +98,12 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
                             strlen(GHS_SCHEMA_VERSION), &xe);
     } else {
         ix->db = xc_db_open(path, &xe);
+        if (!ix->db && being_created(path)) {
+            /* A writer is creating it (or was killed while creating it):
+             * nothing is committed yet, so it reads as an empty index. */
+            xc_error_clear(&xe);
+            ix->db = xc_db_open_empty(&xe);
+        }
         if (!ix->db) {
             int rc = ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", path,
                                    xe.message);

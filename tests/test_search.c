@@ -102,14 +102,15 @@ static void test_japanese_compound_finds_its_document_with_highlights(void)
     g_assert_cmpint(h->page, ==, 0);
     g_assert_cmpint(h->rank, ==, 1);
     g_assert_cmpstr(h->citation, ==, "保健の提言");
-    g_assert_cmpuint(h->n_highlights, >=, 3);
+    g_assert_cmpuint(h->n_highlights, >=, 1);
     GString *marked = g_string_new(NULL);
     for (size_t i = 0; i < h->n_highlights; i++) {
         char *s = cp_slice(h->passage, h->highlights[i].start, h->highlights[i].end);
         g_string_append(marked, s);
         g_free(s);
     }
-    g_assert_cmpstr(marked->str, ==, "ユニバーサルヘルスカバレッジ");
+    /* The compound is marked as written, its middle dots included. */
+    g_assert_cmpstr(marked->str, ==, "ユニバーサル・ヘルス・カバレッジ");
     g_string_free(marked, TRUE);
     /* Partial matches (ヘルス in プライマリ・ヘルス・ケア) come after the full one. */
     for (size_t i = 1; i < ghs_results_count(r); i++)
@@ -304,6 +305,32 @@ static void test_second_writer_is_refused_while_first_is_open(void)
     ghs_index_close(a);
 }
 
+static void test_database_still_being_created_reads_as_empty(void)
+{
+    /* A writer killed before its first commit leaves Xapian's lock file
+     * and no revision: readers see an empty index, not an error; an
+     * unrelated empty directory is still refused. */
+    char *dir = g_dir_make_tmp("ghs-creating-XXXXXX", NULL);
+    char *lock = g_build_filename(dir, "flintlock", NULL);
+    g_assert_true(g_file_set_contents(lock, "", 0, NULL));
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, dir, GHS_OPEN_READ, &err), ==, 0);
+    ghs_results *r = NULL;
+    g_assert_cmpint(ghs_search(ix, "保健", NULL, &r, &err), ==, 0);
+    g_assert_cmpuint(ghs_results_count(r), ==, 0);
+    ghs_results_free(r);
+    ghs_index_close(ix);
+    g_remove(lock);
+    ix = NULL;
+    g_assert_cmpint(ghs_index_open(&ix, dir, GHS_OPEN_READ, &err), ==, GHS_EDB);
+    g_assert_null(ix);
+    g_assert_nonnull(strstr(err.message, dir));
+    g_rmdir(dir);
+    g_free(lock);
+    g_free(dir);
+}
+
 /* Documents counted for field=value, or -1 when the facet is absent. */
 static long facet(const ghs_results *r, const char *field, const char *value,
                   size_t *passages)
@@ -440,6 +467,8 @@ int main(int argc, char **argv)
     g_test_add_func("/search/hit_carries_the_document_url", test_hit_carries_the_document_url);
     g_test_add_func("/search/second_writer_is_refused_while_first_is_open",
                     test_second_writer_is_refused_while_first_is_open);
+    g_test_add_func("/search/database_still_being_created_reads_as_empty",
+                    test_database_still_being_created_reads_as_empty);
     int rc = g_test_run();
     ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);

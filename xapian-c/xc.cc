@@ -289,6 +289,13 @@ xc_db *xc_db_open(const char *path, xc_error *err)
     });
 }
 
+xc_db *xc_db_open_empty(xc_error *err)
+{
+    return guarded(err, static_cast<xc_db *>(nullptr), __func__, [&] {
+        return new xc_db{Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)};
+    });
+}
+
 int xc_db_reopen(xc_db *db, xc_error *err)
 {
     return guarded(err, -1, __func__, [&] {
