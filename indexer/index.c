@@ -406,6 +406,11 @@ static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
             g_free(z);
         }
     }
+    /* Pieces of katakana compounds at their compound's position: ウイルス
+     * finds コロナウイルス as a word (analyze.h). */
+    for (size_t i = 0; i < toks.n_parts; i++)
+        if (!toks.parts[i].is_stop)
+            xc_doc_add_posting(doc, toks.parts[i].term, toks.parts[i].pos, 1, &xe);
     add_spellings(ix, &toks, &xe);
     add_grams(doc, &toks);
     ghs_tokens_free(&toks);

@@ -1,6 +1,8 @@
 /*
  * analyze.c: the analyzer handle and ghs_analyze(), which strings the steps
- * together: normalize (normalize.c) -> words (segment.c) -> per word a term,
+ * together: normalize (normalize.c, with the kana variant folding of
+ * kana_variants.c) -> words (segment.c; katakana compounds joined into one
+ * word by kana_variants.c) -> per word a term,
  * an English stem for Latin words, a stopword flag (stopwords.c), a position
  * and the word's code point range in the input.
  *
@@ -87,6 +89,7 @@ void ghs_analyzer_free(ghs_analyzer *a)
     free(a->stem_cache);
     ghs_normtext_free(&a->nt);
     free(a->spans.v);
+    free(a->parts.v);
     free(a->tbuf);
     free(a);
 }
@@ -123,24 +126,32 @@ void ghs_tokens_init(ghs_tokens *t)
     t->v = NULL;
     t->n = 0;
     t->cap = 0;
+    t->parts = NULL;
+    t->n_parts = 0;
+    t->cap_parts = 0;
 }
 
-/* Free the strings of tokens [from, t->n) and drop them from t. */
-static void tokens_truncate(ghs_tokens *t, size_t from)
+/* Free the strings of tokens [from, t->n) and of parts [from_parts,
+ * t->n_parts) and drop them from t. */
+static void tokens_truncate(ghs_tokens *t, size_t from, size_t from_parts)
 {
     for (size_t i = from; i < t->n; i++) {
         free(t->v[i].term);
         free(t->v[i].stem);
     }
     t->n = from;
+    for (size_t i = from_parts; i < t->n_parts; i++)
+        free(t->parts[i].term);
+    t->n_parts = from_parts;
 }
 
 void ghs_tokens_free(ghs_tokens *t)
 {
     if (!t)
         return;
-    tokens_truncate(t, 0);
+    tokens_truncate(t, 0, 0);
     free(t->v);
+    free(t->parts);
     ghs_tokens_init(t);
 }
 
@@ -211,6 +222,20 @@ static char *make_term(ghs_analyzer *a, const UChar *u, int32_t s, int32_t e,
     return t;
 }
 
+static int push_part_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
+{
+    if (out->n_parts == out->cap_parts) {
+        size_t ncap = out->cap_parts ? out->cap_parts * 2 : 16;
+        ghs_token *v = realloc(out->parts, ncap * sizeof *v);
+        if (!v)
+            return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        out->parts = v;
+        out->cap_parts = ncap;
+    }
+    out->parts[out->n_parts++] = *tok;
+    return 0;
+}
+
 static int push_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
 {
     if (out->n == out->cap) {
@@ -229,7 +254,7 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
                 uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
 {
     const ghs_normtext *nt;
-    size_t first;
+    size_t first, first_part;
     uint32_t pos;
     int rc;
 
@@ -239,9 +264,12 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
         return ghs_text_error(err, GHS_EINVAL, "[analyze] NULL token list");
     nt = &a->nt;
     first = out->n;
+    first_part = out->n_parts;
     if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
         return rc;
     if ((rc = ghs_segment_words(a->words, nt->u, nt->len, &a->spans, err)) < 0)
+        return rc;
+    if ((rc = ghs_kana_join_spans(&a->spans, nt, &a->parts, err)) < 0)
         return rc;
 
     pos = (out->n ? out->v[out->n - 1].pos : 0) + pos_gap;
@@ -288,10 +316,35 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
             goto fail;
         }
     }
+    /* Pieces of katakana compounds, at their compound's position. */
+    for (size_t i = 0; i < a->parts.n; i++) {
+        const ghs_wspan *sp = &a->parts.v[i];
+        const ghs_token *whole = &out->v[first + sp->owner];
+        ghs_token tok;
+        size_t tlen;
+
+        if ((rc = reserve_tbuf(a, 3 * (size_t)(sp->e - sp->s) + 1, err)) < 0)
+            goto fail;
+        memset(&tok, 0, sizeof tok);
+        tok.script = GHS_SCRIPT_CJK;
+        tok.pos = whole->pos;
+        tok.start = nt->ustart[sp->s];
+        tok.end = sp->cut_end ? sp->cut_end : nt->uend[sp->e - 1];
+        tok.term = make_term(a, nt->u, sp->s, sp->e, GHS_SCRIPT_CJK, &tlen);
+        if (!tok.term) {
+            rc = ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+            goto fail;
+        }
+        tok.is_stop = (uint8_t)ghs_stopset_has(&a->stop_ja, tok.term, tlen);
+        if ((rc = push_part_token(out, &tok, err)) < 0) {
+            free(tok.term);
+            goto fail;
+        }
+    }
     return 0;
 
 fail:
-    tokens_truncate(out, first);
+    tokens_truncate(out, first, first_part);
     return rc;
 }
 

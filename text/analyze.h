@@ -8,9 +8,12 @@
  * indexed the way it is queried.
  *
  * Pipeline: NFKC + case folding (ICU "nfkc_cf") with an offset map back to
- * the input -> ICU word segmentation (dictionary-based for Japanese/Chinese,
- * rule-based elsewhere; mixed-script lines handled) -> per token: a term,
- * an English Snowball stem for Latin-script words, a stopword flag.
+ * the input -> Japanese spelling variants folded (kana_variants.c: ゝゞヽヾ
+ * spelled out, プライマリ・ヘルス・ケア = プライマリヘルスケア, サーバー =
+ * サーバ) -> ICU word segmentation (dictionary-based for Japanese/Chinese,
+ * rule-based elsewhere; mixed-script lines handled; a katakana compound is
+ * one word) -> per token: a term, an English Snowball stem for Latin-script
+ * words, a stopword flag.
  */
 #ifndef GHS_TEXT_ANALYZE_H
 #define GHS_TEXT_ANALYZE_H
@@ -38,9 +41,18 @@ typedef struct ghs_token {
     uint8_t is_stop;  /* 1 if the term is in the stopword list of its language */
 } ghs_token;
 
+/* parts: the pieces of katakana compounds that were segmented into one
+ * word (ICU's words, or the pieces a ・ or space separated: プライマリ・
+ * ヘルス・ケア gives プライマリヘルスケア in v and プライマリ, ヘルス, ケア
+ * here), each with the position of its compound and its own offsets.
+ * Pieces of one character are not kept. The indexer writes them so that a
+ * part (ウイルス) still finds its compound (コロナウイルス) as a word; the
+ * query side uses v only, so a query compound means the whole compound. */
 typedef struct ghs_tokens {
     ghs_token *v;
     size_t n, cap;
+    ghs_token *parts;
+    size_t n_parts, cap_parts;
 } ghs_tokens;
 
 typedef struct ghs_analyzer ghs_analyzer;

@@ -18,6 +18,10 @@
  * normalized (unorm2_spanQuickCheckYes, which ends on a boundary) are copied
  * as they are, one code point at a time, which is both the fast path for
  * Japanese and an exact map.
+ *
+ * Last, ghs_kana_fold (kana_variants.c) folds Japanese spelling variants in
+ * the normalized text (iteration marks, dots inside katakana compounds, a
+ * final ー), keeping the map exact.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +178,7 @@ int ghs_normtext_run(ghs_normtext *nt, const UNormalizer2 *nfkc,
         i = j;
     }
     nt->ncp = cp;
+    ghs_kana_fold(nt);
     return 0;
 }
 
@@ -183,5 +188,7 @@ void ghs_normtext_free(ghs_normtext *nt)
     free(nt->u);
     free(nt->ustart);
     free(nt->uend);
+    free(nt->seps);
+    free(nt->sep_ends);
     memset(nt, 0, sizeof *nt);
 }

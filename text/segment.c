@@ -8,8 +8,9 @@
  * "2023年のG7広島サミットでUHCを議論" splits into 2023|年|の|G7|広島|サミット|
  * で|UHC|を|議論. Segments whose rule status is UBRK_WORD_NONE (spaces,
  * punctuation, symbols, emoji) are not words and are dropped. The rules keep
- * "who's", "2.5", "1,000" and "g7" as single words and split "covid-19" and
- * "ユニバーサル・ヘルス" at the hyphen / middle dot.
+ * "who's", "2.5", "1,000" and "g7" as single words and split "covid-19" at
+ * the hyphen. (A middle dot between katakana never reaches the iterator:
+ * kana_variants.c drops it and joins katakana compounds into one word.)
  */
 #include <stdlib.h>
 

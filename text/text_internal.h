@@ -67,9 +67,15 @@ typedef struct ghs_normtext {
     uint32_t *uend;      /* per unit of u: input code point where its chunk ends */
     int32_t len, cap;    /* units used / allocated in u, ustart, uend */
     uint32_t ncp;        /* code points in the input */
+    int32_t *seps;       /* units of u before which a ・ or space between
+                          * katakana was dropped (kana_variants.c) */
+    uint32_t *sep_ends;  /* per seps entry: the input end of the unit before
+                          * it, without the dropped separator */
+    size_t n_seps, cap_seps;
 } ghs_normtext;
 
-/* Decode and normalize text into nt (reusing its buffers). Returns 0 or a
+/* Decode and normalize text into nt (reusing its buffers): NFKC + case
+ * folding, then the kana variant folding of kana_variants.c. Returns 0 or a
  * negative GHS_E* code with err filled. */
 int ghs_normtext_run(ghs_normtext *nt, const UNormalizer2 *nfkc,
                      const char *text, size_t len, ghs_error *err);
@@ -81,6 +87,9 @@ void ghs_normtext_free(ghs_normtext *nt);
 typedef struct ghs_wspan {
     int32_t s, e;
     uint8_t script;      /* GHS_SCRIPT_* */
+    size_t owner;        /* in a parts list: the index of its joined word */
+    uint32_t cut_end;    /* in a parts list: input end when a dropped
+                          * separator follows the piece, else 0 */
 } ghs_wspan;
 
 typedef struct ghs_wspans {
@@ -100,6 +109,23 @@ int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
 int ghs_is_cjk(uint32_t c);
 /* Is c Hiragana or Katakana (with the same marks)? */
 int ghs_is_kana(uint32_t c);
+
+/* ---- kana_variants.c ---- */
+
+/* Fold Japanese spelling variants in normalized text, in place: kana
+ * iteration marks spelled out, ・ / · / a space between katakana dropped, a
+ * final ー of a katakana run of 4+ characters dropped. A dropped unit's input
+ * range joins the unit before it. Called by ghs_normtext_run. */
+void ghs_kana_fold(ghs_normtext *nt);
+
+/* Join adjacent spans made only of katakana (nt->u is the text the spans
+ * index) into one span, so a katakana compound is one word however ICU cut
+ * it. parts is replaced by the pieces of each compound (owner: the index of
+ * its word in spans): the pieces a dropped ・ or space separated when there
+ * were any, else ICU's pieces; pieces of one unit are left out, and a word
+ * of one piece has none. Returns 0, or GHS_ENOMEM with err filled. */
+int ghs_kana_join_spans(ghs_wspans *spans, const ghs_normtext *nt, ghs_wspans *parts,
+                        ghs_error *err);
 
 /* ---- stopwords.c ---- */
 
@@ -139,6 +165,7 @@ struct ghs_analyzer {
     ghs_stopset stop_en, stop_ja;
     ghs_normtext nt;             /* reused per call */
     ghs_wspans spans;             /* reused per call */
+    ghs_wspans parts;             /* pieces of katakana compounds, reused per call */
     char *tbuf;                  /* term scratch, 3 bytes per UTF-16 unit */
     size_t tcap;
 };
