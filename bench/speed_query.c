@@ -1,7 +1,7 @@
 /*
  * speed_query.c: query latency of libghsearch, for bench/speed.sh.
  *
- * Usage: ghs-speed-query --db DB --queries FILE [--repeat N] [--limit N]
+ * Usage: ghs-speed-query --db DB --queries FILE [--repeat N] [--limit N] [--dump]
  *
  * FILE holds "class<TAB>query" lines (bench/gen_corpus.py writes them).
  * Opens DB once, as an embedding program would, runs every query once to
@@ -16,6 +16,10 @@
  * does not inflate.
  * A query the parser rejects is counted in "errors" and left out of the
  * times. Uses the public header only.
+ * --dump runs every query once, untimed, and prints everything the results
+ * hold instead (total, suggestion, and per hit its rank, score, document,
+ * page, window, highlights, other locations...), one line per field, so
+ * two builds can be compared with diff.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -58,6 +62,9 @@ static double quantile(const GArray *v, double q)
     return g_array_index(v, double, rank - 1);
 }
 
+#define USAGE \
+    "usage: ghs-speed-query --db DB --queries FILE [--repeat N] [--limit N] [--dump]\n"
+
 /* What the hits' fields add up to, so reading them cannot be optimized out. */
 static volatile size_t sink;
 
@@ -78,10 +85,58 @@ static long run_query(ghs_index *ix, const char *q, size_t limit)
     return (long)n;
 }
 
+static void dump_str(const char *what, const char *s)
+{
+    printf("  %s=", what);
+    for (; s && *s; s++)
+        putchar(*s == '\n' ? ' ' : *s);
+    putchar('\n');
+}
+
+/* Print what query q finds, for --dump. */
+static void dump_query(ghs_index *ix, const char *cls, const char *q, size_t limit)
+{
+    ghs_search_opts o = { .limit = limit };
+    ghs_results *r = NULL;
+    ghs_error e = { 0 };
+    printf("%s\t%s\n", cls, q);
+    if (ghs_search(ix, q, &o, &r, &e) < 0) {
+        printf("  error=%d %s\n", e.code, e.message);
+        return;
+    }
+    size_t n = ghs_results_count(r);
+    printf("  hits=%zu total=%zu\n", n, ghs_results_total(r));
+    dump_str("suggestion", ghs_results_suggestion(r));
+    for (size_t i = 0; i < n; i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        printf(" #%d doc_rank=%d score=%.17g doc=%s page=%d window=%d-%d\n", h->rank,
+               h->doc_rank, h->score, h->doc, h->page, h->window_start, h->window_end);
+        dump_str("title", h->title);
+        dump_str("source", h->source);
+        dump_str("lang", h->lang);
+        dump_str("type", h->type);
+        dump_str("citation", h->citation);
+        dump_str("publisher", h->publisher);
+        dump_str("date", h->date);
+        dump_str("url", h->url);
+        dump_str("linked_from", h->linked_from);
+        dump_str("passage", h->passage);
+        dump_str("full_passage", h->full_passage);
+        printf("  highlights=");
+        for (size_t k = 0; k < h->n_highlights; k++)
+            printf("%d-%d ", h->highlights[k].start, h->highlights[k].end);
+        printf("\n  also_in=");
+        for (size_t k = 0; k < h->n_also_in; k++)
+            printf("%s:%d ", h->also_in[k].doc, h->also_in[k].page);
+        putchar('\n');
+    }
+    ghs_results_free(r);
+}
+
 int main(int argc, char **argv)
 {
     const char *db = NULL, *queries = NULL;
-    int repeat = 3;
+    int repeat = 3, dump = 0;
     size_t limit = 10;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
@@ -92,13 +147,15 @@ int main(int argc, char **argv)
             repeat = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
             limit = (size_t)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--dump"))
+            dump = 1;
         else {
-            fprintf(stderr, "usage: ghs-speed-query --db DB --queries FILE [--repeat N] [--limit N]\n");
+            fputs(USAGE, stderr);
             return 2;
         }
     }
     if (!db || !queries || repeat < 1) {
-        fprintf(stderr, "usage: ghs-speed-query --db DB --queries FILE [--repeat N] [--limit N]\n");
+        fputs(USAGE, stderr);
         return 2;
     }
     char *text = NULL;
@@ -136,8 +193,14 @@ int main(int argc, char **argv)
         g_ptr_array_add(qs, c);
         g_ptr_array_add(qs, tab + 1);
     }
-    for (guint i = 0; i < qs->len; i += 2)   /* warm-up */
-        run_query(ix, qs->pdata[i + 1], limit);
+    if (dump) {
+        for (guint i = 0; i < qs->len; i += 2)
+            dump_query(ix, ((qclass *)qs->pdata[i])->name, qs->pdata[i + 1], limit);
+        repeat = 0;
+    } else {
+        for (guint i = 0; i < qs->len; i += 2)   /* warm-up */
+            run_query(ix, qs->pdata[i + 1], limit);
+    }
     for (int r = 0; r < repeat; r++)
         for (guint i = 0; i < qs->len; i += 2) {
             qclass *c = qs->pdata[i];
@@ -162,13 +225,14 @@ int main(int argc, char **argv)
             sum += g_array_index(c->ms, double, i);
         qsort(c->ms->data, c->ms->len, sizeof(double), cmp_double);
         qsort(c->cpu->data, c->cpu->len, sizeof(double), cmp_double);
-        printf("{\"engine\":\"ghsearch\",\"class\":\"%s\",\"queries\":%zu,\"runs\":%u,"
-               "\"errors\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"mean_ms\":%.3f,"
-               "\"cpu_p50_ms\":%.3f,\"cpu_p99_ms\":%.3f,\"avg_hits\":%.2f}\n",
-               c->name, c->queries, c->ms->len, c->errors, quantile(c->ms, 0.50),
-               quantile(c->ms, 0.99), c->ms->len ? sum / c->ms->len : 0.0,
-               quantile(c->cpu, 0.50), quantile(c->cpu, 0.99),
-               c->ms->len ? (double)c->hits / c->ms->len : 0.0);
+        if (!dump)
+            printf("{\"engine\":\"ghsearch\",\"class\":\"%s\",\"queries\":%zu,\"runs\":%u,"
+                   "\"errors\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"mean_ms\":%.3f,"
+                   "\"cpu_p50_ms\":%.3f,\"cpu_p99_ms\":%.3f,\"avg_hits\":%.2f}\n",
+                   c->name, c->queries, c->ms->len, c->errors, quantile(c->ms, 0.50),
+                   quantile(c->ms, 0.99), c->ms->len ? sum / c->ms->len : 0.0,
+                   quantile(c->cpu, 0.50), quantile(c->cpu, 0.99),
+                   c->ms->len ? (double)c->hits / c->ms->len : 0.0);
         g_array_free(c->ms, TRUE);
         g_array_free(c->cpu, TRUE);
         g_free(c);

@@ -57,17 +57,20 @@ void ghs_dedupe_free(ghs_dedupe *d)
     g_free(d);
 }
 
-/* The terms of text joined by spaces, g_malloc'ed; "" when it has none. */
-static int words_of(ghs_analyzer *a, const char *text, char **out, ghs_error *err)
+/* The terms of text joined by spaces, g_malloc'ed; "" when it has none.
+ * given: text's tokens when the caller has them, else NULL. */
+static int words_of(ghs_analyzer *a, const char *text, const ghs_tokens *given, char **out,
+                    ghs_error *err)
 {
     ghs_tokens toks;
     ghs_tokens_init(&toks);
-    int rc = ghs_analyze(a, text, strlen(text), 0, &toks, err);
+    int rc = given ? 0 : ghs_analyze(a, text, strlen(text), 0, &toks, err);
+    const ghs_tokens *tk = given ? given : &toks;
     GString *s = g_string_new(NULL);
-    for (size_t i = 0; rc == 0 && i < toks.n; i++) {
+    for (size_t i = 0; rc == 0 && i < tk->n; i++) {
         if (i)
             g_string_append_c(s, ' ');
-        g_string_append(s, toks.v[i].term);
+        g_string_append(s, tk->v[i].term);
     }
     ghs_tokens_free(&toks);
     *out = g_string_free(s, rc < 0);
@@ -79,11 +82,12 @@ static gboolean same_place(const char *doc, int page, const char *doc2, int page
     return page == page2 && g_strcmp0(doc, doc2) == 0;
 }
 
-int ghs_dedupe_add(ghs_dedupe *d, const ghs_hit *h, long slot, ghs_error *err)
+int ghs_dedupe_add(ghs_dedupe *d, const ghs_hit *h, const ghs_tokens *toks, long slot,
+                   ghs_error *err)
 {
     const char *text = h->full_passage ? h->full_passage : h->passage;
     char *words = NULL;
-    int rc = words_of(d->a, text ? text : "", &words, err);
+    int rc = words_of(d->a, text ? text : "", toks, &words, err);
     if (rc < 0)
         return rc;
     if (!*words) {

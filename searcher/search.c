@@ -7,6 +7,8 @@
  * id, one passage each), then the best passages of each of those documents
  * are fetched (pass 2: the same query filtered to those documents, at most
  * per_doc passages each), so the hits of one document stand together.
+ * Each passage shown is analyzed once, for its highlights (snippet.c), its
+ * window (window.c) and the comparison with the hits before it (dedupe.c).
  * On request it also counts facets (facets.c) over the tier the hits come
  * from first, and when nothing matches it asks spelling.c for a corrected
  * query.
@@ -99,12 +101,28 @@ static void ranked_doc_free(gpointer p)
     g_free(d);
 }
 
+/* Pass 1 of one tier, kept across the rounds of one search (see
+ * search_once): Xapian's ranking of documents by their best passage
+ * (collapsed on the document id). A longer ranking starts with the same
+ * documents in the same order, so a round needing more documents reads on
+ * in it, and Xapian is asked again, for a longer one, only when every
+ * document of it was used. */
+typedef struct tier_rank {
+    const xc_query *q;  /* NULL: no such tier */
+    xc_mset *ms;        /* NULL until the tier is first needed */
+    uint32_t fetched;   /* the count ms was asked for */
+    uint32_t next;      /* the first hit of ms not looked at yet */
+    size_t est;         /* matches estimated by Xapian for ms */
+} tier_rank;
+
 typedef struct search_ctx {
     xc_db *db;
     ghs_error *err;
     GPtrArray *docs;      /* ranked_doc*, in display order */
     GHashTable *seen;     /* doc id -> ranked_doc* */
     double time_limit;    /* opts->time_limit, for every enquire; 0 = none */
+    tier_rank tier[2];    /* strict, loose */
+    size_t strict_docs;   /* documents of docs from the strict tier */
 } search_ctx;
 
 /* Run query q on a fresh enquire with BM25 and an optional collapse key. */
@@ -140,70 +158,68 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     return ms;
 }
 
-static char *doc_id_of(const xc_mset *ms, uint32_t i)
+/* The next document of tier t not ranked yet: 1 with *id its id
+ * (malloc'ed), 0 when the tier has no more, or a negative GHS_E* code.
+ * want: the documents the search needs in all, to size a fetch. */
+static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id)
 {
-    xc_doc *doc = xc_mset_document(ms, i, NULL);
-    if (!doc)
-        return NULL;
-    char *v = xc_doc_get_value(doc, GHS_SLOT_DOC, NULL, NULL);
-    xc_doc_free(doc);
-    return v;
+    for (;;) {
+        if (t->ms && t->next < xc_mset_size(t->ms)) {
+            /* The collapse key is the document id: no document to load. */
+            char *v = xc_mset_collapse_key(t->ms, t->next++, NULL, NULL);
+            if (!v || g_hash_table_contains(c->seen, v)) {
+                free(v);
+                continue;
+            }
+            *id = v;
+            return 1;
+        }
+        if (t->ms && xc_mset_size(t->ms) < t->fetched)
+            return 0;   /* every matching document was in it */
+        /* Documents already ranked (by this tier or a better one) come
+         * back too: at most want of them. */
+        uint32_t count = (uint32_t)want;
+        if (t->ms && count <= t->fetched)
+            count = t->fetched * 2;
+        xc_mset *ms = run(c, t->q, 1, 0, count);
+        if (!ms)
+            return c->err ? c->err->code : GHS_EDB;
+        xc_mset_free(t->ms);
+        t->ms = ms;
+        t->fetched = count;
+        t->est = xc_mset_matches_estimated(ms);
+    }
 }
 
-/* Pass 1 and 2 for one tier. Adds up to want documents not already seen. */
-static int rank_tier(search_ctx *c, const xc_query *q, size_t want, size_t per_doc,
-                     size_t *estimate)
+/* Pass 2 for the documents c->docs[from..] just ranked by the tier of
+ * query q: their best passages (q filtered to those documents, at most
+ * per_doc passages each). A document's passages do not depend on the other
+ * documents of the filter, so each batch can be fetched on its own. */
+static int fetch_passages(search_ctx *c, const xc_query *q, guint from, size_t per_doc)
 {
-    /* Documents already ranked by a better tier come back in pass 1 too;
-     * fetch enough to still find `want` new ones. */
-    uint32_t fetch = (uint32_t)(want + g_hash_table_size(c->seen));
-    xc_mset *ms = run(c, q, 1, 0, fetch);
-    if (!ms)
-        return c->err ? c->err->code : GHS_EDB;
-    if (estimate)
-        *estimate = xc_mset_matches_estimated(ms);
-    GPtrArray *tier = g_ptr_array_new();
-    for (uint32_t i = 0; i < xc_mset_size(ms) && tier->len < want; i++) {
-        char *id = doc_id_of(ms, i);
-        if (!id || g_hash_table_contains(c->seen, id)) {
-            free(id);
-            continue;
-        }
-        ranked_doc *d = g_new0(ranked_doc, 1);
-        d->id = g_strdup(id);
-        free(id);
-        d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
-        d->weights = g_array_new(FALSE, FALSE, sizeof(double));
-        g_hash_table_insert(c->seen, d->id, d);
-        g_ptr_array_add(c->docs, d);
-        g_ptr_array_add(tier, d);
-    }
-    xc_mset_free(ms);
-    if (tier->len == 0) {
-        g_ptr_array_free(tier, TRUE);
+    guint n = c->docs->len - from;
+    if (n == 0)
         return 0;
-    }
-    /* Pass 2: the best passages of those documents. */
-    xc_query **ids = g_new(xc_query *, tier->len);
-    for (guint i = 0; i < tier->len; i++) {
-        char *t = g_strconcat(GHS_PREFIX_DOC, ((ranked_doc *)tier->pdata[i])->id, NULL);
+    xc_query **ids = g_new(xc_query *, n);
+    for (guint i = 0; i < n; i++) {
+        char *t = g_strconcat(GHS_PREFIX_DOC, ((ranked_doc *)c->docs->pdata[from + i])->id,
+                              NULL);
         ids[i] = xc_query_term(t, 1, 0, NULL);
         g_free(t);
     }
-    xc_query *idq = xc_query_combine(XC_OP_OR, ids, tier->len, 0, NULL);
-    for (guint i = 0; i < tier->len; i++)
+    xc_query *idq = xc_query_combine(XC_OP_OR, ids, n, 0, NULL);
+    for (guint i = 0; i < n; i++)
         xc_query_free(ids[i]);
     g_free(ids);
     xc_query *pair[2] = { (xc_query *)q, idq };
     xc_query *fq = xc_query_combine(XC_OP_FILTER, pair, 2, 0, NULL);
     xc_query_free(idq);
-    ms = run(c, fq, (unsigned)per_doc, 0, (uint32_t)(tier->len * per_doc));
+    xc_mset *ms = run(c, fq, (unsigned)per_doc, 0, (uint32_t)(n * per_doc));
     xc_query_free(fq);
-    g_ptr_array_free(tier, TRUE);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
-        char *id = doc_id_of(ms, i);
+        char *id = xc_mset_collapse_key(ms, i, NULL, NULL);
         ranked_doc *d = id ? g_hash_table_lookup(c->seen, id) : NULL;
         free(id);
         if (!d || d->passages->len >= per_doc)
@@ -217,10 +233,47 @@ static int rank_tier(search_ctx *c, const xc_query *q, size_t want, size_t per_d
     return 0;
 }
 
-/* Fill hit from the stored passage record. */
+/* Rank documents until c->docs holds want (or every matching one): those
+ * of the strict tier first, then, when it has too few, the loose tier's
+ * (pass 1), each with its best passages (pass 2). */
+static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
+{
+    for (int ti = 0; ti < 2 && c->docs->len < want; ti++) {
+        tier_rank *t = &c->tier[ti];
+        if (!t->q)
+            continue;
+        guint from = c->docs->len;
+        int rc = 0;
+        while (c->docs->len < want) {
+            char *id = NULL;
+            rc = tier_next(c, t, want, &id);
+            if (rc <= 0)
+                break;
+            ranked_doc *d = g_new0(ranked_doc, 1);
+            d->id = g_strdup(id);
+            free(id);
+            d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
+            d->weights = g_array_new(FALSE, FALSE, sizeof(double));
+            g_hash_table_insert(c->seen, d->id, d);
+            g_ptr_array_add(c->docs, d);
+        }
+        if (ti == 0)
+            c->strict_docs += c->docs->len - from;
+        if (rc < 0)
+            return rc;
+        rc = fetch_passages(c, t->q, from, per_doc);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Fill hit from the stored passage record. toks (initialized, empty)
+ * gets the analysis of the whole passage, which the highlights and the
+ * window came from and dedupe.c compares: analyzed once for all three. */
 static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
                     const ghs_built_query *bq, xc_docid did, double weight,
-                    ghs_hit *h)
+                    ghs_hit *h, ghs_tokens *toks)
 {
     xc_error xe;
     xc_error_clear(&xe);
@@ -249,24 +302,27 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->citation = own(r, ghs_cite_text(h->title, h->page));
     ghs_span *spans = NULL;
     size_t n = 0;
-    int rc = ghs_highlight(an, h->passage, strlen(h->passage), bq->hl_terms, bq->hl_stems,
-                           &spans, &n, c->err);
+    int rc = ghs_analyze(an, h->passage, strlen(h->passage), 0, toks, c->err);
     if (rc < 0)
         return rc;
+    ghs_highlight_tokens(toks, bq->hl_terms, bq->hl_stems, &spans, &n);
     g_ptr_array_add(r->owned, spans);
     h->highlights = spans;
     h->n_highlights = n;
-    return ghs_window_hit(an, h, r->owned, c->err);   /* the part shown (window.c) */
+    return ghs_window_hit(an, h, toks, r->owned, c->err);   /* the part shown (window.c) */
 }
 
-/* One search, ranking `spare` more documents than the page needs. *copies
- * gets the number of hits dropped as copies (dedupe.c) when they left the
- * page short while the tiers may hold more documents, else 0. */
-static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *opts,
-                       size_t spare, size_t *copies, ghs_results **out, ghs_error *err)
+/* One search. A hit whose passage has the same words as a better hit's
+ * is dropped (dedupe.c); when such copies leave the page short while the
+ * tiers may hold more documents, more documents are ranked and the page
+ * filled on from where it stopped (a few rounds, each asking for more):
+ * the documents ranked for more are those ranked for fewer followed by
+ * others, so this gives the page a search ranking that many from the start
+ * would give, without ranking or reading anything twice. */
+static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+                       ghs_results **out, ghs_error *err)
 {
     *out = NULL;
-    *copies = 0;
     size_t limit = opts && opts->limit ? opts->limit : GHS_DEFAULT_LIMIT;
     size_t offset = opts ? opts->offset : 0;
     size_t per_doc = opts && opts->per_doc ? opts->per_doc : GHS_DEFAULT_PER_DOC;
@@ -311,16 +367,11 @@ static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *
     }
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
-    size_t want = offset + limit + spare;   /* each document gives at least one hit */
-    size_t est_strict = 0, est_loose = 0;
-    rc = rank_tier(&c, bq.strict, want, per_doc, &est_strict);
-    size_t strict_docs = c.docs->len;
-    if (rc == 0 && bq.loose && c.docs->len < want)
-        rc = rank_tier(&c, bq.loose, want - c.docs->len, per_doc, &est_loose);
+    c.tier[0].q = bq.strict;
+    c.tier[1].q = bq.loose;
 
     ghs_results *r = g_new0(ghs_results, 1);
     r->owned = g_ptr_array_new_with_free_func(g_free);
-    r->total = est_strict > est_loose ? est_strict : est_loose;
     r->hits = g_new0(ghs_hit, limit);
     /* A passage with the same words as a better hit's is dropped and
      * listed as another location of that hit (dedupe.c). The offset counts
@@ -328,40 +379,55 @@ static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *
     ghs_dedupe *dd = ghs_dedupe_new(ix->an);
     size_t k = 0;        /* distinct hits seen, for offset */
     int docs_shown = 0;  /* documents with a distinct hit, for doc_rank */
-    for (guint d = 0; rc == 0 && d < c.docs->len && r->n < limit; d++) {
-        ranked_doc *doc = c.docs->pdata[d];
-        int counted = 0;
-        for (guint p = 0; rc == 0 && p < doc->passages->len && r->n < limit; p++) {
-            ghs_hit before_offset, *h = k < offset ? &before_offset : &r->hits[r->n];
-            memset(h, 0, sizeof *h);
-            rc = fill_hit(r, &c, ix->an, &bq, g_array_index(doc->passages, xc_docid, p),
-                          g_array_index(doc->weights, double, p), h);
-            int dup = rc == 0 ? ghs_dedupe_add(dd, h, h == &before_offset ? -1 : (long)r->n,
-                                               err) : 0;
-            if (dup < 0)
-                rc = dup;
-            *copies += dup > 0;
-            if (rc != 0 || dup)
-                continue;
-            k++;
-            if (!counted++)
-                docs_shown++;
-            if (h == &before_offset)
-                continue;
-            h->rank = (int)(r->n + 1);
-            h->doc_rank = docs_shown;
-            r->n++;
+    size_t spare = 0;    /* documents ranked beyond offset + limit */
+    size_t copies = 0;   /* hits dropped as copies */
+    guint d = 0;         /* the next document to take hits from */
+    for (int round = 0; rc == 0; round++) {
+        size_t want = offset + limit + spare;   /* each document gives at least one hit */
+        rc = rank_docs(&c, want, per_doc);
+        for (; rc == 0 && d < c.docs->len && r->n < limit; d++) {
+            ranked_doc *doc = c.docs->pdata[d];
+            int counted = 0;
+            for (guint p = 0; rc == 0 && p < doc->passages->len && r->n < limit; p++) {
+                ghs_hit before_offset, *h = k < offset ? &before_offset : &r->hits[r->n];
+                memset(h, 0, sizeof *h);
+                ghs_tokens toks;
+                ghs_tokens_init(&toks);
+                rc = fill_hit(r, &c, ix->an, &bq, g_array_index(doc->passages, xc_docid, p),
+                              g_array_index(doc->weights, double, p), h, &toks);
+                int dup = rc == 0 ? ghs_dedupe_add(dd, h, &toks,
+                                                   h == &before_offset ? -1 : (long)r->n, err)
+                                  : 0;
+                ghs_tokens_free(&toks);
+                if (dup < 0)
+                    rc = dup;
+                copies += dup > 0;
+                if (rc != 0 || dup)
+                    continue;
+                k++;
+                if (!counted++)
+                    docs_shown++;
+                if (h == &before_offset)
+                    continue;
+                h->rank = (int)(r->n + 1);
+                h->doc_rank = docs_shown;
+                r->n++;
+            }
         }
+        /* Done when the page is full, every matching document was seen,
+         * no copy was dropped, or after a few rounds. */
+        if (r->n == limit || c.docs->len < want || copies == 0 || round == 4)
+            break;
+        spare = (spare + copies) * 2;
     }
     if (rc == 0)
         ghs_dedupe_finish(dd, r->hits, r->n, r->owned);
     ghs_dedupe_free(dd);
-    if (r->n == limit || c.docs->len < want)
-        *copies = 0;   /* the page is full, or every matching document was seen */
+    r->total = c.tier[0].est > c.tier[1].est ? c.tier[0].est : c.tier[1].est;
     if (rc == 0 && opts && opts->facets) {
         /* The documents matching every word; those matching some word
          * when none matches every word. */
-        const xc_query *fq = strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
+        const xc_query *fq = c.strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
         rc = ghs_facets_count(c.db, fq, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);
     }
@@ -373,6 +439,8 @@ static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *
     r->explain = ghs_expand_explain(ex, root);
     g_ptr_array_add(r->owned, r->explain);
     ghs_expander_free(ex);
+    for (int ti = 0; ti < 2; ti++)
+        xc_mset_free(c.tier[ti].ms);
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);
@@ -383,21 +451,6 @@ static int search_pass(ghs_index *ix, const char *query, const ghs_search_opts *
     }
     *out = r;
     return 0;
-}
-
-/* Copies dropped from a page leave it short: rank more documents and
- * search again (a few times, each asking for more). */
-static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *opts,
-                       ghs_results **out, ghs_error *err)
-{
-    size_t spare = 0, copies = 0;
-    int rc = search_pass(ix, query, opts, spare, &copies, out, err);
-    for (int round = 0; rc == 0 && copies > 0 && round < 4; round++) {
-        ghs_results_free(*out);
-        spare = (spare + copies) * 2;
-        rc = search_pass(ix, query, opts, spare, &copies, out, err);
-    }
-    return rc;
 }
 
 /* A writer committing twice while a search runs discards the revision the

@@ -40,6 +40,11 @@ void ghs_built_query_clear(ghs_built_query *q);
 int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
                   GHashTable *terms, GHashTable *stems,
                   ghs_span **out, size_t *n, ghs_error *err);
+/* The same from the passage's tokens (ghs_analyze of the passage with
+ * pos_gap 0), so a caller that needs them anyway analyzes it once. Never
+ * fails. */
+void ghs_highlight_tokens(const ghs_tokens *toks, GHashTable *terms, GHashTable *stems,
+                          ghs_span **out, size_t *n);
 
 /* Citation in text form: "Title, p. 3" (or "Title" without a page).
  * g_malloc'ed; caller g_free's. */

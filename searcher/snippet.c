@@ -24,15 +24,20 @@ int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
     ghs_tokens toks;
     ghs_tokens_init(&toks);
     int rc = ghs_analyze(a, passage, len, 0, &toks, err);
-    if (rc < 0) {
-        ghs_tokens_free(&toks);
-        return rc;
-    }
+    if (rc == 0)
+        ghs_highlight_tokens(&toks, terms, stems, out, n);
+    ghs_tokens_free(&toks);
+    return rc;
+}
+
+void ghs_highlight_tokens(const ghs_tokens *toks, GHashTable *terms, GHashTable *stems,
+                          ghs_span **out, size_t *n)
+{
     GArray *found = g_array_new(FALSE, FALSE, sizeof(ghs_span));
-    for (size_t i = 0; i < toks.n + toks.n_parts; i++) {
+    for (size_t i = 0; i < toks->n + toks->n_parts; i++) {
         /* Words, then the pieces of katakana compounds (ウイルス inside
          * コロナウイルス), each marked where it is. */
-        const ghs_token *t = i < toks.n ? &toks.v[i] : &toks.parts[i - toks.n];
+        const ghs_token *t = i < toks->n ? &toks->v[i] : &toks->parts[i - toks->n];
         gboolean hit = g_hash_table_contains(terms, t->term) ||
                        (t->stem && !t->is_stop && g_hash_table_contains(stems, t->stem));
         if (hit) {
@@ -40,7 +45,6 @@ int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
             g_array_append_val(found, s);
         }
     }
-    ghs_tokens_free(&toks);
     g_array_sort(found, span_cmp);
     /* Adjacent or overlapping marks become one. */
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(ghs_span));
@@ -59,5 +63,4 @@ int ghs_highlight(ghs_analyzer *a, const char *passage, size_t len,
     g_array_free(found, TRUE);
     *n = spans->len;
     *out = (ghs_span *)(void *)g_array_free(spans, FALSE);
-    return 0;
 }

@@ -192,9 +192,11 @@ static void best_run(const unit *un, size_t n_un, const int *key, const size_t *
     g_free(stamp);
 }
 
-int ghs_window_pick(ghs_analyzer *a, const char *passage, size_t len,
-                    const ghs_span *hl, size_t n_hl, uint32_t max_cp,
-                    ghs_window *out, ghs_error *err)
+/* ghs_window_pick, with the passage's tokens when the caller has them
+ * (given: the analysis of passage, else NULL to analyze it here). */
+static int window_pick(ghs_analyzer *a, const char *passage, size_t len,
+                       const ghs_tokens *given, const ghs_span *hl, size_t n_hl,
+                       uint32_t max_cp, ghs_window *out, ghs_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!passage)
@@ -216,8 +218,9 @@ int ghs_window_pick(ghs_analyzer *a, const char *passage, size_t len,
     ghs_tokens toks;
     ghs_tokens_init(&toks);
     int rc = ghs_sentence_ends(a, passage, len, &ends, &n_ends, err);
-    if (rc == 0)
+    if (rc == 0 && !given)
         rc = ghs_analyze(a, passage, len, 0, &toks, err);
+    const ghs_tokens *tk = given ? given : &toks;
     if (rc < 0) {
         free(ends);
         ghs_tokens_free(&toks);
@@ -234,7 +237,7 @@ int ghs_window_pick(ghs_analyzer *a, const char *passage, size_t len,
             e = (uint32_t)n_cp;
         if (e <= s)
             continue;
-        split_sentence(u, &toks, hl, n_hl, s, e, max_cp / 2 ? max_cp / 2 : 1, units);
+        split_sentence(u, tk, hl, n_hl, s, e, max_cp / 2 ? max_cp / 2 : 1, units);
         s = e;
     }
     free(ends);
@@ -311,6 +314,13 @@ int ghs_window_pick(ghs_analyzer *a, const char *passage, size_t len,
     return 0;
 }
 
+int ghs_window_pick(ghs_analyzer *a, const char *passage, size_t len,
+                    const ghs_span *hl, size_t n_hl, uint32_t max_cp,
+                    ghs_window *out, ghs_error *err)
+{
+    return window_pick(a, passage, len, NULL, hl, n_hl, max_cp, out, err);
+}
+
 void ghs_window_clear(ghs_window *w)
 {
     if (!w)
@@ -320,13 +330,14 @@ void ghs_window_clear(ghs_window *w)
     memset(w, 0, sizeof *w);
 }
 
-int ghs_window_hit(ghs_analyzer *a, ghs_hit *h, GPtrArray *owned, ghs_error *err)
+int ghs_window_hit(ghs_analyzer *a, ghs_hit *h, const ghs_tokens *toks, GPtrArray *owned,
+                   ghs_error *err)
 {
     ghs_window w;
     const char *p = h->passage ? h->passage : "";
     size_t len = strlen(p);
-    int rc = ghs_window_pick(a, p, len, h->highlights, h->n_highlights, GHS_WINDOW_MAX,
-                             &w, err);
+    int rc = window_pick(a, p, len, toks, h->highlights, h->n_highlights, GHS_WINDOW_MAX,
+                         &w, err);
     if (rc < 0)
         return rc;
     h->full_passage = p;

@@ -50,8 +50,11 @@ void ghs_window_clear(ghs_window *w);
 /* Cut h's passage to its window of GHS_WINDOW_MAX: h->full_passage gets
  * the passage, h->window_start/window_end the window's range in it, and
  * h->passage and h->highlights the window's text and spans. The new
- * strings and arrays are added to owned (freed with g_free). */
-int ghs_window_hit(ghs_analyzer *a, ghs_hit *h, GPtrArray *owned, ghs_error *err);
+ * strings and arrays are added to owned (freed with g_free). toks: the
+ * analysis of h->passage (ghs_analyze, pos_gap 0) when the caller has it,
+ * so it is not analyzed again; NULL to analyze it here. */
+int ghs_window_hit(ghs_analyzer *a, ghs_hit *h, const ghs_tokens *toks, GPtrArray *owned,
+                   ghs_error *err);
 
 /* ---- dedupe.c ---- */
 
@@ -69,8 +72,11 @@ void ghs_dedupe_free(ghs_dedupe *d);   /* NULL is a no-op */
  * results) and h should be dropped. Returns 0 when h is new: it is
  * remembered as hit number slot of the results, or as a hit not shown
  * (slot < 0; its duplicates are then dropped without a trace). Negative
- * GHS_E* code when the passage could not be analyzed. */
-int ghs_dedupe_add(ghs_dedupe *d, const ghs_hit *h, long slot, ghs_error *err);
+ * GHS_E* code when the passage could not be analyzed. toks: the analysis
+ * of h's full passage (ghs_analyze, pos_gap 0) when the caller has it, so
+ * it is not analyzed again; NULL to analyze it here. */
+int ghs_dedupe_add(ghs_dedupe *d, const ghs_hit *h, const ghs_tokens *toks, long slot,
+                   ghs_error *err);
 
 /* Give each of hits[0..n) the other locations recorded for it (also_in,
  * n_also_in; arrays added to owned). */

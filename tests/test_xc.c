@@ -608,6 +608,13 @@ static void test_collapse_key_keeps_at_most_n_per_value(fixture *f, gconstpointe
         /* Xapian reports on every kept hit of a value how many documents
          * with that value were left out: two for A, none for B and C. */
         g_assert_cmpuint(xc_mset_collapse_count(ms, i), ==, v[0] == 'A' ? 2 : 0);
+        /* The collapse key read from the hit is the document's value. */
+        size_t klen = 0;
+        char *key = xc_mset_collapse_key(ms, i, &klen, &e);
+        assert_ok(e);
+        g_assert_cmpstr(key, ==, v);
+        g_assert_cmpuint(klen, ==, 1);
+        free(key);
         free(v);
         xc_doc_free(doc);
     }

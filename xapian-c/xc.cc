@@ -1004,6 +1004,13 @@ uint32_t xc_mset_collapse_count(const xc_mset *ms, uint32_t i)
     });
 }
 
+char *xc_mset_collapse_key(const xc_mset *ms, uint32_t i, size_t *len, xc_error *err)
+{
+    return guarded(err, static_cast<char *>(nullptr), __func__, [&] {
+        return dup_bytes(hit(ms, i).get_collapse_key(), len);
+    });
+}
+
 xc_doc *xc_mset_document(const xc_mset *ms, uint32_t i, xc_error *err)
 {
     return guarded(err, static_cast<xc_doc *>(nullptr), __func__, [&] {

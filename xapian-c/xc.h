@@ -306,6 +306,11 @@ xc_docid xc_mset_docid(const xc_mset *ms, uint32_t i);
 double xc_mset_weight(const xc_mset *ms, uint32_t i);
 /* Documents collapsed into hit i (0 without a collapse key). */
 uint32_t xc_mset_collapse_count(const xc_mset *ms, uint32_t i);
+/* The collapse key of hit i (the value of the enquire's collapse slot),
+ * without loading the document: malloc'ed NUL-terminated copy ("" without
+ * a collapse key; caller frees), NULL on error; *len (if not NULL) gets
+ * the byte length. */
+char *xc_mset_collapse_key(const xc_mset *ms, uint32_t i, size_t *len, xc_error *err);
 /* Stored document of hit i; free with xc_doc_free(). NULL on error. */
 xc_doc *xc_mset_document(const xc_mset *ms, uint32_t i, xc_error *err);
 /* Term frequency / weight of a term across the match (for explain). */
