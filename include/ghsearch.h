@@ -158,6 +158,13 @@ unsigned ghs_shard_of(const char *doc_id, unsigned n);
  * read-only. */
 int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error *err);
 
+/* Make ix (writable) commit after every `passages` passages written (0:
+ * the default, $GHSEARCH_COMMIT_EVERY or 20000), also inside a large JSON
+ * Lines file: an interrupted run then loses at most one batch, and the
+ * file, whose path record is written only once it is whole, is indexed
+ * again by the next run. GHS_EINVAL when ix is read-only. */
+int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
+
 /* One event of ghs_index_add_paths, passed to the progress callback after
  * each file. Everything it points to is valid only during the callback. */
 typedef struct ghs_file_event {

@@ -26,4 +26,18 @@ typedef struct ghs_isolation {
 int ghs_extract_isolated(ghs_extract_fn fn, const char *path, const char *kind,
                          const ghs_isolation *lim, ghs_extracted *e, ghs_error *err);
 
+/* The same in two steps, so the child can work while the caller does
+ * something else (the indexer writes the previous file meanwhile):
+ * ghs_extract_start forks the child (or, when it cannot, leaves the work
+ * to ghs_extract_finish, which then runs fn in-process); ghs_extract_finish
+ * waits for it (the wall deadline counts from this call), fills e as
+ * ghs_extract_isolated does and frees the job; ghs_extract_cancel kills
+ * the child and frees the job (NULL is a no-op). Call start from a thread
+ * while no other thread of the process runs library code (it forks). */
+typedef struct ghs_extract_job ghs_extract_job;
+ghs_extract_job *ghs_extract_start(ghs_extract_fn fn, const char *path, const char *kind,
+                                   const ghs_isolation *lim);
+int ghs_extract_finish(ghs_extract_job *job, ghs_extracted *e, ghs_error *err);
+void ghs_extract_cancel(ghs_extract_job *job);
+
 #endif /* GHS_INDEXER_EXTRACT_ISOLATED_H */

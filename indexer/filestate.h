@@ -6,8 +6,11 @@
  * The path record, metadata GHS_META_PATH + absolute path, is
  * "size:mtime TAB sha256 TAB doc id" (records written before the hash was
  * kept are "size:mtime TAB doc id" and still read). It is written in the
- * same transaction as the file's passages, so it exists exactly when the
- * file's passages were committed.
+ * same transaction as the file's last passages, so it exists exactly when
+ * the file's passages were committed. A JSON Lines file committed in
+ * batches has, between its first batch and its end, the record
+ * "TAB doc id" (no stamp, no hash): it matches no file, so a run cut off
+ * there indexes the file again, and pruning still finds its passages.
  */
 #ifndef GHS_INDEXER_FILESTATE_H
 #define GHS_INDEXER_FILESTATE_H

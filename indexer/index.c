@@ -4,10 +4,18 @@
  * Owns the ghs_index handle's life cycle and the indexing half of the
  * public API: a source file is extracted (extract.h), merged with manifest
  * metadata, split into passages per page (passages.h), each passage
- * analyzed (analyze.h) and written as one Xapian document laid out as
- * schema.h describes. All passages of one file are replaced inside one
- * Xapian transaction, so a reader (or a crash) sees a file either wholly
- * old or wholly new, never half-written.
+ * analyzed (analyze.h) and built as one Xapian document laid out as
+ * schema.h describes (docbuild.h), and written. All passages of a PDF or
+ * release are replaced inside one Xapian transaction, so a reader (or a
+ * crash) sees the file either wholly old or wholly new. A JSON Lines file
+ * is committed every batch of passages (ghs_index_set_batch) so memory and
+ * lost work stay bounded; its path record is written only once the file is
+ * whole, so a run cut off in its middle is finished by the next.
+ *
+ * Two cores work: the analysis of a JSON Lines file or of a document of
+ * several pages runs on a worker thread while this one writes
+ * (pipeline.h), and the next PDF is extracted in its child process while
+ * the current file is written (ghs_index_add_paths).
  */
 #include <errno.h>
 #include <glib.h>
@@ -17,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "docbuild.h"
 #include "docdata.h"
 #include "extract.h"
 #include "extract_isolated.h"
@@ -27,6 +36,7 @@
 #include "index_internal.h"
 #include "links.h"
 #include "passages.h"
+#include "pipeline.h"
 #include "schema.h"
 #include "walk.h"
 
@@ -131,6 +141,7 @@ void ghs_index_close(ghs_index *ix)
         ghs_lock_forget(ix->path);
     }
     ghs_analyzer_free(ix->an);
+    ghs_analyzer_free(ix->build_an);
     ghs_manifest_free(ix->manifest);
     g_free(ix->cache_dir);
     g_free(ix->path);
@@ -216,311 +227,70 @@ static int in_shard(const ghs_index *ix, const char *id)
 
 /* ------------------------------------------------------------ documents */
 
-/* Everything known about the source document being written. */
-typedef struct doc_info {
-    const char *id, *title, *source, *lang, *type, *publisher, *date, *url;
-    const char *file_term;   /* "F..." term shared by every passage of the file */
-} doc_info;
+typedef struct pages_ctx {
+    ghs_index *ix;
+    ghs_error *err;
+    int rc;               /* a write error */
+} pages_ctx;
 
-static char *year_of(const char *date)
+/* On the writing thread: one page's documents from the pages pipeline. */
+static int write_page_docs(GPtrArray *docs, void *user)
 {
-    if (!date)
-        return NULL;
-    for (const char *p = date; *p; p++)
-        if (g_ascii_isdigit(p[0]) && g_ascii_isdigit(p[1]) && g_ascii_isdigit(p[2]) &&
-            g_ascii_isdigit(p[3]) && (p == date || !g_ascii_isdigit(p[-1])) &&
-            !g_ascii_isdigit(p[4]))
-            return g_strndup(p, 4);
-    return NULL;
+    pages_ctx *c = user;
+    size_t written = 0;
+    c->rc = ghs_docs_write(docs, c->ix->wdb, &written, c->err);
+    c->ix->uncommitted += written;
+    return c->rc < 0;
 }
 
-/* Add a boolean term made of prefix + each analyzed word of text. */
-static int add_field_words(ghs_index *ix, xc_doc *doc, const char *prefix,
-                           const char *text, ghs_error *err)
-{
-    if (!text || !*text)
-        return 0;
-    ghs_tokens toks;
-    ghs_tokens_init(&toks);
-    int rc = ghs_analyze(ix->an, text, strlen(text), 0, &toks, err);
-    for (size_t i = 0; rc == 0 && i < toks.n; i++) {
-        char *t = g_strconcat(prefix, toks.v[i].term, NULL);
-        xc_doc_add_boolean_term(doc, t, NULL);
-        g_free(t);
-    }
-    ghs_tokens_free(&toks);
-    return rc;
-}
-
-/* Append field to the GHS_SLOT_FACETS value, control characters (and so
- * the separator) as spaces. */
-static void facet_field(GString *v, const char *field, int first)
-{
-    if (!first)
-        g_string_append_c(v, GHS_FACET_SEP);
-    for (const char *p = field ? field : ""; *p; p++)
-        g_string_append_c(v, (unsigned char)*p < 0x20 ? ' ' : *p);
-}
-
-static GString *facet_value(const doc_info *di)
-{
-    GString *v = g_string_new(NULL);
-    char *year = year_of(di->date);
-    facet_field(v, di->id, 1);
-    facet_field(v, di->lang, 0);
-    facet_field(v, year, 0);
-    facet_field(v, di->type, 0);
-    facet_field(v, di->publisher, 0);
-    g_free(year);
-    return v;
-}
-
-/* Feed the English words of a passage to the spelling table: Latin
- * letters only (no digits: "covid19" is no word to suggest), 3 letters or
- * more, not stopwords; once per distinct word with its count. */
-static void add_spellings(ghs_index *ix, const ghs_tokens *toks, xc_error *xe)
-{
-    GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
-    for (size_t i = 0; i < toks->n; i++) {
-        const ghs_token *t = &toks->v[i];
-        if (t->script != GHS_SCRIPT_LATIN || t->is_stop || strlen(t->term) < 3)
-            continue;
-        const char *p = t->term;
-        while (*p >= 'a' && *p <= 'z')
-            p++;
-        if (*p)
-            continue;
-        gpointer n = g_hash_table_lookup(counts, t->term);
-        g_hash_table_insert(counts, t->term, GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
-    }
-    GHashTableIter it;
-    gpointer k, n;
-    g_hash_table_iter_init(&it, counts);
-    while (xe->code == XC_OK && g_hash_table_iter_next(&it, &k, &n))
-        xc_wdb_add_spelling(ix->wdb, k, GPOINTER_TO_UINT(n), xe);
-    g_hash_table_destroy(counts);
-}
-
-static void add_gram_term(const char *gram, void *user)
-{
-    xc_doc *doc = ((void **)user)[0];
-    const char *prefix = ((void **)user)[1];
-    char t[24];
-    snprintf(t, sizeof t, "%s%s", prefix, gram);
-    xc_doc_add_term(doc, t, 1, NULL);
-}
-
-/* CJK character bigrams and characters (no positions) across adjacent words: the fallback
- * that finds a query word inside a word segmented differently here. The
- * searcher weighs them below whole words. */
-static void add_grams(xc_doc *doc, const ghs_tokens *toks)
-{
-    void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
-    void *uni[2] = { doc, (void *)GHS_PREFIX_UNIGRAM };
-    ghs_cjk_grams(toks, 2, add_gram_term, bi);
-    ghs_cjk_grams(toks, 1, add_gram_term, uni);
-}
-
-static void add_title_gram(const char *gram, void *user)
-{
-    xc_doc *doc = ((void **)user)[0];
-    const char *prefix = ((void **)user)[1];
-    char t[32];
-    snprintf(t, sizeof t, GHS_PREFIX_TITLE_TEXT "%s%s", prefix, gram);
-    xc_doc_add_term(doc, t, 1, NULL);
-}
-
-/* The document's title words, stems and CJK grams in every passage under
- * GHS_PREFIX_TITLE_TEXT (no positions). The searcher's loose tier searches
- * each word in text and title as one term, so a question naming a
- * document's subject finds its passages even when they do not repeat it
- * (JSQuAD MRR@10 0.919 -> 0.93, bench/eval.sh), while "every word" in the
- * strict tier and phrases still mean the passage's own text. */
-static void add_title_words(ghs_index *ix, xc_doc *doc, const char *title)
-{
-    if (!title || !*title)
-        return;
-    ghs_tokens toks;
-    ghs_tokens_init(&toks);
-    if (ghs_analyze(ix->an, title, strlen(title), 0, &toks, NULL) == 0) {
-        for (size_t i = 0; i < toks.n; i++) {
-            const ghs_token *t = &toks.v[i];
-            if (t->is_stop)
-                continue;
-            char *k = t->stem
-                ? g_strconcat(GHS_PREFIX_TITLE_TEXT GHS_PREFIX_STEM, t->stem, NULL)
-                : g_strconcat(GHS_PREFIX_TITLE_TEXT, t->term, NULL);
-            xc_doc_add_term(doc, k, 1, NULL);
-            g_free(k);
-        }
-        void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
-        void *uni[2] = { doc, (void *)GHS_PREFIX_UNIGRAM };
-        ghs_cjk_grams(&toks, 2, add_title_gram, bi);
-        ghs_cjk_grams(&toks, 1, add_title_gram, uni);
-    }
-    ghs_tokens_free(&toks);
-}
-
-/* The document's metadata, stored with each passage and in its record. */
-static void put_doc_fields(ghs_docdata *dd, const doc_info *di)
-{
-    ghs_docdata_put_str(dd, GHS_F_DOC, di->id);
-    ghs_docdata_put_str(dd, GHS_F_TITLE, di->title);
-    ghs_docdata_put_str(dd, GHS_F_SOURCE, di->source);
-    ghs_docdata_put_str(dd, GHS_F_LANG, di->lang);
-    ghs_docdata_put_str(dd, GHS_F_TYPE, di->type);
-    ghs_docdata_put_str(dd, GHS_F_PUBLISHER, di->publisher);
-    ghs_docdata_put_str(dd, GHS_F_DATE, di->date);
-    ghs_docdata_put_str(dd, GHS_F_URL, di->url);
-}
-
-/* Build and write the Xapian document of one passage. */
-static int write_passage(ghs_index *ix, const doc_info *di, int page, int seq,
-                         const char *text, size_t len, uint32_t offset,
-                         char ***gloss_terms, ghs_error *err)
-{
-    ghs_tokens toks;
-    ghs_tokens_init(&toks);
-    int rc = ghs_analyze(ix->an, text, len, 0, &toks, err);
-    if (rc < 0) {
-        ghs_tokens_free(&toks);
-        return rc;
-    }
-    if (toks.n == 0) {
-        ghs_tokens_free(&toks);
-        return 0;
-    }
-    xc_doc *doc = xc_doc_new();
-    if (!doc) {
-        ghs_tokens_free(&toks);
-        return ghs_set_error(err, GHS_ENOMEM, "[index] out of memory");
-    }
-    xc_error xe;
-    xc_error_clear(&xe);
-    for (size_t i = 0; i < toks.n; i++) {
-        const ghs_token *t = &toks.v[i];
-        xc_doc_add_posting(doc, t->term, t->pos, 1, &xe);
-        if (t->stem && !t->is_stop) {
-            char *z = g_strconcat(GHS_PREFIX_STEM, t->stem, NULL);
-            xc_doc_add_term(doc, z, 1, &xe);
-            g_free(z);
-        }
-    }
-    /* Pieces of katakana compounds at their compound's position: ウイルス
-     * finds コロナウイルス as a word (analyze.h). */
-    for (size_t i = 0; i < toks.n_parts; i++)
-        if (!toks.parts[i].is_stop)
-            xc_doc_add_posting(doc, toks.parts[i].term, toks.parts[i].pos, 1, &xe);
-    add_spellings(ix, &toks, &xe);
-    add_grams(doc, &toks);
-    ghs_tokens_free(&toks);
-    add_title_words(ix, doc, di->title);
-
-    char *q = g_strdup_printf(GHS_PREFIX_PASSAGE "%s#%d#%d", di->id, page, seq);
-    char *d = g_strconcat(GHS_PREFIX_DOC, di->id, NULL);
-    xc_doc_add_boolean_term(doc, q, &xe);
-    xc_doc_add_boolean_term(doc, d, &xe);
-    xc_doc_add_boolean_term(doc, di->file_term, &xe);
-    /* The document's glossary keys go on its first passage written
-     * (glossary_store.h); *gloss_terms is cleared once they are on one. */
-    for (char **g = gloss_terms && *gloss_terms ? *gloss_terms : NULL; g && *g; g++)
-        xc_doc_add_boolean_term(doc, *g, &xe);
-    if (di->lang) {
-        char *l = g_strconcat(GHS_PREFIX_LANG, di->lang, NULL);
-        xc_doc_add_boolean_term(doc, l, &xe);
-        g_free(l);
-    }
-    char *ty = g_strconcat(GHS_PREFIX_TYPE, di->type, NULL);
-    xc_doc_add_boolean_term(doc, ty, &xe);
-    g_free(ty);
-    char *year = year_of(di->date);
-    if (year) {
-        char *y = g_strconcat(GHS_PREFIX_YEAR, year, NULL);
-        xc_doc_add_boolean_term(doc, y, &xe);
-        g_free(y);
-        g_free(year);
-    }
-    add_field_words(ix, doc, GHS_PREFIX_PUBLISHER, di->publisher, NULL);
-    add_field_words(ix, doc, GHS_PREFIX_TITLE, di->title, NULL);
-
-    xc_doc_set_value(doc, GHS_SLOT_DOC, di->id, strlen(di->id), &xe);
-    char pagebuf[16];
-    int pn = snprintf(pagebuf, sizeof pagebuf, "%d", page);
-    xc_doc_set_value(doc, GHS_SLOT_PAGE, pagebuf, (size_t)pn, &xe);
-    GString *facets = facet_value(di);
-    xc_doc_set_value(doc, GHS_SLOT_FACETS, facets->str, facets->len, &xe);
-    g_string_free(facets, TRUE);
-
-    ghs_docdata dd = {0};
-    ghs_docdata_put(&dd, GHS_F_PASSAGE, text, len);
-    put_doc_fields(&dd, di);
-    ghs_docdata_put_int(&dd, GHS_F_PAGE, page);
-    ghs_docdata_put_int(&dd, GHS_F_OFFSET, (long)offset);
-    xc_doc_set_data(doc, dd.buf, dd.len, &xe);
-    ghs_docdata_free(&dd);
-
-    /* The file's old passages were deleted before its first passage was
-     * written, so a plain add cannot create a duplicate. */
-    if (xe.code == XC_OK)
-        xc_wdb_add_document(ix->wdb, doc, &xe);
-    g_free(q);
-    g_free(d);
-    xc_doc_free(doc);
-    if (xe.code != XC_OK)
-        return ghs_error_from_xc(err, &xe, "index");
-    if (gloss_terms)
-        *gloss_terms = NULL;
-    ix->uncommitted++;
-    return 0;
-}
-
-/* Split every page into passages and write them; passages repeated word
- * for word inside the document (running headers and footers, a body
- * printed twice) are written once. */
-static int write_pages(ghs_index *ix, const doc_info *di, const ghs_page *pages,
+/* Build and write the passages of a document page by page (docbuild.h);
+ * passages repeated word for word inside the document are written once.
+ * A document of several pages is analyzed on a worker thread while this
+ * one writes (pipeline.h). */
+static int write_pages(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pages,
                        size_t n_pages, ghs_add_report *rep, ghs_error *err)
 {
-    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ghs_gloss_doc *gloss = NULL;   /* definitions mined from the pages (glossary_store.h) */
-    int rc = ghs_gloss_doc_mine(ix->an, pages, n_pages,
-                                !strcmp(di->type, "pdf") ? GHS_GLOSS_WRAPPED : 0, &gloss, err);
-    char **gloss_terms = ghs_gloss_doc_terms(gloss);
-    for (size_t p = 0; rc == 0 && p < n_pages; p++) {
-        const ghs_page *pg = &pages[p];
-        rep->pages++;
-        rep->text_bytes += pg->len;
-        ghs_span32 *spans = NULL;
-        size_t n = 0;
-        rc = ghs_split_passages(ix->an, pg->text, pg->len, &spans, &n, err);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            size_t b0 = ghs_utf8_offset(pg->text, pg->len, spans[i].start);
-            size_t b1 = ghs_utf8_offset(pg->text, pg->len, spans[i].end);
-            char *key = g_strndup(pg->text + b0, b1 - b0);
-            if (g_hash_table_contains(seen, key)) {
-                g_free(key);
-                continue;
-            }
-            g_hash_table_add(seen, key);
-            rc = write_passage(ix, di, pg->number, (int)i, pg->text + b0, b1 - b0,
-                               spans[i].start, &gloss_terms, err);
+    ghs_builder *b = NULL;
+    size_t written = 0;
+    int rc = 0;
+    if (n_pages > 1) {
+        if (!ix->build_an)
+            ix->build_an = ghs_analyzer_new(err);
+        if (!ix->build_an)
+            return err ? err->code : GHS_EINTERNAL;
+        pages_ctx pc = { .ix = ix, .err = err };
+        rc = ghs_pages_pipeline(&b, ix->build_an, di, pages, n_pages, write_page_docs, &pc,
+                                err);
+        if (pc.rc < 0)
+            rc = pc.rc;
+    } else {
+        rc = ghs_builder_new(&b, ix->an, di, pages, n_pages, err);
+        for (size_t p = 0; rc == 0 && p < n_pages; p++) {
+            rc = ghs_builder_add_page(b, ix->an, &pages[p], err);
             if (rc == 0)
-                rep->passages++;
+                rc = ghs_builder_write_docs(b, ix->wdb, &written, err);
+            ix->uncommitted += written;
+            written = 0;
         }
-        free(spans);
     }
     if (rc == 0)
-        rc = ghs_gloss_doc_store(gloss, ix->wdb, di->id, err);
-    ghs_gloss_doc_free(gloss);
-    g_hash_table_destroy(seen);
+        rc = ghs_builder_finish(b, ix->wdb, &written, err);
+    ix->uncommitted += written;
+    if (b) {
+        rep->pages += ghs_builder_pages(b);
+        rep->text_bytes += ghs_builder_text_bytes(b);
+        rep->passages += ghs_builder_passages(b);
+    }
+    ghs_builder_free(b);
     return rc;
 }
 
 /* Store the per-document record (for incremental runs and `show`). */
-static void write_doc_record(ghs_index *ix, const doc_info *di, size_t n_pages,
+static void write_doc_record(ghs_index *ix, const ghs_doc_info *di, size_t n_pages,
                              const char *abs_path, const char *stamp)
 {
     ghs_docdata dd = {0};
-    put_doc_fields(&dd, di);
+    ghs_doc_fields_put(&dd, di);
     ghs_docdata_put_int(&dd, GHS_F_PAGES, (long)n_pages);
     ghs_docdata_put_str(&dd, GHS_F_PATH, abs_path);
     ghs_docdata_put_str(&dd, GHS_F_FILESTAMP, stamp);
@@ -549,6 +319,26 @@ static char *guess_lang(const ghs_page *pages, size_t n)
 }
 
 /* ------------------------------------------------------------ files */
+
+/* Passages per commit: ghs_index_set_batch's, else GHSEARCH_COMMIT_EVERY
+ * when set (the crash tests use small batches to kill a run between
+ * commits), else GHS_COMMIT_EVERY. */
+static size_t commit_every(const ghs_index *ix)
+{
+    if (ix->batch > 0)
+        return ix->batch;
+    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
+    long n = v ? atol(v) : 0;
+    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
+}
+
+int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err)
+{
+    if (!ix->wdb)
+        return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
+    ix->batch = passages;
+    return 0;
+}
 
 typedef enum { KIND_NONE, KIND_PDF, KIND_RELEASE, KIND_JSONL } file_kind;
 
@@ -615,43 +405,119 @@ static ghs_meta merged_meta(ghs_index *ix, const char *base, const ghs_meta *met
     return m;
 }
 
+/* What the JSON Lines worker reads (pipeline.h); nothing it changes. */
+typedef struct jsonl_src {
+    const ghs_index *ix;   /* only its shard */
+    const char *path;
+    const char *file_term;
+} jsonl_src;
+
+/* What the writing thread keeps while a JSON Lines file is written. */
 typedef struct jsonl_ctx {
     ghs_index *ix;
-    const char *path;
     const char *abs_path;  /* recorded with each record, for pruning */
-    const char *file_term;
+    const char *path_key;  /* the file's path record (filestate.h) */
+    const char *doc_id;    /* the path record's doc id */
     ghs_add_report *rep;
     ghs_error *err;
     ghs_error first_bad;   /* the first bad line, reported to the caller */
     int failed;            /* a write error stops the file */
+    int in_transaction;    /* 0 after a failed batch commit */
+    size_t floor;          /* passages of the file in the index before this run */
+    size_t written;        /* passages of the file written by this run */
+    size_t batches;        /* commits made inside the file */
 } jsonl_ctx;
 
-static int on_jsonl_record(const ghs_record *rec, void *user)
+/* On the worker thread: the builder of one record, NULL for a record of
+ * another shard. */
+static ghs_builder *build_jsonl_record(const ghs_record *rec, ghs_analyzer *an,
+                                       const void *user, int *rc, ghs_error *err)
 {
-    jsonl_ctx *c = user;
-    if (!in_shard(c->ix, rec->id))
-        return 0;
-    char *lang = rec->lang && *rec->lang
-        ? g_strdup(rec->lang) : g_strdup(ghs_detect_lang(rec->text, rec->text_len));
-    doc_info di = {
+    const jsonl_src *s = user;
+    if (!in_shard(s->ix, rec->id))
+        return NULL;
+    const char *lang = rec->lang && *rec->lang ? rec->lang
+                     : ghs_detect_lang(rec->text, rec->text_len);
+    ghs_doc_info di = {
         .id = rec->id, .title = first_nonempty(rec->title, rec->id),
-        .source = first_nonempty(rec->url, c->path), .lang = lang, .type = "record",
+        .source = first_nonempty(rec->url, s->path), .lang = lang, .type = "record",
         .publisher = rec->publisher, .date = rec->date, .url = rec->url,
-        .file_term = c->file_term,
+        .file_term = s->file_term,
     };
-    /* A record id may move between files: drop its old passages first. */
-    char *d = g_strconcat(GHS_PREFIX_DOC, rec->id, NULL);
+    ghs_page page = { .number = 0, .text = (char *)rec->text, .len = rec->text_len };
+    ghs_builder *b = NULL;
+    *rc = ghs_builder_new(&b, an, &di, &page, 1, err);
+    if (*rc == 0)
+        *rc = ghs_builder_add_page(b, an, &page, err);
+    if (*rc < 0) {
+        ghs_builder_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Commit inside a JSON Lines file: end the file's transaction, commit,
+ * begin the next one. The path record is first made one that matches no
+ * file ("in progress": no stamp, no hash), so a run killed before the file
+ * is whole indexes it again even if it changes back to the bytes recorded
+ * before; pruning still finds the file's passages by it. */
+static int commit_batch(jsonl_ctx *c)
+{
     xc_error xe;
     xc_error_clear(&xe);
-    xc_wdb_delete_documents_term(c->ix->wdb, d, &xe);
+    ghs_index *ix = c->ix;
+    if (c->batches == 0) {
+        char *val = ghs_path_record_format("", NULL, c->doc_id);
+        xc_wdb_set_metadata(ix->wdb, c->path_key, val, strlen(val), &xe);
+        g_free(val);
+        if (xe.code != XC_OK)
+            return ghs_error_from_xc(c->err, &xe, "index");
+    }
+    if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0) {
+        c->in_transaction = 0;
+        return ghs_error_from_xc(c->err, &xe, "index");
+    }
+    c->in_transaction = 0;
+    int rc = ghs_index_commit(ix, c->err);
+    if (rc < 0)
+        return rc;
+    if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0)
+        return ghs_error_from_xc(c->err, &xe, "index");
+    c->in_transaction = 1;
+    c->batches++;
+    return 0;
+}
+
+/* On the writing thread, in file order: one record's passages. */
+static int write_jsonl_record(ghs_builder *b, void *user)
+{
+    jsonl_ctx *c = user;
+    ghs_index *ix = c->ix;
+    const ghs_doc_info *di = ghs_builder_info(b);
+    /* A record id may move between files: drop its old passages first. */
+    char *d = g_strconcat(GHS_PREFIX_DOC, di->id, NULL);
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_wdb_delete_documents_term(ix->wdb, d, &xe);
     g_free(d);
-    ghs_page page = { .number = 0, .text = (char *)rec->text, .len = rec->text_len };
-    int rc = write_pages(c->ix, &di, &page, 1, c->rep, c->err);
+    size_t written = 0;
+    int rc = xe.code != XC_OK ? ghs_error_from_xc(c->err, &xe, "index")
+           : ghs_builder_finish(b, ix->wdb, &written, c->err);
+    ix->uncommitted += written;
+    c->written += written;
+    c->rep->pages += ghs_builder_pages(b);
+    c->rep->text_bytes += ghs_builder_text_bytes(b);
+    c->rep->passages += ghs_builder_passages(b);
     if (rc == 0) {
-        write_doc_record(c->ix, &di, 0, c->abs_path, NULL);
+        write_doc_record(ix, di, 0, c->abs_path, NULL);
         c->rep->documents++;
     }
-    g_free(lang);
+    ghs_builder_free(b);
+    /* A batch is committed once the file has at least the passages it had
+     * before this run, so a reader never sees it shrink while it is
+     * indexed again. */
+    if (rc == 0 && ix->uncommitted >= commit_every(ix) && c->written >= c->floor)
+        rc = commit_batch(c);
     if (rc < 0) {
         c->failed = rc;
         return 1;
@@ -675,69 +541,88 @@ static char *file_term_of(const char *abs_path)
     return ghs_file_term(abs_path);   /* pruning (filestate.c) finds files by it too */
 }
 
-/* Passages per commit: GHS_COMMIT_EVERY, or GHSEARCH_COMMIT_EVERY when set
- * (the crash tests use small batches to kill a run between commits). */
-static size_t commit_every(void)
-{
-    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
-    long n = v ? atol(v) : 0;
-    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
-}
 
 /* PDFs go through poppler in a child process with limits (extract_isolated.h);
  * releases are parsed in-process by libxml2 with bounded input. Setting
  * GHSEARCH_EXTRACT_TIMEOUT (seconds) changes the PDF deadline. */
-static int extract_file(file_kind kind, const char *path, ghs_extracted *ex,
-                        ghs_error *err)
+static ghs_isolation pdf_limits(void)
 {
-    if (kind != KIND_PDF)
-        return ghs_extract_release(path, ex, err);
-    int rc = ghs_pdf_sniff(path, err);   /* no child process for a non-PDF */
-    if (rc < 0)
-        return rc;
     ghs_isolation lim = GHS_ISOLATION_DEFAULT;
     const char *t = g_getenv("GHSEARCH_EXTRACT_TIMEOUT");
     if (t && atoi(t) > 0)
         lim.wall_seconds = lim.cpu_seconds = (unsigned)atoi(t);
-    return ghs_extract_isolated(ghs_extract_pdf, path, "pdf", &lim, ex, err);
+    return lim;
 }
 
-int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
-                       ghs_add_report *report, ghs_error *err)
+/* A file on its way into the index: what is known before it is read. */
+typedef struct file_plan {
+    file_kind kind;
+    char *path, *abs_path, *base, *stamp, *file_term, *path_key;
+    char *sha;               /* SHA-256 of the file, computed when its stamp changed */
+    int existed;             /* it had a (finished) path record */
+    int decided;             /* nothing to write: rc, rep and err say why */
+    int rc;
+    ghs_add_report rep;
+    ghs_error err;
+    ghs_extract_job *job;    /* PDF extraction started ahead (plan_prefetch) */
+} file_plan;
+
+static void plan_clear(file_plan *pl)
 {
-    ghs_add_report local;
-    ghs_add_report *rep = report ? report : &local;
-    memset(rep, 0, sizeof *rep);
+    ghs_extract_cancel(pl->job);
+    g_free(pl->path);
+    g_free(pl->abs_path);
+    g_free(pl->base);
+    g_free(pl->stamp);
+    g_free(pl->file_term);
+    g_free(pl->path_key);
+    g_free(pl->sha);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* Everything before reading the file: its kind, whether its shard is
+ * ours, whether it changed since the last run. Sets pl->decided when
+ * there is nothing to write (unchanged, or an error in pl->rc/err). */
+static void plan_file(ghs_index *ix, const char *path, const ghs_meta *meta, file_plan *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->path = g_strdup(path);
+    ghs_add_report *rep = &pl->rep;
+    ghs_error *err = &pl->err;
     rep->status = GHS_ADD_FAILED;
-    if (!ix->wdb)
-        return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
-    file_kind kind = kind_of(path);
-    if (kind == KIND_NONE)
-        return ghs_set_error(err, GHS_EUNSUPPORTED,
-                             "[index][%s] unsupported file type (expected .pdf, .html, .htm, .txt or .jsonl)",
-                             path);
+    pl->decided = 1;
+    if (!ix->wdb) {
+        pl->rc = ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
+        return;
+    }
+    pl->kind = kind_of(path);
+    if (pl->kind == KIND_NONE) {
+        pl->rc = ghs_set_error(err, GHS_EUNSUPPORTED,
+                               "[index][%s] unsupported file type (expected .pdf, .html, .htm, .txt or .jsonl)",
+                               path);
+        return;
+    }
     GStatBuf st;
     if (g_stat(path, &st) != 0) {
         int e = errno;
-        return ghs_set_error(err, GHS_EIO, "[index][%s] cannot read: %s", path, g_strerror(e));
+        pl->rc = ghs_set_error(err, GHS_EIO, "[index][%s] cannot read: %s", path, g_strerror(e));
+        return;
     }
-    char *abs_path = g_canonicalize_filename(path, NULL);
-    char *base = g_path_get_basename(path);
-    char *stamp = g_strdup_printf("%lld:%lld", (long long)st.st_size, (long long)st.st_mtime);
-    char *file_term = file_term_of(abs_path);
-    char *path_key = g_strconcat(GHS_META_PATH, abs_path, NULL);
-    char *sha = NULL;   /* SHA-256 of the file, computed when its stamp changed */
+    pl->abs_path = g_canonicalize_filename(path, NULL);
+    pl->base = g_path_get_basename(path);
+    pl->stamp = g_strdup_printf("%lld:%lld", (long long)st.st_size, (long long)st.st_mtime);
+    pl->file_term = file_term_of(pl->abs_path);
+    pl->path_key = g_strconcat(GHS_META_PATH, pl->abs_path, NULL);
     xc_error xe;
     xc_error_clear(&xe);
-    int rc = 0;
 
     /* A file of another shard is not even read (JSON Lines records are
      * sorted out one by one). */
-    if (kind != KIND_JSONL && ix->shard_n > 1) {
-        ghs_meta m = merged_meta(ix, base, meta);
-        if (!in_shard(ix, m.id ? m.id : base)) {
+    if (pl->kind != KIND_JSONL && ix->shard_n > 1) {
+        ghs_meta m = merged_meta(ix, pl->base, meta);
+        if (!in_shard(ix, m.id ? m.id : pl->base)) {
             rep->status = GHS_ADD_UNCHANGED;
-            goto out;
+            return;
         }
     }
 
@@ -745,58 +630,109 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
      * (a file touched or copied over with identical content); the path
      * record (filestate.h) holds both. */
     size_t plen = 0;
-    char *prev = xc_wdb_get_metadata(ix->wdb, path_key, &plen, &xe);
-    int existed = prev && plen > 0;
+    char *prev = xc_wdb_get_metadata(ix->wdb, pl->path_key, &plen, &xe);
+    pl->existed = prev && plen > 0;
     ghs_path_record pr;
     ghs_path_record_parse(prev, plen, &pr);
     free(prev);
-    if (existed && pr.stamp && !strcmp(pr.stamp, stamp)) {
+    /* A JSON Lines file whose indexing was cut off between two of its
+     * batches has a record without stamp (commit_batch): finishing it
+     * counts as adding it. */
+    if (pl->existed && pr.stamp && !*pr.stamp)
+        pl->existed = 0;
+    if (pl->existed && pr.stamp && !strcmp(pr.stamp, pl->stamp)) {
         rep->status = GHS_ADD_UNCHANGED;
         ghs_path_record_clear(&pr);
-        goto out;
+        return;
     }
-    sha = ghs_file_sha256(path, err);
-    if (!sha) {
-        rc = err ? err->code : GHS_EIO;
+    pl->sha = ghs_file_sha256(path, err);
+    if (!pl->sha) {
+        pl->rc = err->code;
         ghs_path_record_clear(&pr);
-        goto out;
+        return;
     }
-    if (existed && pr.sha256 && !strcmp(pr.sha256, sha)) {
+    if (pl->existed && pr.sha256 && !strcmp(pr.sha256, pl->sha)) {
         /* Remember the new stamp so the next run need not hash again. */
-        char *val = ghs_path_record_format(stamp, sha, pr.doc_id);
-        xc_wdb_set_metadata(ix->wdb, path_key, val, strlen(val), &xe);
+        char *val = ghs_path_record_format(pl->stamp, pl->sha, pr.doc_id);
+        xc_wdb_set_metadata(ix->wdb, pl->path_key, val, strlen(val), &xe);
         g_free(val);
         rep->status = GHS_ADD_UNCHANGED;
         ghs_path_record_clear(&pr);
-        goto out;
+        return;
     }
     ghs_path_record_clear(&pr);
+    pl->decided = 0;
+}
+
+/* Start extracting a planned PDF in its child process now, so poppler
+ * works on the other core while the file before it is written. */
+static void plan_prefetch(file_plan *pl)
+{
+    if (pl->decided || pl->kind != KIND_PDF || pl->job)
+        return;
+    if (ghs_pdf_sniff(pl->path, NULL) < 0)
+        return;   /* write_file reports it */
+    ghs_isolation lim = pdf_limits();
+    pl->job = ghs_extract_start(ghs_extract_pdf, pl->path, "pdf", &lim);
+}
+
+/* Read (or collect the prefetched extraction of) a planned file and write
+ * it in one transaction (a JSON Lines file: in batches). */
+static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
+                      ghs_add_report *rep, ghs_error *err)
+{
+    const char *path = pl->path, *abs_path = pl->abs_path, *base = pl->base;
+    const char *file_term = pl->file_term, *stamp = pl->stamp;
+    file_kind kind = pl->kind;
+    xc_error xe;
+    xc_error_clear(&xe);
+    int rc = 0;
 
     /* Read the file before the transaction begins: a file that cannot be
      * read must cancel nothing, because cancelling an unflushed transaction
      * would also drop the files added before it since the last commit. */
     ghs_extracted ex = {0};
-    if (kind != KIND_JSONL) {
-        rc = extract_file(kind, path, &ex, err);
+    if (kind == KIND_PDF) {
+        if (!pl->job)
+            rc = ghs_pdf_sniff(path, err);   /* no child process for a non-PDF */
+        if (rc == 0 && !pl->job)
+            plan_prefetch(pl);
+        if (rc == 0) {
+            rc = ghs_extract_finish(pl->job, &ex, err);
+            pl->job = NULL;
+        }
         if (rc < 0)
-            goto out;
+            return rc;
+    } else if (kind == KIND_RELEASE) {
+        rc = ghs_extract_release(path, &ex, err);
+        if (rc < 0)
+            return rc;
     } else if (g_access(path, R_OK) != 0) {
         int e = errno;
-        rc = ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot read: %s", path, g_strerror(e));
-        goto out;
+        return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot read: %s", path, g_strerror(e));
     }
     if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0) {
         ghs_extracted_clear(&ex);
-        rc = ghs_error_from_xc(err, &xe, "index");
-        goto out;
+        return ghs_error_from_xc(err, &xe, "index");
     }
-    xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
     char *doc_id = NULL;
     int file_failed = 0;   /* nothing usable in the file, but nothing to undo */
+    int in_transaction = 1;
     if (kind == KIND_JSONL) {
-        jsonl_ctx c = { .ix = ix, .path = path, .abs_path = abs_path,
-                        .file_term = file_term, .rep = rep, .err = err };
-        rc = ghs_jsonl_read(path, on_jsonl_record, on_jsonl_error, &c, err);
+        doc_id = g_strdup(base);
+        /* Read and analyzed on a worker thread while this one writes,
+         * committed every commit_every() passages (pipeline.h). */
+        jsonl_src src = { .ix = ix, .path = path, .file_term = file_term };
+        jsonl_ctx c = { .ix = ix, .abs_path = abs_path, .path_key = pl->path_key,
+                        .doc_id = doc_id, .rep = rep, .err = err, .in_transaction = 1,
+                        .floor = xc_wdb_termfreq(ix->wdb, file_term, &xe) };
+        xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
+        if (!ix->build_an)
+            ix->build_an = ghs_analyzer_new(err);
+        rc = !ix->build_an ? (err ? err->code : GHS_EINTERNAL)
+           : ghs_jsonl_pipeline(path, ix->build_an, build_jsonl_record, &src,
+                                write_jsonl_record, on_jsonl_error, &c, err);
+        in_transaction = c.in_transaction;
         if (c.failed)
             rc = c.failed;
         else if (rc > 0)
@@ -806,47 +742,45 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
         if (rc == 0 && rep->documents == 0 && rep->skipped)
             file_failed = ghs_set_error(err, GHS_EFORMAT, "[jsonl][%s] no valid record (%s)",
                                         path, c.first_bad.message);
-        doc_id = g_strdup(base);
     } else {
-        {
-            ghs_meta m = merged_meta(ix, base, meta);
-            doc_id = file_doc_id(ix, base, abs_path, &m);
-            char *lang = m.lang ? g_strdup(m.lang)
-                       : ex.lang ? g_strdup(ex.lang) : guess_lang(ex.pages, ex.n_pages);
-            char *title_fallback = g_strdup(base);
-            doc_info di = {
-                .id = doc_id,
-                .title = first_nonempty(m.title, first_nonempty(ex.title, title_fallback)),
-                .source = first_nonempty(m.url, first_nonempty(ex.url, abs_path)),
-                .lang = lang,
-                .type = m.type && !strcmp(m.type, "pdf") ? "pdf"
-                      : kind == KIND_PDF ? "pdf" : "release",
-                .publisher = first_nonempty(m.publisher, ex.publisher),
-                .date = first_nonempty(m.date, ex.date),
-                .url = first_nonempty(m.url, ex.url),
-                .file_term = file_term,
-            };
-            char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
-            xc_wdb_delete_documents_term(ix->wdb, d, &xe);
-            g_free(d);
-            rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
-            if (rc == 0 && rep->passages == 0) {
-                /* Text made only of symbols or private-use glyphs. */
-                file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
-                                            kind == KIND_PDF ? "pdf" : "release", base);
-            } else if (rc == 0) {
-                write_doc_record(ix, &di, ex.n_pages, abs_path, stamp);
-                rep->documents = 1;
-            }
-            g_free(lang);
-            g_free(title_fallback);
+        xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
+        ghs_meta m = merged_meta(ix, base, meta);
+        doc_id = file_doc_id(ix, base, abs_path, &m);
+        char *lang = m.lang ? g_strdup(m.lang)
+                   : ex.lang ? g_strdup(ex.lang) : guess_lang(ex.pages, ex.n_pages);
+        char *title_fallback = g_strdup(base);
+        ghs_doc_info di = {
+            .id = doc_id,
+            .title = first_nonempty(m.title, first_nonempty(ex.title, title_fallback)),
+            .source = first_nonempty(m.url, first_nonempty(ex.url, abs_path)),
+            .lang = lang,
+            .type = m.type && !strcmp(m.type, "pdf") ? "pdf"
+                  : kind == KIND_PDF ? "pdf" : "release",
+            .publisher = first_nonempty(m.publisher, ex.publisher),
+            .date = first_nonempty(m.date, ex.date),
+            .url = first_nonempty(m.url, ex.url),
+            .file_term = file_term,
+        };
+        char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
+        xc_wdb_delete_documents_term(ix->wdb, d, &xe);
+        g_free(d);
+        rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
+        if (rc == 0 && rep->passages == 0) {
+            /* Text made only of symbols or private-use glyphs. */
+            file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
+                                        kind == KIND_PDF ? "pdf" : "release", base);
+        } else if (rc == 0) {
+            write_doc_record(ix, &di, ex.n_pages, abs_path, stamp);
+            rep->documents = 1;
         }
+        g_free(lang);
+        g_free(title_fallback);
         ghs_extracted_clear(&ex);
     }
     if (rc == 0) {
         if (!file_failed) {
-            char *val = ghs_path_record_format(stamp, sha, doc_id);
-            xc_wdb_set_metadata(ix->wdb, path_key, val, strlen(val), &xe);
+            char *val = ghs_path_record_format(stamp, pl->sha, doc_id);
+            xc_wdb_set_metadata(ix->wdb, pl->path_key, val, strlen(val), &xe);
             g_free(val);
         }
         if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0)
@@ -854,26 +788,46 @@ int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
         else if (file_failed)
             rc = file_failed;   /* status stays GHS_ADD_FAILED; nothing was undone */
         else
-            rep->status = existed ? GHS_ADD_UPDATED : GHS_ADD_ADDED;
+            rep->status = pl->existed ? GHS_ADD_UPDATED : GHS_ADD_ADDED;
     } else {
         /* Only a write error gets here (the file was read before the
          * transaction); the caller stops the run on it. */
         xc_error xe2;
         xc_error_clear(&xe2);
-        xc_wdb_cancel_transaction(ix->wdb, &xe2);
+        if (in_transaction)
+            xc_wdb_cancel_transaction(ix->wdb, &xe2);
         rep->passages = 0;
         rep->documents = 0;
     }
     g_free(doc_id);
-    if (rc == 0 && ix->uncommitted >= commit_every())
+    if (rc == 0 && ix->uncommitted >= commit_every(ix))
         rc = ghs_index_commit(ix, err);
-out:
-    g_free(sha);
-    g_free(path_key);
-    g_free(file_term);
-    g_free(stamp);
-    g_free(base);
-    g_free(abs_path);
+    return rc;
+}
+
+/* Add the planned file pl: report in *rep, error in *err (may be NULL). */
+static int add_planned(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
+                       ghs_add_report *rep, ghs_error *err)
+{
+    if (pl->decided) {
+        *rep = pl->rep;
+        if (pl->rc < 0 && err)
+            *err = pl->err;
+        return pl->rc;
+    }
+    memset(rep, 0, sizeof *rep);
+    rep->status = GHS_ADD_FAILED;
+    return write_file(ix, pl, meta, rep, err);
+}
+
+int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
+                       ghs_add_report *report, ghs_error *err)
+{
+    ghs_add_report local;
+    file_plan pl;
+    plan_file(ix, path, meta, &pl);
+    int rc = add_planned(ix, &pl, meta, report ? report : &local, err);
+    plan_clear(&pl);
     return rc;
 }
 
@@ -902,7 +856,7 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
         g_free(sum);
     }
     char *lang = meta->lang ? g_strdup(meta->lang) : g_strdup(ghs_detect_lang(text, len));
-    doc_info di = {
+    ghs_doc_info di = {
         .id = meta->id, .title = first_nonempty(meta->title, meta->id),
         .source = first_nonempty(meta->url, meta->id), .lang = lang,
         .type = meta->type ? meta->type : "record", .publisher = meta->publisher,
@@ -960,11 +914,26 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         ghs_walk_files(paths[i], is_indexable, files);
     tot->files_seen = files->len;
     int rc = 0, stopped = 0;
+    /* File i + 1 is planned, and a PDF's extraction started in its child
+     * process, before file i is written. */
+    file_plan cur, next;
+    int have_next = 0;
     for (guint i = 0; i < files->len; i++) {
         const char *f = g_ptr_array_index(files, i);
+        if (have_next)
+            cur = next;
+        else
+            plan_file(ix, f, NULL, &cur);
+        have_next = 0;
+        if (i + 1 < files->len && strcmp(g_ptr_array_index(files, i + 1), f) != 0) {
+            plan_file(ix, g_ptr_array_index(files, i + 1), NULL, &next);
+            plan_prefetch(&next);
+            have_next = 1;
+        }
         ghs_add_report rep;
         ghs_error ferr = {0};
-        int frc = ghs_index_add_file(ix, f, NULL, &rep, &ferr);
+        int frc = add_planned(ix, &cur, NULL, &rep, &ferr);
+        plan_clear(&cur);
         switch (rep.status) {
         case GHS_ADD_ADDED: tot->files_added++; break;
         case GHS_ADD_UPDATED: tot->files_updated++; break;
@@ -996,6 +965,8 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
             }
         }
     }
+    if (have_next)
+        plan_clear(&next);
     /* Follow the links of the releases among the files (links.h). */
     if (rc == 0 && !stopped)
         rc = ghs_links_follow(ix, (const char *const *)files->pdata, files->len, progress,

@@ -8,9 +8,10 @@
 # (GHSEARCH_COMMIT_EVERY) so that kills land between commits. After each
 # kill the database must open, count and search; the run resumed after
 # the last kill must end with the same documents, passages, terms and hits
-# as an uninterrupted run. A second writer is told the PID of the first; a
-# writer killed while a PDF is being extracted does not leave the index
-# locked; searches made while the indexer commits all succeed.
+# as an uninterrupted run; a JSON Lines file of many batches killed in its
+# middle is finished by the next run. A second writer is told the PID of
+# the first; a writer killed while a PDF is being extracted does not leave
+# the index locked; searches made while the indexer commits all succeed.
 #
 # Environment (set by meson): GHS_BUILD_ROOT; GHS_SHARED_DATA (optional).
 # Needs python3 (stdlib only).
@@ -31,7 +32,7 @@ unset GHSEARCH_DB NO_COLOR
 export GHSEARCH_COMMIT_EVERY=300
 BG_PIDS=
 
-echo "1..8"
+echo "1..9"
 n=0
 failed=0
 . "$(dirname "$0")/tap.sh"
@@ -321,5 +322,71 @@ else
     show "$T/prune.out" "$T/prune.err" "$T/gone.out"
 fi
 
-[ "$n" = 8 ] || { echo "# ran $n tests, planned 8"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 9
+# One JSON Lines file of many batches (GHSEARCH_COMMIT_EVERY=300), killed
+# twice in the middle of the file: each kill leaves a database that opens
+# and searches, the second run never shows fewer of the file's records
+# than the first had committed, and the run that finishes ends with what
+# an uninterrupted run writes, counting the file as added.
+mkdir -p "$T/big"
+python3 - "$T/big/big.jsonl" <<'EOF'
+import json, sys
+topics = ["感染症危機管理", "地域医療構想", "予防接種の推進", "医療従事者の確保"]
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for i in range(4000):
+        t = topics[i % len(topics)]
+        text = ("%sに関する記録%d。都道府県は%sについて年次報告を作成し、"
+                "厚生労働省は計画%dの進捗を公表する。" % (t, i, t, i % 97))
+        out.write(json.dumps({"id": "big-%05d" % i, "title": "%s %d" % (t, i),
+                              "text": text}, ensure_ascii=False) + "\n")
+EOF
+QUERIES=("感染症危機管理" "\"地域医療構想\" 報告" "予防接種")
+"$GHS" index --db "$T/big-ref" "$T/big" >/dev/null 2>"$T/big-ref.err" && snapshot "$T/big-ref" bigref
+big_ok=1
+last_docs=0
+for k in 1 2; do
+    "$GHS" index --db "$T/big-db" "$T/big" >"$T/big.out" 2>"$T/big.err" &
+    pid=$!
+    BG_PIDS="$BG_PIDS $pid"
+    docs=0
+    while kill -0 $pid 2>/dev/null; do
+        docs=$("$GHS" stats --db "$T/big-db" --json 2>/dev/null |
+               sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+        [ "${docs:-0}" -gt $(( last_docs + 300 )) ] && break
+        sleep 0.02
+    done
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    status=$?
+    if ! snapshot "$T/big-db" bigkill; then
+        big_ok=0
+        echo "# after kill $k the database does not open or search"
+        show "$T/bigkill.stats.err" "$T/bigkill.hits.err"
+        break
+    fi
+    docs=$(stat_of bigkill documents)
+    echo "# kill $k (status $status): $docs of 4000 records committed"
+    if [ $status != 137 ] || [ "$docs" -le "$last_docs" ] || [ "$docs" -ge 4000 ]; then
+        big_ok=0
+        echo "# not killed in the middle of the file after more was committed"
+    fi
+    last_docs=$docs
+done
+"$GHS" index --db "$T/big-db" "$T/big" >"$T/big-final.out" 2>"$T/big-final.err"
+diag <"$T/big-final.out"
+if [ $big_ok = 1 ] && grep -q "(1 added, 0 updated" "$T/big-final.out" &&
+   snapshot "$T/big-db" bigfinal &&
+   [ "$(stat_of bigfinal documents)" = 4000 ] &&
+   [ "$(stat_of bigfinal passages)" = "$(stat_of bigref passages)" ] &&
+   [ "$(stat_of bigfinal terms)" = "$(stat_of bigref terms)" ] &&
+   cmp -s "$T/bigref.hits" "$T/bigfinal.hits"; then
+    ok "a JSON Lines file killed twice between its batches is finished by the next run as if never cut"
+else
+    not_ok "a JSON Lines file killed twice between its batches is finished by the next run as if never cut"
+    echo "# reference: $(cat "$T/bigref.stats" 2>/dev/null)"
+    echo "# finished:  $(cat "$T/bigfinal.stats" 2>/dev/null)"
+    show "$T/big-final.err" "$T/big-ref.err"
+fi
+
+[ "$n" = 9 ] || { echo "# ran $n tests, planned 9"; failed=$((failed + 1)); }
 exit $((failed > 0))
