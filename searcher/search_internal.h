@@ -13,9 +13,12 @@
 #include "xc.h"
 
 /* A parsed query turned into Xapian queries.
- *  strict: every word (or its stem) must match; explicit operators kept.
+ *  strict: every word (or its stem) must match, in the passage or in its
+ *          document's title; explicit operators kept, and what the user
+ *          requires (AND, +word) must stand in the passage itself.
  *  loose:  any word may match (BM25 ranks passages matching more words
  *          higher); NULL when it would equal strict.
+ * Both rank passages holding adjacent query words together higher.
  * The searcher shows strict matches first and fills the rest of the page
  * with loose ones, so a keyword query finds exactly what it names and a
  * natural-language question still finds the passage that answers it.

@@ -240,6 +240,23 @@ static void test_stopwords_are_flagged_in_both_languages(void)
     ghs_tokens_free(&ja);
 }
 
+static void test_question_words_are_japanese_stopwords(void)
+{
+    /* The passage answering 何年 says 1955年: a question's interrogatives
+     * must not be required or ranked, as ICU segments them. */
+    ghs_tokens t = analyze("日本共産党が第6回全国協議会を開いたのは何年か。委員長は誰か。いつ");
+    int nen = find_term(&t, "何年"), dare = find_term(&t, "誰か"), itsu = find_term(&t, "いつ");
+    g_assert_cmpint(nen, >=, 0);
+    g_assert_cmpint(dare, >=, 0);
+    g_assert_cmpint(itsu, >=, 0);
+    g_assert_true(t.v[nen].is_stop);
+    g_assert_true(t.v[dare].is_stop);
+    g_assert_true(t.v[itsu].is_stop);
+    g_assert_false(t.v[find_term(&t, "委員長")].is_stop);
+    g_assert_true(ghs_is_stopword("ja", "何"));
+    ghs_tokens_free(&t);
+}
+
 static void test_positions_increase_and_continue_after_the_gap(void)
 {
     ghs_tokens t;
@@ -462,6 +479,8 @@ int main(int argc, char **argv)
                     test_ministry_name_segments_into_searchable_parts);
     g_test_add_func("/analyze/stopwords_are_flagged_in_both_languages",
                     test_stopwords_are_flagged_in_both_languages);
+    g_test_add_func("/analyze/question_words_are_japanese_stopwords",
+                    test_question_words_are_japanese_stopwords);
     g_test_add_func("/analyze/positions_increase_and_continue_after_the_gap",
                     test_positions_increase_and_continue_after_the_gap);
     g_test_add_func("/analyze/invalid_utf8_is_replaced_and_never_fails",

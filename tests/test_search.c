@@ -157,6 +157,59 @@ static void test_all_words_rank_before_some_words(void)
     ghs_results_free(r);
 }
 
+static void test_words_standing_together_as_in_the_query_rank_first(void)
+{
+    /* Same words, same length; only the order differs. The passage indexed
+     * second (which loses a tie) has the query's words side by side. */
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-prox-XXXXXX", &db);
+    add(ix, "apart-en", "Notes", "en", NULL, NULL,
+        "Financing rules changed while coverage stayed universal for health workers.");
+    add(ix, "together-en", "Notes", "en", NULL, NULL,
+        "Universal health coverage stayed while financing rules changed for workers.");
+    add(ix, "apart-ja", "メモ", "ja", NULL, NULL, "財源の確保と地域の保健の制度を見直した。");
+    add(ix, "together-ja", "メモ", "ja", NULL, NULL, "地域の保健財源の確保と制度を見直した。");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 10, .per_doc = 1 };
+    ghs_results *r = ghs_test_search(db, "universal health coverage", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 2);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "together-en");
+    ghs_results_free(r);
+    r = ghs_test_search(db, "保健 財源", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 2);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "together-ja");
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
+static void test_who_asks_in_a_question_while_WHO_names_the_organization(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-who-XXXXXX", &db);
+    add(ix, "org-en", "Notes", "en", NULL, NULL,
+        "WHO published new guidelines on malaria and on tuberculosis.");
+    add(ix, "person-en", "Notes", "en", NULL, NULL,
+        "Ronald Ross discovered how mosquitoes carry malaria, in India.");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 10, .per_doc = 1 };
+    /* The answer holds every word but "who". */
+    ghs_results *r = ghs_test_search(db, "Who discovered malaria?", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 2);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "person-en");
+    ghs_results_free(r);
+    r = ghs_test_search(db, "What did WHO publish on malaria?", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 2);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "org-en");
+    ghs_results_free(r);
+    /* Not a question: who may be the organization, typed in lower case. */
+    r = ghs_test_search(db, "who malaria", &o);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "org-en");
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 static void test_hits_of_a_document_stand_together_up_to_per_doc(void)
 {
     ghs_results *r = search("vaccines", 20, 3);
@@ -444,6 +497,10 @@ int main(int argc, char **argv)
     g_test_add_func("/search/phrase_needs_words_in_order", test_phrase_needs_words_in_order);
     g_test_add_func("/search/all_words_rank_before_some_words",
                     test_all_words_rank_before_some_words);
+    g_test_add_func("/search/words_standing_together_as_in_the_query_rank_first",
+                    test_words_standing_together_as_in_the_query_rank_first);
+    g_test_add_func("/search/who_asks_in_a_question_while_WHO_names_the_organization",
+                    test_who_asks_in_a_question_while_WHO_names_the_organization);
     g_test_add_func("/search/hits_of_a_document_stand_together_up_to_per_doc",
                     test_hits_of_a_document_stand_together_up_to_per_doc);
     g_test_add_func("/search/operators_and_filters", test_operators_and_filters);
