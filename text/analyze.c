@@ -222,32 +222,30 @@ static char *make_term(ghs_analyzer *a, const UChar *u, int32_t s, int32_t e,
     return t;
 }
 
-static int push_part_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
+/* Append tok to the array *v of *n tokens (capacity *cap). */
+static int push_to(ghs_token **v, size_t *n, size_t *cap, const ghs_token *tok,
+                   ghs_error *err)
 {
-    if (out->n_parts == out->cap_parts) {
-        size_t ncap = out->cap_parts ? out->cap_parts * 2 : 16;
-        ghs_token *v = realloc(out->parts, ncap * sizeof *v);
-        if (!v)
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        ghs_token *nv = realloc(*v, ncap * sizeof *nv);
+        if (!nv)
             return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
-        out->parts = v;
-        out->cap_parts = ncap;
+        *v = nv;
+        *cap = ncap;
     }
-    out->parts[out->n_parts++] = *tok;
+    (*v)[(*n)++] = *tok;
     return 0;
 }
 
 static int push_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
 {
-    if (out->n == out->cap) {
-        size_t ncap = out->cap ? out->cap * 2 : 64;
-        ghs_token *v = realloc(out->v, ncap * sizeof *v);
-        if (!v)
-            return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
-        out->v = v;
-        out->cap = ncap;
-    }
-    out->v[out->n++] = *tok;
-    return 0;
+    return push_to(&out->v, &out->n, &out->cap, tok, err);
+}
+
+static int push_part_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err)
+{
+    return push_to(&out->parts, &out->n_parts, &out->cap_parts, tok, err);
 }
 
 int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
