@@ -96,14 +96,6 @@ static ghs_results *search(const char *q)
     return ghs_test_search(db_dir, q, &o);
 }
 
-/* The hit of doc in r, or NULL. */
-static const ghs_hit *hit_of(const ghs_results *r, const char *doc)
-{
-    for (size_t i = 0; i < ghs_results_count(r); i++)
-        if (!strcmp(ghs_results_hit(r, i)->doc, doc))
-            return ghs_results_hit(r, i);
-    return NULL;
-}
 
 /* The highlighted characters of h, joined by '|'. */
 static char *marked(const ghs_hit *h)
@@ -123,7 +115,7 @@ static void assert_finds_marked(const char *q, const char *doc, const char *mark
                                 gboolean within)
 {
     ghs_results *r = search(q);
-    const ghs_hit *h = hit_of(r, doc);
+    const ghs_hit *h = ghs_test_hit_of(r, doc);
     if (!h)
         g_error("query %s does not find %s", q, doc);
     if (mark) {
@@ -281,7 +273,7 @@ static void test_ministry_is_found_whole_by_a_part_and_in_a_phrase(void)
     assert_finds("\"厚生労働省は新たな指針\"", "mhlw", NULL);
     /* The phrase needs its words in order. */
     ghs_results *r = search("\"指針は厚生労働省\"");
-    g_assert_null(hit_of(r, "mhlw"));
+    g_assert_null(ghs_test_hit_of(r, "mhlw"));
     ghs_results_free(r);
 }
 

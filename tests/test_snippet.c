@@ -412,13 +412,6 @@ static ghs_results *search(const char *q, size_t limit, size_t offset, size_t pe
     return ghs_test_search(db_dir, q, &o);
 }
 
-static const ghs_hit *hit_of(const ghs_results *r, const char *doc)
-{
-    for (size_t i = 0; i < ghs_results_count(r); i++)
-        if (!strcmp(ghs_results_hit(r, i)->doc, doc))
-            return ghs_results_hit(r, i);
-    return NULL;
-}
 
 static void test_a_footer_on_several_documents_is_shown_once_with_its_other_places(void)
 {
@@ -438,7 +431,7 @@ static void test_a_footer_on_several_documents_is_shown_once_with_its_other_plac
     }
     g_assert_cmpuint(footers, ==, 1);
     g_assert_nonnull(kept);
-    g_assert_nonnull(hit_of(r, "note-e"));
+    g_assert_nonnull(ghs_test_hit_of(r, "note-e"));
     g_assert_cmpuint(kept->n_also_in, ==, 2);
     GPtrArray *docs = g_ptr_array_new();
     g_ptr_array_add(docs, (gpointer)kept->doc);
@@ -456,7 +449,7 @@ static void test_a_footer_on_several_documents_is_shown_once_with_its_other_plac
     const ghs_hit *d = NULL;
     ghs_results_free(r);
     r = search("secretariat", 10, 0, 1);
-    d = hit_of(r, "note-d");
+    d = ghs_test_hit_of(r, "note-d");
     g_assert_nonnull(d);
     g_assert_cmpuint(d->n_also_in, ==, 0);
     g_assert_cmpuint(ghs_results_count(r), ==, 2);
@@ -495,15 +488,15 @@ static void test_a_japanese_footer_in_other_widths_is_shown_once(void)
     ghs_results_free(r);
     /* Their bodies differ: both documents come back. */
     r = search("本資料 各国", 10, 0, 1);
-    g_assert_nonnull(hit_of(r, "memo-ja-1"));
-    g_assert_nonnull(hit_of(r, "memo-ja-2"));
+    g_assert_nonnull(ghs_test_hit_of(r, "memo-ja-1"));
+    g_assert_nonnull(ghs_test_hit_of(r, "memo-ja-2"));
     ghs_results_free(r);
 }
 
 static void test_a_hit_shows_its_window_and_keeps_the_full_passage(void)
 {
     ghs_results *r = search("evidence gathered", 10, 0, 1);
-    const ghs_hit *h = hit_of(r, "note-a");
+    const ghs_hit *h = ghs_test_hit_of(r, "note-a");
     g_assert_nonnull(h);
     long full = g_utf8_strlen(h->full_passage, -1);
     g_assert_cmpint(full, >, GHS_WINDOW_MAX);

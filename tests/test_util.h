@@ -56,4 +56,7 @@ void ghs_test_index_finish(ghs_index *ix);
  * frees them with ghs_results_free). */
 ghs_results *ghs_test_search(const char *db, const char *q, const ghs_search_opts *o);
 
+/* The hit of document doc in r (owned by r), or NULL. */
+const ghs_hit *ghs_test_hit_of(const ghs_results *r, const char *doc);
+
 #endif

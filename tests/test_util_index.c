@@ -34,3 +34,11 @@ ghs_results *ghs_test_search(const char *db, const char *q, const ghs_search_opt
     ghs_index_close(ix);
     return r;
 }
+
+const ghs_hit *ghs_test_hit_of(const ghs_results *r, const char *doc)
+{
+    for (size_t i = 0; i < ghs_results_count(r); i++)
+        if (!strcmp(ghs_results_hit(r, i)->doc, doc))
+            return ghs_results_hit(r, i);
+    return NULL;
+}
