@@ -767,10 +767,19 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
         free(dl);
     }
     if (rc == 0 && out->loose) {
-        /* Again, each word with its own proximity pairs (prox_bonus). */
-        qfree(out->loose);
-        out->loose = NULL;
+        /* Again, each word with its own proximity pairs (prox_bonus); the
+         * query without them kept as loose_fast when there are any. */
         b.bonuses = proximity_pairs(&b, root, 0);
+        int pairs = 0;
+        for (guint i = 0; i < b.bonuses->len; i++) {
+            prox_bonus *pb = g_ptr_array_index(b.bonuses, i);
+            pairs += pb->pairs[0]->len > 0 || pb->pairs[1]->len > 0;
+        }
+        if (pairs)
+            out->loose_fast = out->loose;
+        else
+            qfree(out->loose);
+        out->loose = NULL;
         rc = build(&b, root, MODE_LOOSE, &out->loose);
         xc_query *rest = rc == 0 && out->loose ? bonus_q(b.bonuses, 0, b.bonuses->len) : NULL;
         g_ptr_array_free(b.bonuses, TRUE);
@@ -788,6 +797,7 @@ void ghs_built_query_clear(ghs_built_query *q)
 {
     qfree(q->strict);
     qfree(q->loose);
+    qfree(q->loose_fast);
     if (q->hl_terms)
         g_hash_table_destroy(q->hl_terms);
     if (q->hl_stems)

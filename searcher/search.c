@@ -7,6 +7,11 @@
  * id, one passage each), then the best passages of each of those documents
  * are fetched (pass 2: the same query filtered to those documents, at most
  * per_doc passages each), so the hits of one document stand together.
+ * The loose tier's pass 1 runs in two stages when its query has a
+ * proximity bonus (ghs_built_query.loose_fast): the query without it ranks
+ * every match (no position checks on the many passages matching some
+ * common word), then the full query re-ranks only the first
+ * GHS_RERANK_DOCS documents of that ranking, which come first in its order.
  * Each passage shown is analyzed once, for its highlights (snippet.c), its
  * window (window.c) and the comparison with the hits before it (dedupe.c).
  * On request it also counts facets (facets.c) over the tier the hits come
@@ -33,6 +38,9 @@
 #define GHS_BM25_B 0.5
 #define GHS_DEFAULT_PER_DOC 2
 #define GHS_MAX_LIMIT 10000
+/* Documents of the loose tier re-ranked with its proximity bonus. Chosen
+ * on the SQuAD evaluation and the 100k-passage speed queries (bench/). */
+#define GHS_RERANK_DOCS 50
 
 struct ghs_results {
     ghs_hit *hits;
@@ -103,16 +111,21 @@ static void ranked_doc_free(gpointer p)
 
 /* Pass 1 of one tier, kept across the rounds of one search (see
  * search_once): Xapian's ranking of documents by their best passage
- * (collapsed on the document id). A longer ranking starts with the same
- * documents in the same order, so a round needing more documents reads on
- * in it, and Xapian is asked again, for a longer one, only when every
+ * (collapsed on the document id), its first GHS_RERANK_DOCS re-ranked
+ * when the tier has a fast query. A longer ranking starts with the same
+ * documents in the same order (the re-ranked ones too: the same documents
+ * re-ranked by the same query), so a round needing more documents reads
+ * on in it, and Xapian is asked again, for a longer one, only when every
  * document of it was used. */
 typedef struct tier_rank {
-    const xc_query *q;  /* NULL: no such tier */
-    xc_mset *ms;        /* NULL until the tier is first needed */
-    uint32_t fetched;   /* the count ms was asked for */
-    uint32_t next;      /* the first hit of ms not looked at yet */
-    size_t est;         /* matches estimated by Xapian for ms */
+    const xc_query *q;     /* NULL: no such tier */
+    const xc_query *fast;  /* q without its proximity bonus; NULL: rank with q */
+    GPtrArray *order;      /* document ids (g_free'd), best first; NULL until
+                            * the tier is first needed */
+    uint32_t size;         /* the documents Xapian returned for order */
+    uint32_t fetched;      /* the count order was asked for */
+    uint32_t next;         /* the first id of order not looked at yet */
+    size_t est;            /* matches estimated by Xapian */
 } tier_rank;
 
 typedef struct search_ctx {
@@ -158,36 +171,108 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     return ms;
 }
 
+/* q filtered to the documents ids[0..n) (n > 0): a new query. */
+static xc_query *filter_docs(const xc_query *q, char *const *ids, guint n)
+{
+    xc_query **terms = g_new(xc_query *, n);
+    for (guint i = 0; i < n; i++) {
+        char *t = g_strconcat(GHS_PREFIX_DOC, ids[i], NULL);
+        terms[i] = xc_query_term(t, 1, 0, NULL);
+        g_free(t);
+    }
+    xc_query *idq = xc_query_combine(XC_OP_OR, terms, n, 0, NULL);
+    for (guint i = 0; i < n; i++)
+        xc_query_free(terms[i]);
+    g_free(terms);
+    xc_query *pair[2] = { (xc_query *)q, idq };
+    xc_query *fq = xc_query_combine(XC_OP_FILTER, pair, 2, 0, NULL);
+    xc_query_free(idq);
+    return fq;
+}
+
+/* The document ids of ms (collapsed on the document id), in its order,
+ * appended to order. */
+static void append_ids(GPtrArray *order, xc_mset *ms)
+{
+    for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
+        /* The collapse key is the document id: no document to load. */
+        char *v = xc_mset_collapse_key(ms, i, NULL, NULL);
+        if (v)
+            g_ptr_array_add(order, g_strdup(v));
+        free(v);
+    }
+}
+
+/* Tier t's ranking of count documents into t->order: by t->fast, its
+ * first GHS_RERANK_DOCS re-ranked by t->q (a document the re-ranking
+ * misses, e.g. past a time limit, keeps its place after those it has);
+ * by t->q without a fast query. 0 or a negative GHS_E* code. */
+static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
+{
+    xc_mset *ms = run(c, t->fast ? t->fast : t->q, 1, 0, count);
+    if (!ms)
+        return c->err ? c->err->code : GHS_EDB;
+    GPtrArray *first = g_ptr_array_new_with_free_func(g_free);
+    append_ids(first, ms);
+    t->size = xc_mset_size(ms);
+    t->est = xc_mset_matches_estimated(ms);
+    xc_mset_free(ms);
+    guint k = t->fast && first->len > GHS_RERANK_DOCS ? GHS_RERANK_DOCS : first->len;
+    GPtrArray *order = g_ptr_array_new_with_free_func(g_free);
+    if (t->fast && k > 1) {
+        xc_query *fq = filter_docs(t->q, (char *const *)first->pdata, k);
+        ms = run(c, fq, 1, 0, k);
+        xc_query_free(fq);
+        if (!ms) {
+            g_ptr_array_free(order, TRUE);
+            g_ptr_array_free(first, TRUE);
+            return c->err ? c->err->code : GHS_EDB;
+        }
+        append_ids(order, ms);
+        xc_mset_free(ms);
+        GHashTable *in = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < order->len; i++)
+            g_hash_table_add(in, order->pdata[i]);
+        for (guint i = 0; i < k; i++)
+            if (!g_hash_table_contains(in, first->pdata[i]))
+                g_ptr_array_add(order, g_strdup(first->pdata[i]));
+        g_hash_table_destroy(in);
+    } else {
+        k = 0;
+    }
+    for (guint i = k; i < first->len; i++)
+        g_ptr_array_add(order, g_strdup(first->pdata[i]));
+    g_ptr_array_free(first, TRUE);
+    if (t->order)
+        g_ptr_array_free(t->order, TRUE);
+    t->order = order;
+    t->fetched = count;
+    return 0;
+}
+
 /* The next document of tier t not ranked yet: 1 with *id its id
- * (malloc'ed), 0 when the tier has no more, or a negative GHS_E* code.
+ * (g_malloc'ed), 0 when the tier has no more, or a negative GHS_E* code.
  * want: the documents the search needs in all, to size a fetch. */
 static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id)
 {
     for (;;) {
-        if (t->ms && t->next < xc_mset_size(t->ms)) {
-            /* The collapse key is the document id: no document to load. */
-            char *v = xc_mset_collapse_key(t->ms, t->next++, NULL, NULL);
-            if (!v || g_hash_table_contains(c->seen, v)) {
-                free(v);
+        while (t->order && t->next < t->order->len) {
+            const char *v = t->order->pdata[t->next++];
+            if (g_hash_table_contains(c->seen, v))
                 continue;
-            }
-            *id = v;
+            *id = g_strdup(v);
             return 1;
         }
-        if (t->ms && xc_mset_size(t->ms) < t->fetched)
+        if (t->order && t->size < t->fetched)
             return 0;   /* every matching document was in it */
         /* Documents already ranked (by this tier or a better one) come
          * back too: at most want of them. */
         uint32_t count = (uint32_t)want;
-        if (t->ms && count <= t->fetched)
+        if (t->order && count <= t->fetched)
             count = t->fetched * 2;
-        xc_mset *ms = run(c, t->q, 1, 0, count);
-        if (!ms)
-            return c->err ? c->err->code : GHS_EDB;
-        xc_mset_free(t->ms);
-        t->ms = ms;
-        t->fetched = count;
-        t->est = xc_mset_matches_estimated(ms);
+        int rc = tier_fetch(c, t, count);
+        if (rc < 0)
+            return rc;
     }
 }
 
@@ -200,20 +285,11 @@ static int fetch_passages(search_ctx *c, const xc_query *q, guint from, size_t p
     guint n = c->docs->len - from;
     if (n == 0)
         return 0;
-    xc_query **ids = g_new(xc_query *, n);
-    for (guint i = 0; i < n; i++) {
-        char *t = g_strconcat(GHS_PREFIX_DOC, ((ranked_doc *)c->docs->pdata[from + i])->id,
-                              NULL);
-        ids[i] = xc_query_term(t, 1, 0, NULL);
-        g_free(t);
-    }
-    xc_query *idq = xc_query_combine(XC_OP_OR, ids, n, 0, NULL);
+    char **ids = g_new(char *, n);
     for (guint i = 0; i < n; i++)
-        xc_query_free(ids[i]);
+        ids[i] = ((ranked_doc *)c->docs->pdata[from + i])->id;
+    xc_query *fq = filter_docs(q, ids, n);
     g_free(ids);
-    xc_query *pair[2] = { (xc_query *)q, idq };
-    xc_query *fq = xc_query_combine(XC_OP_FILTER, pair, 2, 0, NULL);
-    xc_query_free(idq);
     xc_mset *ms = run(c, fq, (unsigned)per_doc, 0, (uint32_t)(n * per_doc));
     xc_query_free(fq);
     if (!ms)
@@ -250,8 +326,7 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
             if (rc <= 0)
                 break;
             ranked_doc *d = g_new0(ranked_doc, 1);
-            d->id = g_strdup(id);
-            free(id);
+            d->id = id;
             d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
             d->weights = g_array_new(FALSE, FALSE, sizeof(double));
             g_hash_table_insert(c->seen, d->id, d);
@@ -369,6 +444,7 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
     c.tier[0].q = bq.strict;
     c.tier[1].q = bq.loose;
+    c.tier[1].fast = bq.loose_fast;
 
     ghs_results *r = g_new0(ghs_results, 1);
     r->owned = g_ptr_array_new_with_free_func(g_free);
@@ -428,6 +504,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         /* The documents matching every word; those matching some word
          * when none matches every word. */
         const xc_query *fq = c.strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
+        if (fq == bq.loose && bq.loose_fast)
+            fq = bq.loose_fast;   /* the same matches, counted faster */
         rc = ghs_facets_count(c.db, fq, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);
     }
@@ -440,7 +518,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     g_ptr_array_add(r->owned, r->explain);
     ghs_expander_free(ex);
     for (int ti = 0; ti < 2; ti++)
-        xc_mset_free(c.tier[ti].ms);
+        if (c.tier[ti].order)
+            g_ptr_array_free(c.tier[ti].order, TRUE);
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);

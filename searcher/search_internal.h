@@ -19,6 +19,10 @@
  *  loose:  any word may match (BM25 ranks passages matching more words
  *          higher); NULL when it would equal strict.
  * Both rank passages holding adjacent query words together higher.
+ *  loose_fast: loose without that proximity bonus (same matches, cheaper
+ *          to rank: no position checks); NULL when loose has no bonus.
+ *          The searcher ranks the loose tier with it first and re-ranks
+ *          only its best documents with loose (search.c).
  * The searcher shows strict matches first and fills the rest of the page
  * with loose ones, so a keyword query finds exactly what it names and a
  * natural-language question still finds the passage that answers it.
@@ -26,6 +30,7 @@
 typedef struct ghs_built_query {
     xc_query *strict;
     xc_query *loose;
+    xc_query *loose_fast;
     GHashTable *hl_terms;   /* normalized words to highlight (set of char*) */
     GHashTable *hl_stems;   /* English stems to highlight */
 } ghs_built_query;
