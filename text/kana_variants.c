@@ -161,16 +161,9 @@ static int push_part(ghs_wspans *parts, int32_t s, int32_t e, size_t owner, ghs_
 {
     if (e - s < 2)
         return 0;
-    if (parts->n == parts->cap) {
-        size_t ncap = parts->cap ? parts->cap * 2 : 16;
-        ghs_wspan *v = realloc(parts->v, ncap * sizeof *v);
-        if (!v)
-            return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
-        parts->v = v;
-        parts->cap = ncap;
-    }
-    parts->v[parts->n++] = (ghs_wspan){ .s = s, .e = e, .script = GHS_SCRIPT_CJK,
-                                        .owner = owner, .cut_end = 0 };
+    if (ghs_wspans_push(parts, s, e, GHS_SCRIPT_CJK, err) < 0)
+        return GHS_ENOMEM;
+    parts->v[parts->n - 1].owner = owner;
     return 0;
 }
 

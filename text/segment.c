@@ -82,8 +82,7 @@ static uint8_t classify(const UChar *u, int32_t s, int32_t e)
     return digit ? GHS_SCRIPT_NUMBER : GHS_SCRIPT_OTHER;
 }
 
-static int push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script,
-                ghs_error *err)
+int ghs_wspans_push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script, ghs_error *err)
 {
     if (sp->n == sp->cap) {
         size_t ncap = sp->cap ? sp->cap * 2 : 256;
@@ -93,10 +92,7 @@ static int push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script,
         sp->v = v;
         sp->cap = ncap;
     }
-    sp->v[sp->n].s = s;
-    sp->v[sp->n].e = e;
-    sp->v[sp->n].script = script;
-    sp->n++;
+    sp->v[sp->n++] = (ghs_wspan){ .s = s, .e = e, .script = script };
     return 0;
 }
 
@@ -118,7 +114,7 @@ int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
     p = ubrk_first(bi);
     while ((q = ubrk_next(bi)) != UBRK_DONE) {
         if (ubrk_getRuleStatus(bi) >= UBRK_WORD_NONE_LIMIT &&
-            (rc = push(spans, p, q, classify(u, p, q), err)) < 0)
+            (rc = ghs_wspans_push(spans, p, q, classify(u, p, q), err)) < 0)
             return rc;
         p = q;
     }

@@ -97,6 +97,10 @@ typedef struct ghs_wspans {
     size_t n, cap;
 } ghs_wspans;
 
+/* Append the span [s, e) of script to sp (owner and cut_end 0). Returns 0,
+ * or GHS_ENOMEM with err filled. */
+int ghs_wspans_push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script, ghs_error *err);
+
 /* Split u[0..n) into words with the word break iterator bi (reset to the
  * text here), keeping segments that are words (letters, numbers, kana,
  * ideographs) and dropping spaces and punctuation. Fills spans (replacing its
