@@ -84,6 +84,14 @@ int cli_open_existing(const char *db, ghs_index **out);
  * message is empty). */
 void cli_report_error(const ghs_error *err);
 
+/* Ctrl-C (interrupt.c): between cli_sigint_catch() and
+ * cli_sigint_release() the first Ctrl-C only sets the flag that
+ * cli_interrupted() returns (the command stops at the next file or URL);
+ * a second one exits. */
+void cli_sigint_catch(void);
+void cli_sigint_release(void);
+int cli_interrupted(void);
+
 extern const cli_command cli_cmd_index;
 extern const cli_command cli_cmd_search;
 extern const cli_command cli_cmd_stats;

@@ -7,7 +7,6 @@
  * Ctrl-C stops after the current download; a second one ends at once and
  * leaves the partial file for the next run to resume.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +27,6 @@ static const cli_opt fetch_opts[] = {
     { "refresh", 0, OPT_REFRESH },
     { NULL, 0, 0 },
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 /* The reason without the "[fetch][URL] " the line already shows. */
 static const char *
@@ -69,7 +59,7 @@ on_url(const ghs_fetch_event *ev, void *user)
         break;
     }
     fflush(stdout);
-    return interrupted ? 1 : 0;
+    return cli_interrupted();
 }
 
 static const char *
@@ -91,7 +81,6 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
     ghs_error err = {0};
     char **urls = NULL;
     size_t n = 0, v = 0;
-    struct sigaction sa, old_sa;
     guint i;
     int rc;
 
@@ -149,13 +138,9 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
     }
     cli_parsed_clear(&p);
 
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sa.sa_flags = SA_RESETHAND;   /* the second Ctrl-C is the default: exit */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_sa);
+    cli_sigint_catch();
     rc = ghs_fetch_urls((const char *const *)urls, n, &o, on_url, NULL, &t, &err);
-    sigaction(SIGINT, &old_sa, NULL);
+    cli_sigint_release();
     ghs_strv_free(urls);
     if (rc < 0) {
         cli_report_error(&err);
@@ -165,7 +150,7 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
            "%zu not-a-document (%lld bytes)\n",
            t.urls, t.urls == 1 ? "" : "s", o.cache_dir, t.downloaded, t.cached, t.failed,
            t.not_document, t.bytes);
-    if (interrupted) {
+    if (cli_interrupted()) {
         fprintf(stderr, "ghsearch: interrupted; run 'ghsearch fetch' again to go on\n");
         return CLI_EXIT_INTERRUPTED;
     }

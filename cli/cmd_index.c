@@ -6,7 +6,6 @@
  * Ctrl-C stops the run after the current file; the library commits what
  * was done, so the index stays consistent (a second Ctrl-C kills at once).
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +25,6 @@ static const cli_opt index_opts[] = {
     { "batch", 1, OPT_BATCH },
     { NULL, 0, 0 },
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 typedef struct progress {
     int tty;               /* draw the progress line (stderr is a terminal) */
@@ -179,7 +169,7 @@ on_file(const ghs_file_event *ev, void *user)
     }
     if (p->tty)
         draw(p, ev);
-    return interrupted ? 1 : 0;
+    return cli_interrupted();
 }
 
 static int
@@ -213,7 +203,6 @@ run_index(const cli_command *cmd, int argc, char **argv)
     ghs_index_totals t = {0};
     ghs_error err = {0};
     progress prog = {0};
-    struct sigaction sa, old_sa;
     double secs, mb;
     char *why;
     guint i;
@@ -284,16 +273,12 @@ run_index(const cli_command *cmd, int argc, char **argv)
         return CLI_EXIT_FAIL;
     }
 
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sa.sa_flags = SA_RESETHAND;   /* the second Ctrl-C is the default: exit */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_sa);
+    cli_sigint_catch();
 
     rc = ghs_index_add_paths(ix, (const char *const *)p.positional->pdata,
                              p.positional->len, on_file, &prog, &t, &err);
     clear_line(&prog);
-    sigaction(SIGINT, &old_sa, NULL);
+    cli_sigint_release();
     cli_parsed_clear(&p);
     if (rc < 0) {
         if (err.code == GHS_ELOCKED)
@@ -320,7 +305,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
         printf("links of releases: %zu (%zu indexed, %zu missing, %zu failed, "
                "%zu not-a-document); 'ghsearch links DOC' lists them\n", t.links,
                t.links_indexed, t.links_missing, t.links_failed, t.links_not_document);
-    if (interrupted) {
+    if (cli_interrupted()) {
         fprintf(stderr, "ghsearch: interrupted; the files done so far are committed\n");
         return CLI_EXIT_INTERRUPTED;
     }
