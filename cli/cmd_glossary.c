@@ -83,10 +83,8 @@ print_json(const ghs_glossary *g)
         g_string_truncate(o, 0);
         g_string_append(o, "{\"term\":");
         json_append_string(o, p->term);
-        g_string_append(o, ",\"equivalent\":");
-        json_append_string(o, p->equivalent);
-        g_string_append(o, ",\"lang\":");
-        json_append_string(o, p->lang);
+        json_append_member(o, "equivalent", p->equivalent);
+        json_append_member(o, "lang", p->lang);
         g_string_append_printf(o, ",\"kind\":\"%s\",\"status\":\"%s\",\"used\":%s,\"weight\":",
                                p->translation ? "translation" : "acronym",
                                ghs_gloss_status_name(p->status),
@@ -99,8 +97,7 @@ print_json(const ghs_glossary *g)
 
             g_string_append(o, j ? ",{\"doc\":" : "{\"doc\":");
             json_append_string(o, s->doc);
-            g_string_append(o, ",\"title\":");
-            json_append_string(o, s->title);
+            json_append_member(o, "title", s->title);
             if (s->page > 0)
                 g_string_append_printf(o, ",\"page\":%d", s->page);
             else
@@ -108,8 +105,7 @@ print_json(const ghs_glossary *g)
             g_string_append_printf(o, ",\"place\":\"%s\",\"count\":%zu,\"as_written\":",
                                    s->footnote ? "footnote" : "body", s->count);
             json_append_string(o, s->as_written);
-            g_string_append(o, ",\"citation\":");
-            json_append_string(o, s->citation);
+            json_append_member(o, "citation", s->citation);
             g_string_append_c(o, '}');
         }
         g_string_append(o, "]}\n");

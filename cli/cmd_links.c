@@ -90,24 +90,18 @@ print_json(const ghs_links *l)
     size_t i;
 
     json_append_string(o, ghs_links_doc(l));
-    g_string_append(o, ",\"title\":");
-    json_append_string(o, ghs_links_title(l));
+    json_append_member(o, "title", ghs_links_title(l));
     g_string_append(o, ",\"links\":[");
     for (i = 0; i < ghs_links_count(l); i++) {
         const ghs_doc_link *k = ghs_links_item(l, i);
 
         g_string_append(o, i ? ",{\"url\":" : "{\"url\":");
         json_append_string(o, k->url);
-        g_string_append(o, ",\"anchor\":");
-        json_append_string(o, k->anchor);
-        g_string_append(o, ",\"state\":");
-        json_append_string(o, ghs_link_state_name(k->state));
-        g_string_append(o, ",\"doc\":");
-        json_append_string(o, k->doc);
-        g_string_append(o, ",\"path\":");
-        json_append_string(o, k->path);
-        g_string_append(o, ",\"reason\":");
-        json_append_string(o, k->reason);
+        json_append_member(o, "anchor", k->anchor);
+        json_append_member(o, "state", ghs_link_state_name(k->state));
+        json_append_member(o, "doc", k->doc);
+        json_append_member(o, "path", k->path);
+        json_append_member(o, "reason", k->reason);
         g_string_append_c(o, '}');
     }
     g_string_append(o, "],\"linked_from\":[");
@@ -116,12 +110,9 @@ print_json(const ghs_links *l)
 
         g_string_append(o, i ? ",{\"doc\":" : "{\"doc\":");
         json_append_string(o, s->doc);
-        g_string_append(o, ",\"title\":");
-        json_append_string(o, s->title);
-        g_string_append(o, ",\"anchor\":");
-        json_append_string(o, s->anchor);
-        g_string_append(o, ",\"url\":");
-        json_append_string(o, s->url);
+        json_append_member(o, "title", s->title);
+        json_append_member(o, "anchor", s->anchor);
+        json_append_member(o, "url", s->url);
         g_string_append_c(o, '}');
     }
     g_string_append(o, "]}\n");

@@ -146,8 +146,7 @@ run_show(const cli_command *cmd, int argc, char **argv)
                 g_string_append_printf(o, "%d", pg);
             else
                 g_string_append(o, "null");
-            g_string_append(o, ",\"text\":");
-            json_append_string(o, text);
+            json_append_member(o, "text", text);
             g_string_append_c(o, '}');
         } else {
             if (pg > 0)

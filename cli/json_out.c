@@ -48,6 +48,18 @@ json_append_string(GString *out, const char *s)
 }
 
 void
+json_append_member(GString *out, const char *key, const char *value)
+{
+    char last = out->len ? out->str[out->len - 1] : '{';
+
+    if (last != '{' && last != '[' && last != ',')
+        g_string_append_c(out, ',');
+    json_append_string(out, key);
+    g_string_append_c(out, ':');
+    json_append_string(out, value);
+}
+
+void
 json_append_number(GString *out, double v)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -64,50 +76,38 @@ json_append_hit(GString *out, const ghs_hit *h)
 
     g_string_append_printf(out, "{\"rank\":%d,\"score\":", h->rank);
     json_append_number(out, h->score);
-    g_string_append(out, ",\"doc\":");
-    json_append_string(out, h->doc);
-    g_string_append(out, ",\"title\":");
-    json_append_string(out, h->title);
-    g_string_append(out, ",\"source\":");
-    json_append_string(out, h->source);
+    json_append_member(out, "doc", h->doc);
+    json_append_member(out, "title", h->title);
+    json_append_member(out, "source", h->source);
     if (h->page > 0)
         g_string_append_printf(out, ",\"page\":%d", h->page);
     else
         g_string_append(out, ",\"page\":null");
-    g_string_append(out, ",\"lang\":");
-    json_append_string(out, h->lang);
-    g_string_append(out, ",\"passage\":");
-    json_append_string(out, h->passage);
+    json_append_member(out, "lang", h->lang);
+    json_append_member(out, "passage", h->passage);
     g_string_append(out, ",\"highlights\":[");
     for (i = 0; i < h->n_highlights; i++)
         g_string_append_printf(out, "%s[%d,%d]", i ? "," : "",
                                h->highlights[i].start, h->highlights[i].end);
     g_string_append(out, "],\"citation\":");
     json_append_string(out, h->citation);
-    g_string_append(out, ",\"type\":");
-    json_append_string(out, h->type);
-    g_string_append(out, ",\"publisher\":");
-    json_append_string(out, h->publisher);
-    g_string_append(out, ",\"date\":");
-    json_append_string(out, h->date);
-    g_string_append(out, ",\"url\":");
-    json_append_string(out, h->url);
+    json_append_member(out, "type", h->type);
+    json_append_member(out, "publisher", h->publisher);
+    json_append_member(out, "date", h->date);
+    json_append_member(out, "url", h->url);
     if (h->linked_from && *h->linked_from) {
-        g_string_append(out, ",\"linked_from\":");
-        json_append_string(out, h->linked_from);
+        json_append_member(out, "linked_from", h->linked_from);
     }
     g_string_append_printf(out, ",\"doc_rank\":%d", h->doc_rank);
     /* "passage" is the window shown; the whole passage and where the
      * window lies in it, and the other places of the same words. */
-    g_string_append(out, ",\"full_passage\":");
-    json_append_string(out, h->full_passage ? h->full_passage : h->passage);
+    json_append_member(out, "full_passage", h->full_passage ? h->full_passage : h->passage);
     g_string_append_printf(out, ",\"window\":[%d,%d],\"also_in\":[",
                            h->window_start, h->window_end);
     for (i = 0; i < h->n_also_in; i++) {
         g_string_append(out, i ? ",{\"doc\":" : "{\"doc\":");
         json_append_string(out, h->also_in[i].doc);
-        g_string_append(out, ",\"title\":");
-        json_append_string(out, h->also_in[i].title);
+        json_append_member(out, "title", h->also_in[i].title);
         if (h->also_in[i].page > 0)
             g_string_append_printf(out, ",\"page\":%d}", h->also_in[i].page);
         else

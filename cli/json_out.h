@@ -14,6 +14,10 @@
  * replaced by U+FFFD so the output always parses. NULL becomes "". */
 void json_append_string(GString *out, const char *s);
 
+/* Append the member "key":"value" (value escaped as json_append_string
+ * does), preceded by a comma unless out ends an opening { or [ or a comma. */
+void json_append_member(GString *out, const char *key, const char *value);
+
 /* Append a finite number (locale-independent, shortest of %.6g); NaN and
  * infinities, which JSON cannot express, become 0. */
 void json_append_number(GString *out, double v);

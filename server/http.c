@@ -65,8 +65,7 @@ http_reply_error(http_reply *r, unsigned status, const char *code, int position,
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     json_append_string(o, code);
-    g_string_append(o, ",\"message\":");
-    json_append_string(o, msg);
+    json_append_member(o, "message", msg);
     if (position > 0)
         g_string_append_printf(o, ",\"position\":%d", position);
     g_string_append(o, "}}\n");

@@ -22,8 +22,7 @@ append_citation(GString *o, const ghs_document *d, int page)
     char *cite = NULL;
 
     if (ghs_document_cite(d, page, GHS_CITE_TEXT, &cite, NULL) == 0) {
-        g_string_append(o, ",\"citation\":");
-        json_append_string(o, cite);
+        json_append_member(o, "citation", cite);
     }
     ghs_free(cite);
 }
@@ -85,8 +84,7 @@ route_doc(const http_request *rq, const char *id, http_reply *r)
     append_metadata(o, d);
     append_citation(o, d, 0);
     if (text) {
-        g_string_append(o, ",\"text\":");
-        json_append_string(o, text);
+        json_append_member(o, "text", text);
     }
     g_string_append(o, "}\n");
     http_reply_json(r, 200, o);
@@ -121,8 +119,7 @@ route_doc_page(const http_request *rq, const char *id, const char *page_text,
     append_metadata(o, d);
     g_string_append_printf(o, ",\"page\":%d", (int)page);
     append_citation(o, d, (int)page);
-    g_string_append(o, ",\"text\":");
-    json_append_string(o, text);
+    json_append_member(o, "text", text);
     if (page > 1)
         g_string_append_printf(o, ",\"prev\":%d", (int)page - 1);
     else

@@ -57,8 +57,7 @@ route_stats(const http_request *rq, http_reply *r)
     g_string_append_printf(o, "{\"documents\":%zu,\"passages\":%zu,\"terms\":%zu,"
                            "\"avg_passage_length\":", st.documents, st.passages, st.terms);
     json_append_number(o, st.avg_passage_length);
-    g_string_append(o, ",\"version\":");
-    json_append_string(o, ghs_version());
+    json_append_member(o, "version", ghs_version());
     g_string_append(o, "}\n");
     http_reply_json(r, 200, o);
 }

@@ -315,14 +315,12 @@ route_search(const http_request *rq, http_reply *r)
 
     o = g_string_new("{\"query\":");
     json_append_string(o, a.q);
-    g_string_append(o, ",\"effective_query\":");
-    json_append_string(o, query);
+    json_append_member(o, "effective_query", query);
     n = ghs_results_count(res);
     g_string_append_printf(o, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"count\":%zu",
                            ghs_results_total(res), a.opts.offset, a.opts.limit, n);
     if (ghs_results_suggestion(res)) {
-        g_string_append(o, ",\"suggestion\":");
-        json_append_string(o, ghs_results_suggestion(res));
+        json_append_member(o, "suggestion", ghs_results_suggestion(res));
     }
     if (a.opts.facets)
         append_facets(o, res);
