@@ -20,7 +20,8 @@
  * Output: a readable block and one `RESULT key=value ...` line on stdout
  * (eval.sh builds its table from it); --dump-misses N prints the N worst
  * queries to stderr; --ranks FILE writes "qid<TAB>rank" per query (0 when
- * not found, -1 on error) for comparing engines query by query.
+ * not found, -1 on error) for comparing engines query by query. --hits FILE
+ * writes "qid<TAB>rank<TAB>doc<TAB>score" for every document returned.
  */
 #include <errno.h>
 #include <math.h>
@@ -43,6 +44,7 @@ typedef struct eval_query {
     size_t n_rel;
     char **docs;         /* NULL-terminated ranked distinct doc ids */
     char **titles;       /* titles of docs, same length */
+    double *scores;      /* score of each doc's first hit, same length */
     size_t n_docs;
     double ms;           /* latency of ghs_search() */
     int error;           /* GHS_E* code, 0 when the search ran */
@@ -56,6 +58,7 @@ typedef struct eval_opts {
     const char *split;   /* "all", "even", "odd" */
     const char *name;    /* engine name printed */
     const char *ranks;   /* optional per-query rank file */
+    const char *hits;    /* optional per-query ranked list file */
     size_t per_doc;
     size_t limit;
     size_t dump_misses;
@@ -68,7 +71,7 @@ usage(FILE *fp)
     fprintf(fp,
             "usage: ghs-eval --db DIR --queries FILE.jsonl [--per-doc N] [--limit N]\n"
             "                [--split all|even|odd] [--dump-misses N] [--ranks FILE]\n"
-            "                [--name NAME] [--index-seconds S]\n\n"
+            "                [--hits FILE] [--name NAME] [--index-seconds S]\n\n"
             "Runs each {\"qid\",\"query\",\"rel\":[ids]} of FILE against the ghsearch\n"
             "index DIR and prints MRR@10, Recall@10, Recall@100 and latency.\n"
             "Defaults: --per-doc 1, --limit 100, --split all, --name ghsearch.\n");
@@ -105,6 +108,7 @@ eval_query_free(eval_query *q)
     g_strfreev(q->rel);
     g_strfreev(q->docs);
     g_strfreev(q->titles);
+    g_free(q->scores);
     g_free(q->error_message);
     g_free(q);
 }
@@ -219,6 +223,7 @@ run_query(ghs_index *ix, eval_query *q, const eval_opts *o)
     ghs_results *res = NULL;
     ghs_error err = {0};
     GPtrArray *docs, *titles;
+    GArray *scores;
     GHashTable *seen;
     double t0;
     size_t i, n;
@@ -238,6 +243,7 @@ run_query(ghs_index *ix, eval_query *q, const eval_opts *o)
     }
     docs = g_ptr_array_new();
     titles = g_ptr_array_new();
+    scores = g_array_new(FALSE, FALSE, sizeof(double));
     seen = g_hash_table_new(g_str_hash, g_str_equal);
     n = ghs_results_count(res);
     for (i = 0; i < n; i++) {
@@ -250,12 +256,14 @@ run_query(ghs_index *ix, eval_query *q, const eval_opts *o)
         g_hash_table_add(seen, id);
         g_ptr_array_add(docs, id);
         g_ptr_array_add(titles, g_strdup(h->title ? h->title : ""));
+        g_array_append_val(scores, h->score);
     }
     q->n_docs = docs->len;
     g_ptr_array_add(docs, NULL);
     g_ptr_array_add(titles, NULL);
     q->docs = (char **)g_ptr_array_free(docs, FALSE);
     q->titles = (char **)g_ptr_array_free(titles, FALSE);
+    q->scores = (double *)g_array_free(scores, FALSE);
     g_hash_table_destroy(seen);
     ghs_results_free(res);
 }
@@ -383,6 +391,30 @@ write_ranks(GPtrArray *qs, const char *path)
     return 0;
 }
 
+/* "qid<TAB>rank<TAB>doc<TAB>score" for every document returned, in order. */
+static int
+write_hits(GPtrArray *qs, const char *path)
+{
+    FILE *fp = fopen(path, "w");
+    guint i;
+    size_t j;
+
+    if (!fp) {
+        fprintf(stderr, "ghs-eval: [hits][%s] cannot write: %s\n", path, g_strerror(errno));
+        return -1;
+    }
+    for (i = 0; i < qs->len; i++) {
+        const eval_query *q = g_ptr_array_index(qs, i);
+        for (j = 0; j < q->n_docs; j++)
+            fprintf(fp, "%s\t%zu\t%s\t%.6f\n", q->qid, j + 1, q->docs[j], q->scores[j]);
+    }
+    if (fclose(fp) != 0) {
+        fprintf(stderr, "ghs-eval: [hits][%s] cannot write: %s\n", path, g_strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void
 report(GPtrArray *qs, const eval_opts *o)
 {
@@ -472,6 +504,8 @@ parse_args(int argc, char **argv, eval_opts *o)
             o->name = v;
         else if (strcmp(a, "--ranks") == 0)
             o->ranks = v;
+        else if (strcmp(a, "--hits") == 0)
+            o->hits = v;
         else if (strcmp(a, "--per-doc") == 0)
             bad = parse_size(v, &o->per_doc) != 0 || o->per_doc == 0;
         else if (strcmp(a, "--limit") == 0)
@@ -530,6 +564,8 @@ main(int argc, char **argv)
     if (o.dump_misses > 0)
         dump_misses(qs, o.dump_misses);
     rc = o.ranks && write_ranks(qs, o.ranks) != 0 ? 1 : 0;
+    if (o.hits && write_hits(qs, o.hits) != 0)
+        rc = 1;
     g_ptr_array_free(qs, TRUE);
     return rc;
 }

@@ -137,7 +137,7 @@ ghsearch_run() {
     t1=$(now)
     "$GHS_EVAL" --db "$db" --queries "$queries" --split "$split" --per-doc 1 --limit 100 \
         --index-seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" --dump-misses "${MISSES_ALL:-20}" \
-        --ranks "$OUT/$ds.ghsearch.ranks"
+        --ranks "$OUT/$ds.ghsearch.ranks" --hits "$OUT/$ds.ghsearch.hits"
 }
 
 table() {
