@@ -1008,12 +1008,72 @@ static void decode(parser *p, const char *q, size_t len)
     p->off[p->n] = len;
 }
 
+/* Does p->cp[from..to) quote only signs: some punctuation or symbol, no
+ * character of a word (letter, digit, kana, kanji)? Spaces alone do not
+ * count: 「 」 stays an empty phrase, reported as such. */
+static int quotes_only_signs(const parser *p, size_t from, size_t to)
+{
+    int signs = 0;
+    for (size_t i = from; i < to; i++) {
+        uint32_t c = p->cp[i];
+        if (c == ' ' || c == '\t' || c == 0x3000)
+            continue;
+        signs = 1;
+        if (c < 0x80) {
+            if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+                return 0;
+        } else if (c == 0x3005 || c == 0x3007) {   /* 々 〇 */
+            return 0;
+        } else if (!((c >= 0xA0 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
+                     (c >= 0x3000 && c <= 0x303F) || c == 0x30FB ||
+                     (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+                     (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65))) {
+            return 0;
+        }
+    }
+    return signs;
+}
+
+/* An input method often gives one parenthesis of a pair in full width and
+ * the other in ASCII: 連合（UPADS)と. An ASCII parenthesis left unmatched
+ * by the ASCII ones pairs with the nearest full-width one of the other
+ * side not paired yet (keep[] marks those paired), which becomes its ASCII
+ * twin; the ASCII ones the user typed are never changed. stack: scratch
+ * of p->n entries. */
+static void pair_mixed_parentheses(parser *p, unsigned char *keep, size_t *stack)
+{
+    size_t depth = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->cp[i] == '(') {
+            stack[depth++] = i;
+        } else if (p->cp[i] == ')' && depth > 0) {
+            depth--;
+        } else if (p->cp[i] == ')') {
+            for (size_t j = i; j-- > 0;)
+                if (p->cp[j] == 0xFF08 && !keep[j]) {
+                    p->cp[j] = '(';
+                    keep[j] = 1;
+                    break;
+                }
+        }
+    }
+    while (depth > 0) {   /* ASCII '(' never closed, last first */
+        size_t i = stack[--depth];
+        for (size_t j = i + 1; j < p->n; j++)
+            if (p->cp[j] == 0xFF09 && !keep[j]) {
+                p->cp[j] = ')';
+                keep[j] = 1;
+                break;
+            }
+    }
+}
+
 /* Japanese questions use 「」 and full-width parentheses as ordinary
  * punctuation too, unbalanced or nested (「…「赤旗」…」 quoting a title
  * inside a title, an aside opened with （ and never closed). Only a 「 whose
- * matching 」 comes before any other 「 quotes a phrase, and only balanced
- * （） group; every other one is read as a space, so such a question is
- * searched, not refused. ASCII quotes and parentheses stay strict: they are
+ * matching 」 comes before any other 「 quotes a phrase (unless it
+ * quotes only a sign: 「-」でつなぐ), and only balanced （） group; every other one is read as a
+ * space, so such a question is searched, not refused. ASCII quotes and parentheses stay strict: they are
  * what users type as operators. */
 static void soften_japanese_brackets(parser *p)
 {
@@ -1030,7 +1090,8 @@ static void soften_japanese_brackets(parser *p)
         if (c == 0x300C) {
             open = i;
         } else if (c == 0x300D && open != (size_t)-1) {
-            keep[open] = keep[i] = 1;
+            /* 「-」 quotes a sign, not words: punctuation too. */
+            keep[open] = keep[i] = !quotes_only_signs(p, open + 1, i);
             open = (size_t)-1;
         } else if (c == 0xFF08) {
             stack[depth++] = i;
@@ -1038,6 +1099,7 @@ static void soften_japanese_brackets(parser *p)
             keep[stack[--depth]] = keep[i] = 1;
         }
     }
+    pair_mixed_parentheses(p, keep, stack);
     for (size_t i = 0; i < p->n; i++) {
         uint32_t c = p->cp[i];
         if ((c == 0x300C || c == 0x300D || c == 0xFF08 || c == 0xFF09) && !keep[i])

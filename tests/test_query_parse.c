@@ -323,6 +323,13 @@ static void test_unbalanced_or_nested_corner_brackets_are_punctuation(void)
     assert_tree("保健 （財政", "(DEFAULT (WORD \"保健\") (WORD \"財政\"))");
     assert_tree("財政）", "(WORD \"財政\")");
     assert_tree("（保健 OR 財政）", "(OR (WORD \"保健\") (WORD \"財政\"))");
+    /* a pair typed half in full width, half in ASCII, groups */
+    assert_tree("連合（UPADS)と", "(DEFAULT (WORD \"連合\") (WORD \"UPADS\") (WORD \"と\"))");
+    assert_tree("事(分留）の", "(DEFAULT (WORD \"事\") (WORD \"分留\") (WORD \"の\"))");
+    assert_error("保健 財政)", 6, "unexpected ')'");
+    /* 「-」 quotes a sign, not a phrase to search */
+    assert_tree("番号を「-」でつなぐ",
+                "(DEFAULT (WORD \"番号を\") (WORD \"-\") (WORD \"でつなぐ\"))");
 }
 
 static void test_empty_phrases_and_stray_closing_bracket_are_errors(void)
