@@ -12,12 +12,16 @@
  * every match (no position checks on the many passages matching some
  * common word), then the full query re-ranks only the first
  * GHS_RERANK_DOCS documents of that ranking, which come first in its order.
+ * For a Japanese question, the first GHS_OVERLAP_DOCS documents of each
+ * tier are then re-ordered by how much of the question's wording their
+ * best passage repeats (overlap.c), within the tier.
  * Each passage shown is analyzed once, for its highlights (snippet.c), its
  * window (window.c) and the comparison with the hits before it (dedupe.c).
  * On request it also counts facets (facets.c) over the tier the hits come
  * from first, and when nothing matches it asks spelling.c for a corrected
  * query.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +29,7 @@
 #include "expand.h"
 #include "index_internal.h"
 #include "links.h"
+#include "overlap.h"
 #include "schema.h"
 #include "search_internal.h"
 #include "window.h"
@@ -112,7 +117,8 @@ static void ranked_doc_free(gpointer p)
 /* Pass 1 of one tier, kept across the rounds of one search (see
  * search_once): Xapian's ranking of documents by their best passage
  * (collapsed on the document id), its first GHS_RERANK_DOCS re-ranked
- * when the tier has a fast query. A longer ranking starts with the same
+ * when the tier has a fast query, then its first GHS_OVERLAP_DOCS by the
+ * question's wording. A longer ranking starts with the same
  * documents in the same order (the re-ranked ones too: the same documents
  * re-ranked by the same query), so a round needing more documents reads
  * on in it, and Xapian is asked again, for a longer one, only when every
@@ -130,6 +136,8 @@ typedef struct tier_rank {
 
 typedef struct search_ctx {
     xc_db *db;
+    ghs_analyzer *an;
+    ghs_overlap *ov;      /* a Japanese question's wording (overlap.c); NULL: none */
     ghs_error *err;
     GPtrArray *docs;      /* ranked_doc*, in display order */
     GHashTable *seen;     /* doc id -> ranked_doc* */
@@ -191,58 +199,131 @@ static xc_query *filter_docs(const xc_query *q, char *const *ids, guint n)
 }
 
 /* The document ids of ms (collapsed on the document id), in its order,
- * appended to order. */
-static void append_ids(GPtrArray *order, xc_mset *ms)
+ * appended to order, and the docid of each one's best passage to dids. */
+static void append_ids(GPtrArray *order, GArray *dids, xc_mset *ms)
 {
     for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
         /* The collapse key is the document id: no document to load. */
         char *v = xc_mset_collapse_key(ms, i, NULL, NULL);
-        if (v)
+        if (v) {
+            xc_docid did = xc_mset_docid(ms, i);
             g_ptr_array_add(order, g_strdup(v));
+            g_array_append_val(dids, did);
+        }
         free(v);
+    }
+}
+
+/* One document of overlap_rerank: its score and place before. */
+typedef struct overlap_cand {
+    double score;
+    guint at;
+} overlap_cand;
+
+static int cmp_overlap_cand(const void *a, const void *b)
+{
+    const overlap_cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Overlap score (overlap.c) of the passage did at 1-based rank; -HUGE_VAL
+ * when it cannot be read (the document goes after those that can). */
+static double overlap_of(search_ctx *c, xc_docid did, size_t rank)
+{
+    xc_doc *doc = xc_db_get_document(c->db, did, NULL);
+    size_t len = 0;
+    char *data = doc ? xc_doc_get_data(doc, &len, NULL) : NULL;
+    xc_doc_free(doc);
+    if (!data)
+        return -HUGE_VAL;
+    char *title = ghs_docdata_dup(data, len, GHS_F_TITLE);
+    char *text = ghs_docdata_dup(data, len, GHS_F_PASSAGE);
+    free(data);
+    double s = ghs_overlap_score(c->ov, c->an, title, text, rank);
+    free(title);
+    free(text);
+    return s;
+}
+
+/* The first GHS_OVERLAP_DOCS documents of order (with their best passages
+ * in dids) re-ordered by how much of the question's wording that passage
+ * repeats (overlap.c); the rest keep their place. */
+static void overlap_rerank(search_ctx *c, GPtrArray *order, GArray *dids)
+{
+    guint k = order->len < GHS_OVERLAP_DOCS ? order->len : GHS_OVERLAP_DOCS;
+    if (!c->ov || k < 2)
+        return;
+    overlap_cand v[GHS_OVERLAP_DOCS];
+    gpointer ids[GHS_OVERLAP_DOCS];
+    xc_docid dd[GHS_OVERLAP_DOCS];
+    for (guint i = 0; i < k; i++) {
+        v[i].at = i;
+        v[i].score = overlap_of(c, g_array_index(dids, xc_docid, i), i + 1);
+        ids[i] = order->pdata[i];
+        dd[i] = g_array_index(dids, xc_docid, i);
+    }
+    qsort(v, k, sizeof *v, cmp_overlap_cand);
+    for (guint i = 0; i < k; i++) {
+        order->pdata[i] = ids[v[i].at];
+        g_array_index(dids, xc_docid, i) = dd[v[i].at];
     }
 }
 
 /* Tier t's ranking of count documents into t->order: by t->fast, its
  * first GHS_RERANK_DOCS re-ranked by t->q (a document the re-ranking
  * misses, e.g. past a time limit, keeps its place after those it has);
- * by t->q without a fast query. 0 or a negative GHS_E* code. */
+ * by t->q without a fast query; then the overlap re-ranking of its first
+ * documents (a no-op unless the query is a Japanese question). 0 or a
+ * negative GHS_E* code. */
 static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
 {
     xc_mset *ms = run(c, t->fast ? t->fast : t->q, 1, 0, count);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     GPtrArray *first = g_ptr_array_new_with_free_func(g_free);
-    append_ids(first, ms);
+    GArray *first_dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
+    append_ids(first, first_dids, ms);
     t->size = xc_mset_size(ms);
     t->est = xc_mset_matches_estimated(ms);
     xc_mset_free(ms);
     guint k = t->fast && first->len > GHS_RERANK_DOCS ? GHS_RERANK_DOCS : first->len;
     GPtrArray *order = g_ptr_array_new_with_free_func(g_free);
+    GArray *dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
     if (t->fast && k > 1) {
         xc_query *fq = filter_docs(t->q, (char *const *)first->pdata, k);
         ms = run(c, fq, 1, 0, k);
         xc_query_free(fq);
         if (!ms) {
             g_ptr_array_free(order, TRUE);
+            g_array_free(dids, TRUE);
             g_ptr_array_free(first, TRUE);
+            g_array_free(first_dids, TRUE);
             return c->err ? c->err->code : GHS_EDB;
         }
-        append_ids(order, ms);
+        append_ids(order, dids, ms);
         xc_mset_free(ms);
         GHashTable *in = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint i = 0; i < order->len; i++)
             g_hash_table_add(in, order->pdata[i]);
         for (guint i = 0; i < k; i++)
-            if (!g_hash_table_contains(in, first->pdata[i]))
+            if (!g_hash_table_contains(in, first->pdata[i])) {
                 g_ptr_array_add(order, g_strdup(first->pdata[i]));
+                g_array_append_val(dids, g_array_index(first_dids, xc_docid, i));
+            }
         g_hash_table_destroy(in);
     } else {
         k = 0;
     }
-    for (guint i = k; i < first->len; i++)
+    for (guint i = k; i < first->len; i++) {
         g_ptr_array_add(order, g_strdup(first->pdata[i]));
+        g_array_append_val(dids, g_array_index(first_dids, xc_docid, i));
+    }
     g_ptr_array_free(first, TRUE);
+    g_array_free(first_dids, TRUE);
+    overlap_rerank(c, order, dids);
+    g_array_free(dids, TRUE);
     if (t->order)
         g_ptr_array_free(t->order, TRUE);
     t->order = order;
@@ -440,6 +521,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         ghs_qnode_free(root);
         return GHS_EDB;
     }
+    c.an = ix->an;
+    c.ov = ghs_overlap_new(ix->an, c.db, root);
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
     c.tier[0].q = bq.strict;
@@ -520,6 +603,7 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     for (int ti = 0; ti < 2; ti++)
         if (c.tier[ti].order)
             g_ptr_array_free(c.tier[ti].order, TRUE);
+    ghs_overlap_free(c.ov);
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);

@@ -183,6 +183,36 @@ static void test_words_standing_together_as_in_the_query_rank_first(void)
     g_free(db);
 }
 
+static void test_question_ranks_the_passage_repeating_its_wording_first(void)
+{
+    /* "wording" and "words" both lack 名称 and share the question's words;
+     * BM25 prefers "words" (資金 and 各国 twice), but "wording" repeats the
+     * question as written (overlap.c). "every-word" has every word: it
+     * stays first, the re-ranking never crosses that line. */
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-wording-XXXXXX", &db);
+    add(ix, "wording", "保健財政の提言", "ja", NULL, NULL,
+        "感染症の流行に備えて各国が積み立てるべき資金はパンデミック基金と呼ばれ、"
+        "世界銀行が管理する。");
+    add(ix, "words", "保健財政の提言", "ja", NULL, NULL,
+        "各国の資金は積み立てるだけでなく、感染症の予防にも使う。"
+        "流行の兆しに備える資金も各国に要る。");
+    add(ix, "every-word", "保健財政の提言", "ja", NULL, NULL,
+        "資金の名称は各国で異なる。流行や感染症には備えて積み立てる。");
+    add(ix, "other", "保健財政の提言", "ja", NULL, NULL,
+        "予防接種の普及には地域の保健師の働きが欠かせない。");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 10, .per_doc = 1 };
+    ghs_results *r = ghs_test_search(db, "感染症の流行に備えて各国が積み立てる資金の名称は", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 3);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "every-word");
+    g_assert_cmpstr(ghs_results_hit(r, 1)->doc, ==, "wording");
+    g_assert_cmpstr(ghs_results_hit(r, 2)->doc, ==, "words");
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 static void test_who_asks_in_a_question_while_WHO_names_the_organization(void)
 {
     char *db = NULL;
@@ -497,6 +527,8 @@ int main(int argc, char **argv)
     g_test_add_func("/search/phrase_needs_words_in_order", test_phrase_needs_words_in_order);
     g_test_add_func("/search/all_words_rank_before_some_words",
                     test_all_words_rank_before_some_words);
+    g_test_add_func("/search/question_ranks_the_passage_repeating_its_wording_first",
+                    test_question_ranks_the_passage_repeating_its_wording_first);
     g_test_add_func("/search/words_standing_together_as_in_the_query_rank_first",
                     test_words_standing_together_as_in_the_query_rank_first);
     g_test_add_func("/search/who_asks_in_a_question_while_WHO_names_the_organization",

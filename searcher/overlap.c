@@ -1,0 +1,201 @@
+/*
+ * overlap.c: re-ranks a Japanese question's best documents by how much of
+ * the question's own wording their best passage repeats.
+ *
+ * A question is usually written from the text it asks about, so the passage
+ * that answers it repeats the question's character sequences: whole
+ * phrases, not only its words. BM25 over words and character grams sees a
+ * bag of terms and often ranks a neighbouring paragraph of the same report
+ * first, one that shares the words but not the wording. The features, for
+ * a candidate's title and text (normalized like the index):
+ *  - cov[n], n = 1..4: the share of the question's distinct character
+ *    n-grams found in the candidate, each weighted by its rarity (IDF of
+ *    the character or bigram term in the index; an n-gram of 3 or 4 by
+ *    its rarest bigram; see ov_idf_unseen for what the index lacks);
+ *  - the longest stretch of the question found in the candidate, as a
+ *    share of the question;
+ *  - log of the candidate's length (a long passage holds more by chance);
+ *  - 1/rank in the tier's BM25 ranking.
+ * One pass of the longest-common-substring recurrence over candidate x
+ * question gives them all: best[j], the longest common stretch ending at
+ * question character j, says which n-grams ending there occur.
+ * Documents are re-ordered only within a tier (search.c), so a passage
+ * with every word still ranks above one with some.
+ * The weights were fitted on each half of the JSQuAD questions and checked
+ * on the other (bench/eval.sh --split odd|even), then rounded to values
+ * that do well on both; see bench/README.md.
+ */
+#include "overlap.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+/* Questions longer than this are read up to it. */
+#define OV_MAX_CHARS 128
+/* Shorter queries are keywords: their words already say it all. */
+#define OV_MIN_CHARS 6
+#define OV_MAX_N 4
+
+/* Score = ov_w_rank / rank + sum of ov_w_cov[n-1] * cov[n]
+ *       + ov_w_lcs * longest stretch share + ov_w_len * log(length). */
+static const double ov_w_rank = 1.0;
+static const double ov_w_cov[OV_MAX_N] = { 5.0, 5.0, 2.0, 1.0 };
+static const double ov_w_lcs = 2.0;
+static const double ov_w_len = -1.0;
+/* IDF of a character or bigram the index does not hold: a particle, a
+ * pair across a word boundary (本で of 日本で), a Latin letter or a digit.
+ * Weighing them as fairly rare (a term in about 3% of passages) counts the
+ * question's own wording around its words; chosen on JSQuAD (0.69, as if
+ * common, gave MRR@10 0.949; 2.5 to 4 give 0.951 to 0.952). */
+static const double ov_idf_unseen = 3.5;
+
+struct ghs_overlap {
+    gunichar q[OV_MAX_CHARS];
+    size_t m;
+    /* w[n-1][j]: weight of the n-gram ending at question character j, 0
+     * when it is a repeat of an earlier one (each distinct n-gram counts
+     * once) or j < n - 1; total[n-1] their sum. */
+    double w[OV_MAX_N][OV_MAX_CHARS];
+    double total[OV_MAX_N];
+};
+
+/* The text of root's words and phrases into s, skipping filters and what
+ * NOT excludes. */
+static void collect_text(const ghs_qnode *n, GString *s)
+{
+    if (!n)
+        return;
+    switch (n->kind) {
+    case GHS_Q_WORD:
+    case GHS_Q_PHRASE:
+        if (n->text)
+            g_string_append(s, n->text);
+        g_string_append_c(s, ' ');
+        return;
+    case GHS_Q_FILTER:
+        return;
+    case GHS_Q_NOT:
+        if (n->n_kids > 0)
+            collect_text(n->kids[0], s);
+        return;
+    default:
+        for (size_t i = 0; i < n->n_kids; i++)
+            collect_text(n->kids[i], s);
+        return;
+    }
+}
+
+static int is_japanese(gunichar c)
+{
+    GUnicodeScript sc = g_unichar_get_script(c);
+    return sc == G_UNICODE_SCRIPT_HAN || sc == G_UNICODE_SCRIPT_HIRAGANA ||
+           sc == G_UNICODE_SCRIPT_KATAKANA;
+}
+
+/* IDF of the index term prefix + the characters q[from..to), as a
+ * character (U) or bigram (B) term; a term the index lacks weighs as a
+ * common one. */
+static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunichar *q,
+                       size_t len)
+{
+    char term[64];
+    size_t at = strlen(prefix);
+    memcpy(term, prefix, at);
+    for (size_t i = 0; i < len; i++)
+        at += (size_t)g_unichar_to_utf8(q[i], term + at);
+    term[at] = '\0';
+    uint32_t df = xc_db_termfreq(db, term, NULL);
+    if (df == 0)
+        return ov_idf_unseen;
+    return log((n_docs + 1.0) / ((double)df + 0.5));
+}
+
+ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
+{
+    GString *text = g_string_new(NULL);
+    collect_text(root, text);
+    char *norm = ghs_normalize(an, text->str, text->len, NULL);
+    g_string_free(text, TRUE);
+    if (!norm)
+        return NULL;
+    ghs_overlap *o = g_new0(ghs_overlap, 1);
+    int japanese = 0;
+    for (const char *p = norm; *p && o->m < OV_MAX_CHARS; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c) || g_unichar_ispunct(c))
+            continue;
+        japanese |= is_japanese(c);
+        o->q[o->m++] = c;
+    }
+    free(norm);
+    if (!japanese || o->m < OV_MIN_CHARS) {
+        g_free(o);
+        return NULL;
+    }
+    double n_docs = (double)xc_db_doccount(db, NULL);
+    double idf2[OV_MAX_CHARS];   /* idf2[j]: the bigram ending at j */
+    for (size_t j = 0; j < o->m; j++) {
+        o->w[0][j] = gram_idf(db, n_docs, "U", o->q + j, 1);
+        idf2[j] = j > 0 ? gram_idf(db, n_docs, "B", o->q + j - 1, 2) : 0;
+    }
+    for (size_t n = 2; n <= OV_MAX_N; n++)
+        for (size_t j = n - 1; j < o->m; j++) {
+            double w = 0;
+            for (size_t k = j + 2 - n; k <= j; k++)   /* the bigrams inside */
+                w = idf2[k] > w ? idf2[k] : w;
+            o->w[n - 1][j] = w;
+        }
+    for (size_t n = 1; n <= OV_MAX_N; n++)
+        for (size_t j = n - 1; j < o->m; j++) {
+            for (size_t e = n - 1; e < j; e++)
+                if (memcmp(o->q + e + 1 - n, o->q + j + 1 - n, n * sizeof(gunichar)) == 0) {
+                    o->w[n - 1][j] = 0;   /* a repeat */
+                    break;
+                }
+            o->total[n - 1] += o->w[n - 1][j];
+        }
+    return o;
+}
+
+void ghs_overlap_free(ghs_overlap *o)
+{
+    g_free(o);
+}
+
+double ghs_overlap_score(const ghs_overlap *o, ghs_analyzer *an, const char *title,
+                         const char *text, size_t rank)
+{
+    char *both = g_strconcat(title ? title : "", "\n", text ? text : "", NULL);
+    char *norm = ghs_normalize(an, both, strlen(both), NULL);
+    g_free(both);
+    glong len = 0;
+    gunichar *t = norm ? g_utf8_to_ucs4_fast(norm, -1, &len) : NULL;
+    free(norm);
+    unsigned best[OV_MAX_CHARS] = {0}, prev[OV_MAX_CHARS] = {0}, cur[OV_MAX_CHARS];
+    for (glong i = 0; t && i < len; i++) {
+        for (size_t j = 0; j < o->m; j++) {
+            cur[j] = t[i] == o->q[j] ? (j > 0 ? prev[j - 1] : 0) + 1 : 0;
+            if (cur[j] > best[j])
+                best[j] = cur[j];
+        }
+        memcpy(prev, cur, o->m * sizeof *cur);
+    }
+    g_free(t);
+    double score = ov_w_rank / (double)(rank ? rank : 1);
+    unsigned longest = 0;
+    for (size_t j = 0; j < o->m; j++)
+        longest = best[j] > longest ? best[j] : longest;
+    for (size_t n = 1; n <= OV_MAX_N; n++) {
+        double found = 0;
+        for (size_t j = n - 1; j < o->m; j++)
+            if (best[j] >= n)
+                found += o->w[n - 1][j];
+        if (o->total[n - 1] > 0)
+            score += ov_w_cov[n - 1] * found / o->total[n - 1];
+    }
+    score += ov_w_lcs * (double)longest / (double)o->m;
+    score += ov_w_len * log((double)(len > 1 ? len : 1));
+    return score;
+}

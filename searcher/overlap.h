@@ -1,0 +1,35 @@
+/*
+ * overlap.h: re-ranking a Japanese question's best documents by how much
+ * of the question's own wording their best passage repeats (overlap.c).
+ */
+#ifndef GHS_SEARCHER_OVERLAP_H
+#define GHS_SEARCHER_OVERLAP_H
+
+#include <stddef.h>
+
+#include "analyze.h"
+#include "query_parse.h"
+#include "xc.h"
+
+/* Documents of a tier whose order the overlap may change: the first
+ * GHS_OVERLAP_DOCS of its BM25 ranking. */
+#define GHS_OVERLAP_DOCS 30
+
+typedef struct ghs_overlap ghs_overlap;
+
+/* The question of root: the text of its words and phrases (not those under
+ * NOT, not field filters), normalized, without punctuation or spaces, with
+ * the rarity of each of its character n-grams (n = 1..4) in db. NULL when
+ * the query is not one to re-rank this way (no Japanese characters, or too
+ * short for its wording to say more than its words do) or on any error,
+ * which only means no re-ranking. Free with ghs_overlap_free(). */
+ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root);
+void ghs_overlap_free(ghs_overlap *o);
+
+/* Score of a candidate passage (its document's title and its text, UTF-8,
+ * either may be NULL) at 1-based position rank of the tier's ranking:
+ * higher is better; only comparable between candidates of one question. */
+double ghs_overlap_score(const ghs_overlap *o, ghs_analyzer *an, const char *title,
+                         const char *text, size_t rank);
+
+#endif /* GHS_SEARCHER_OVERLAP_H */
