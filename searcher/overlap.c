@@ -34,7 +34,8 @@
 
 /* Questions longer than this are read up to it. */
 #define OV_MAX_CHARS 128
-/* Shorter queries are keywords: their words already say it all. */
+/* Queries with fewer characters outside phrases are keywords or phrases:
+ * their words already say it all. */
 #define OV_MIN_CHARS 6
 #define OV_MAX_N 4
 
@@ -61,14 +62,27 @@ struct ghs_overlap {
     double total[OV_MAX_N];
 };
 
+/* Letters and digits of s (not spaces, not punctuation). */
+static size_t count_chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s = g_utf8_next_char(s)) {
+        gunichar c = g_utf8_get_char(s);
+        n += !g_unichar_isspace(c) && !g_unichar_ispunct(c);
+    }
+    return n;
+}
+
 /* The text of root's words and phrases into s, skipping filters and what
- * NOT excludes. */
-static void collect_text(const ghs_qnode *n, GString *s)
+ * NOT excludes; *word_chars counts the characters of the words alone. */
+static void collect_text(const ghs_qnode *n, GString *s, size_t *word_chars)
 {
     if (!n)
         return;
     switch (n->kind) {
     case GHS_Q_WORD:
+        *word_chars += count_chars(n->text);
+        /* fall through */
     case GHS_Q_PHRASE:
         if (n->text)
             g_string_append(s, n->text);
@@ -78,11 +92,11 @@ static void collect_text(const ghs_qnode *n, GString *s)
         return;
     case GHS_Q_NOT:
         if (n->n_kids > 0)
-            collect_text(n->kids[0], s);
+            collect_text(n->kids[0], s, word_chars);
         return;
     default:
         for (size_t i = 0; i < n->n_kids; i++)
-            collect_text(n->kids[i], s);
+            collect_text(n->kids[i], s, word_chars);
         return;
     }
 }
@@ -94,9 +108,8 @@ static int is_japanese(gunichar c)
            sc == G_UNICODE_SCRIPT_KATAKANA;
 }
 
-/* IDF of the index term prefix + the characters q[from..to), as a
- * character (U) or bigram (B) term; a term the index lacks weighs as a
- * common one. */
+/* IDF of the index term prefix + the len characters q, a character (U)
+ * or bigram (B) term; ov_idf_unseen for a term the index lacks. */
 static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunichar *q,
                        size_t len)
 {
@@ -115,7 +128,13 @@ static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunic
 ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
 {
     GString *text = g_string_new(NULL);
-    collect_text(root, text);
+    size_t word_chars = 0;
+    collect_text(root, text, &word_chars);
+    /* A phrase query names its wording already: every match holds it. */
+    if (word_chars < OV_MIN_CHARS) {
+        g_string_free(text, TRUE);
+        return NULL;
+    }
     char *norm = ghs_normalize(an, text->str, text->len, NULL);
     g_string_free(text, TRUE);
     if (!norm)
@@ -130,7 +149,7 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
         o->q[o->m++] = c;
     }
     free(norm);
-    if (!japanese || o->m < OV_MIN_CHARS) {
+    if (!japanese) {
         g_free(o);
         return NULL;
     }

@@ -21,7 +21,8 @@ typedef struct ghs_overlap ghs_overlap;
  * NOT, not field filters), normalized, without punctuation or spaces, with
  * the rarity of each of its character n-grams (n = 1..4) in db. NULL when
  * the query is not one to re-rank this way (no Japanese characters, or too
- * short for its wording to say more than its words do) or on any error,
+ * few characters outside phrases for its wording to say more than its
+ * words do) or on any error,
  * which only means no re-ranking. Free with ghs_overlap_free(). */
 ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root);
 void ghs_overlap_free(ghs_overlap *o);

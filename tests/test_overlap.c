@@ -31,6 +31,7 @@ static void test_applies_to_japanese_questions_only(void)
     const char *none[] = {
         "universal health coverage financing for every country",   /* no Japanese */
         "保健 予防",                                                /* keywords */
+        "「ユニバーサル・ヘルス・カバレッジ」 保健",                /* a phrase */
         "NOT 感染症の流行に備える資金",                             /* nothing wanted */
         "title:感染症の流行に備える資金 保健",                      /* a filter is no wording */
     };
@@ -40,6 +41,9 @@ static void test_applies_to_japanese_questions_only(void)
             g_error("'%s' should not be re-ranked by its wording", none[i]);
     }
     ghs_overlap *o = overlap_of("感染症の流行に備える資金は何か");
+    g_assert_nonnull(o);
+    ghs_overlap_free(o);
+    o = overlap_of("「赤旗」を発行するのはどこの党か");   /* a question quoting a name */
     g_assert_nonnull(o);
     ghs_overlap_free(o);
     o = overlap_of("ＷＨＯが定めたパンデミック条約の目的は？");   /* mixed scripts */
