@@ -370,46 +370,40 @@ dump_misses(GPtrArray *qs, size_t n)
     g_free(v);
 }
 
-static int
-write_ranks(GPtrArray *qs, const char *path)
+/* "qid<TAB>rank" (0 when not found, -1 on error). */
+static void
+rank_line(FILE *fp, const eval_query *q)
 {
-    FILE *fp = fopen(path, "w");
-    guint i;
-
-    if (!fp) {
-        fprintf(stderr, "ghs-eval: [ranks][%s] cannot write: %s\n", path, g_strerror(errno));
-        return -1;
-    }
-    for (i = 0; i < qs->len; i++) {
-        const eval_query *q = g_ptr_array_index(qs, i);
-        fprintf(fp, "%s\t%ld\n", q->qid, q->error ? -1L : (long)first_rank(q));
-    }
-    if (fclose(fp) != 0) {
-        fprintf(stderr, "ghs-eval: [ranks][%s] cannot write: %s\n", path, g_strerror(errno));
-        return -1;
-    }
-    return 0;
+    fprintf(fp, "%s\t%ld\n", q->qid, q->error ? -1L : (long)first_rank(q));
 }
 
 /* "qid<TAB>rank<TAB>doc<TAB>score" for every document returned, in order. */
+static void
+hit_lines(FILE *fp, const eval_query *q)
+{
+    size_t j;
+
+    for (j = 0; j < q->n_docs; j++)
+        fprintf(fp, "%s\t%zu\t%s\t%.6f\n", q->qid, j + 1, q->docs[j], q->scores[j]);
+}
+
+/* Write what line() prints for each query to path; what names the file in
+ * messages. 0 or -1 (reported). */
 static int
-write_hits(GPtrArray *qs, const char *path)
+write_per_query(GPtrArray *qs, const char *path, const char *what,
+                void (*line)(FILE *, const eval_query *))
 {
     FILE *fp = fopen(path, "w");
     guint i;
-    size_t j;
 
     if (!fp) {
-        fprintf(stderr, "ghs-eval: [hits][%s] cannot write: %s\n", path, g_strerror(errno));
+        fprintf(stderr, "ghs-eval: [%s][%s] cannot write: %s\n", what, path, g_strerror(errno));
         return -1;
     }
-    for (i = 0; i < qs->len; i++) {
-        const eval_query *q = g_ptr_array_index(qs, i);
-        for (j = 0; j < q->n_docs; j++)
-            fprintf(fp, "%s\t%zu\t%s\t%.6f\n", q->qid, j + 1, q->docs[j], q->scores[j]);
-    }
+    for (i = 0; i < qs->len; i++)
+        line(fp, g_ptr_array_index(qs, i));
     if (fclose(fp) != 0) {
-        fprintf(stderr, "ghs-eval: [hits][%s] cannot write: %s\n", path, g_strerror(errno));
+        fprintf(stderr, "ghs-eval: [%s][%s] cannot write: %s\n", what, path, g_strerror(errno));
         return -1;
     }
     return 0;
@@ -563,8 +557,8 @@ main(int argc, char **argv)
     report(qs, &o);
     if (o.dump_misses > 0)
         dump_misses(qs, o.dump_misses);
-    rc = o.ranks && write_ranks(qs, o.ranks) != 0 ? 1 : 0;
-    if (o.hits && write_hits(qs, o.hits) != 0)
+    rc = o.ranks && write_per_query(qs, o.ranks, "ranks", rank_line) != 0 ? 1 : 0;
+    if (o.hits && write_per_query(qs, o.hits, "hits", hit_lines) != 0)
         rc = 1;
     g_ptr_array_free(qs, TRUE);
     return rc;
