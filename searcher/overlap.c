@@ -53,6 +53,7 @@ static const double ov_w_len = -1.0;
 static const double ov_idf_unseen = 3.5;
 
 struct ghs_overlap {
+    ghs_analyzer *an;   /* borrowed */
     gunichar q[OV_MAX_CHARS];
     size_t m;
     /* w[n-1][j]: weight of the n-gram ending at question character j, 0
@@ -140,6 +141,7 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
     if (!norm)
         return NULL;
     ghs_overlap *o = g_new0(ghs_overlap, 1);
+    o->an = an;
     int japanese = 0;
     for (const char *p = norm; *p && o->m < OV_MAX_CHARS; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
@@ -183,11 +185,11 @@ void ghs_overlap_free(ghs_overlap *o)
     g_free(o);
 }
 
-double ghs_overlap_score(const ghs_overlap *o, ghs_analyzer *an, const char *title,
-                         const char *text, size_t rank)
+double ghs_overlap_score(const ghs_overlap *o, const char *title, const char *text,
+                         size_t rank)
 {
     char *both = g_strconcat(title ? title : "", "\n", text ? text : "", NULL);
-    char *norm = ghs_normalize(an, both, strlen(both), NULL);
+    char *norm = ghs_normalize(o->an, both, strlen(both), NULL);
     g_free(both);
     glong len = 0;
     gunichar *t = norm ? g_utf8_to_ucs4_fast(norm, -1, &len) : NULL;

@@ -23,14 +23,15 @@ typedef struct ghs_overlap ghs_overlap;
  * the query is not one to re-rank this way (no Japanese characters, or too
  * few characters outside phrases for its wording to say more than its
  * words do) or on any error,
- * which only means no re-ranking. Free with ghs_overlap_free(). */
+ * which only means no re-ranking. The overlap keeps an (borrowed: it must
+ * outlive the overlap) to normalize candidates. Free with ghs_overlap_free(). */
 ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root);
 void ghs_overlap_free(ghs_overlap *o);
 
 /* Score of a candidate passage (its document's title and its text, UTF-8,
  * either may be NULL) at 1-based position rank of the tier's ranking:
  * higher is better; only comparable between candidates of one question. */
-double ghs_overlap_score(const ghs_overlap *o, ghs_analyzer *an, const char *title,
-                         const char *text, size_t rank);
+double ghs_overlap_score(const ghs_overlap *o, const char *title, const char *text,
+                         size_t rank);
 
 #endif /* GHS_SEARCHER_OVERLAP_H */

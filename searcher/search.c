@@ -136,7 +136,6 @@ typedef struct tier_rank {
 
 typedef struct search_ctx {
     xc_db *db;
-    ghs_analyzer *an;
     ghs_overlap *ov;      /* a Japanese question's wording (overlap.c); NULL: none */
     ghs_error *err;
     GPtrArray *docs;      /* ranked_doc*, in display order */
@@ -241,7 +240,7 @@ static double overlap_of(search_ctx *c, xc_docid did, size_t rank)
     char *title = ghs_docdata_dup(data, len, GHS_F_TITLE);
     char *text = ghs_docdata_dup(data, len, GHS_F_PASSAGE);
     free(data);
-    double s = ghs_overlap_score(c->ov, c->an, title, text, rank);
+    double s = ghs_overlap_score(c->ov, title, text, rank);
     free(title);
     free(text);
     return s;
@@ -521,7 +520,6 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         ghs_qnode_free(root);
         return GHS_EDB;
     }
-    c.an = ix->an;
     c.ov = ghs_overlap_new(ix->an, c.db, root);
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
