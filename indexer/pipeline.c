@@ -6,7 +6,6 @@
 #include "pipeline.h"
 
 #include <glib.h>
-#include <string.h>
 
 #include "index_internal.h"
 
@@ -196,12 +195,7 @@ int ghs_jsonl_pipeline(const char *path, ghs_analyzer *an,
                        ghs_pipe_write_fn write, ghs_record_error_fn on_bad,
                        void *write_user, ghs_error *err)
 {
-    pipeline_state p;
-    memset(&p, 0, sizeof p);
-    p.path = path;
-    p.an = an;
-    p.build = build;
-    p.build_user = build_user;
+    pipeline_state p = { .path = path, .an = an, .build = build, .build_user = build_user };
     return run(&p, worker, write, NULL, on_bad, write_user, err);
 }
 
@@ -230,12 +224,7 @@ int ghs_pages_pipeline(ghs_builder **out, ghs_analyzer *an, const ghs_doc_info *
                        const ghs_page *pages, size_t n_pages, ghs_pipe_docs_fn write_docs,
                        void *write_user, ghs_error *err)
 {
-    pipeline_state p;
-    memset(&p, 0, sizeof p);
-    p.an = an;
-    p.di = di;
-    p.pages = pages;
-    p.n_pages = n_pages;
+    pipeline_state p = { .an = an, .di = di, .pages = pages, .n_pages = n_pages };
     int rc = run(&p, pages_worker, NULL, write_docs, NULL, write_user, err);
     *out = p.builder;
     return rc;
