@@ -95,6 +95,13 @@ stat_of() {
     sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$T/$1.stats"
 }
 
+# same_as NAME REF: snapshot NAME has REF's passages, terms and hits
+same_as() {
+    [ "$(stat_of "$1" passages)" = "$(stat_of "$2" passages)" ] &&
+        [ "$(stat_of "$1" terms)" = "$(stat_of "$2" terms)" ] &&
+        cmp -s "$T/$2.hits" "$T/$1.hits"
+}
+
 # ---------------------------------------------------------------- 1
 t0=$(now_ms)
 "$GHS" index --db "$T/ref" "$C" >"$T/ref.out" 2>"$T/ref.err"
@@ -165,10 +172,7 @@ fi
 resume_rc=$?
 diag <"$T/resume.out"
 if [ $resume_rc = 0 ] && snapshot "$D" final &&
-   [ "$(stat_of final documents)" = "$(stat_of ref documents)" ] &&
-   [ "$(stat_of final passages)" = "$(stat_of ref passages)" ] &&
-   [ "$(stat_of final terms)" = "$(stat_of ref terms)" ] &&
-   cmp -s "$T/ref.hits" "$T/final.hits"; then
+   [ "$(stat_of final documents)" = "$(stat_of ref documents)" ] && same_as final ref; then
     ok "the resumed run ends with the documents, passages, terms and hits of an uninterrupted run"
 else
     not_ok "the resumed run ends with the documents, passages, terms and hits of an uninterrupted run"
@@ -376,10 +380,7 @@ done
 diag <"$T/big-final.out"
 if [ $big_ok = 1 ] && grep -q "(1 added, 0 updated" "$T/big-final.out" &&
    snapshot "$T/big-db" bigfinal &&
-   [ "$(stat_of bigfinal documents)" = 4000 ] &&
-   [ "$(stat_of bigfinal passages)" = "$(stat_of bigref passages)" ] &&
-   [ "$(stat_of bigfinal terms)" = "$(stat_of bigref terms)" ] &&
-   cmp -s "$T/bigref.hits" "$T/bigfinal.hits"; then
+   [ "$(stat_of bigfinal documents)" = 4000 ] && same_as bigfinal bigref; then
     ok "a JSON Lines file killed twice between its batches is finished by the next run as if never cut"
 else
     not_ok "a JSON Lines file killed twice between its batches is finished by the next run as if never cut"
