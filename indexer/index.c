@@ -113,6 +113,7 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
              * nothing is committed yet, so it reads as an empty index. */
             xc_error_clear(&xe);
             ix->db = xc_db_open_empty(&xe);
+            ix->placeholder = ix->db != NULL;
         }
         if (!ix->db) {
             int rc = ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", path,
@@ -166,6 +167,17 @@ int ghs_index_reopen(ghs_index *ix, ghs_error *err)
         return ghs_index_reader(ix, err) ? 0 : GHS_EDB;
     xc_error xe;
     xc_error_clear(&xe);
+    if (ix->placeholder) {
+        /* Opened while a writer was creating it: the real database once it
+         * has a first commit; until then still the empty stand-in. */
+        xc_db *db = xc_db_open(ix->path, &xe);
+        if (db) {
+            xc_db_close(ix->db);
+            ix->db = db;
+            ix->placeholder = 0;
+        }
+        return 0;
+    }
     if (xc_db_reopen(ix->db, &xe) < 0)
         return ghs_error_from_xc(err, &xe, "index");
     return 0;

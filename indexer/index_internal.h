@@ -17,6 +17,8 @@ struct ghs_index {
     int writable;
     xc_wdb *wdb;             /* writable handle (GHS_OPEN_WRITE) */
     xc_db *db;               /* reading handle; opened lazily when writable */
+    int placeholder;         /* db is an empty stand-in: the index was being
+                              * created when opened (ghs_index_reopen swaps it) */
     ghs_analyzer *an;        /* analysis shared by indexing and query parsing */
     ghs_manifest *manifest;  /* optional metadata overrides */
     size_t uncommitted;      /* passages added since the last commit */

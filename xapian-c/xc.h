@@ -76,9 +76,9 @@ const char *xc_xapian_version(void);
  * Returns NULL on error. Free with xc_db_close(). */
 xc_db *xc_db_open(const char *path, xc_error *err);
 
-/* A database with no documents and no shards (searches match nothing), for
- * a reader that finds a database still being created. NULL on error. Free
- * with xc_db_close(). */
+/* An empty in-memory database (searches match nothing; a database with no
+ * shards at all would make Enquire fail), for a reader that finds a
+ * database still being created. NULL on error. Free with xc_db_close(). */
 xc_db *xc_db_open_empty(xc_error *err);
 
 /* Re-read the latest committed revision. Returns 0 on success, -1 on error. */
