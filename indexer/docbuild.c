@@ -330,14 +330,9 @@ void ghs_docs_free(GPtrArray *docs)
     g_ptr_array_free(docs, TRUE);
 }
 
-int ghs_builder_write_docs(ghs_builder *b, xc_wdb *wdb, size_t *written, ghs_error *err)
-{
-    return ghs_docs_write(ghs_builder_take_docs(b), wdb, written, err);
-}
-
 int ghs_builder_finish(ghs_builder *b, xc_wdb *wdb, size_t *written, ghs_error *err)
 {
-    int rc = ghs_builder_write_docs(b, wdb, written, err);
+    int rc = ghs_docs_write(ghs_builder_take_docs(b), wdb, written, err);
     if (rc < 0)
         return rc;
     xc_error xe;

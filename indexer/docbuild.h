@@ -39,17 +39,12 @@ typedef struct ghs_builder ghs_builder;
 int ghs_builder_new(ghs_builder **out, ghs_analyzer *an, const ghs_doc_info *di,
                     const ghs_page *pages, size_t n_pages, ghs_error *err);
 
-/* Build the passages of page pg and keep their documents until the next
- * ghs_builder_write_docs(); a passage repeated word for word inside the
+/* Build the passages of page pg and keep their documents until taken
+ * (ghs_builder_take_docs) or written by ghs_builder_finish; a passage repeated word for word inside the
  * document (running headers, a body printed twice) is built once. Counts
  * the page, its bytes and its passages. 0 or a negative GHS_E* code. */
 int ghs_builder_add_page(ghs_builder *b, ghs_analyzer *an, const ghs_page *pg,
                          ghs_error *err);
-
-/* Add the documents built since the last call to wdb (plain adds: the
- * caller deleted the document's old passages) and free them; *written
- * (may be NULL) gets how many. 0, or GHS_EDB with err filled. */
-int ghs_builder_write_docs(ghs_builder *b, xc_wdb *wdb, size_t *written, ghs_error *err);
 
 /* The documents built since the last call (xc_doc *), taken out of the
  * builder: write them with ghs_docs_write, free with ghs_docs_free. */
@@ -59,7 +54,8 @@ GPtrArray *ghs_builder_take_docs(ghs_builder *b);
 int ghs_docs_write(GPtrArray *docs, xc_wdb *wdb, size_t *written, ghs_error *err);
 void ghs_docs_free(GPtrArray *docs);
 
-/* Write what is left: the documents, the spelling words of every passage
+/* Write what is left (plain adds: the caller deleted the document's old
+ * passages): the documents, the spelling words of every passage
  * built, the glossary record. 0, or GHS_EDB with err filled. */
 int ghs_builder_finish(ghs_builder *b, xc_wdb *wdb, size_t *written, ghs_error *err);
 

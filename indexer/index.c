@@ -275,15 +275,10 @@ static int write_pages(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pa
                                 err);
         if (pc.rc < 0)
             rc = pc.rc;
-    } else {
+    } else {   /* one page (or none): built here, written by ghs_builder_finish */
         rc = ghs_builder_new(&b, ix->an, di, pages, n_pages, err);
-        for (size_t p = 0; rc == 0 && p < n_pages; p++) {
-            rc = ghs_builder_add_page(b, ix->an, &pages[p], err);
-            if (rc == 0)
-                rc = ghs_builder_write_docs(b, ix->wdb, &written, err);
-            ix->uncommitted += written;
-            written = 0;
-        }
+        if (rc == 0 && n_pages == 1)
+            rc = ghs_builder_add_page(b, ix->an, &pages[0], err);
     }
     if (rc == 0)
         rc = ghs_builder_finish(b, ix->wdb, &written, err);
