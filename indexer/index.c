@@ -63,6 +63,16 @@ static int being_created(const char *path)
     return r;
 }
 
+/* Passages per commit unless ghs_index_set_batch says: GHSEARCH_COMMIT_EVERY
+ * when set (the crash tests use small batches to kill a run between
+ * commits), else GHS_COMMIT_EVERY. */
+static size_t default_batch(void)
+{
+    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
+    long n = v ? atol(v) : 0;
+    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
+}
+
 int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
 {
     *out = NULL;
@@ -71,6 +81,7 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
     ghs_index *ix = g_new0(ghs_index, 1);
     ix->path = g_strdup(path);
     ix->writable = mode == GHS_OPEN_WRITE;
+    ix->batch = default_batch();
     xc_error xe;
     xc_error_clear(&xe);
     if (ix->writable) {
@@ -327,23 +338,11 @@ static char *guess_lang(const ghs_page *pages, size_t n)
 
 /* ------------------------------------------------------------ files */
 
-/* Passages per commit: ghs_index_set_batch's, else GHSEARCH_COMMIT_EVERY
- * when set (the crash tests use small batches to kill a run between
- * commits), else GHS_COMMIT_EVERY. */
-static size_t commit_every(const ghs_index *ix)
-{
-    if (ix->batch > 0)
-        return ix->batch;
-    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
-    long n = v ? atol(v) : 0;
-    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
-}
-
 int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err)
 {
     if (!ix->wdb)
         return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
-    ix->batch = passages;
+    ix->batch = passages > 0 ? passages : default_batch();
     return 0;
 }
 
@@ -523,7 +522,7 @@ static int write_jsonl_record(ghs_builder *b, void *user)
     /* A batch is committed once the file has at least the passages it had
      * before this run, so a reader never sees it shrink while it is
      * indexed again. */
-    if (rc == 0 && ix->uncommitted >= commit_every(ix) && c->written >= c->floor)
+    if (rc == 0 && ix->uncommitted >= ix->batch && c->written >= c->floor)
         rc = commit_batch(c);
     if (rc < 0) {
         c->failed = rc;
@@ -728,7 +727,7 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     if (kind == KIND_JSONL) {
         doc_id = g_strdup(base);
         /* Read and analyzed on a worker thread while this one writes,
-         * committed every commit_every() passages (pipeline.h). */
+         * committed every ix->batch passages (pipeline.h). */
         jsonl_src src = { .ix = ix, .path = path, .file_term = file_term };
         jsonl_ctx c = { .ix = ix, .abs_path = abs_path, .path_key = pl->path_key,
                         .doc_id = doc_id, .rep = rep, .err = err, .in_transaction = 1,
@@ -807,7 +806,7 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         rep->documents = 0;
     }
     g_free(doc_id);
-    if (rc == 0 && ix->uncommitted >= commit_every(ix))
+    if (rc == 0 && ix->uncommitted >= ix->batch)
         rc = ghs_index_commit(ix, err);
     return rc;
 }
