@@ -134,7 +134,11 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
         }
     }
     ix->an = ghs_analyzer_new(err);
-    if (!ix->an) {
+    /* A writer's worker thread analyzes with its own (pipeline.h); made
+     * here, so no failure can come after a file's transaction began. */
+    if (ix->an && ix->writable)
+        ix->build_an = ghs_analyzer_new(err);
+    if (!ix->an || (ix->writable && !ix->build_an)) {
         ghs_index_close(ix);
         return err ? err->code : GHS_EINTERNAL;
     }
@@ -277,10 +281,6 @@ static int write_pages(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pa
     size_t written = 0;
     int rc = 0;
     if (n_pages > 1) {
-        if (!ix->build_an)
-            ix->build_an = ghs_analyzer_new(err);
-        if (!ix->build_an)
-            return err ? err->code : GHS_EINTERNAL;
         pages_ctx pc = { .ix = ix, .err = err };
         rc = ghs_pages_pipeline(&b, ix->build_an, di, pages, n_pages, write_page_docs, &pc,
                                 err);
@@ -733,10 +733,7 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
                         .doc_id = doc_id, .rep = rep, .err = err, .in_transaction = 1,
                         .floor = xc_wdb_termfreq(ix->wdb, file_term, &xe) };
         xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
-        if (!ix->build_an)
-            ix->build_an = ghs_analyzer_new(err);
-        rc = !ix->build_an ? (err ? err->code : GHS_EINTERNAL)
-           : ghs_jsonl_pipeline(path, ix->build_an, build_jsonl_record, &src,
+        rc = ghs_jsonl_pipeline(path, ix->build_an, build_jsonl_record, &src,
                                 write_jsonl_record, on_jsonl_error, &c, err);
         in_transaction = c.in_transaction;
         if (c.failed)

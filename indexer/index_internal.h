@@ -24,7 +24,7 @@ struct ghs_index {
     size_t uncommitted;      /* passages added since the last commit */
     size_t batch;            /* passages per commit (ghs_index_set_batch, else
                               * GHSEARCH_COMMIT_EVERY, else GHS_COMMIT_EVERY) */
-    ghs_analyzer *build_an;  /* analyzer of the JSON Lines worker thread (pipeline.h) */
+    ghs_analyzer *build_an;  /* analyzer of the worker thread (pipeline.h); writers only */
     unsigned shard_k, shard_n; /* write only ids of shard k of n; n == 0: all */
     char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
 };

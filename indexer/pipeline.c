@@ -145,7 +145,10 @@ static int run(pipeline_state *p, GThreadFunc fn, ghs_pipe_write_fn write,
     GError *gerr = NULL;
     GThread *th = g_thread_try_new("ghs-build", fn, p, &gerr);
     if (!th) {
-        int rc = ghs_set_error(err, GHS_EINTERNAL, "[index] cannot start a thread: %s",
+        /* Out of resources, like memory: GHS_ENOMEM stops the run (a
+         * cancelled transaction loses the files since the last commit,
+         * which the next run then redoes). */
+        int rc = ghs_set_error(err, GHS_ENOMEM, "[index] cannot start a thread: %s",
                                gerr->message);
         g_error_free(gerr);
         g_mutex_clear(&p->mu);
