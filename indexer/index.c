@@ -699,13 +699,12 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
      * would also drop the files added before it since the last commit. */
     ghs_extracted ex = {0};
     if (kind == KIND_PDF) {
-        if (!pl->job)
-            rc = ghs_pdf_sniff(path, err);   /* no child process for a non-PDF */
-        if (rc == 0 && !pl->job)
-            plan_prefetch(pl);
-        if (rc == 0) {
+        if (pl->job) {   /* started ahead (plan_prefetch) */
             rc = ghs_extract_finish(pl->job, &ex, err);
             pl->job = NULL;
+        } else if ((rc = ghs_pdf_sniff(path, err)) == 0) {   /* no child for a non-PDF */
+            ghs_isolation lim = pdf_limits();
+            rc = ghs_extract_isolated(ghs_extract_pdf, path, "pdf", &lim, &ex, err);
         }
         if (rc < 0)
             return rc;
