@@ -927,10 +927,15 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         else
             plan_file(ix, f, NULL, &cur);
         have_next = 0;
-        if (i + 1 < files->len && strcmp(g_ptr_array_index(files, i + 1), f) != 0) {
+        if (i + 1 < files->len) {
             plan_file(ix, g_ptr_array_index(files, i + 1), NULL, &next);
-            plan_prefetch(&next);
-            have_next = 1;
+            if (next.abs_path && cur.abs_path && !strcmp(next.abs_path, cur.abs_path)) {
+                plan_clear(&next);   /* the same file again (./x.pdf x.pdf): judged
+                                      * once this one is written */
+            } else {
+                plan_prefetch(&next);
+                have_next = 1;
+            }
         }
         ghs_add_report rep;
         ghs_error ferr = {0};

@@ -26,7 +26,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..24"
+echo "1..25"
 n=0
 failed=0
 
@@ -513,5 +513,13 @@ else
         test "${docs:-0}" -ge "$files"
 fi
 
-[ "$n" = 24 ] || { echo "# ran $n tests, planned 24"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 25
+# One file named twice in one run (./x.pdf x.pdf) is indexed once.
+( cd "$CORPUS" && "$GHS" index --db "$T/db-twice" "./$JA_PDF" "$JA_PDF" ) \
+    >"$T/twice.out" 2>"$T/twice.err"
+diag <"$T/twice.out"
+check "a file named twice in one run is written once, then found unchanged" \
+    grep -Eq '^indexed 2 files \(1 added, 0 updated, 1 unchanged, 0 failed\)' "$T/twice.out"
+
+[ "$n" = 25 ] || { echo "# ran $n tests, planned 25"; failed=$((failed + 1)); }
 exit $((failed > 0))
