@@ -119,8 +119,9 @@ static void ranked_doc_free(gpointer p)
  * (collapsed on the document id), its first GHS_RERANK_DOCS re-ranked
  * when the tier has a fast query, then its first GHS_OVERLAP_DOCS by the
  * question's wording. A longer ranking starts with the same
- * documents in the same order (the re-ranked ones too: the same documents
- * re-ranked by the same query), so a round needing more documents reads
+ * documents in the same order (the re-ranked ones too: every ranking holds
+ * the whole re-ranked window, the same documents re-ranked by the same
+ * query), so a round needing more documents reads
  * on in it, and Xapian is asked again, for a longer one, only when every
  * document of it was used. */
 typedef struct tier_rank {
@@ -278,6 +279,11 @@ static void overlap_rerank(search_ctx *c, GPtrArray *order, GArray *dids)
  * negative GHS_E* code. */
 static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
 {
+    /* At least the whole re-ranked window: re-ranking fewer would let a
+     * longer ranking fetched later reorder documents already handed out. */
+    uint32_t window = t->fast ? GHS_RERANK_DOCS : c->ov ? GHS_OVERLAP_DOCS : 0;
+    if (count < window)
+        count = window;
     xc_mset *ms = run(c, t->fast ? t->fast : t->q, 1, 0, count);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;

@@ -213,6 +213,49 @@ static void test_question_ranks_the_passage_repeating_its_wording_first(void)
     g_free(db);
 }
 
+static void test_first_page_is_the_top_of_a_longer_page(void)
+{
+    /* 80 records of three sentences each: a question matches every word in
+     * few, some words in most, so both tiers are re-ranked (proximity,
+     * wording). The first 10 hits must be those a 100-hit page starts
+     * with, however the ranking was fetched. */
+    static const char *const fr[] = {
+        "感染症の流行に備えて各国は資金を積み立てる", "保健財政の改革が地域の医療を支える",
+        "予防接種の普及には保健師の働きが欠かせない", "世界銀行はパンデミック基金を管理する",
+        "各国の保健省は検査体制を整えた", "流行の兆しを早く捉える監視が要る",
+        "医療従事者の確保は各国の課題である", "資金の流れを透明にする仕組みが求められる",
+        "地域の病院では病床が不足している", "ワクチンの公平な分配が議論された",
+        "保健医療の人材育成に資金を充てる", "感染症対策の基本は早期の検知である",
+    };
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        char *db = NULL;
+        ghs_index *ix = ghs_test_index_new("ghs-search-page-XXXXXX", &db);
+        unsigned x = seed;
+        for (int i = 0; i < 80; i++) {
+            GString *t = g_string_new(NULL);
+            for (int k = 0; k < 3; k++) {
+                x = (x * 1103515245u + 12345u) & 0x7fffffffu;
+                g_string_append_printf(t, "%s。", fr[(x >> 8) % G_N_ELEMENTS(fr)]);
+            }
+            char id[16];
+            g_snprintf(id, sizeof id, "r%d", i);
+            add(ix, id, "提言", "ja", NULL, NULL, t->str);
+            g_string_free(t, TRUE);
+        }
+        ghs_test_index_finish(ix);
+        const char *q = "感染症の流行に備えて各国が積み立てる資金の名称は";
+        ghs_search_opts o10 = { .limit = 10, .per_doc = 1 }, o100 = { .limit = 100, .per_doc = 1 };
+        ghs_results *a = ghs_test_search(db, q, &o10), *b = ghs_test_search(db, q, &o100);
+        g_assert_cmpuint(ghs_results_count(a), ==, 10);
+        for (size_t i = 0; i < 10; i++)
+            g_assert_cmpstr(ghs_results_hit(a, i)->doc, ==, ghs_results_hit(b, i)->doc);
+        ghs_results_free(a);
+        ghs_results_free(b);
+        ghs_test_rm_db(db);
+        g_free(db);
+    }
+}
+
 static void test_who_asks_in_a_question_while_WHO_names_the_organization(void)
 {
     char *db = NULL;
@@ -538,6 +581,8 @@ int main(int argc, char **argv)
                     test_all_words_rank_before_some_words);
     g_test_add_func("/search/question_ranks_the_passage_repeating_its_wording_first",
                     test_question_ranks_the_passage_repeating_its_wording_first);
+    g_test_add_func("/search/first_page_is_the_top_of_a_longer_page",
+                    test_first_page_is_the_top_of_a_longer_page);
     g_test_add_func("/search/words_standing_together_as_in_the_query_rank_first",
                     test_words_standing_together_as_in_the_query_rank_first);
     g_test_add_func("/search/who_asks_in_a_question_while_WHO_names_the_organization",
