@@ -32,6 +32,8 @@
 
 #include <glib.h>
 
+#include "schema.h"
+
 /* Questions longer than this are read up to it. */
 #define OV_MAX_CHARS 128
 /* Queries with fewer characters outside phrases are keywords or phrases:
@@ -102,13 +104,6 @@ static void collect_text(const ghs_qnode *n, GString *s, size_t *word_chars)
     }
 }
 
-static int is_japanese(gunichar c)
-{
-    GUnicodeScript sc = g_unichar_get_script(c);
-    return sc == G_UNICODE_SCRIPT_HAN || sc == G_UNICODE_SCRIPT_HIRAGANA ||
-           sc == G_UNICODE_SCRIPT_KATAKANA;
-}
-
 /* IDF of the index term prefix + the len characters q, a character (U)
  * or bigram (B) term; ov_idf_unseen for a term the index lacks. */
 static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunichar *q,
@@ -147,7 +142,7 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
         gunichar c = g_utf8_get_char(p);
         if (g_unichar_isspace(c) || g_unichar_ispunct(c))
             continue;
-        japanese |= is_japanese(c);
+        japanese |= ghs_is_cjk(c);
         o->q[o->m++] = c;
     }
     free(norm);
@@ -158,8 +153,8 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
     double n_docs = (double)xc_db_doccount(db, NULL);
     double idf2[OV_MAX_CHARS];   /* idf2[j]: the bigram ending at j */
     for (size_t j = 0; j < o->m; j++) {
-        o->w[0][j] = gram_idf(db, n_docs, "U", o->q + j, 1);
-        idf2[j] = j > 0 ? gram_idf(db, n_docs, "B", o->q + j - 1, 2) : 0;
+        o->w[0][j] = gram_idf(db, n_docs, GHS_PREFIX_UNIGRAM, o->q + j, 1);
+        idf2[j] = j > 0 ? gram_idf(db, n_docs, GHS_PREFIX_BIGRAM, o->q + j - 1, 2) : 0;
     }
     for (size_t n = 2; n <= OV_MAX_N; n++)
         for (size_t j = n - 1; j < o->m; j++) {

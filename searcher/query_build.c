@@ -206,18 +206,11 @@ static void add_gram_query(const char *gram, void *user)
  * adds next to nothing to the ranking and kept Xapian from skipping any
  * passage (JSQuAD p99 at 100k passages 75 -> 42 ms; MRR@10 odd half
  * 0.9418 -> 0.9422, even 0.9349 -> 0.9350 with the phrase change below). */
-/* Is the first character of s (UTF-8) a kana (U+3040..U+30FF, ー)? */
-static int is_kana_utf8(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    return u[0] == 0xE3 && u[1] >= 0x81 && u[1] <= 0x83;
-}
-
 static void add_bag_gram(const char *gram, void *user)
 {
     GPtrArray *subs = ((void **)user)[0];
     const char *prefix = ((void **)user)[1];
-    if (prefix[0] == GHS_PREFIX_UNIGRAM[0] && is_kana_utf8(gram))
+    if (prefix[0] == GHS_PREFIX_UNIGRAM[0] && ghs_is_kana(g_utf8_get_char(gram)))
         return;
     char *t = g_strconcat(prefix, gram, NULL);
     g_ptr_array_add(subs, text_or_title_q(t, MODE_LOOSE));

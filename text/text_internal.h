@@ -108,12 +108,6 @@ int ghs_wspans_push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script, ghs_er
 int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
                       ghs_wspans *spans, ghs_error *err);
 
-/* Is c Han, Hiragana or Katakana, counting the marks used inside Japanese
- * words (prolonged sound mark, iteration marks, voicing marks)? */
-int ghs_is_cjk(uint32_t c);
-/* Is c Hiragana or Katakana (with the same marks)? */
-int ghs_is_kana(uint32_t c);
-
 /* ---- kana_variants.c ---- */
 
 /* Fold Japanese spelling variants in normalized text, in place: kana
