@@ -1008,6 +1008,26 @@ static void decode(parser *p, const char *q, size_t len)
     p->off[p->n] = len;
 }
 
+/* Is c (not ASCII) a sign: punctuation or a symbol, no letter or digit?
+ * The blocks of punctuation and symbols a Japanese question quotes:
+ * Latin-1 signs, × ÷, general punctuation, arrows, mathematical and
+ * technical signs, shapes (○ △), symbols and dingbats (♪ ✓), CJK
+ * punctuation (not 々 〇), ・, full-width signs. Number forms (Ⅰ) and
+ * enclosed numbers (①) count as words. */
+static int is_sign(uint32_t c)
+{
+    if (c >= 0x2150 && c <= 0x218F)
+        return 0;
+    if (c >= 0x2460 && c <= 0x24FF)
+        return 0;
+    return (c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7 ||
+           (c >= 0x2000 && c <= 0x2BFF) ||
+           (c >= 0x3000 && c <= 0x303F && c != 0x3005 && c != 0x3007) || c == 0x30FB ||
+           (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+           (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+           (c >= 0xFFE0 && c <= 0xFFEE);
+}
+
 /* Does p->cp[from..to) quote only signs: some punctuation or symbol, no
  * character of a word (letter, digit, kana, kanji)? Spaces alone do not
  * count: 「 」 stays an empty phrase, reported as such. */
@@ -1016,20 +1036,13 @@ static int quotes_only_signs(const parser *p, size_t from, size_t to)
     int signs = 0;
     for (size_t i = from; i < to; i++) {
         uint32_t c = p->cp[i];
-        if (c == ' ' || c == '\t' || c == 0x3000)
+        if (is_space(c))
             continue;
+        int word = c < 0x80 ? (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                            : !is_sign(c);
+        if (word)
+            return 0;
         signs = 1;
-        if (c < 0x80) {
-            if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
-                return 0;
-        } else if (c == 0x3005 || c == 0x3007) {   /* 々 〇 */
-            return 0;
-        } else if (!((c >= 0xA0 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
-                     (c >= 0x3000 && c <= 0x303F) || c == 0x30FB ||
-                     (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
-                     (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65))) {
-            return 0;
-        }
     }
     return signs;
 }

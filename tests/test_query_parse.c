@@ -330,6 +330,8 @@ static void test_unbalanced_or_nested_corner_brackets_are_punctuation(void)
     /* 「-」 quotes a sign, not a phrase to search */
     assert_tree("番号を「-」でつなぐ",
                 "(DEFAULT (WORD \"番号を\") (WORD \"-\") (WORD \"でつなぐ\"))");
+    assert_tree("「○」をつける", "(DEFAULT (WORD \"○\") (WORD \"をつける\"))");
+    assert_tree("「①」の項目", "(DEFAULT (PHRASE \"①\") (WORD \"の項目\"))");
 }
 
 static void test_empty_phrases_and_stray_closing_bracket_are_errors(void)
