@@ -768,16 +768,16 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
             prox_bonus *pb = g_ptr_array_index(b.bonuses, i);
             pairs += pb->pairs[0]->len > 0 || pb->pairs[1]->len > 0;
         }
-        if (pairs)
+        if (pairs) {   /* else the loose query built above is the same */
             out->loose_fast = out->loose;
-        else
-            qfree(out->loose);
-        out->loose = NULL;
-        rc = build(&b, root, MODE_LOOSE, &out->loose);
-        xc_query *rest = rc == 0 && out->loose ? bonus_q(b.bonuses, 0, b.bonuses->len) : NULL;
+            out->loose = NULL;
+            rc = build(&b, root, MODE_LOOSE, &out->loose);
+            xc_query *rest = rc == 0 && out->loose ? bonus_q(b.bonuses, 0, b.bonuses->len)
+                                                   : NULL;
+            out->loose = combine2(XC_OP_AND_MAYBE, out->loose, rest);
+        }
         g_ptr_array_free(b.bonuses, TRUE);
         b.bonuses = NULL;
-        out->loose = combine2(XC_OP_AND_MAYBE, out->loose, rest);
     }
     if (rc == 0)
         out->strict = with_proximity(&b, root, out->strict, 1);
