@@ -12,6 +12,9 @@ PACKAGES=(
   meson ninja-build pkg-config gcc g++ python3
   libxapian-dev xapian-tools
   libpoppler-glib-dev poppler-utils
+  # poppler-data is only a Recommends of libpoppler, but without its CMaps
+  # poppler reads no text from a Japanese PDF whose CID font is not embedded.
+  poppler-data
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
