@@ -27,6 +27,9 @@ install_deps() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js and npm drive the search page's browser test; Debian's unless
+  # the machine already has a Node.js with npm of its own.
+  command -v npm >/dev/null || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -35,7 +38,7 @@ install_deps() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
   # playwright-core drives Debian's Chromium in the search page's browser test.
-  if command -v npm >/dev/null && [ ! -d tests/web/node_modules ]; then
+  if [ ! -d tests/web/node_modules ]; then
     npm ci --prefix tests/web --no-audit --no-fund
   fi
 }
