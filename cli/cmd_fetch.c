@@ -8,7 +8,6 @@
  * leaves the partial file for the next run to resume.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -62,14 +61,6 @@ on_url(const ghs_fetch_event *ev, void *user)
     return cli_interrupted();
 }
 
-static const char *
-default_cache(void)
-{
-    const char *env = getenv("GHSEARCH_CACHE");
-
-    return env && *env ? env : "./ghsearch-cache";
-}
-
 static int
 run_fetch(const cli_command *cmd, int argc, char **argv)
 {
@@ -85,7 +76,7 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
     int rc;
 
     ghs_fetch_opts_init(&o);
-    o.cache_dir = default_cache();
+    o.cache_dir = ghs_default_cache_dir();   /* the cache 'ghsearch index' reads */
     rc = cli_parse(cmd, argc, argv, &p);
     if (rc != 0)
         return rc < 0 ? CLI_EXIT_OK : rc;

@@ -143,7 +143,8 @@ run_links(const cli_command *cmd, int argc, char **argv)
     }
     if (p.positional->len != 1)
         rc = p.positional->len == 0
-            ? cli_usage_error(cmd, "missing DOC (a document id or the path of an indexed file)")
+            ? cli_usage_error(cmd, "missing DOC (a document id, the path of an indexed file "
+                              "or its file name)")
             : cli_usage_error(cmd, "unexpected argument '%s'",
                               (const char *)g_ptr_array_index(p.positional, 1));
     else
@@ -153,9 +154,10 @@ run_links(const cli_command *cmd, int argc, char **argv)
         return rc;
 
     rc = cli_open_existing(db, &ix);
+    /* DOC is resolved by the library, as `show` resolves it */
     if (rc == 0 && ghs_links_get(ix, doc, &l, &err) < 0) {
         cli_report_error(&err);
-        rc = CLI_EXIT_FAIL;
+        rc = err.code == GHS_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     if (rc == 0 && json)
         print_json(l);
@@ -171,9 +173,10 @@ const cli_command cli_cmd_links = {
     "links",
     "[--db DIR] [--json] DOC",
     "list a release's links and where a document is linked from",
-    "List the links of document DOC (its id, or the path of an indexed file)\n"
-    "as the last 'ghsearch index' resolved them, and the releases that link\n"
-    "to DOC. Each link has a state:\n"
+    "List the links of document DOC (its id, the path of an indexed file, or\n"
+    "its file name when only one indexed file has it) as the last 'ghsearch\n"
+    "index' resolved them, and the releases that link to DOC. Each link has a\n"
+    "state:\n"
     "  indexed          a local copy is indexed (document: its id)\n"
     "  missing          no local copy next to the release, among the indexed\n"
     "                   files or in the fetch cache ('ghsearch fetch' gets it)\n"
@@ -187,7 +190,8 @@ const cli_command cli_cmd_links = {
     "              \"title\",\"anchor\",\"url\"}]}\n"
     "  -h, --help  this help\n"
     "\n"
-    "Exit 0, or 1 when the index or the document does not exist.\n",
+    "Exit 0, 1 when the index or the document does not exist, or 2 when DOC\n"
+    "is a file name several indexed files have (the message lists their ids).\n",
     links_opts,
     0,
     run_links,

@@ -47,11 +47,28 @@ put_field(const char *name, const char *value)
     }
 }
 
+/* The document ref names (an id, the path of an indexed file or its file
+ * name) into *id and *d. Exit 1 when there is none, 2 when ref is
+ * ambiguous (the message names the candidates). */
+static int
+resolve_doc(ghs_index *ix, const char *ref, char **id, ghs_document **d)
+{
+    ghs_error err = {0};
+
+    if (ghs_document_resolve(ix, ref, id, &err) < 0 ||
+        ghs_document_get(ix, *id, d, &err) < 0) {
+        cli_report_error(&err);
+        return err.code == GHS_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    return 0;
+}
+
 static int
 run_show(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
-    const char *db = cli_default_db(), *id = NULL;
+    const char *db = cli_default_db(), *ref = NULL;
+    char *id = NULL;
     size_t page = 0;
     int json = 0, rc, first, last, pg, has_page = 0;
     ghs_cite_style style = GHS_CITE_TEXT;
@@ -84,18 +101,16 @@ run_show(const cli_command *cmd, int argc, char **argv)
     if (rc == 0 && p.positional->len != 1)
         rc = cli_usage_error(cmd, p.positional->len ? "give one DOC" : "missing DOC");
     if (rc == 0)
-        id = g_ptr_array_index(p.positional, 0);
+        ref = g_ptr_array_index(p.positional, 0);
     if (rc == 0)
         rc = cli_open_existing(db, &ix);
-    if (rc == 0 && ghs_document_get(ix, id, &d, &err) < 0) {
-        cli_report_error(&err);
-        rc = CLI_EXIT_FAIL;
-    }
+    if (rc == 0)
+        rc = resolve_doc(ix, ref, &id, &d);
     if (rc == 0 && has_page && d->pages == 0) {
-        fprintf(stderr, "ghsearch: %s has no pages (a %s); leave out --page\n", id, d->type);
+        fprintf(stderr, "ghsearch: %s has no pages (a %s); leave out --page\n", ref, d->type);
         rc = CLI_EXIT_USAGE;
     } else if (rc == 0 && has_page && (int)page > d->pages) {
-        fprintf(stderr, "ghsearch: %s has pages 1 to %d, not %zu\n", id, d->pages, page);
+        fprintf(stderr, "ghsearch: %s has pages 1 to %d, not %zu\n", ref, d->pages, page);
         rc = CLI_EXIT_USAGE;
     }
     if (rc == 0 && ghs_document_cite(d, (int)page, style, &cite, &err) < 0) {
@@ -164,6 +179,7 @@ run_show(const cli_command *cmd, int argc, char **argv)
 done:
     if (o)
         g_string_free(o, TRUE);
+    ghs_free(id);
     ghs_free(cite);
     ghs_document_free(d);
     ghs_index_close(ix);
@@ -175,9 +191,10 @@ const cli_command cli_cmd_show = {
     "show",
     "[--db DIR] [--page N] [--json] [--cite STYLE] DOC",
     "show a document's metadata and text",
-    "Show what the index holds for document DOC (the \"doc\" of a search hit):\n"
-    "its metadata, its citation and its text, page by page for a PDF, put\n"
-    "back together from the indexed passages.\n"
+    "Show what the index holds for document DOC (the \"doc\" of a search hit,\n"
+    "the path of an indexed file, or its file name when only one indexed file\n"
+    "has it): its metadata, its citation and its text, page by page for a\n"
+    "PDF, put back together from the indexed passages.\n"
     "\n"
     "Options:\n"
     "  --db DIR      the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
@@ -188,7 +205,8 @@ const cli_command cli_cmd_show = {
     "  --cite STYLE  text (default), bibtex or csl-json\n"
     "  -h, --help    this help\n"
     "\n"
-    "Exit 1 when there is no such document, 2 for a page out of range.\n",
+    "Exit 1 when there is no such document, 2 for a page out of range or a\n"
+    "file name several indexed files have (the message lists their ids).\n",
     show_opts,
     0,
     run_show,

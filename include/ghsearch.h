@@ -390,7 +390,29 @@ typedef struct ghs_document {
     size_t passages;        /* passages indexed for it */
 } ghs_document;
 
-/* Look document id up. On success *out is a new record (its strings owned
+/* The id of the document ref names, as a user types it (`ghsearch show`,
+ * `links`, a doc: filter, the server's /doc/{ref}), tried in this order:
+ *  1. a document id, exactly;
+ *  2. the path of an indexed file, relative to the working directory or
+ *     absolute, made absolute without touching the file system (as the
+ *     indexer records paths: the file need not exist any more); a JSON
+ *     Lines file names its records;
+ *  3. a file name without a directory ("report.pdf", ending in a type the
+ *     indexer reads), when it is the name of exactly one indexed file's
+ *     document.
+ * On success *id is the document's id, malloc'ed (free with ghs_free()).
+ * GHS_ENOTFOUND with "[doc] no document 'ref'" when nothing matches;
+ * GHS_EINVAL when ref is the file name (or the JSON Lines file) of several
+ * documents, the message naming their ids ("[doc] 'ref' is the file name
+ * of 2 documents: a, b; name one by its id"), or for NULL/""; GHS_EDB.
+ * Step 3 reads every document record, so it is slower, and is taken only
+ * when 1 and 2 find nothing. Steps 2 and 3 read user metadata, which a
+ * sharded (stub) index reads from its first database only: there the
+ * documents of the other shards are found by id alone. */
+int ghs_document_resolve(ghs_index *ix, const char *ref, char **id, ghs_error *err);
+
+/* Look document id up (exactly: see ghs_document_resolve for the names a
+ * user types). On success *out is a new record (its strings owned
  * by it) to free with ghs_document_free(). GHS_ENOTFOUND with
  * "[show] no document 'id'" when the index has no such document. Works on
  * a sharded index too (falls back to the stored passages when a shard's
@@ -455,11 +477,13 @@ typedef struct ghs_link_source {
 
 typedef struct ghs_links ghs_links;
 
-/* The links of document doc (an id, or the path of an indexed file) and
- * the releases linking to it, as the last indexing run recorded them.
+/* The links of document doc (an id, the path of an indexed file or its
+ * file name, resolved as ghs_document_resolve does) and the releases
+ * linking to it, as the last indexing run recorded them.
  * A document without links gives empty lists. On success *out is freed
  * with ghs_links_free(); its strings belong to it. GHS_ENOTFOUND with
- * "[links] no document 'doc'" when the index has no such document. */
+ * "[links] no document 'doc'" when the index has no such document,
+ * GHS_EINVAL naming the candidates when doc is ambiguous. */
 int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *err);
 const char *ghs_links_doc(const ghs_links *l);    /* the document's id */
 const char *ghs_links_title(const ghs_links *l);  /* its title ("" when unknown) */
@@ -471,9 +495,16 @@ void ghs_links_free(ghs_links *l);
 
 /* The fetch cache (the directory `ghsearch fetch --cache` fills) where
  * ghs_index_add_paths looks for copies of linked documents. Without this
- * call: $GHSEARCH_CACHE, else ./ghsearch-cache. A directory that does not
- * exist simply holds nothing. Returns 0 or GHS_EINVAL for NULL/"". */
+ * call: ghs_default_cache_dir(). A directory that does not exist simply
+ * holds nothing. Returns 0 or GHS_EINVAL for NULL/"". */
 int ghs_index_set_cache(ghs_index *ix, const char *dir, ghs_error *err);
+
+/* The fetch cache used when none is given: $GHSEARCH_CACHE when set and
+ * not empty, else "./ghsearch-cache" (relative to the working directory).
+ * The one definition both the indexer and a fetcher (`ghsearch fetch`)
+ * use, so that what one stores the other finds. The environment is read
+ * at each call; the string is environment or static storage. */
+const char *ghs_default_cache_dir(void);
 
 /* The http(s) URLs worth fetching, each once, in this order: the
  * manifest's URLs (manifest may be NULL), the links of the releases under

@@ -35,12 +35,17 @@ char *ghs_links_meta_key(const char *prefix, const char *id)
     return k;
 }
 
+const char *ghs_default_cache_dir(void)
+{
+    const char *env = g_getenv("GHSEARCH_CACHE");
+    return env && *env ? env : "./ghsearch-cache";
+}
+
 const char *ghs_links_cache_dir(const ghs_index *ix)
 {
     if (ix && ix->cache_dir)
         return ix->cache_dir;
-    const char *env = g_getenv("GHSEARCH_CACHE");
-    return env && *env ? env : "ghsearch-cache";
+    return ghs_default_cache_dir();
 }
 
 static int is_release_file(const char *path)

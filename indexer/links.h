@@ -102,8 +102,8 @@ int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
 char *ghs_links_from_title(xc_db *db, const char *doc);
 
 /* The fetch cache directory the index uses: set by ghs_index_set_cache,
- * else $GHSEARCH_CACHE, else "ghsearch-cache" (relative to the working
- * directory). Static, environment or ix storage. */
+ * else ghs_default_cache_dir() (ghsearch.h). Static, environment or ix
+ * storage. */
 const char *ghs_links_cache_dir(const ghs_index *ix);
 
 #endif /* GHS_INDEXER_LINKS_H */

@@ -3,6 +3,11 @@
  * reading what the links pass recorded (ghs_links_get), naming the fetch
  * cache an index uses, and listing the URLs `ghsearch fetch` should
  * download. Writing the records is links.c's job.
+ *
+ * Also the one resolver of a document as a user names it (an id, the path
+ * of an indexed file, or its file name), ghs_document_resolve: here, below
+ * the searcher, because ghs_links_get takes the same references, and
+ * `show`, the doc: filter and the HTTP server use it through ghsearch.h.
  */
 #include <glib.h>
 #include <stdlib.h>
@@ -155,40 +160,171 @@ static void read_from(ghs_links *l, const char *v, size_t len)
     }
 }
 
-/* The id of doc: itself when the index has a record of it, else the id
- * of the indexed file at that path. NULL when neither. */
-static char *find_doc(xc_db *db, const char *doc, char **title, xc_error *xe)
+/* ------------------------------------------------------------ documents by reference */
+
+/* Xapian holds no key (term or metadata) longer than about 245 bytes, so
+ * a longer one names nothing; looking it up would only raise an error. */
+#define GHS_MAX_LOOKUP_KEY 240
+
+/* rget of the key prefix + suffix; "" (malloc'ed) when no key that long
+ * can exist. */
+static char *rget_key(xc_db *db, const char *prefix, const char *suffix, size_t *len,
+                      xc_error *xe)
 {
-    char *key = g_strconcat(GHS_META_DOC, doc, NULL);
-    size_t len = 0;
-    char *v = rget(db, key, &len, xe);
+    char *key = g_strconcat(prefix, suffix, NULL);
+    char *v = NULL;
+    if (strlen(key) <= GHS_MAX_LOOKUP_KEY) {
+        v = rget(db, key, len, xe);
+    } else {
+        v = strdup("");
+        *len = 0;
+    }
     g_free(key);
-    char *id = NULL;
-    if (v && len) {
-        id = g_strdup(doc);
-        *title = ghs_docdata_dup(v, len, GHS_F_TITLE);
-    } else if (g_file_test(doc, G_FILE_TEST_EXISTS)) {
-        char *abs = g_canonicalize_filename(doc, NULL);
-        char *pk = g_strconcat(GHS_META_PATH, abs, NULL);
-        size_t plen = 0;
-        char *pv = rget(db, pk, &plen, xe);
-        ghs_path_record pr;
-        ghs_path_record_parse(pv ? pv : "", plen, &pr);
-        if (pr.doc_id && *pr.doc_id) {
-            free(v);
-            char *k2 = g_strconcat(GHS_META_DOC, pr.doc_id, NULL);
-            v = rget(db, k2, &len, xe);
-            g_free(k2);
-            id = g_strdup(pr.doc_id);
-            *title = v && len ? ghs_docdata_dup(v, len, GHS_F_TITLE) : g_strdup("");
-        }
-        ghs_path_record_clear(&pr);
-        free(pv);
-        g_free(pk);
+    return v;
+}
+
+/* Is id a document of the index (passages, or a document record; the
+ * record alone is read from the first shard only)? */
+static int doc_exists(xc_db *db, const char *id, xc_error *xe)
+{
+    char *term = g_strconcat(GHS_PREFIX_DOC, id, NULL);
+    int has = strlen(term) <= GHS_MAX_LOOKUP_KEY ? xc_db_term_exists(db, term, xe) : 0;
+    g_free(term);
+    if (has != 0)
+        return has > 0;
+    size_t len = 0;
+    free(rget_key(db, GHS_META_DOC, id, &len, xe));
+    return len > 0;
+}
+
+typedef int (*path_match_fn)(const char *path, const char *want);
+
+static int same_path(const char *path, const char *want)
+{
+    return strcmp(path, want) == 0;
+}
+
+static int same_file_name(const char *path, const char *want)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, want) == 0;
+}
+
+/* Add to ids, in id order, every document whose source file (the path its
+ * record keeps) matches want. Reads every document record: only for the
+ * references an exact lookup cannot answer. */
+static void docs_by_path(xc_db *db, path_match_fn match, const char *want, GPtrArray *ids,
+                         xc_error *xe)
+{
+    xc_termlist *tl = xc_db_allterms(db, GHS_PREFIX_DOC, xe);
+    const char *term;
+    uint32_t tf;
+    while (tl && xe->code == XC_OK && xc_termlist_next(tl, &term, &tf, xe) == 1) {
+        const char *id = term + strlen(GHS_PREFIX_DOC);
+        size_t len = 0;
+        char *rec = rget_key(db, GHS_META_DOC, id, &len, xe);
+        char *path = rec && len ? ghs_docdata_dup(rec, len, GHS_F_PATH) : NULL;
+        if (path && *path && match(path, want))
+            g_ptr_array_add(ids, g_strdup(id));
+        g_free(path);
+        free(rec);
+    }
+    xc_termlist_free(tl);
+}
+
+/* The documents of the indexed file at abs (canonical, as the indexer
+ * keys its path records): the one its path record names, else, for a
+ * JSON Lines file (whose record names the file, not a document), its
+ * records. */
+static void docs_of_file(xc_db *db, const char *abs, GPtrArray *ids, xc_error *xe)
+{
+    size_t len = 0;
+    char *v = rget_key(db, GHS_META_PATH, abs, &len, xe);
+    ghs_path_record pr;
+    ghs_path_record_parse(v ? v : "", len, &pr);
+    if (pr.doc_id && *pr.doc_id && doc_exists(db, pr.doc_id, xe))
+        g_ptr_array_add(ids, g_strdup(pr.doc_id));
+    else if (pr.doc_id && *pr.doc_id)
+        docs_by_path(db, same_path, abs, ids, xe);
+    ghs_path_record_clear(&pr);
+    free(v);
+}
+
+/* Could ref be the name of a file the indexer reads? Only those can match
+ * a document's file name, so any other reference skips reading every
+ * document record. */
+static int is_indexed_file_name(const char *ref)
+{
+    static const char *const exts[] = { ".pdf", ".html", ".htm", ".txt", ".jsonl" };
+    const char *dot = strrchr(ref, '.');
+    if (strchr(ref, '/') || !dot || dot == ref)
+        return 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(exts); i++)
+        if (!g_ascii_strcasecmp(dot, exts[i]))
+            return 1;
+    return 0;
+}
+
+/* "a, b, c" of the first few ids, "and N more" after them. g_free. */
+static char *id_list(GPtrArray *ids)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < ids->len && i < 8; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", (char *)ids->pdata[i]);
+    if (ids->len > 8)
+        g_string_append_printf(s, " and %u more", ids->len - 8);
+    return g_string_free(s, FALSE);
+}
+
+/* ghs_document_resolve on db, its messages starting "[place] ". */
+static int resolve_ref(xc_db *db, const char *ref, const char *place, char **id,
+                       ghs_error *err)
+{
+    *id = NULL;
+    if (!ref || !*ref)
+        return ghs_set_error(err, GHS_EINVAL, "[%s] no document given", place);
+    xc_error xe;
+    xc_error_clear(&xe);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    const char *shared = "file";   /* what several candidates have in common */
+    if (doc_exists(db, ref, &xe))
+        g_ptr_array_add(ids, g_strdup(ref));
+    if (xe.code == XC_OK && ids->len == 0) {
+        /* Relative to the working directory, made absolute the way the
+         * indexer keys its path records; the file need not exist anymore. */
+        char *abs = g_canonicalize_filename(ref, NULL);
+        docs_of_file(db, abs, ids, &xe);
         g_free(abs);
     }
-    free(v);
-    return id;
+    if (xe.code == XC_OK && ids->len == 0 && is_indexed_file_name(ref)) {
+        docs_by_path(db, same_file_name, ref, ids, &xe);
+        shared = "file name";
+    }
+    int rc = 0;
+    if (xe.code != XC_OK) {
+        rc = ghs_error_from_xc(err, &xe, place);
+    } else if (ids->len == 1) {
+        *id = strdup(ids->pdata[0]);
+    } else if (ids->len == 0) {
+        rc = ghs_set_error(err, GHS_ENOTFOUND, "[%s] no document '%s'", place, ref);
+    } else {
+        char *list = id_list(ids);
+        rc = ghs_set_error(err, GHS_EINVAL,
+                           "[%s] '%s' is the %s of %u documents: %s; name one by its id",
+                           place, ref, shared, ids->len, list);
+        g_free(list);
+    }
+    g_ptr_array_free(ids, TRUE);
+    return rc;
+}
+
+int ghs_document_resolve(ghs_index *ix, const char *ref, char **id, ghs_error *err)
+{
+    *id = NULL;
+    xc_db *db = ghs_index_reader(ix, err);
+    if (!db)
+        return GHS_EDB;
+    return resolve_ref(db, ref, "doc", id, err);
 }
 
 int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *err)
@@ -199,26 +335,25 @@ int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *er
     xc_db *db = ghs_index_reader(ix, err);
     if (!db)
         return GHS_EDB;
+    char *id = NULL;
+    int rc = resolve_ref(db, doc, "links", &id, err);
+    if (rc < 0)
+        return rc;
     xc_error xe;
     xc_error_clear(&xe);
-    char *title = NULL;
-    char *id = find_doc(db, doc, &title, &xe);
-    if (xe.code != XC_OK) {
-        g_free(id);
-        g_free(title);
-        return ghs_error_from_xc(err, &xe, "links");
-    }
-    if (!id)
-        return ghs_set_error(err, GHS_ENOTFOUND, "[links] no document '%s'", doc);
+    size_t rlen = 0;
+    char *rec = rget_key(db, GHS_META_DOC, id, &rlen, &xe);
     ghs_links *l = g_new0(ghs_links, 1);
-    l->doc = id;
-    l->title = title ? title : g_strdup("");
+    l->doc = g_strdup(id);
+    l->title = rec && rlen ? ghs_docdata_dup(rec, rlen, GHS_F_TITLE) : g_strdup("");
+    free(rec);
+    free(id);
     l->links = g_array_new(FALSE, FALSE, sizeof(ghs_doc_link));
     l->from = g_array_new(FALSE, FALSE, sizeof(ghs_link_source));
     l->owned = g_ptr_array_new_with_free_func(g_free);
     const char *prefixes[2] = { GHS_META_LINKS, GHS_META_LINKED_FROM };
     for (int i = 0; i < 2; i++) {
-        char *key = ghs_links_meta_key(prefixes[i], id);
+        char *key = ghs_links_meta_key(prefixes[i], l->doc);
         size_t len = 0;
         char *v = rget(db, key, &len, &xe);
         g_free(key);

@@ -180,7 +180,11 @@ ghs_resolve_kind ghs_link_resolve(const ghs_link_resolver *r, const char *releas
     if (http && r->cache) {
         char *p = ghs_cache_lookup(r->cache, url);
         if (p) {
-            *path = p;
+            /* canonical like the other steps' paths: the cache's directory
+             * may be relative (the default ./ghsearch-cache), and the
+             * index records the copy under its canonical path */
+            *path = g_canonicalize_filename(p, NULL);
+            g_free(p);
             return GHS_RESOLVE_LOCAL;
         }
         const ghs_cache_entry *e = ghs_cache_find(r->cache, url);

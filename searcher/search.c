@@ -473,6 +473,46 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     return ghs_window_hit(an, h, toks, r->owned, c->err);   /* the part shown (window.c) */
 }
 
+/* A doc: filter names a document the way `ghsearch show` takes it (an id,
+ * the path of an indexed file, or its file name; ghs_document_resolve):
+ * each value becomes the id it resolves to. A value naming no document is
+ * kept as it is and matches nothing; one naming several documents is a
+ * query error at the filter, never a silently empty result. */
+static int resolve_doc_filters(ghs_index *ix, ghs_qnode *n, ghs_error *err)
+{
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        int rc = resolve_doc_filters(ix, n->kids[i], err);
+        if (rc < 0)
+            return rc;
+    }
+    if (n->kind != GHS_Q_FILTER || strcmp(n->field, "doc") != 0)
+        return 0;
+    char *id = NULL;
+    ghs_error e = {0};
+    int rc = ghs_document_resolve(ix, n->text, &id, &e);
+    if (rc == 0) {
+        free(n->text);   /* the tree's strings are malloc'ed, as id is */
+        n->text = id;
+        return 0;
+    }
+    if (rc == GHS_ENOTFOUND)
+        return 0;
+    if (rc != GHS_EINVAL) {   /* the database: ghs_search retries */
+        if (err)
+            *err = e;
+        return rc;
+    }
+    const char *why = e.message;
+    if (g_str_has_prefix(why, "[doc] "))   /* the place is the query here */
+        why += strlen("[doc] ");
+    rc = ghs_set_error(err, GHS_EQUERY, "query error at %d: %s", n->start, why);
+    if (err)
+        err->position = n->start;
+    return rc;
+}
+
 /* One search. A hit whose passage has the same words as a better hit's
  * is dropped (dedupe.c); when such copies leave the page short while the
  * tiers may hold more documents, more documents are ranked and the page
@@ -502,6 +542,11 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         rc = ghs_set_error(err, GHS_EQUERY, "query error at 1: empty query");
         if (err)
             err->position = 1;
+        return rc;
+    }
+    rc = resolve_doc_filters(ix, root, err);
+    if (rc < 0) {
+        ghs_qnode_free(root);
         return rc;
     }
     ghs_built_query bq;

@@ -3,8 +3,10 @@
  * text when it has no pages) and GET /doc/{id}/page/{n} (one page's text),
  * through the library's document API.
  *
- * The id comes from the request path and goes only to the library as a
- * document id (an exact index term), never to the file system.
+ * {id} is what `ghsearch show` takes: a document id, the path of an
+ * indexed file or its file name (ghs_document_resolve). It goes only to
+ * the library, which looks it up among the index's ids and recorded paths
+ * and never opens or stats a file by it.
  */
 #include "json_out.h"
 #include "server_internal.h"
@@ -27,8 +29,9 @@ append_citation(GString *o, const ghs_document *d, int page)
     ghs_free(cite);
 }
 
-/* A missing document or page is the client's 404, anything else the
- * library's error. */
+/* A missing document or page is the client's 404 (an ambiguous file name
+ * too, its message naming the ids to ask for), anything else the library's
+ * error. */
 static void
 reply_doc_error(http_reply *r, const ghs_error *err)
 {
@@ -48,6 +51,7 @@ load(const http_request *rq, const char *id, int page, ghs_document **d, char **
 {
     ghs_error err = {0};
     ghs_index *ix = reader_pool_acquire(rq->readers, &err);
+    char *doc_id = NULL;
     int rc;
 
     *d = NULL;
@@ -56,12 +60,15 @@ load(const http_request *rq, const char *id, int page, ghs_document **d, char **
         http_reply_library_error(r, &err);
         return -1;
     }
-    rc = ghs_document_get(ix, id, d, &err);
+    rc = ghs_document_resolve(ix, id, &doc_id, &err);
+    if (rc == 0)
+        rc = ghs_document_get(ix, doc_id, d, &err);
     /* page 0 is the whole text of a document without pages; a PDF has
      * pages 1..pages */
     if (rc == 0 && (page == 0 ? (*d)->pages == 0 : (*d)->pages > 0))
-        rc = ghs_document_page_text(ix, id, page, text, &err);
+        rc = ghs_document_page_text(ix, doc_id, page, text, &err);
     reader_pool_release(rq->readers, ix);
+    ghs_free(doc_id);
     if (rc < 0) {
         ghs_document_free(*d);
         *d = NULL;

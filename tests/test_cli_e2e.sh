@@ -6,7 +6,8 @@
 # then checks what a user and a script see: exit statuses, messages, the
 # JSON Lines contract of `search --json` (keys, types, code point
 # highlights, pages), readable output, re-indexing, stats, a locked index,
-# and indexing the shared collection of real and hostile PDFs.
+# indexing the shared collection of real and hostile PDFs, and a document
+# named by its file name or path in `show` and `doc:`.
 #
 # Environment (set by meson): GHS_BUILD_ROOT, GHS_SOURCE_ROOT,
 # GHS_SHARED_DATA. Needs python3 (stdlib only) to read JSON.
@@ -26,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..25"
+echo "1..27"
 n=0
 failed=0
 
@@ -521,5 +522,61 @@ diag <"$T/twice.out"
 check "a file named twice in one run is written once, then found unchanged" \
     grep -Eq '^indexed 2 files \(1 added, 0 updated, 1 unchanged, 0 failed\)' "$T/twice.out"
 
-[ "$n" = 25 ] || { echo "# ran $n tests, planned 25"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 26
+# A document by the names a user types: the manifest gives the Japanese
+# PDF the id sample-brief-ja; its file name (from a directory where no file
+# of that name is) and its path name it too. A file name several
+# documents share (the records of records.jsonl) names none of them.
+ja_id=$(awk -F'\t' -v f="$JA_PDF" '$2 == f { print $1 }' "$MANIFEST")
+(cd "$T" && run show_name show --db "$D" --json "$JA_PDF" --page 2)
+run show_path show --db "$D" --json "$CORPUS/$JA_PDF" --page 2
+(cd "$T" && run show_ambiguous show --db "$D" records.jsonl)
+if [ -n "$ja_id" ] && [ "$ja_id" != "$JA_PDF" ] &&
+   [ "$(rc show_name)" = 0 ] && [ "$(rc show_path)" = 0 ] &&
+   cmp -s "$T/show_name.out" "$T/show_path.out" &&
+   pycheck show_name "$ja_id" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+if d["id"] != sys.argv[2] or [t["page"] for t in d["text"]] != [2]:
+    print("# id %r, pages %r" % (d["id"], [t["page"] for t in d["text"]]))
+    sys.exit(1)
+if "プライマリ・ヘルス・ケア" not in d["text"][0]["text"]:
+    print("# page 2 lacks プライマリ・ヘルス・ケア")
+    sys.exit(1)
+EOF2
+then
+    if [ "$(rc show_ambiguous)" = 2 ] &&
+       grep -q "'records.jsonl' is the file name of .* documents: .*note-" "$T/show_ambiguous.err"; then
+        ok "show FILE.pdf --page 2 and show PATH show the document the manifest names; an ambiguous file name lists the ids"
+    else
+        not_ok "show FILE.pdf --page 2 and show PATH show the document the manifest names; an ambiguous file name lists the ids"
+        echo "# exit status $(rc show_ambiguous)"
+        show "$T/show_ambiguous.out" "$T/show_ambiguous.err"
+    fi
+else
+    not_ok "show FILE.pdf --page 2 and show PATH show the document the manifest names; an ambiguous file name lists the ids"
+    echo "# manifest id of $JA_PDF: ${ja_id:-none}"
+    show "$T/show_name.out" "$T/show_name.err" "$T/show_path.err"
+fi
+
+# ---------------------------------------------------------------- 27
+# doc: takes the same names: the file name finds what the id finds.
+(cd "$T" && run doc_name search --db "$D" --json --per-doc 10 "doc:$JA_PDF ユニバーサル・ヘルス・カバレッジ")
+run doc_id search --db "$D" --json --per-doc 10 "doc:${ja_id:-missing} ユニバーサル・ヘルス・カバレッジ"
+if [ "$(rc doc_name)" = 0 ] && [ -s "$T/doc_id.out" ] && cmp -s "$T/doc_name.out" "$T/doc_id.out" &&
+   pycheck doc_name "${ja_id:-missing}" <<'EOF2'
+from hits import *
+hits = load(sys.argv[1])
+if not hits or {h["doc"] for h in hits} != {sys.argv[2]}:
+    fail("docs %r" % sorted({h["doc"] for h in hits}))
+EOF2
+then
+    ok "search 'doc:FILE.pdf ...' finds the same hits as 'doc:ID ...', all of that document"
+else
+    not_ok "search 'doc:FILE.pdf ...' finds the same hits as 'doc:ID ...', all of that document"
+    echo "# hits by file name: $(wc -l <"$T/doc_name.out"), by id: $(wc -l <"$T/doc_id.out")"
+    show "$T/doc_name.err" "$T/doc_id.err"
+fi
+
+[ "$n" = 27 ] || { echo "# ran $n tests, planned 27"; failed=$((failed + 1)); }
 exit $((failed > 0))

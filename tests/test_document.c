@@ -4,8 +4,13 @@
  * the errors for unknown documents and pages out of range. Indexes the
  * bundled Japanese sample brief (4 pages; corpus/README.md says which page
  * holds what) and a text record into a temporary index.
+ * Also the names a user types for a document (ghs_document_resolve): an
+ * id, the path of an indexed file, its file name; and the doc: filter,
+ * which takes the same names. Those tests use a second index of small
+ * text releases made by the test.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,10 +209,184 @@ static void test_unknown_document_and_page_out_of_range_are_errors(void)
     ghs_index_close(ix);
 }
 
+/* ------------------------------------------------------------ names of a document */
+
+/* A second index: releases whose ids (as a manifest gives them) are not
+ * their file names, two files of one name, and a record whose id is the
+ * file name of another document. */
+static char *ref_dir, *ref_db;
+
+static char *write_release(const char *sub, const char *name, const char *title)
+{
+    char *dir = g_build_filename(ref_dir, sub, NULL);
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    char *path = g_build_filename(dir, name, NULL);
+    char *text = g_strdup_printf("%s\n\n2024年1月15日\n\nThe %s explains how countries "
+                                 "finance universal health coverage.\n", title, title);
+    GError *gerr = NULL;
+    g_file_set_contents(path, text, -1, &gerr);
+    g_assert_no_error(gerr);
+    g_free(text);
+    g_free(dir);
+    return path;
+}
+
+static void add_file(ghs_index *ix, const char *path, const char *id)
+{
+    ghs_meta m = { .id = id };
+    ghs_error err = {0};
+    if (ghs_index_add_file(ix, path, &m, NULL, &err) != 0)
+        g_error("index %s: %s", path, err.message);
+}
+
+static void build_ref_index(void)
+{
+    ref_dir = ghs_test_tmp_dir("ghs-docref-XXXXXX");
+    ghs_index *ix = ghs_test_index_new("ghs-docref-db-XXXXXX", &ref_db);
+    const struct { const char *sub, *name, *id; } files[] = {
+        { "a", "brief.txt", "brief-id" },
+        { "x", "dup.txt", "dup-x" },
+        { "y", "dup.txt", "dup-y" },
+        { "z", "other.txt", "other-id" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        char *p = write_release(files[i].sub, files[i].name, files[i].id);
+        add_file(ix, p, files[i].id);
+        g_free(p);
+    }
+    const char *text = "A record named like a file: universal health coverage financing.";
+    ghs_meta m = { .id = "other.txt", .title = "Record", .lang = "en", .type = "record" };
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_add_text(ix, &m, text, strlen(text), NULL, &err), ==, 0);
+    ghs_test_index_finish(ix);
+}
+
+static ghs_index *open_refs(void)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, ref_db, GHS_OPEN_READ, &err), ==, 0);
+    return ix;
+}
+
+/* The id ref resolves to (asserting that it does). */
+static void assert_resolves(ghs_index *ix, const char *ref, const char *want)
+{
+    char *id = NULL;
+    ghs_error err = {0};
+    if (ghs_document_resolve(ix, ref, &id, &err) != 0)
+        g_error("resolve '%s': %s", ref, err.message);
+    g_assert_cmpstr(id, ==, want);
+    ghs_free(id);
+}
+
+static void test_resolve_id_path_and_unique_file_name(void)
+{
+    ghs_index *ix = open_refs();
+    assert_resolves(ix, "brief-id", "brief-id");
+    /* absolute, and not canonical: made canonical as the indexer does */
+    char *abs = g_build_filename(ref_dir, "a", "brief.txt", NULL);
+    char *odd = g_build_filename(ref_dir, "x", "..", "a", ".", "brief.txt", NULL);
+    assert_resolves(ix, abs, "brief-id");
+    assert_resolves(ix, odd, "brief-id");
+    /* relative to the working directory */
+    char *cwd = g_get_current_dir();
+    g_assert_cmpint(g_chdir(ref_dir), ==, 0);
+    assert_resolves(ix, "a/brief.txt", "brief-id");
+    assert_resolves(ix, "./x/dup.txt", "dup-x");   /* a path, so not ambiguous */
+    g_assert_cmpint(g_chdir(cwd), ==, 0);
+    /* the file name alone, from anywhere */
+    assert_resolves(ix, "brief.txt", "brief-id");
+    /* an id comes first: the record "other.txt", not z/other.txt */
+    assert_resolves(ix, "other.txt", "other.txt");
+    g_free(cwd);
+    g_free(odd);
+    g_free(abs);
+    ghs_index_close(ix);
+}
+
+static void test_resolve_ambiguous_and_unknown_names(void)
+{
+    ghs_index *ix = open_refs();
+    char *id = (char *)"x";
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_resolve(ix, "dup.txt", &id, &err), ==, GHS_EINVAL);
+    g_assert_null(id);
+    g_assert_cmpstr(err.message, ==,
+                    "[doc] 'dup.txt' is the file name of 2 documents: dup-x, dup-y; "
+                    "name one by its id");
+    g_assert_cmpint(ghs_document_resolve(ix, "nope.txt", &id, &err), ==, GHS_ENOTFOUND);
+    g_assert_cmpstr(err.message, ==, "[doc] no document 'nope.txt'");
+    g_assert_cmpint(ghs_document_resolve(ix, "/no/such/dir/brief.txt", &id, &err), ==,
+                    GHS_ENOTFOUND);   /* a path is not reduced to its file name */
+    g_assert_cmpint(ghs_document_resolve(ix, "no-such-id", &id, &err), ==, GHS_ENOTFOUND);
+    g_assert_cmpint(ghs_document_resolve(ix, "", &id, &err), ==, GHS_EINVAL);
+    g_assert_null(id);
+    /* links take the same names */
+    ghs_links *l = NULL;
+    g_assert_cmpint(ghs_links_get(ix, "brief.txt", &l, &err), ==, 0);
+    g_assert_cmpstr(ghs_links_doc(l), ==, "brief-id");
+    ghs_links_free(l);
+    g_assert_cmpint(ghs_links_get(ix, "dup.txt", &l, &err), ==, GHS_EINVAL);
+    g_assert_nonnull(strstr(err.message, "dup-x, dup-y"));
+    ghs_index_close(ix);
+}
+
+/* The documents of the hits of q (sorted, each once), as "a,b". */
+static char *docs_of(const char *q)
+{
+    ghs_results *r = ghs_test_search(ref_db, q, NULL);
+    GPtrArray *docs = g_ptr_array_new();
+    for (size_t i = 0; i < ghs_results_count(r); i++) {
+        const char *d = ghs_results_hit(r, i)->doc;
+        if (!g_ptr_array_find_with_equal_func(docs, d, g_str_equal, NULL))
+            g_ptr_array_add(docs, (char *)d);
+    }
+    g_ptr_array_add(docs, NULL);
+    char *s = g_strjoinv(",", (char **)docs->pdata);
+    g_ptr_array_free(docs, TRUE);
+    ghs_results_free(r);
+    return s;
+}
+
+static void test_doc_filter_takes_the_same_names(void)
+{
+    char *all = docs_of("financing");
+    g_assert_cmpuint(strlen(all), >, strlen("brief-id"));   /* several documents match */
+    char *by_id = docs_of("doc:brief-id financing");
+    char *by_name = docs_of("doc:brief.txt financing");
+    char *abs = g_build_filename(ref_dir, "a", "brief.txt", NULL);
+    char *q = g_strdup_printf("doc:\"%s\" financing", abs);
+    char *by_path = docs_of(q);
+    g_assert_cmpstr(by_id, ==, "brief-id");
+    g_assert_cmpstr(by_name, ==, "brief-id");
+    g_assert_cmpstr(by_path, ==, "brief-id");
+    /* unknown: matches nothing, no error */
+    char *none = docs_of("doc:nope.txt financing");
+    g_assert_cmpstr(none, ==, "");
+    /* ambiguous: an error at the filter, not a silently empty result */
+    ghs_index *ix = open_refs();
+    ghs_results *r = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_search(ix, "financing doc:dup.txt", NULL, &r, &err), ==, GHS_EQUERY);
+    g_assert_null(r);
+    g_assert_cmpint(err.position, ==, 11);
+    g_assert_nonnull(strstr(err.message, "dup-x, dup-y"));
+    ghs_index_close(ix);
+    g_free(none);
+    g_free(by_path);
+    g_free(q);
+    g_free(abs);
+    g_free(by_name);
+    g_free(by_id);
+    g_free(all);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     build_index();
+    build_ref_index();
     g_test_add_func("/document/pdf_metadata_comes_from_the_index",
                     test_pdf_metadata_comes_from_the_index);
     g_test_add_func("/document/page_text_holds_that_page_only",
@@ -216,8 +395,18 @@ int main(int argc, char **argv)
                     test_text_record_reads_back_in_order_with_repeats_once);
     g_test_add_func("/document/unknown_document_and_page_out_of_range_are_errors",
                     test_unknown_document_and_page_out_of_range_are_errors);
+    g_test_add_func("/document/resolve/id_path_and_unique_file_name",
+                    test_resolve_id_path_and_unique_file_name);
+    g_test_add_func("/document/resolve/ambiguous_and_unknown_names",
+                    test_resolve_ambiguous_and_unknown_names);
+    g_test_add_func("/document/resolve/doc_filter_takes_the_same_names",
+                    test_doc_filter_takes_the_same_names);
     int rc = g_test_run();
-    ghs_test_rm_db(db_dir);   /* the temporary index */
+    ghs_test_rm_db(db_dir);   /* the temporary indexes and files */
     g_free(db_dir);
+    ghs_test_rm_db(ref_db);
+    g_free(ref_db);
+    ghs_test_rm_tree(ref_dir);
+    g_free(ref_dir);
     return rc;
 }

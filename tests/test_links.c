@@ -283,6 +283,53 @@ static void test_cached_copy_of_the_exact_url_is_found_and_a_failed_fetch_explai
 
 /* ------------------------------------------------------------ cache */
 
+/* `ghsearch fetch` without --cache stores into ghs_default_cache_dir(); an
+ * index given no cache must look in that very directory. */
+static void test_default_cache_is_where_the_indexer_looks(void)
+{
+    char *saved = g_strdup(g_getenv("GHSEARCH_CACHE"));
+    g_setenv("GHSEARCH_CACHE", "/elsewhere/cache", TRUE);
+    g_assert_cmpstr(ghs_default_cache_dir(), ==, "/elsewhere/cache");
+    g_setenv("GHSEARCH_CACHE", "", TRUE);
+    g_assert_cmpstr(ghs_default_cache_dir(), ==, "./ghsearch-cache");
+    g_unsetenv("GHSEARCH_CACHE");
+    g_assert_cmpstr(ghs_default_cache_dir(), ==, "./ghsearch-cache");
+
+    char *dir = tmp_dir();
+    char *remote_dir = g_build_filename(dir, "remote", NULL);
+    char *b = make_pdf(remote_dir, "report-b.pdf", "Report B on pandemic preparedness", "en",
+                       "# Report B\nThe quokka clause of the 100 Days Mission.");
+    char *cwd = g_get_current_dir();
+    if (b) {
+        g_assert_cmpint(g_chdir(dir), ==, 0);   /* the default is relative */
+        cache_put(ghs_default_cache_dir(), "https://example.org/docs/report-b.pdf", b);
+        char *corpus = g_build_filename(dir, "corpus", NULL);
+        char *rel = write_release(corpus, "release.html", 1);
+        ghs_index *ix = open_write(dir, NULL);   /* no cache given */
+        ghs_index_totals t = {0};
+        index_paths(ix, rel, &t);
+        ghs_links *l = NULL;
+        ghs_error err = {0};
+        g_assert_cmpint(ghs_links_get(ix, "release.html", &l, &err), ==, 0);
+        const ghs_doc_link *k = find_link(l, "https://example.org/docs/report-b.pdf");
+        g_assert_cmpint(k->state, ==, GHS_LINK_INDEXED);
+        g_assert_nonnull(strstr(k->path, "/ghsearch-cache/sha256/"));
+        ghs_links_free(l);
+        ghs_index_close(ix);
+        g_assert_cmpint(g_chdir(cwd), ==, 0);
+        g_free(rel);
+        g_free(corpus);
+    }
+    if (saved)
+        g_setenv("GHSEARCH_CACHE", saved, TRUE);
+    g_free(cwd);
+    g_free(b);
+    g_free(remote_dir);
+    g_free(dir);
+    g_free(saved);
+}
+
+
 static void test_failed_download_never_replaces_a_good_copy(void)
 {
     char *dir = tmp_dir();
@@ -596,6 +643,8 @@ int main(int argc, char **argv)
                     test_manifest_file_name_finds_the_input_of_a_url);
     g_test_add_func("/links/resolver/cached_copy_of_the_exact_url_is_found_and_a_failed_fetch_explains",
                     test_cached_copy_of_the_exact_url_is_found_and_a_failed_fetch_explains);
+    g_test_add_func("/links/cache/default_cache_is_where_the_indexer_looks",
+                    test_default_cache_is_where_the_indexer_looks);
     g_test_add_func("/links/cache/failed_download_never_replaces_a_good_copy",
                     test_failed_download_never_replaces_a_good_copy);
     g_test_add_func("/links/cache/same_content_from_two_urls_is_stored_once",
