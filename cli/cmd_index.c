@@ -241,12 +241,6 @@ run_index(const cli_command *cmd, int argc, char **argv)
         return cli_usage_error(cmd, "missing PATH (files or directories to index)");
     }
 
-    /* Xapian keeps the postings of up to this many documents in memory
-     * before writing them to the tables, even inside a transaction: its
-     * default, 10000, costs about 200 MB and more CPU (bigger in-memory
-     * maps) than 1000 on passages of Japanese text. Set before the
-     * database opens, and before any thread starts. */
-    g_setenv("XAPIAN_FLUSH_THRESHOLD", "1000", FALSE);
     prog.tty = isatty(STDERR_FILENO);
     prog.t0 = g_get_monotonic_time();
     if (ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err) < 0) {

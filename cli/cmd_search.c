@@ -133,15 +133,13 @@ run_search(const cli_command *cmd, int argc, char **argv)
     rc = cli_parse(cmd, argc, argv, &p);
     if (rc != 0)
         return rc < 0 ? CLI_EXIT_OK : rc;
-    so.limit = 10;
-    so.expand = 1;   /* glossary expansion unless --no-expand */
     for (i = 0; i < p.ids->len && rc == 0; i++) {
         const char *v = g_ptr_array_index(p.values, i);
 
         switch (g_array_index(p.ids, int, i)) {
         case OPT_DB: db = v; break;
         case OPT_JSON: json = 1; break;
-        case OPT_NO_EXPAND: so.expand = 0; break;
+        case OPT_NO_EXPAND: so.literal = 1; break;
         case OPT_EXPLAIN: explain = 1; break;
         case OPT_GLOSSARY: so.glossary = v; break;
         case OPT_FACETS: so.facets = 1; break;

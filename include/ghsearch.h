@@ -85,8 +85,11 @@ enum { GHS_OPEN_READ = 0, GHS_OPEN_WRITE = 1 };
 
 /* Open the index at path (a directory, or a Xapian stub file listing shards
  * when read-only). GHS_OPEN_WRITE creates it when missing and takes the
- * writer's lock. On success *out is a new handle to free with
- * ghs_index_close(). */
+ * writer's lock; it also sets XAPIAN_FLUSH_THRESHOLD to 1000 documents in
+ * the environment unless it is set already (Xapian reads it only from
+ * there; its default, 10000, holds about 200 MB of passages in memory), so
+ * open a writer before starting threads that read the environment. On
+ * success *out is a new handle to free with ghs_index_close(). */
 int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err);
 
 /* Commit pending changes (if writable) and free the handle. NULL is a no-op. */
@@ -203,8 +206,10 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                         ghs_index_totals *totals, ghs_error *err);
 
 /* Remove from the index the documents of every file at or under one of
- * paths that no longer exists (documents of files elsewhere, and texts
- * added with ghs_index_add_text, are left alone). Each file goes in one
+ * paths that no longer exists. Call it before ghs_index_add_paths on the
+ * same paths (as `ghsearch index --prune` does): a file moved within them
+ * then gets back its old document id. Documents of files elsewhere, and
+ * texts added with ghs_index_add_text, are left alone. Each file goes in one
  * transaction, made durable by the next commit. *removed (may be NULL)
  * gets the number of files whose documents were removed. */
 int ghs_index_prune(ghs_index *ix, const char *const *paths, size_t n_paths,
@@ -221,16 +226,23 @@ int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err);
 
 /* ------------------------------------------------------------------ search */
 
+/* What a search returns and how. Zero means the library's default in every
+ * field, and opts NULL is a zeroed struct: set only what you choose, e.g.
+ * `ghs_search_opts o = { .limit = 5 };`, and the answer is the one the
+ * command line, the HTTP API and any other program give to the same
+ * query with the same choices. */
+#define GHS_SEARCH_DEFAULT_LIMIT 10   /* hits, when limit is 0 */
+#define GHS_SEARCH_DEFAULT_PER_DOC 2  /* passages a document, when per_doc is 0 */
 typedef struct ghs_search_opts {
-    size_t limit;    /* hits to return (0 means 10) */
+    size_t limit;    /* hits to return (0: GHS_SEARCH_DEFAULT_LIMIT) */
     size_t offset;   /* hits to skip, for paging */
-    size_t per_doc;  /* passages per document (0 means 2) */
-    int expand;      /* non-zero: a query word (or phrase) that is in the
-                        corpus glossary (ghs_glossary_get) also matches its
-                        equivalents, weighted below the word itself; 0:
-                        literal search. A zeroed struct (and opts NULL) is
-                        literal; `ghsearch search` sets it unless given
-                        --no-expand. */
+    size_t per_doc;  /* passages per document (0: GHS_SEARCH_DEFAULT_PER_DOC) */
+    int literal;     /* 0 (the default): a query word (or phrase) that is in
+                        the corpus glossary (ghs_glossary_get) also matches
+                        its equivalents, weighted below the word itself;
+                        non-zero: the query's own words only
+                        (`ghsearch search --no-expand`, `expand=0` over
+                        HTTP). */
     int facets;      /* non-zero: also count matching documents per language,
                         year, type and publisher (ghs_results_facets) */
     double time_limit; /* seconds each Xapian match of the search may spend
@@ -243,7 +255,7 @@ typedef struct ghs_search_opts {
                         this bounds facet counting, the slow part on a big
                         index, not the whole call. On a sharded (stub)
                         index facets may still be counted in full. */
-    const char *glossary; /* with expand: a glossary file adding, choosing
+    const char *glossary; /* unless literal: a glossary file adding, choosing
                         and vetoing pairs (format: ghs_glossary_get), or NULL */
 } ghs_search_opts;
 

@@ -34,14 +34,12 @@
 #include "search_internal.h"
 #include "window.h"
 
-#define GHS_DEFAULT_LIMIT 10
 /* BM25 parameters: passages are short and of similar length, so length
  * normalisation (b) matters less than Xapian's default 0.5..0.75 suggests
  * and term frequency saturates early (k1). Chosen on the JSQuAD and SQuAD
  * evaluations (bench/eval.sh), checked on held-out halves. */
 #define GHS_BM25_K1 1.0
 #define GHS_BM25_B 0.5
-#define GHS_DEFAULT_PER_DOC 2
 #define GHS_MAX_LIMIT 10000
 /* Documents of the loose tier re-ranked with its proximity bonus. Chosen
  * on the SQuAD evaluation and the 100k-passage speed queries (bench/). */
@@ -524,9 +522,9 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
                        ghs_results **out, ghs_error *err)
 {
     *out = NULL;
-    size_t limit = opts && opts->limit ? opts->limit : GHS_DEFAULT_LIMIT;
+    size_t limit = opts && opts->limit ? opts->limit : GHS_SEARCH_DEFAULT_LIMIT;
     size_t offset = opts ? opts->offset : 0;
-    size_t per_doc = opts && opts->per_doc ? opts->per_doc : GHS_DEFAULT_PER_DOC;
+    size_t per_doc = opts && opts->per_doc ? opts->per_doc : GHS_SEARCH_DEFAULT_PER_DOC;
     if (limit > GHS_MAX_LIMIT)
         limit = GHS_MAX_LIMIT;
     if (offset > GHS_MAX_LIMIT)
@@ -551,8 +549,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     }
     ghs_built_query bq;
     ghs_expander *ex = NULL;   /* glossary expansion (expand.h); NULL: literal */
-    if (opts && opts->expand)
-        rc = ghs_expander_new(ix, opts->glossary, &ex, err);
+    if (!opts || !opts->literal)
+        rc = ghs_expander_new(ix, opts ? opts->glossary : NULL, &ex, err);
     if (rc == 0)
         rc = ghs_query_build_expanded(ix->an, root, ex, &bq, err);
     if (rc < 0) {

@@ -123,7 +123,6 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
                          GHS_HTTP_MAX_QUERY);
         return -1;
     }
-    a->opts.limit = 10;
     if (parse_count(http_arg(rq, "limit"), 1, GHS_HTTP_MAX_LIMIT, &a->opts.limit) < 0 ||
         parse_count(http_arg(rq, "offset"), 0, GHS_HTTP_MAX_OFFSET, &a->opts.offset) < 0 ||
         parse_count(http_arg(rq, "per_doc"), 1, GHS_HTTP_MAX_PER_DOC, &a->opts.per_doc) < 0) {
@@ -133,6 +132,14 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
                          GHS_HTTP_MAX_PER_DOC);
         return -1;
     }
+    /* Glossary expansion is the library's default; expand=0 turns it off. */
+    v = http_arg(rq, "expand");
+    if (v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0 &&
+        strcmp(v, "1") != 0 && strcmp(v, "true") != 0) {
+        http_reply_error(r, 400, "bad_parameter", 0, "expand must be 1 or 0, not '%s'", v);
+        return -1;
+    }
+    a->opts.literal = v && (strcmp(v, "0") == 0 || strcmp(v, "false") == 0);
     v = http_arg(rq, "facets");
     a->opts.facets = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
     /* Past the budget facet counts are partial; the answer is still 200. */
@@ -318,7 +325,8 @@ route_search(const http_request *rq, http_reply *r)
     json_append_member(o, "effective_query", query);
     n = ghs_results_count(res);
     g_string_append_printf(o, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"count\":%zu",
-                           ghs_results_total(res), a.opts.offset, a.opts.limit, n);
+                           ghs_results_total(res), a.opts.offset,
+                           a.opts.limit ? a.opts.limit : (size_t)GHS_SEARCH_DEFAULT_LIMIT, n);
     if (ghs_results_suggestion(res)) {
         json_append_member(o, "suggestion", ghs_results_suggestion(res));
     }

@@ -131,7 +131,7 @@ static void commit(ghs_index *ix)
 
 static ghs_results *search(ghs_index *ix, const char *q, int expand, const char *gfile)
 {
-    ghs_search_opts o = { .limit = 100, .per_doc = 100, .expand = expand, .glossary = gfile };
+    ghs_search_opts o = { .limit = 100, .per_doc = 100, .literal = !expand, .glossary = gfile };
     ghs_results *r = NULL;
     ghs_error err = {0};
     if (ghs_search(ix, q, &o, &r, &err))
@@ -577,7 +577,7 @@ static void test_corpus_no_expand_restores_literal_search(void)
         ghs_results *off = search(ix, queries[q], 0, NULL);
         ghs_results *lit = NULL;
         ghs_error err = {0};
-        ghs_search_opts o = { .limit = 100, .per_doc = 100 };   /* zeroed: literal */
+        ghs_search_opts o = { .limit = 100, .per_doc = 100, .literal = 1 };
         g_assert_cmpint(ghs_search(ix, queries[q], &o, &lit, &err), ==, 0);
         g_assert_cmpuint(ghs_results_count(off), ==, ghs_results_count(lit));
         for (size_t i = 0; i < ghs_results_count(off); i++) {
@@ -756,7 +756,7 @@ static void test_user_bad_glossary_file_is_an_error_naming_the_line(void)
     write_file(gf, "UHC = Universal Health Coverage\nPHC primary health care\n");
     ghs_error err = {0};
     ghs_results *r = NULL;
-    ghs_search_opts o = { .expand = 1, .glossary = gf };
+    ghs_search_opts o = { .glossary = gf };
     g_assert_cmpint(ghs_search(ix, "UHC", &o, &r, &err), ==, GHS_EINVAL);
     g_assert_null(r);
     g_assert_nonnull(strstr(err.message, "[glossary]["));

@@ -66,9 +66,11 @@ static void build_index(void)
     ghs_test_index_finish(ix);
 }
 
+/* Literal: these tests are about how the query's own words match and rank;
+ * glossary expansion (the default) has its tests in test_glossary.c. */
 static ghs_results *search_opts(const char *q, size_t limit, size_t per_doc, int facets)
 {
-    ghs_search_opts o = { .limit = limit, .per_doc = per_doc, .facets = facets };
+    ghs_search_opts o = { .limit = limit, .per_doc = per_doc, .facets = facets, .literal = 1 };
     return ghs_test_search(db_dir, q, &o);
 }
 

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""One engine: the same query asked through `ghsearch search --json`, the
+HTTP API's /search and a C program using the library's defaults
+(parity_search.c) gives the same hits, ranks, scores and passages.
+Japanese and English, filters, glossary expansion on and off, paging.
+Prints TAP.
+
+Needs GHS_BUILD_ROOT (cli/ghsearch, tests/parity_search and the sample
+corpus in corpus/). The server runs on 127.0.0.1 with a port the kernel
+picks and is stopped at the end.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+
+BUILD = os.environ.get('GHS_BUILD_ROOT', '')
+GHSEARCH = os.path.join(BUILD, 'cli', 'ghsearch')
+PARITY = os.path.join(BUILD, 'tests', 'parity_search')
+CORPUS = os.path.join(BUILD, 'corpus')
+SOURCE = os.environ.get('GHS_SOURCE_ROOT', '')
+
+# (query, limit, offset, per_doc, literal)
+CASES = [
+    ('ユニバーサル・ヘルス・カバレッジ', 10, 0, 2, False),
+    ('ユニバーサル・ヘルス・カバレッジ 財政', 3, 0, 1, False),
+    ('UHC', 10, 0, 2, False),              # glossary expansion: both languages
+    ('UHC', 10, 0, 2, True),               # literal
+    ('"100 Days Mission" diagnostics', 5, 0, 5, False),
+    ('health financing', 2, 2, 1, False),  # the second page
+    ('lang:ja 保健', 4, 1, 2, False),
+    ('type:pdf vaccines OR ワクチン', 10, 0, 3, False),
+    ('保健医療体制はどのように強くするのか', 5, 0, 2, False),   # a question
+    ('What does the 100 Days Mission aim for?', 5, 0, 2, False),
+]
+
+
+def hits_from_json_lines(text):
+    out = []
+    for line in text.splitlines():
+        h = json.loads(line)
+        out.append((h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['passage']))
+    return out
+
+
+def cli(db, q, limit, offset, per_doc, literal):
+    args = [GHSEARCH, 'search', '--db', db, '--json', '--limit', str(limit),
+            '--offset', str(offset), '--per-doc', str(per_doc)]
+    if literal:
+        args.append('--no-expand')
+    r = subprocess.run(args + ['--', q], capture_output=True, text=True)
+    return hits_from_json_lines(r.stdout), r
+
+
+def c_api(db, q, limit, offset, per_doc, literal):
+    args = [PARITY, db, q, str(limit), str(offset), str(per_doc)] + (['literal'] if literal else [])
+    r = subprocess.run(args, capture_output=True, text=True)
+    hits = []
+    for line in r.stdout.splitlines()[1:]:
+        rank, doc, page, score, passage = line.split('\t', 4)
+        hits.append((int(rank), doc, int(page), float(score), passage.replace('\\n', '\n')))
+    return hits, r
+
+
+def http(port, q, limit, offset, per_doc, literal):
+    params = {'q': q, 'limit': limit, 'offset': offset, 'per_doc': per_doc}
+    if literal:
+        params['expand'] = '0'
+    url = 'http://127.0.0.1:%d/search?%s' % (port, urllib.parse.urlencode(params))
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        body = json.loads(resp.read().decode('utf-8'))
+    return [(h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['passage'])
+            for h in body['hits']], body
+
+
+def main():
+    if not all(os.path.exists(p) for p in (GHSEARCH, PARITY, CORPUS)):
+        print('1..0 # SKIP needs GHS_BUILD_ROOT with cli/ghsearch, tests/parity_search, corpus/')
+        return 0
+    tmp = tempfile.mkdtemp(prefix='ghs-parity-')
+    db = os.path.join(tmp, 'db')
+    server = None
+    n = failed = 0
+    try:
+        subprocess.run([GHSEARCH, 'index', '--db', db, '--manifest',
+                        os.path.join(SOURCE, 'corpus', 'manifest.tsv'), CORPUS],
+                       check=True, capture_output=True)
+        server = subprocess.Popen([GHSEARCH, 'serve', '--db', db, '--listen', '127.0.0.1:0'],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  stdin=subprocess.DEVNULL, text=True)
+        port = int(server.stdout.readline().rsplit(':', 1)[1])
+        for q, limit, offset, per_doc, literal in CASES:
+            what = '%r limit %d offset %d per_doc %d%s' % (q, limit, offset, per_doc,
+                                                          ' literal' if literal else '')
+            a, ra = cli(db, q, limit, offset, per_doc, literal)
+            b, _ = http(port, q, limit, offset, per_doc, literal)
+            c, rc = c_api(db, q, limit, offset, per_doc, literal)
+            n += 1
+            if a and a == b == c:
+                print('ok %d - %s: the command line, HTTP and C agree (%d hits)' % (n, what, len(a)))
+            else:
+                failed += 1
+                print('not ok %d - %s: the command line, HTTP and C agree' % (n, what))
+                for name, hits in (('cli', a), ('http', b), ('c', c)):
+                    for h in hits:
+                        print('# %-4s %d %s p.%d %.6g %s' % (name, h[0], h[1], h[2], h[3],
+                                                            h[4][:40].replace('\n', ' ')))
+                print('# cli stderr: %s c stderr: %s' % (ra.stderr.strip()[:200], rc.stderr.strip()[:200]))
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print('1..%d' % n)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
