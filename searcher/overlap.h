@@ -1,6 +1,7 @@
 /*
  * overlap.h: re-ranking a Japanese question's best documents by how much
  * of the question's own wording their best passage repeats (overlap.c).
+ * Questions only: a keyword query keeps its BM25 order (intent.h).
  */
 #ifndef GHS_SEARCHER_OVERLAP_H
 #define GHS_SEARCHER_OVERLAP_H
@@ -20,9 +21,9 @@ typedef struct ghs_overlap ghs_overlap;
 /* The question of root: the text of its words and phrases (not those under
  * NOT, not field filters), normalized, without punctuation or spaces, with
  * the rarity of each of its character n-grams (n = 1..4) in db. NULL when
- * the query is not one to re-rank this way (no Japanese characters, or too
- * few characters outside phrases for its wording to say more than its
- * words do) or on any error,
+ * the query is not one to re-rank this way (not a question but keywords,
+ * ghs_query_intent; no Japanese characters; or too few characters outside
+ * phrases for its wording to say more than its words do) or on any error,
  * which only means no re-ranking. The overlap keeps an (borrowed: it must
  * outlive the overlap) to normalize candidates. Free with ghs_overlap_free(). */
 ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root);
