@@ -2,9 +2,11 @@
  * eval.c: `ghs-eval`, the ghsearch side of the retrieval evaluation.
  *
  * Runs a query set with relevance judgments (JSON Lines, one
- * {"qid","query","rel":[ids]} a line) against an index built by
- * `ghsearch index`, through the public API only (ghsearch.h), and prints
- * MRR@10, Recall@10, Recall@100 and the latency of ghs_search().
+ * {"qid","query","rel":[ids]} a line; --judge KEY reads the relevant ids
+ * from another member, e.g. a keyword query's "lead" paragraph) against an
+ * index built by `ghsearch index`, through the public API only
+ * (ghsearch.h), and prints MRR@10, Recall@10, Recall@100 and the latency
+ * of ghs_search().
  *
  * The definitions are those of metrics.py, which the peers use; keep the
  * two in step:
@@ -20,8 +22,9 @@
  * Output: a readable block and one `RESULT key=value ...` line on stdout
  * (eval.sh builds its table from it); --dump-misses N prints the N worst
  * queries to stderr; --ranks FILE writes "qid<TAB>rank" per query (0 when
- * not found, -1 on error) for comparing engines query by query. --hits FILE
- * writes "qid<TAB>rank<TAB>doc<TAB>score" for every document returned.
+ * not found, -1 on error) for comparing engines query by query (metrics.py
+ * compare: paired bootstrap of the MRR@10 difference). --hits FILE writes
+ * "qid<TAB>rank<TAB>doc<TAB>score" for every document returned.
  */
 #include <errno.h>
 #include <math.h>
@@ -56,6 +59,7 @@ typedef struct eval_opts {
     const char *db;
     const char *queries;
     const char *split;   /* "all", "even", "odd" */
+    const char *judge;   /* member of a query holding its relevant ids: "rel", "lead" */
     const char *name;    /* engine name printed */
     const char *ranks;   /* optional per-query rank file */
     const char *hits;    /* optional per-query ranked list file */
@@ -71,10 +75,13 @@ usage(FILE *fp)
     fprintf(fp,
             "usage: ghs-eval --db DIR --queries FILE.jsonl [--per-doc N] [--limit N]\n"
             "                [--split all|even|odd] [--dump-misses N] [--ranks FILE]\n"
-            "                [--hits FILE] [--name NAME] [--index-seconds S]\n\n"
+            "                [--hits FILE] [--name NAME] [--index-seconds S] [--judge KEY]\n\n"
             "Runs each {\"qid\",\"query\",\"rel\":[ids]} of FILE against the ghsearch\n"
             "index DIR and prints MRR@10, Recall@10, Recall@100 and latency.\n"
-            "Defaults: --per-doc 1, --limit 100, --split all, --name ghsearch.\n");
+            "--judge KEY takes the relevant ids from the member KEY (an id or an array\n"
+            "of ids) instead of \"rel\": --judge lead scores a keyword query by the\n"
+            "lead paragraph of its article alone.\n"
+            "Defaults: --per-doc 1, --limit 100, --split all, --name ghsearch, --judge rel.\n");
 }
 
 static uint32_t
@@ -115,13 +122,13 @@ eval_query_free(eval_query *q)
 
 /* Parse one line of the query file; NULL (with *why set) when malformed. */
 static eval_query *
-parse_query_line(const char *line, size_t len, char **why)
+parse_query_line(const char *line, size_t len, const char *judge, char **why)
 {
     JsonParser *parser = json_parser_new();
     GError *gerr = NULL;
     eval_query *q = NULL;
     JsonObject *o;
-    JsonArray *rel;
+    JsonNode *rel;
     guint i;
 
     if (!json_parser_load_from_data(parser, line, (gssize)len, &gerr)) {
@@ -134,21 +141,31 @@ parse_query_line(const char *line, size_t len, char **why)
         goto out;
     }
     o = json_node_get_object(json_parser_get_root(parser));
-    if (!json_object_has_member(o, "query") || !json_object_has_member(o, "rel") ||
+    rel = json_object_has_member(o, judge) ? json_object_get_member(o, judge) : NULL;
+    if (!json_object_has_member(o, "query") || !rel ||
         !JSON_NODE_HOLDS_VALUE(json_object_get_member(o, "query")) ||
-        !JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "rel"))) {
-        *why = g_strdup("needs \"query\" (string) and \"rel\" (array of ids)");
+        !(JSON_NODE_HOLDS_ARRAY(rel) ||
+          (JSON_NODE_HOLDS_VALUE(rel) && json_node_get_value_type(rel) == G_TYPE_STRING))) {
+        *why = g_strdup_printf("needs \"query\" (string) and \"%s\" (an id or an array of ids)",
+                               judge);
         goto out;
     }
     q = g_new0(eval_query, 1);
     q->qid = g_strdup(json_object_has_member(o, "qid")
                           ? json_object_get_string_member(o, "qid") : "");
     q->query = g_strdup(json_object_get_string_member(o, "query"));
-    rel = json_object_get_array_member(o, "rel");
-    q->n_rel = json_array_get_length(rel);
-    q->rel = g_new0(char *, q->n_rel + 1);
-    for (i = 0; i < q->n_rel; i++)
-        q->rel[i] = g_strdup(json_array_get_string_element(rel, i));
+    if (JSON_NODE_HOLDS_ARRAY(rel)) {
+        JsonArray *a = json_node_get_array(rel);
+        q->rel = g_new0(char *, json_array_get_length(a) + 1);
+        for (i = 0; i < json_array_get_length(a); i++)   /* ids are strings; others skipped */
+            if (JSON_NODE_HOLDS_VALUE(json_array_get_element(a, i)) &&
+                json_node_get_value_type(json_array_get_element(a, i)) == G_TYPE_STRING)
+                q->rel[q->n_rel++] = g_strdup(json_array_get_string_element(a, i));
+    } else {
+        q->n_rel = 1;
+        q->rel = g_new0(char *, 2);
+        q->rel[0] = g_strdup(json_node_get_string(rel));
+    }
     if (!q->query) {
         eval_query_free(q);
         q = NULL;
@@ -161,7 +178,7 @@ out:
 
 /* Read the query file, keeping the queries of the split. */
 static GPtrArray *
-load_queries(const char *path, const char *split)
+load_queries(const char *path, const char *split, const char *judge)
 {
     GError *gerr = NULL;
     char *contents = NULL;
@@ -190,7 +207,7 @@ load_queries(const char *path, const char *split)
             len--;
         if (len == 0)
             continue;
-        q = parse_query_line(line, len, &why);
+        q = parse_query_line(line, len, judge, &why);
         if (!q) {
             fprintf(stderr, "ghs-eval: [queries][%s:%zu] skipped: %s\n", path, lineno, why);
             g_free(why);
@@ -447,9 +464,9 @@ report(GPtrArray *qs, const eval_opts *o)
            percentile(lat, n, 0.50), percentile(lat, n, 0.99));
     if (o->index_seconds >= 0)
         printf("index s: %.2f\n", o->index_seconds);
-    printf("RESULT engine=%s queries=%zu errors=%zu mrr10=%.6f r10=%.6f r100=%.6f "
+    printf("RESULT engine=%s judge=%s queries=%zu errors=%zu mrr10=%.6f r10=%.6f r100=%.6f "
            "mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f index_s=%s\n",
-           o->name, n, errors, mrr / (double)d, r10 / (double)d, r100 / (double)d,
+           o->name, o->judge, n, errors, mrr / (double)d, r10 / (double)d, r100 / (double)d,
            n ? sum_ms / (double)n : 0.0, percentile(lat, n, 0.50), percentile(lat, n, 0.99),
            index_s);
     fflush(stdout);
@@ -494,6 +511,8 @@ parse_args(int argc, char **argv, eval_opts *o)
             o->queries = v;
         else if (strcmp(a, "--split") == 0)
             o->split = v, bad = strcmp(v, "all") && strcmp(v, "even") && strcmp(v, "odd");
+        else if (strcmp(a, "--judge") == 0)
+            o->judge = v, bad = !*v;
         else if (strcmp(a, "--name") == 0)
             o->name = v;
         else if (strcmp(a, "--ranks") == 0)
@@ -531,7 +550,7 @@ parse_args(int argc, char **argv, eval_opts *o)
 int
 main(int argc, char **argv)
 {
-    eval_opts o = { .split = "all", .name = "ghsearch", .per_doc = 1, .limit = 100,
+    eval_opts o = { .split = "all", .judge = "rel", .name = "ghsearch", .per_doc = 1, .limit = 100,
                     .index_seconds = -1.0 };
     ghs_index *ix = NULL;
     ghs_error err = {0};
@@ -542,7 +561,7 @@ main(int argc, char **argv)
     rc = parse_args(argc, argv, &o);
     if (rc != 0)
         return rc;
-    qs = load_queries(o.queries, o.split);
+    qs = load_queries(o.queries, o.split, o.judge);
     if (!qs)
         return 1;
     if (ghs_index_open(&ix, o.db, GHS_OPEN_READ, &err) != 0) {

@@ -160,14 +160,18 @@ def main():
     if shutil.which("groonga") is None:
         sys.exit("[groonga] the groonga command is not installed (apt-get install groonga)")
 
-    t0 = time.perf_counter()
-    db = build_index(args.db, args.corpus, args.tokenizer)
-    index_s = time.perf_counter() - t0
+    index_s = None
+    if args.reuse_db:
+        db = os.path.join(args.db, "db")
+    else:
+        t0 = time.perf_counter()
+        db = build_index(args.db, args.corpus, args.tokenizer)
+        index_s = time.perf_counter() - t0
 
-    queries = metrics.load_queries(args.queries, args.split)
+    queries = metrics.load_queries(args.queries, args.split, args.judge)
     results = run_queries(db, queries, args.limit, args.tokenizer)
     name = args.name or "groonga-" + args.tokenizer.replace("Token", "").lower()
-    metrics.report(name, results, index_s, args.dump_misses, args.ranks)
+    metrics.report(name, results, index_s, args.dump_misses, args.ranks, args.judge)
 
 
 if __name__ == "__main__":

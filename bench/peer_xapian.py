@@ -130,14 +130,16 @@ def main():
     metrics.add_common_args(ap)
     args = ap.parse_args()
 
-    t0 = time.perf_counter()
-    build_index(args.db, args.corpus, args.stem, not args.no_title)
-    index_s = time.perf_counter() - t0
+    index_s = None
+    if not args.reuse_db:
+        t0 = time.perf_counter()
+        build_index(args.db, args.corpus, args.stem, not args.no_title)
+        index_s = time.perf_counter() - t0
 
-    queries = metrics.load_queries(args.queries, args.split)
+    queries = metrics.load_queries(args.queries, args.split, args.judge)
     results = run_queries(args.db, queries, args.stem, args.limit, args.query_mode)
     name = args.name or ("xapian-or" if args.query_mode == "terms" else "xapian")
-    metrics.report(name, results, index_s, args.dump_misses, args.ranks)
+    metrics.report(name, results, index_s, args.dump_misses, args.ranks, args.judge)
 
 
 if __name__ == "__main__":
