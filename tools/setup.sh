@@ -20,6 +20,8 @@ PACKAGES=(
   libmicrohttpd-dev chromium
   clang libclang-rt-14-dev valgrind
   libcurl4-openssl-dev
+  # the README's HTTP examples (and their test) use curl
+  curl
 )
 
 install_deps() {
@@ -66,6 +68,9 @@ case "${1:-demo}" in
     echo
     echo '$ ghsearch search "100 Days Mission" diagnostics'
     ./build/cli/ghsearch search --limit 3 '"100 Days Mission" diagnostics'
+    echo
+    echo "The index is in $GHSEARCH_DB. To type ghsearch yourself (README: Using it):"
+    echo "  export PATH=$PWD/build/cli:\$PATH"
     ;;
   test)
     install_deps
