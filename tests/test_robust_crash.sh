@@ -132,6 +132,9 @@ for k in 0 1 2 3 4 5 6; do
     pid=$!
     BG_PIDS="$BG_PIDS $pid"
     if [ $k = 0 ]; then
+        # killed while creating the database: once its folder exists (on a
+        # loaded machine the process may take longer than 50 ms to get there)
+        for _ in $(seq 1000); do [ -d "$D" ] && break; sleep 0.01; done
         sleep 0.05
     else
         while kill -0 $pid 2>/dev/null; do
