@@ -19,7 +19,9 @@ PACKAGES=(
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
   clang libclang-rt-14-dev valgrind
-  libcurl4-openssl-dev
+  # ghsearch fetch downloads over https: the certificate authorities are
+  # only a Recommends of libcurl
+  libcurl4-openssl-dev ca-certificates
   # the README's HTTP examples (and their test) use curl
   curl
 )
