@@ -61,7 +61,7 @@ while [ $# -gt 0 ]; do
         --baseline) BASELINE=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --out) OUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "eval.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -5,9 +5,11 @@
  * Japanese, as the index does), so markers are matched as whole words:
  * いつか (some day), いつも (always), 幾何 (geometry) and どこか hold no
  * question word, 何年 and どこ are one. A question word alone does not make
- * a question: it must be used in a sentence (next to a particle, or last),
- * which a title built around one (どうする家康: どう before a verb; いくら丼:
- * いくら before a noun) is not. Quoted phrases and names in 『』《》【】〈〉
+ * a question: it must be used in a sentence (next to a particle, last,
+ * after a topic), which a title built around one (どうする家康: どう before
+ * a verb; いくら丼: いくら before a noun) is not. Where the dictionary joins
+ * a question word to its neighbours (はだれ, いつか, 何年か) the query's
+ * last characters are read as text. Quoted phrases and names in 『』《》【】〈〉
  * count as one opaque word: 『そして誰もいなくなった』 is a name, whatever
  * it holds.
  */

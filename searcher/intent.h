@@ -22,24 +22,34 @@ typedef enum ghs_intent {
 
 /* The intent of the parsed query root, from the text of its words and
  * phrases (not the words under NOT, not field filters), in query order.
- * A question when, outside quoted phrases and 『』《》【】〈〉 names:
+ * A query of one word (いつか, 何年, はるか) is keywords. Otherwise a
+ * question when, outside quoted phrases and 『』《》【】〈〉 names:
  *  - it ends in ? or ？ (before any 。 . ! ！);
- *  - its last word is the particle か (かな, かしら), after more than an
- *    indefinite word alone (何か, 誰か, いつか are words, not questions);
- *  - it holds a question word (何, なに, 何年 and the like, いつ, どこ, 誰,
- *    なぜ, どの, どう, どれ, どちら, どんな, いくつ, いくら, ...) as a
- *    whole word (ICU's segmentation, so いつも, 幾何, どこか are not) used
- *    in a sentence: last, or next to a particle (首都はどこ, どこの国, 何と
- *    いう), not in 誰も, 何か, 何でも;
- *  - it ends in a particle after two or more words, a question left open
- *    (南スーダンの首都は, …作品を, 災害とは);
+ *  - it ends in か (かな, かしら) after a predicate (…ですか, …したのか,
+ *    か否か), after a question word that follows a particle (…はいつか,
+ *    …は何か: not 何か alone, not ここではないどこか), after 何 and a
+ *    counter (…は何年か), or in a sentence with a topic, subject or object
+ *    (ウィキデータは無料か有料か); not after a name (芝山みよか);
+ *  - it ends in a question word right after a particle (…のはだれ, …と何),
+ *    or in an instruction (…を答えよ);
+ *  - it ends in the topic particle (南スーダンの首都は, 災害とは);
+ *  - it holds a question word (何 and 何年-like words, なに, いつ, どこ, 誰,
+ *    なぜ, どの, どう, どれ, どちら, どんな, いくつ, いくら, ...) as a whole
+ *    word (ICU's segmentation, as the index's: いつも, 幾何, どこか hold
+ *    none) that asks (not 誰も, 何か, 何でも, いつまでも) and is used in a
+ *    sentence: last, next to a particle (首都はどこ, どこの国, 何という),
+ *    after the sentence's topic or subject (…場合どう呼ばれる), or one that
+ *    asks whatever follows it (いつ, なぜ, 誰, どこ, いくつ, 何年) in three
+ *    words or more; 何と / なんと before a verb of naming (何と呼ぶ);
  *  - in English, it starts with who, what, when, where, why, how, which,
  *    whom or whose (after at most one preposition: "In what year ...") and
- *    has three words or more.
+ *    has three words or more; WHO in capitals is the organization.
  * Anything else, a NULL root included, is keywords: a title that merely
- * holds a question word (どうする家康, いくら丼) stays a title. an segments
- * the words (ICU, as the index does); NULL an or an analysis error gives
- * GHS_INTENT_KEYWORDS. */
+ * holds a question word (どうする家康: どう before a verb; いくら丼) stays a
+ * title. Some titles still read as questions (誰がために鐘は鳴る, 君の名は)
+ * and some questions as keywords (noun phrases: ラオスの国内電力自給の
+ * 問題点). an segments the words (ICU, as the index does); NULL an or an
+ * analysis error gives GHS_INTENT_KEYWORDS. */
 ghs_intent ghs_query_intent(ghs_analyzer *an, const ghs_qnode *root);
 
 #endif /* GHS_SEARCHER_INTENT_H */

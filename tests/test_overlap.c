@@ -78,6 +78,21 @@ static void test_wording_as_written_scores_above_the_same_characters_reordered(v
     ghs_overlap_free(o);
 }
 
+static void test_particles_weigh_less_than_words(void)
+{
+    /* The first holds the question's words (流行, 備え, 資金, 積み立て),
+     * the second its chatty ending (…たのはどこの…ですか) around one of
+     * them. Every n-gram unknown to the (empty) index weighs the same,
+     * except hiragana alone (particles, endings), which counts as common:
+     * the words decide. */
+    ghs_overlap *o = overlap_of("流行に備える資金を積み立てたのはどこの国ですか");
+    g_assert_nonnull(o);
+    double words = ghs_overlap_score(o, NULL, "各国は流行への備えとして資金を積み立てる。", 2);
+    double particles = ghs_overlap_score(o, NULL, "それを積み立てたのはどこの人ですかと問うた。", 2);
+    g_assert_cmpfloat(words, >, particles);
+    ghs_overlap_free(o);
+}
+
 static ghs_intent intent_of(const char *query)
 {
     ghs_qnode *root = NULL;
@@ -184,6 +199,8 @@ int main(int argc, char **argv)
                     test_applies_to_japanese_questions_only);
     g_test_add_func("/overlap/wording_as_written_scores_above_the_same_characters_reordered",
                     test_wording_as_written_scores_above_the_same_characters_reordered);
+    g_test_add_func("/overlap/particles_weigh_less_than_words",
+                    test_particles_weigh_less_than_words);
     g_test_add_func("/overlap/keywords_are_not_reranked_questions_are",
                     test_keywords_are_not_reranked_questions_are);
     g_test_add_func("/overlap/keyword_query_keeps_the_bm25_order",
