@@ -205,6 +205,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
 
         render_style_init(&st, want_colour(colour), MIN(terminal_width(), 100));
         st.cite = cite;
+        st.explain = explain;
         render_results(stdout, res, &st);
         if (total > so.offset + shown)
             printf("\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
@@ -240,7 +241,9 @@ const cli_command cli_cmd_search = {
     "                 when the source has no pages),\"lang\",\"passage\",\n"
     "                 \"highlights\" ([start,end] code point offsets into passage,\n"
     "                 end exclusive),\"citation\",\"type\",\"publisher\",\"date\",\n"
-    "                 \"url\",\"doc_rank\",\"full_passage\",\"window\",\"also_in\"}\n"
+    "                 \"url\",\"doc_rank\",\"full_passage\",\"window\",\"also_in\",\n"
+    "                 \"tier\" (1: the passage has every query word, 2: some),\n"
+    "                 \"rerank\" (only when the wording re-ranking placed it)}\n"
     "  --color WHEN   mark matches with colour: auto (default: on a terminal\n"
     "                 when NO_COLOR is unset), always, never\n"
     "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
@@ -248,18 +251,27 @@ const cli_command cli_cmd_search = {
     "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
     "  --facets       after the hits, count the matching documents per language,\n"
     "                 year, type and publisher (\"lang: ja 3, en 2\" a field a\n"
-    "                 line); with --json one last line {\"facets\":{\"lang\":\n"
+    "                 line), those with every word and those with some, as\n"
+    "                 the list; with --json one last line {\"facets\":{\"lang\":\n"
     "                 [{\"value\",\"documents\",\"passages\"},...],...}}\n"
     "  --no-expand    literal search: a word does not also match its glossary\n"
     "                 equivalents (UHC -> Universal Health Coverage,\n"
     "                 ユニバーサル・ヘルス・カバレッジ; see `ghsearch glossary`)\n"
     "  --glossary FILE  add, choose or veto glossary pairs (see `ghsearch glossary --help`)\n"
-    "  --explain      first print how the query was read and expanded\n"
+    "  --explain      first print how the query was read and expanded, then per\n"
+    "                 hit why it stands there: its rank, tier, BM25 score and\n"
+    "                 wording re-ranking score\n"
     "  -h, --help     this help\n"
     "\n"
     "Readable output: per document \"N. Title — p. 3 [ja] (score 12.34)\" and its\n"
     "source; per passage the text, wrapped, \"also in: ...\" (other documents\n"
     "and pages with the same words, shown once), and \"cite: <citation>\".\n"
+    "Passages with every query word come first, whatever their scores; the\n"
+    "line \"— passages with only some of the words —\" marks where the others\n"
+    "begin. Within each part documents stand by their best passage's score,\n"
+    "except that a Japanese question puts first the documents that repeat\n"
+    "most of its wording (\"(score 3.10, wording 1.23)\"). Ranks and document\n"
+    "numbers go on across pages (--offset).\n"
     "A passage shows the sentences around its matches (at most about 240\n"
     "characters), with … where text was left out. Matched\n"
     "words are shown in bold red on a terminal and between ** and ** otherwise.\n"

@@ -113,7 +113,15 @@ json_append_hit(GString *out, const ghs_hit *h)
         else
             g_string_append(out, ",\"page\":null}");
     }
-    g_string_append(out, "]}");
+    /* Why it stands here (after the contract's keys, which keep their
+     * order): its tier, and its wording score when the re-ranking of a
+     * Japanese question placed it (ghs_hit). */
+    g_string_append_printf(out, "],\"tier\":%d", h->tier);
+    if (h->reranked) {
+        g_string_append(out, ",\"rerank\":");
+        json_append_number(out, h->rerank);
+    }
+    g_string_append_c(out, '}');
 }
 
 void json_append_facets(GString *out, const ghs_facet *fs, size_t n)

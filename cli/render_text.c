@@ -38,6 +38,7 @@ render_style_init(render_style *st, int colour, int width)
     }
     st->width = width < 40 ? 40 : width;
     st->cite = -1;
+    st->explain = 0;
 }
 
 static int
@@ -324,6 +325,19 @@ append_page_score(GString *out, const ghs_hit *h)
     g_string_append_printf(out, "(score %.2f)", h->score);
 }
 
+/* --explain: "   rank 7: tier 2 (some words), BM25 1.95, wording 0.42". */
+static void
+append_explain(GString *out, const ghs_hit *h, const render_style *st)
+{
+    g_string_append_printf(out, "   %srank %d: tier %d (%s words), BM25 %.2f, ", st->dim_open,
+                           h->rank, h->tier, h->tier > 1 ? "some" : "all", h->score);
+    if (h->reranked)
+        g_string_append_printf(out, "wording %.2f", h->rerank);
+    else
+        g_string_append(out, "not re-ranked");
+    g_string_append_printf(out, "%s\n", st->dim_close);
+}
+
 /* "   cite: ..." in the chosen style; a multi-line one (BibTeX) indented. */
 static void
 append_citation(GString *out, const ghs_hit *h, const render_style *st)
@@ -372,16 +386,25 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
     GString *out = g_string_new(NULL);
     const ghs_hit *prev = NULL;
     size_t i, n = ghs_results_count(r);
-    int docs = 0;
+    int docs = 0, tier = 1;
 
     for (i = 0; i < n; i++) {
         const ghs_hit *h = ghs_results_hit(r, i);
         gboolean same_doc = prev && g_strcmp0(prev->doc, h->doc) == 0;
 
         g_string_truncate(out, 0);
+        if (h->tier > tier) {
+            /* Every hit of tier 1 comes first, whatever the scores: say
+             * where the list passes to the others (one document's hits
+             * share a tier, so this falls between documents). */
+            g_string_append_printf(out, "%s%s— passages with only some of the words —%s\n",
+                                   prev ? "\n" : "", st->em_open, st->em_close);
+            tier = h->tier;
+            same_doc = FALSE;
+        }
         if (!same_doc) {
             docs++;
-            if (prev)
+            if (prev || tier > 1)
                 g_string_append_c(out, '\n');
             g_string_append_printf(out, "%d. %s", h->doc_rank > 0 ? h->doc_rank : docs,
                                    st->em_open);
@@ -394,7 +417,10 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
                 append_clean(out, h->lang);
                 g_string_append_c(out, ']');
             }
-            g_string_append_printf(out, " (score %.2f)", h->score);
+            g_string_append_printf(out, " (score %.2f", h->score);
+            if (h->reranked)
+                g_string_append_printf(out, ", wording %.2f", h->rerank);
+            g_string_append_c(out, ')');
             g_string_append_printf(out, "\n   %s", st->dim_open);
             append_clean(out, h->source);
             if (h->linked_from && *h->linked_from) {
@@ -409,6 +435,8 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
             append_page_score(out, h);
             g_string_append_c(out, '\n');
         }
+        if (st->explain)
+            append_explain(out, h, st);
         render_wrap(out, h->passage, h->highlights, h->n_highlights, 3, st);
         append_also_in(out, h, st);
         append_citation(out, h, st);

@@ -18,11 +18,12 @@ typedef struct render_style {
     const char *dim_open, *dim_close;/* sources and citations */
     int width;                       /* columns available for a line */
     int cite;                        /* a ghs_cite_style, or -1: hit->citation */
+    int explain;                     /* 1: a line per hit saying why it stands there */
 } render_style;
 
 /* Colour on: ANSI bold red for matches (like grep), bold titles, dim
  * sources. Colour off: matches between "**" and "**", nothing else added.
- * width below 40 is raised to 40. cite is set to -1. */
+ * width below 40 is raised to 40. cite is set to -1, explain to 0. */
 void render_style_init(render_style *st, int colour, int width);
 
 /* Append text wrapped to st->width, every line starting with indent spaces
@@ -35,11 +36,15 @@ void render_wrap(GString *out, const char *text, const ghs_span *spans,
                  size_t n_spans, int indent, const render_style *st);
 
 /* Write all hits of r to fp: a header per document
- * ("N. Title — p. 3 [ja] (score 12.34)", its source), then each passage of
- * the document ("— p. 5 (score 9.87)" for the second and later ones), the
- * wrapped passage, "also in: Title, p. 2; ..." when the same words stand
- * elsewhere, and "cite: <citation>" (in st->cite's style when set; a
- * BibTeX entry takes several lines). */
+ * ("N. Title — p. 3 [ja] (score 12.34)", ", wording 1.23" added to the
+ * parenthesis when the wording re-ranking placed it; its source), then each
+ * passage of the document ("— p. 5 (score 9.87)" for the second and later
+ * ones), with st->explain "rank 7: tier 1 (all words), BM25 9.87, not
+ * re-ranked", the wrapped passage, "also in: Title, p. 2; ..." when the
+ * same words stand elsewhere, and "cite: <citation>" (in st->cite's style
+ * when set; a BibTeX entry takes several lines). Before the first hit of
+ * tier 2 a line "— passages with only some of the words —" (at the top
+ * when the page starts in tier 2). */
 void render_results(FILE *fp, const ghs_results *r, const render_style *st);
 
 #endif /* GHS_CLI_RENDER_TEXT_H */

@@ -270,8 +270,10 @@ typedef struct ghs_location {
 } ghs_location;
 
 typedef struct ghs_hit {
-    int rank;             /* 1-based */
-    double score;         /* BM25 weight */
+    int rank;             /* 1-based, across pages: with offset 10 the first
+                             hit is rank 11 */
+    double score;         /* BM25 weight of this passage (see tier for why a
+                             hit may stand above a higher score) */
     const char *doc;      /* stable document id */
     const char *title;
     const char *source;   /* path or URL */
@@ -282,7 +284,8 @@ typedef struct ghs_hit {
     const char *publisher;/* may be "" */
     const char *date;     /* "YYYY-MM-DD", "YYYY" or "" */
     int page;             /* 1-based PDF page; 0 when the source has no pages */
-    int doc_rank;         /* 1-based rank of the hit's document among documents */
+    int doc_rank;         /* 1-based rank of the hit's document among documents,
+                             across pages as rank is */
     const ghs_span *highlights;
     size_t n_highlights;
     const char *url;      /* the document's URL (manifest, release or record); may be "" */
@@ -302,6 +305,22 @@ typedef struct ghs_hit {
      * the results, best first here; NULL/0 when there are none. */
     const ghs_location *also_in;
     size_t n_also_in;
+    /* Why the hit stands where it does. Hits come in two tiers, in this
+     * order whatever their scores: tier 1, passages matching the whole
+     * query (every word, in the passage or in its document's title, as the
+     * query's operators combine them); then tier 2, passages holding only
+     * some of its words. Within a tier, documents stand by their best
+     * passage's score, each document's passages together (doc_rank), except
+     * that for a Japanese question the first documents of each tier are
+     * re-ordered by how much of the question's wording their best passage
+     * repeats: those (reranked 1) come first in their tier, by rerank
+     * (highest first), the others (reranked 0, rerank 0) after them by
+     * score. Every hit of one document has the same tier, reranked and
+     * rerank. */
+    int tier;             /* 1 or 2 */
+    int reranked;         /* 1: placed by the wording re-ranking */
+    double rerank;        /* its wording score (higher first; comparable only
+                             within one search); 0 when not reranked */
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -315,7 +334,12 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
                ghs_results **out, ghs_error *err);
 
 size_t ghs_results_count(const ghs_results *r);
-/* Estimated number of matching passages. */
+/* Number of passages matching the query, both tiers (the passages the hits
+ * are drawn from; per_doc and the copies left out keep some of them from
+ * the list): exact when at most 1000 match, else Xapian's estimate (at
+ * least 1000). Never less than offset + count, and the same for every
+ * limit and offset of one query on one revision (past the first 1000 hits
+ * it may be raised to offset + count when the estimate falls short). */
 size_t ghs_results_total(const ghs_results *r);
 /* Hit i (0-based, < count); owned by r. */
 const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
@@ -331,8 +355,10 @@ typedef struct ghs_facet {
 
 /* Facet counts of the query, when it was run with opts.facets set: every
  * document matching the query (not only the hits returned) counted once
- * per field, over the same tier the hits come from first (documents
- * matching every word; documents matching some word when none does).
+ * per field, over the documents the hits are drawn from, both tiers
+ * (documents with a passage matching every word or some of them, the set
+ * ghs_results_total counts the passages of): a value of a hit is never
+ * counted 0, unless opts.time_limit cut the counting short.
  * Documents without a year or publisher are not counted in that field.
  * Ordered by field (lang, year, type, publisher), then by documents
  * (most first), then by value. *out (owned by r) gets the array; returns

@@ -15,11 +15,17 @@
  * For a Japanese question, the first GHS_OVERLAP_DOCS documents of each
  * tier are then re-ordered by how much of the question's wording their
  * best passage repeats (overlap.c), within the tier.
+ * Each hit says why it stands where it does (ghs_hit.tier, .reranked,
+ * .rerank): every hit of tier 1 comes before every hit of tier 2 whatever
+ * their scores, and within a tier the documents the wording re-ranking
+ * ordered come first, by their wording score.
+ * Ranks are absolute (the first hit after offset 10 is rank 11).
  * Each passage shown is analyzed once, for its highlights (snippet.c), its
  * window (window.c) and the comparison with the hits before it (dedupe.c).
- * On request it also counts facets (facets.c) over the tier the hits come
- * from first, and when nothing matches it asks spelling.c for a corrected
- * query.
+ * The total and, on request, the facets (facets.c) count the matches of the
+ * query the list is drawn from (both tiers: the loose query, whose matches
+ * hold the strict ones), the same however many hits were asked for; when
+ * nothing matches it asks spelling.c for a corrected query.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +50,14 @@
 /* Documents of the loose tier re-ranked with its proximity bonus. Chosen
  * on the SQuAD evaluation and the 100k-passage speed queries (bench/). */
 #define GHS_RERANK_DOCS 50
+/* Matches checked at least when estimating the total: up to that many the
+ * count is exact, beyond it Xapian's estimate is at least this many. Fixed,
+ * so the total of a query does not depend on the page asked for; the
+ * first 1000 hits (100 pages of 10) always lie within it. Counting 20000
+ * (every hit a page can reach) doubled the CPU time of a question on 100k
+ * Japanese passages (p50 6 -> 12 ms, bench/speed_query.c); 1000 adds
+ * 0.1-0.5 ms to keywords, about 1 ms to questions. */
+#define GHS_TOTAL_CHECK 1000
 
 struct ghs_results {
     ghs_hit *hits;
@@ -101,6 +115,9 @@ typedef struct ranked_doc {
     char *id;
     GArray *passages;    /* xc_docid, best first */
     GArray *weights;     /* double */
+    int tier;            /* 1: strict, 2: loose (ghs_hit.tier) */
+    int reranked;        /* placed by the wording re-ranking (ghs_hit.reranked) */
+    double rerank;       /* its wording score when reranked */
 } ranked_doc;
 
 static void ranked_doc_free(gpointer p)
@@ -130,7 +147,9 @@ typedef struct tier_rank {
     uint32_t size;         /* the documents Xapian returned for order */
     uint32_t fetched;      /* the count order was asked for */
     uint32_t next;         /* the first id of order not looked at yet */
-    size_t est;            /* matches estimated by Xapian */
+    guint ov_n;            /* the first ov_n documents of order were placed by
+                            * the wording re-ranking (0: none), */
+    double ov_score[GHS_OVERLAP_DOCS];   /* by these scores (overlap.c) */
 } tier_rank;
 
 typedef struct search_ctx {
@@ -141,7 +160,6 @@ typedef struct search_ctx {
     GHashTable *seen;     /* doc id -> ranked_doc* */
     double time_limit;    /* opts->time_limit, for every enquire; 0 = none */
     tier_rank tier[2];    /* strict, loose */
-    size_t strict_docs;   /* documents of docs from the strict tier */
 } search_ctx;
 
 /* Run query q on a fresh enquire with BM25 and an optional collapse key. */
@@ -175,6 +193,59 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     if (!ms)
         ghs_error_from_xc(c->err, &xe, "search");
     return ms;
+}
+
+/* q as a boolean query (no weights: max weight 0), matching what q
+ * matches: the whole database, weighted 0, filtered by q. Not
+ * xc_query_scale(q, 0): Xapian 1.4.22 then reads a term's posting list in
+ * a way that fails with "DatabaseCorruptError: Unexpected end of posting
+ * list" on a database that xapian-check finds sound (one resumed after a
+ * killed indexing run, tests/test_robust_crash.sh), as facets.c found too.
+ * NULL with xe set. */
+static xc_query *boolean_of(const xc_query *q, xc_error *xe)
+{
+    xc_query *all = xc_query_match_all(xe);
+    xc_query *none = all ? xc_query_scale(all, 0.0, xe) : NULL;
+    xc_query_free(all);
+    xc_query *pair[2] = { none, (xc_query *)q };
+    xc_query *b = none ? xc_query_combine(XC_OP_FILTER, pair, 2, 0, xe) : NULL;
+    xc_query_free(none);
+    return b;
+}
+
+/* The passages matching q: counted exactly up to GHS_TOTAL_CHECK, Xapian's
+ * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page. A
+ * boolean match (no weights to compute) without the time limit, which
+ * bounds facet counting only: the total does not depend on the machine's
+ * speed either. 0 or a negative GHS_E* code. */
+static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
+{
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_query *counted = boolean_of(q, &xe);
+    xc_mset *ms = NULL;
+    /* A writer may commit while we read: reopen and retry once. */
+    for (int attempt = 0; counted && attempt < 2 && !ms; attempt++) {
+        xc_enquire *enq = xc_enquire_new(c->db, &xe);
+        if (!enq)
+            break;
+        xc_enquire_set_query(enq, counted, &xe);
+        if (xe.code == XC_OK)
+            ms = xc_enquire_get_mset(enq, 0, 0, GHS_TOTAL_CHECK, &xe);
+        xc_enquire_free(enq);
+        if (!ms && xe.code == XC_ERR_MODIFIED) {
+            xc_error_clear(&xe);
+            xc_db_reopen(c->db, &xe);
+        } else {
+            break;
+        }
+    }
+    xc_query_free(counted);
+    if (!ms)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    *out = xc_mset_matches_estimated(ms);
+    xc_mset_free(ms);
+    return 0;
 }
 
 /* q filtered to the documents ids[0..n) (n > 0): a new query. */
@@ -247,10 +318,12 @@ static double overlap_of(search_ctx *c, xc_docid did, size_t rank)
 
 /* The first GHS_OVERLAP_DOCS documents of order (with their best passages
  * in dids) re-ordered by how much of the question's wording that passage
- * repeats (overlap.c); the rest keep their place. */
-static void overlap_rerank(search_ctx *c, GPtrArray *order, GArray *dids)
+ * repeats (overlap.c); the rest keep their place. t records how many were
+ * re-ordered and their scores, in their new order. */
+static void overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray *dids)
 {
     guint k = order->len < GHS_OVERLAP_DOCS ? order->len : GHS_OVERLAP_DOCS;
+    t->ov_n = 0;
     if (!c->ov || k < 2)
         return;
     overlap_cand v[GHS_OVERLAP_DOCS];
@@ -266,7 +339,9 @@ static void overlap_rerank(search_ctx *c, GPtrArray *order, GArray *dids)
     for (guint i = 0; i < k; i++) {
         order->pdata[i] = ids[v[i].at];
         g_array_index(dids, xc_docid, i) = dd[v[i].at];
+        t->ov_score[i] = v[i].score;
     }
+    t->ov_n = k;
 }
 
 /* Tier t's ranking of count documents into t->order: by t->fast, its
@@ -289,7 +364,6 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
     GArray *first_dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
     append_ids(first, first_dids, ms);
     t->size = xc_mset_size(ms);
-    t->est = xc_mset_matches_estimated(ms);
     xc_mset_free(ms);
     guint k = t->fast && first->len > GHS_RERANK_DOCS ? GHS_RERANK_DOCS : first->len;
     GPtrArray *order = g_ptr_array_new_with_free_func(g_free);
@@ -325,7 +399,7 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
     }
     g_ptr_array_free(first, TRUE);
     g_array_free(first_dids, TRUE);
-    overlap_rerank(c, order, dids);
+    overlap_rerank(c, t, order, dids);
     g_array_free(dids, TRUE);
     if (t->order)
         g_ptr_array_free(t->order, TRUE);
@@ -335,12 +409,14 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
 }
 
 /* The next document of tier t not ranked yet: 1 with *id its id
- * (g_malloc'ed), 0 when the tier has no more, or a negative GHS_E* code.
- * want: the documents the search needs in all, to size a fetch. */
-static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id)
+ * (g_malloc'ed) and *at its place in t->order, 0 when the tier has no
+ * more, or a negative GHS_E* code. want: the documents the search needs in
+ * all, to size a fetch. */
+static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id, guint *at)
 {
     for (;;) {
         while (t->order && t->next < t->order->len) {
+            *at = t->next;
             const char *v = t->order->pdata[t->next++];
             if (g_hash_table_contains(c->seen, v))
                 continue;
@@ -406,18 +482,20 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
         int rc = 0;
         while (c->docs->len < want) {
             char *id = NULL;
-            rc = tier_next(c, t, want, &id);
+            guint at = 0;
+            rc = tier_next(c, t, want, &id, &at);
             if (rc <= 0)
                 break;
             ranked_doc *d = g_new0(ranked_doc, 1);
             d->id = id;
+            d->tier = ti + 1;
+            d->reranked = at < t->ov_n;
+            d->rerank = d->reranked ? t->ov_score[at] : 0.0;
             d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
             d->weights = g_array_new(FALSE, FALSE, sizeof(double));
             g_hash_table_insert(c->seen, d->id, d);
             g_ptr_array_add(c->docs, d);
         }
-        if (ti == 0)
-            c->strict_docs += c->docs->len - from;
         if (rc < 0)
             return rc;
         rc = fetch_passages(c, t->q, from, per_doc);
@@ -615,8 +693,13 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
                     docs_shown++;
                 if (h == &before_offset)
                     continue;
-                h->rank = (int)(r->n + 1);
+                /* Absolute: the page starts at hit offset + 1, and the
+                 * documents before it were counted too. */
+                h->rank = (int)k;
                 h->doc_rank = docs_shown;
+                h->tier = doc->tier;
+                h->reranked = doc->reranked;
+                h->rerank = doc->rerank;
                 r->n++;
             }
         }
@@ -629,16 +712,22 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     if (rc == 0)
         ghs_dedupe_finish(dd, r->hits, r->n, r->owned);
     ghs_dedupe_free(dd);
-    r->total = c.tier[0].est > c.tier[1].est ? c.tier[0].est : c.tier[1].est;
-    if (rc == 0 && opts && opts->facets) {
-        /* The documents matching every word; those matching some word
-         * when none matches every word. */
-        const xc_query *fq = c.strict_docs == 0 && bq.loose ? bq.loose : bq.strict;
-        if (fq == bq.loose && bq.loose_fast)
-            fq = bq.loose_fast;   /* the same matches, counted faster */
-        rc = ghs_facets_count(c.db, fq, c.time_limit, r->owned, &r->facets, &r->n_facets,
+    /* The matches the list is drawn from, both tiers: the loose query's
+     * (it relaxes the strict query's ANDs to ORs, so its matches hold the
+     * strict ones; loose_fast has the same matches, counted faster), or
+     * the strict query's when there is no loose tier. */
+    const xc_query *all = bq.loose_fast ? bq.loose_fast : bq.loose ? bq.loose : bq.strict;
+    if (rc == 0)
+        rc = count_matches(&c, all, &r->total);
+    /* Never less than a page shows: every hit is a match, so this only
+     * lifts an estimate (over GHS_TOTAL_CHECK matches) that fell short of
+     * a page beyond the first GHS_TOTAL_CHECK hits. An offset past the
+     * last hit shows nothing. */
+    if (rc == 0 && r->n > 0 && r->total < offset + r->n)
+        r->total = offset + r->n;
+    if (rc == 0 && opts && opts->facets)
+        rc = ghs_facets_count(c.db, all, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);
-    }
     if (rc == 0 && c.docs->len == 0) {
         r->suggestion = ghs_spelling_suggest(c.db, ix->an, query, root);
         if (r->suggestion)

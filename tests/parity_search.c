@@ -2,14 +2,14 @@
  * parity_search.c: a C program using libghsearch through its public header
  * alone, the way an embedding program would, for the parity test
  * (test_parity.py): the same query through the command line, the HTTP API
- * and this program must give the same hits, ranks and scores.
+ * and this program must give the same hits, ranks, scores, tiers and total.
  *
  *   parity_search DB QUERY LIMIT OFFSET PER_DOC [literal]
  *
  * Only the options a caller chooses are set; everything else is the
  * library's default (a zeroed ghs_search_opts). Prints one hit a line:
- * rank, doc, page, score (%g, as the JSON writers print it), passage
- * (its line breaks written \\n), after a first line with the total.
+ * rank, doc, page, score (%g, as the JSON writers print it), tier,
+ * passage (its line breaks written \\n), after a first line with the total.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ main(int argc, char **argv)
         const ghs_hit *h = ghs_results_hit(res, i);
         const char *c;
 
-        printf("%d\t%s\t%d\t%g\t", h->rank, h->doc, h->page, h->score);
+        printf("%d\t%s\t%d\t%g\t%d\t", h->rank, h->doc, h->page, h->score, h->tier);
         for (c = h->passage; *c; c++)   /* one line a hit: line breaks as \n */
             if (*c == '\n')
                 fputs("\\n", stdout);

@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..27"
+echo "1..30"
 n=0
 failed=0
 
@@ -578,5 +578,138 @@ else
     show "$T/doc_name.err" "$T/doc_id.err"
 fi
 
-[ "$n" = 27 ] || { echo "# ran $n tests, planned 27"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 28
+# Passages with every word come first whatever their scores: the readable
+# output says where the others begin, the JSON hits say which is which.
+# Here a tier-2 document's best passage outscores a tier-1 one's.
+run tier_json search --db "$D" --json --limit 20 'PPR 資金'
+run tier_text search --db "$D" --limit 20 'PPR 資金'
+if [ "$(rc tier_json)" = 0 ] && [ "$(rc tier_text)" = 0 ] &&
+   pycheck tier_json "$T/tier_text.out" <<'EOF'
+from hits import *
+import re
+hits = load(sys.argv[1])
+tiers = [h.get("tier") for h in hits]
+if set(tiers) != {1, 2} or tiers != sorted(tiers):
+    fail("tiers %r: not 1s then 2s" % tiers)
+if not max(h["score"] for h in hits if h["tier"] == 2) > min(h["score"] for h in hits if h["tier"] == 1):
+    fail("no tier-2 hit scores above a tier-1 hit: %r" % [(h["tier"], h["score"]) for h in hits])
+# The text: one tier line, after the documents of tier 1, before the others.
+text = open(sys.argv[2], encoding="utf-8").read().split("\n")
+line = "— passages with only some of the words —"
+if text.count(line) != 1:
+    fail("the tier line is there %d times" % text.count(line))
+at = text.index(line)
+heads = [(i, int(re.match(r"(\d+)\. ", t).group(1))) for i, t in enumerate(text)
+         if re.match(r"\d+\. \S", t)]
+docs1 = {h["doc_rank"] for h in hits if h["tier"] == 1}
+before = {r for i, r in heads if i < at}
+after = {r for i, r in heads if i > at}
+if before != docs1 or not after or min(after) != max(docs1) + 1:
+    fail("documents %r before the tier line, %r after; tier 1: %r" % (before, after, docs1))
+if text[at - 1] != "" or text[at + 1] != "":
+    fail("the tier line does not stand between blank lines")
+EOF
+then
+    ok "search prints the tier line where tier 2 begins, JSON hits carry tier 1 then 2 (a tier-2 hit may score higher)"
+else
+    not_ok "search prints the tier line where tier 2 begins, JSON hits carry tier 1 then 2 (a tier-2 hit may score higher)"
+    show "$T/tier_json.out" "$T/tier_text.out" "$T/tier_json.err"
+fi
+
+# ---------------------------------------------------------------- 29
+# Ranks and document numbers go on across pages; the total is the same for
+# every page; --explain says per hit why it stands where it does.
+run page_all search --db "$D" --json --limit 8 'health financing'
+run page_two search --db "$D" --json --limit 4 --offset 4 'health financing'
+run page_two_text search --db "$D" --limit 4 --offset 4 'health financing'
+run page_one_text search --db "$D" --limit 1 'health financing'
+run page_big_text search --db "$D" --limit 5 --offset 2 'health financing'
+run explain search --db "$D" --explain --limit 6 '保健医療体制はどのように強くするのか'
+run explain_json search --db "$D" --json --limit 6 '保健医療体制はどのように強くするのか'
+if [ "$(rc page_two)" = 0 ] && [ "$(rc explain)" = 0 ] &&
+   pycheck page_all "$T/page_two.out" "$T/page_two_text.out" "$T/explain.out" \
+       "$T/explain_json.out" "$T/page_one_text.out" "$T/page_big_text.out" <<'EOF'
+from hits import *
+import re
+whole, two = load(sys.argv[1]), load(sys.argv[2])
+if len(whole) != 8 or len(two) != 4:
+    fail("%d and %d hits" % (len(whole), len(two)))
+want = [(h["rank"], h["doc_rank"], h["doc"], h["tier"]) for h in whole[4:]]
+got = [(h["rank"], h["doc_rank"], h["doc"], h["tier"]) for h in two]
+if got != want or [h["rank"] for h in two] != [5, 6, 7, 8]:
+    fail("page 2 %r, not %r" % (got, want))
+text = open(sys.argv[3], encoding="utf-8").read()
+first = re.search(r"^(\d+)\. ", text, re.M)
+if not first or int(first.group(1)) != two[0]["doc_rank"]:
+    fail("page 2's first document is numbered %r, not %d" % (first and first.group(1), two[0]["doc_rank"]))
+# the same total on every page: "N passages shown of about T"
+totals = set()
+for path in (sys.argv[3], sys.argv[6], sys.argv[7]):
+    m = re.search(r"passages shown of about (\d+)", open(path, encoding="utf-8").read())
+    if not m:
+        fail("%s has no total" % path)
+    totals.add(int(m.group(1)))
+if len(totals) != 1 or min(totals) < 8:
+    fail("totals %r" % totals)
+# --explain: a line per hit, in rank order, with tier, BM25 and wording
+hits = load(sys.argv[5])
+lines = re.findall(r"^   rank (\d+): tier ([12]) \((all|some) words\), BM25 (\d+\.\d\d), "
+                   r"(wording -?\d+\.\d\d|not re-ranked)$",
+                   open(sys.argv[4], encoding="utf-8").read(), re.M)
+if [(int(r), int(t)) for r, t, *_ in lines] != [(h["rank"], h["tier"]) for h in hits]:
+    fail("explain lines %r for hits %r" % (lines, [(h["rank"], h["tier"]) for h in hits]))
+for (r, t, w, bm25, why), h in zip(lines, hits):
+    if abs(float(bm25) - h["score"]) > 0.006 or (why != "not re-ranked") != ("rerank" in h):
+        fail("rank %s: %s %s, hit %r" % (r, bm25, why, (h["score"], h.get("rerank"))))
+if not any("rerank" in h for h in hits):
+    fail("the question was not re-ranked")
+EOF
+then
+    ok "ranks and document numbers go on across pages, the total stays, --explain gives each hit's tier, BM25 and wording"
+else
+    not_ok "ranks and document numbers go on across pages, the total stays, --explain gives each hit's tier, BM25 and wording"
+    show "$T/page_two.out" "$T/page_two_text.out" "$T/explain.out"
+fi
+
+# ---------------------------------------------------------------- 30
+# Facets count the documents the list is drawn from, both tiers: with one
+# Japanese hit shown, the English documents that only the looser matches
+# reach are counted, and no value of a listed hit is counted 0.
+run facet_one search --db "$D" --json --facets --limit 1 'ユニバーサル・ヘルス・カバレッジ 財政'
+run facet_all search --db "$D" --json --facets --limit 30 'ユニバーサル・ヘルス・カバレッジ 財政'
+run facet_text search --db "$D" --facets --limit 1 'ユニバーサル・ヘルス・カバレッジ 財政'
+if [ "$(rc facet_one)" = 0 ] && [ "$(rc facet_all)" = 0 ] &&
+   pycheck facet_all "$T/facet_one.out" "$T/facet_text.out" <<'EOF'
+from hits import *
+def read(path):
+    lines = [json.loads(l) for l in open(path, encoding="utf-8")]
+    return lines[:-1], lines[-1]["facets"]
+hits, facets = read(sys.argv[1])
+one, facets_one = read(sys.argv[2])
+if facets != facets_one:
+    fail("facets change with --limit: %r / %r" % (facets, facets_one))
+count = {(f, v["value"]): v["documents"] for f, vs in facets.items() for v in vs}
+if not any(h["tier"] == 2 for h in hits):
+    fail("no tier-2 hit")
+for h in hits:
+    for f in ("lang", "type", "publisher"):
+        if h[f] and count.get((f, h[f]), 0) < 1:
+            fail("rank %d: %s %r counted 0" % (h["rank"], f, h[f]))
+langs = {v["value"]: v["documents"] for v in facets.get("lang", [])}
+want = {l: len({h["doc"] for h in hits if h["lang"] == l}) for l in ("ja", "en")}
+if langs.get("en", 0) < want["en"] or langs.get("ja", 0) < want["ja"] or want["en"] == 0:
+    fail("lang counts %r, listed documents %r" % (langs, want))
+text = open(sys.argv[3], encoding="utf-8").read()
+if "  lang: ja %d, en %d" % (langs["ja"], langs["en"]) not in text:
+    fail("the readable facets differ: %r" % text[-300:])
+EOF
+then
+    ok "--facets counts both tiers' documents: a listed hit's values are never 0, whatever --limit"
+else
+    not_ok "--facets counts both tiers' documents: a listed hit's values are never 0, whatever --limit"
+    show "$T/facet_one.out" "$T/facet_text.out"
+fi
+
+[ "$n" = 30 ] || { echo "# ran $n tests, planned 30"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -236,6 +236,47 @@ def t_limit_and_offset_page_through_the_same_ranking(srv, db):
           'offset=2 does not continue the ranking')
 
 
+def t_ranks_go_on_across_pages_and_the_total_stays(srv, db):
+    query = 'health financing'
+    status, whole = search(srv, query, limit=6, per_doc=2)
+    check(status == 200 and len(whole['hits']) == 6, whole)
+    status, page = search(srv, query, limit=3, per_doc=2, offset=3)
+    check(status == 200 and len(page['hits']) == 3, page)
+    check([h['rank'] for h in page['hits']] == [4, 5, 6], [h['rank'] for h in page['hits']])
+    check([(h['rank'], h['doc_rank'], h['doc'], h['tier']) for h in page['hits']] ==
+          [(h['rank'], h['doc_rank'], h['doc'], h['tier']) for h in whole['hits'][3:]],
+          'page 2 does not number on from page 1')
+    totals = set()
+    for limit in (1, 5, 100):
+        for offset in (0, 3):
+            status, body = search(srv, query, limit=limit, offset=offset, per_doc=2)
+            check(status == 200, body)
+            check(body['total'] >= offset + body['count'], (limit, offset, body['total'], body['count']))
+            totals.add(body['total'])
+    check(len(totals) == 1, 'the total changes with limit and offset: %r' % totals)
+
+
+def t_tiers_are_labelled_and_facets_cover_both(srv, db):
+    # Japanese keywords whose second tier holds a passage scoring above a
+    # passage of the first: the tier says why it stands below.
+    status, body = search(srv, 'PPR 資金', limit=20, facets=1)
+    check(status == 200 and body['hits'], body)
+    tiers = [h['tier'] for h in body['hits']]
+    check(set(tiers) == {1, 2} and tiers == sorted(tiers), tiers)
+    check(max(h['score'] for h in body['hits'] if h['tier'] == 2) >
+          min(h['score'] for h in body['hits'] if h['tier'] == 1),
+          [(h['tier'], h['score']) for h in body['hits']])
+    count = {(f, v['value']): v['documents'] for f, vs in body['facets'].items() for v in vs}
+    for h in body['hits']:
+        for f in ('lang', 'type', 'publisher'):
+            if h[f]:
+                check(count.get((f, h[f]), 0) >= 1, 'rank %d: %s %r counted 0' % (h['rank'], f, h[f]))
+    # the same counts beside one hit: they describe the query, not the page
+    status, one = search(srv, 'PPR 資金', limit=1, facets=1)
+    check(status == 200 and one['facets'] == body['facets'] and one['total'] == body['total'],
+          (one['facets'], body['facets']))
+
+
 def t_facets_count_documents_per_language(srv, db):
     status, body = search(srv, 'UHC', facets=1)
     check(status == 200 and 'facets' in body, body)
@@ -432,6 +473,8 @@ TESTS = [
     t_malformed_query_is_400_with_the_position_in_q,
     t_missing_query_and_bad_encoding_are_400,
     t_limit_and_offset_page_through_the_same_ranking,
+    t_ranks_go_on_across_pages_and_the_total_stays,
+    t_tiers_are_labelled_and_facets_cover_both,
     t_facets_count_documents_per_language,
     t_document_endpoints_give_metadata_and_page_text,
     t_unknown_documents_pages_and_paths_are_404,

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """One engine: the same query asked through `ghsearch search --json`, the
 HTTP API's /search and a C program using the library's defaults
-(parity_search.c) gives the same hits, ranks, scores and passages.
-Japanese and English, filters, glossary expansion on and off, paging.
-Prints TAP.
+(parity_search.c) gives the same hits, ranks, scores, tiers and passages,
+and the same total (the command line's readable output says "N passages
+shown of about TOTAL" when TOTAL is more than it shows; otherwise the total
+is what it shows). Japanese and English, filters, glossary expansion on and
+off, paging. Prints TAP.
 
 Needs GHS_BUILD_ROOT (cli/ghsearch, tests/parity_search and the sample
 corpus in corpus/). The server runs on 127.0.0.1 with a port the kernel
@@ -11,6 +13,7 @@ picks and is stopped at the end.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +35,7 @@ CASES = [
     ('UHC', 10, 0, 2, True),               # literal
     ('"100 Days Mission" diagnostics', 5, 0, 5, False),
     ('health financing', 2, 2, 1, False),  # the second page
+    ('PPR 資金', 4, 3, 2, False),           # the second page, both tiers
     ('lang:ja 保健', 4, 1, 2, False),
     ('type:pdf vaccines OR ワクチン', 10, 0, 3, False),
     ('保健医療体制はどのように強くするのか', 5, 0, 2, False),   # a question
@@ -39,31 +43,34 @@ CASES = [
 ]
 
 
-def hits_from_json_lines(text):
-    out = []
-    for line in text.splitlines():
-        h = json.loads(line)
-        out.append((h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['passage']))
-    return out
+def hit(h):
+    return (h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['tier'], h['passage'])
 
 
 def cli(db, q, limit, offset, per_doc, literal):
-    args = [GHSEARCH, 'search', '--db', db, '--json', '--limit', str(limit),
+    args = [GHSEARCH, 'search', '--db', db, '--limit', str(limit),
             '--offset', str(offset), '--per-doc', str(per_doc)]
     if literal:
         args.append('--no-expand')
-    r = subprocess.run(args + ['--', q], capture_output=True, text=True)
-    return hits_from_json_lines(r.stdout), r
+    r = subprocess.run(args + ['--json', '--', q], capture_output=True, text=True)
+    hits = [hit(json.loads(line)) for line in r.stdout.splitlines()]
+    text = subprocess.run(args + ['--', q], capture_output=True, text=True).stdout
+    m = re.search(r'^\d+ passages shown of about (\d+) ', text, re.M)
+    total = int(m.group(1)) if m else offset + len(hits)
+    return hits, total, r
 
 
 def c_api(db, q, limit, offset, per_doc, literal):
     args = [PARITY, db, q, str(limit), str(offset), str(per_doc)] + (['literal'] if literal else [])
     r = subprocess.run(args, capture_output=True, text=True)
     hits = []
-    for line in r.stdout.splitlines()[1:]:
-        rank, doc, page, score, passage = line.split('\t', 4)
-        hits.append((int(rank), doc, int(page), float(score), passage.replace('\\n', '\n')))
-    return hits, r
+    lines = r.stdout.splitlines()
+    total = int(lines[0].split('\t')[1]) if lines else -1
+    for line in lines[1:]:
+        rank, doc, page, score, tier, passage = line.split('\t', 5)
+        hits.append((int(rank), doc, int(page), float(score), int(tier),
+                     passage.replace('\\n', '\n')))
+    return hits, total, r
 
 
 def http(port, q, limit, offset, per_doc, literal):
@@ -73,8 +80,7 @@ def http(port, q, limit, offset, per_doc, literal):
     url = 'http://127.0.0.1:%d/search?%s' % (port, urllib.parse.urlencode(params))
     with urllib.request.urlopen(url, timeout=60) as resp:
         body = json.loads(resp.read().decode('utf-8'))
-    return [(h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['passage'])
-            for h in body['hits']], body
+    return [hit(h) for h in body['hits']], body['total']
 
 
 def main():
@@ -96,19 +102,23 @@ def main():
         for q, limit, offset, per_doc, literal in CASES:
             what = '%r limit %d offset %d per_doc %d%s' % (q, limit, offset, per_doc,
                                                           ' literal' if literal else '')
-            a, ra = cli(db, q, limit, offset, per_doc, literal)
-            b, _ = http(port, q, limit, offset, per_doc, literal)
-            c, rc = c_api(db, q, limit, offset, per_doc, literal)
+            a, ta, ra = cli(db, q, limit, offset, per_doc, literal)
+            b, tb = http(port, q, limit, offset, per_doc, literal)
+            c, tc, rc = c_api(db, q, limit, offset, per_doc, literal)
             n += 1
-            if a and a == b == c:
-                print('ok %d - %s: the command line, HTTP and C agree (%d hits)' % (n, what, len(a)))
+            ranks = [h[0] for h in a] == list(range(offset + 1, offset + len(a) + 1))
+            if a and a == b == c and ta == tb == tc >= offset + len(a) and ranks:
+                print('ok %d - %s: the command line, HTTP and C agree (%d hits of %d)'
+                      % (n, what, len(a), ta))
             else:
                 failed += 1
                 print('not ok %d - %s: the command line, HTTP and C agree' % (n, what))
+                print('# totals: cli %d, http %d, c %d; ranks from offset + 1: %s'
+                      % (ta, tb, tc, ranks))
                 for name, hits in (('cli', a), ('http', b), ('c', c)):
                     for h in hits:
-                        print('# %-4s %d %s p.%d %.6g %s' % (name, h[0], h[1], h[2], h[3],
-                                                            h[4][:40].replace('\n', ' ')))
+                        print('# %-4s %d %s p.%d %.6g tier %d %s' % (
+                            name, h[0], h[1], h[2], h[3], h[4], h[5][:40].replace('\n', ' ')))
                 print('# cli stderr: %s c stderr: %s' % (ra.stderr.strip()[:200], rc.stderr.strip()[:200]))
     finally:
         if server:

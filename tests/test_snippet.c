@@ -463,11 +463,13 @@ static void test_doc_rank_and_paging_count_the_hits_left(void)
     g_assert_cmpuint(ghs_results_count(all), ==, 2);
     g_assert_cmpint(ghs_results_hit(all, 0)->doc_rank, ==, 1);
     g_assert_cmpint(ghs_results_hit(all, 1)->doc_rank, ==, 2);
-    /* The second page starts at the second distinct hit, not at a copy. */
+    /* The second page starts at the second distinct hit, not at a copy,
+     * and numbers on from the first: rank 2. */
     ghs_results *second = search("secretariat", 1, 1, 1);
     g_assert_cmpuint(ghs_results_count(second), ==, 1);
     g_assert_cmpstr(ghs_results_hit(second, 0)->doc, ==, ghs_results_hit(all, 1)->doc);
-    g_assert_cmpint(ghs_results_hit(second, 0)->rank, ==, 1);
+    g_assert_cmpint(ghs_results_hit(second, 0)->rank, ==, 2);
+    g_assert_cmpint(ghs_results_hit(second, 0)->doc_rank, ==, 2);
     ghs_results_free(second);
     ghs_results *third = search("secretariat", 1, 2, 1);
     g_assert_cmpuint(ghs_results_count(third), ==, 0);

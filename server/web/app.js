@@ -166,8 +166,16 @@
 
   function renderHits(data, st) {
     results.replaceChildren();
-    let group = null, list = null, doc = null;
+    let group = null, list = null, doc = null, tier = 1;
     for (const h of data.hits) {
+      if (h.tier > tier) {
+        // Passages with every word come first whatever their scores: say
+        // where the others begin (a document's hits share one tier).
+        tier = h.tier;
+        doc = null;
+        results.append(el('li', { class: 'tier-break hint', role: 'separator' },
+          'Passages with only some of the words / 一部の語を含む箇所'));
+      }
       if (h.doc !== doc) {
         doc = h.doc;
         list = el('ol', { class: 'passages' });
@@ -187,9 +195,8 @@
     if (shown === 0) {
       statusLine.textContent = st.q ? 'No results for “' + st.q + '” / 該当なし' : '';
     } else {
-      // total is an estimate and may fall short of what is shown
-      const total = Math.max(data.total, st.offset + shown);
-      statusLine.textContent = 'About ' + total + ' passages · ' +
+      // the library's total: the same on every page, never below what is shown
+      statusLine.textContent = 'About ' + data.total + ' passages · ' +
         (st.offset + 1) + '–' + (st.offset + shown) + ' · ' + Math.round(data.took_ms) + ' ms';
     }
     pager.hidden = !(st.offset > 0 || shown >= LIMIT);
