@@ -90,6 +90,10 @@ static void title_words(GPtrArray *out, const ghs_tokens *toks)
         g_ptr_array_add(out, t->stem
                         ? g_strconcat(GHS_PREFIX_TITLE_TEXT GHS_PREFIX_STEM, t->stem, NULL)
                         : g_strconcat(GHS_PREFIX_TITLE_TEXT, t->term, NULL));
+        /* A word its stem merges with others (ghs_stem_sense) is searched
+         * by its own forms: the title gives those too. */
+        if (t->stem && ghs_stem_sense(t->term))
+            g_ptr_array_add(out, g_strconcat(GHS_PREFIX_TITLE_TEXT, t->term, NULL));
     }
     void *bi[2] = { out, (void *)GHS_PREFIX_BIGRAM };
     void *uni[2] = { out, (void *)GHS_PREFIX_UNIGRAM };

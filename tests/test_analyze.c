@@ -453,6 +453,76 @@ static void test_real_passages_map_every_token_back_to_its_input(void)
     g_free(path);
 }
 
+/* Is word one of the space-separated forms of line? */
+static int line_has(const char *line, const char *word)
+{
+    char **forms = g_strsplit(line, " ", -1);
+    int found = g_strv_contains((const char *const *)forms, word);
+    g_strfreev(forms);
+    return found;
+}
+
+/* Words Snowball merges though their meanings differ: each is searched by
+ * the forms of its own sense (ghs_stem_sense), which hold its inflections
+ * and none of the other words. */
+static void test_overstemmed_words_keep_their_own_sense(void)
+{
+    static const char *const groups[][4] = {
+        { "universal", "university", "universe", NULL },
+        { "severe", "several", NULL },
+        { "emergency", "emerging", NULL },
+        { "international", "internal", NULL },
+        { "informal", "information", NULL },
+        { "public", "publication", NULL },
+        { "experience", "experiment", NULL },
+        { "organ", "organization", "organic", "organism" },
+        { "author", "authority", NULL },
+        { "response", "responsible", NULL },
+        { "capital", "capitation", NULL },
+        { "object", "objective", NULL },
+        { "position", "positive", NULL },
+        { "execute", "executive", NULL },
+        { "ration", "rational", NULL },
+        { "integrity", "integration", NULL },
+        { "competent", "compete", NULL },
+        { "physical", "physics", NULL },
+        { "hospital", "hospitality", NULL },
+        { "critical", "criticism", NULL },
+        { "careful", "caring", NULL },
+        { "aids", "aid", NULL },
+        { "animal", "animation", NULL },
+    };
+    for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
+        ghs_tokens first = analyze(groups[g][0]);
+        for (size_t i = 0; i < 4 && groups[g][i]; i++) {
+            const char *w = groups[g][i];
+            ghs_tokens t = analyze(w);
+            /* The stemmer does merge them: that is why they are listed. */
+            g_assert_cmpstr(t.v[0].stem, ==, first.v[0].stem);
+            const char *sense = ghs_stem_sense(w);
+            g_assert_nonnull(sense);
+            g_assert_true(line_has(sense, w));
+            /* Every form of the line leads back to the line. */
+            char **forms = g_strsplit(sense, " ", -1);
+            for (char **f = forms; *f; f++)
+                g_assert_true(ghs_stem_sense(*f) == sense);
+            g_strfreev(forms);
+            for (size_t j = 0; j < 4 && groups[g][j]; j++)
+                if (j != i)
+                    g_assert_false(line_has(sense, groups[g][j]));
+            ghs_tokens_free(&t);
+        }
+        ghs_tokens_free(&first);
+    }
+    g_assert_true(line_has(ghs_stem_sense("universal"), "universally"));
+    g_assert_true(line_has(ghs_stem_sense("university"), "universities"));
+    /* Other words keep their stem. */
+    g_assert_null(ghs_stem_sense("health"));
+    g_assert_null(ghs_stem_sense("financing"));
+    g_assert_null(ghs_stem_sense("univers"));
+    g_assert_null(ghs_stem_sense(""));
+}
+
 int main(int argc, char **argv)
 {
     ghs_error err = {0};
@@ -499,6 +569,8 @@ int main(int argc, char **argv)
                     test_normalize_folds_width_and_case);
     g_test_add_func("/analyze/real_passages_map_every_token_back_to_its_input",
                     test_real_passages_map_every_token_back_to_its_input);
+    g_test_add_func("/analyze/overstemmed_words_keep_their_own_sense",
+                    test_overstemmed_words_keep_their_own_sense);
 
     rc = g_test_run();
     ghs_analyzer_free(A);

@@ -210,6 +210,17 @@ static void test_question_ranks_the_passage_repeating_its_wording_first(void)
     g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "every-word");
     g_assert_cmpstr(ghs_results_hit(r, 1)->doc, ==, "wording");
     g_assert_cmpstr(ghs_results_hit(r, 2)->doc, ==, "words");
+    /* Each hit says why: every-word alone in tier 1, the others in tier 2
+     * where the wording score, not BM25, put "wording" first. */
+    const ghs_hit *every = ghs_results_hit(r, 0), *wording = ghs_results_hit(r, 1),
+                  *words = ghs_results_hit(r, 2);
+    g_assert_cmpint(every->tier, ==, 1);
+    g_assert_cmpint(wording->tier, ==, 2);
+    g_assert_cmpint(words->tier, ==, 2);
+    g_assert_cmpfloat(words->score, >, wording->score);
+    g_assert_cmpint(wording->reranked, ==, 1);
+    g_assert_cmpint(words->reranked, ==, 1);
+    g_assert_cmpfloat(wording->rerank, >, words->rerank);
     ghs_results_free(r);
     ghs_test_rm_db(db);
     g_free(db);
@@ -526,6 +537,231 @@ static void test_facets_count_matching_documents_per_field(void)
     ghs_results_free(r);
 }
 
+/* An index where the passages holding every query word score below a
+ * passage holding one of them many times: real Japanese and English text
+ * of policy notes, unrelated notes around them so that every query word is
+ * rare. *db gets its path. */
+static void build_tier_index(char **db)
+{
+    ghs_index *ix = ghs_test_index_new("ghs-search-tier-XXXXXX", db);
+    /* Every word, once each, in long passages. */
+    add(ix, "both-ja", "年次報告", "ja", "2023-04-28", "日本国際交流センター",
+        "地域の病院と診療所を結ぶ連携の仕組みを見直し、人材の育成と配置を進めるとともに、"
+        "保健の分野では予防接種と健診の受診率を高め、長い目で見た財政の裏付けを確保し、"
+        "住民への情報提供と相談の窓口を充実させることが、この報告の主な提案である。");
+    add(ix, "both-en", "Annual report", "en", "2023-05-01", "World Health Organization",
+        "Linking hospitals and clinics in each district, training and placing staff where "
+        "they are needed, raising the uptake of vaccination and check-ups, securing "
+        "financing over the long term and opening advice desks for residents are the main "
+        "proposals of this report on health systems.");
+    /* One word only, many times, in short passages: a higher BM25. */
+    add(ix, "one-ja", "財政の規律", "ja", "2022-01-10", "財務総合政策研究所",
+        "財政の規律と財政の透明性が、財政の持続性を支える。");
+    add(ix, "one-en", "Budget notes", "en", "2021-06-12", "Treasury Board",
+        "Financing, financing and financing again: domestic financing decides.");
+    /* Other notes, some with the commoner query word. */
+    add(ix, "kyoto-ja", "京都の大学", "ja", "2020-03-01", "JCIE",
+        "京都の大学では地域の保健医療を学ぶ講座が開かれている。");
+    add(ix, "tokyo-ja", "東京都の相談窓口", "ja", "2020-03-02", "JCIE",
+        "東京都の保健所は感染症の相談に応じている。");
+    add(ix, "mission-en", "The 100 Days Mission", "en", "2021-06-12", "CEPI",
+        "The 100 Days Mission aims to make diagnostics, vaccines and therapeutics "
+        "available within 100 days of a threat to public health.");
+    add(ix, "who-en", "World Health Assembly", "en", "2022-05-28", "WHO",
+        "The World Health Assembly adopted resolutions on health emergencies.");
+    add(ix, "days-en", "Calendar notes", "en", "2020-01-01", "Nobody",
+        "Mission days were many; the days of the mission were 100 in total.");
+    ghs_test_index_finish(ix);
+}
+
+static void test_tier_two_hit_above_tier_one_score_is_labelled(void)
+{
+    char *db = NULL;
+    build_tier_index(&db);
+    static const char *const cases[][3] = {
+        { "保健 財政", "both-ja", "one-ja" },
+        { "health financing", "both-en", "one-en" },
+    };
+    for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+        ghs_search_opts o = { .limit = 10, .per_doc = 1, .literal = 1 };
+        ghs_results *r = ghs_test_search(db, cases[c][0], &o);
+        const ghs_hit *all = ghs_test_hit_of(r, cases[c][1]);
+        const ghs_hit *some = ghs_test_hit_of(r, cases[c][2]);
+        g_assert_nonnull(all);
+        g_assert_nonnull(some);
+        g_test_message("%s: %s %g, %s %g", cases[c][0], all->doc, all->score, some->doc,
+                       some->score);
+        /* The order contradicts the scores, and the tier says why. */
+        g_assert_cmpfloat(some->score, >, all->score);
+        g_assert_cmpint(all->rank, <, some->rank);
+        g_assert_cmpint(all->tier, ==, 1);
+        g_assert_cmpint(some->tier, ==, 2);
+        /* Keywords: no wording re-ranking. */
+        g_assert_cmpint(some->reranked, ==, 0);
+        g_assert_cmpfloat(some->rerank, ==, 0.0);
+        /* Tier 1 first, then tier 2; within a tier by score. */
+        for (size_t i = 1; i < ghs_results_count(r); i++) {
+            const ghs_hit *a = ghs_results_hit(r, i - 1), *b = ghs_results_hit(r, i);
+            g_assert_cmpint(a->tier, <=, b->tier);
+            if (a->tier == b->tier)
+                g_assert_cmpfloat(a->score, >=, b->score);
+        }
+        ghs_results_free(r);
+    }
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
+static void test_facets_count_documents_only_matched_in_tier_two(void)
+{
+    char *db = NULL;
+    build_tier_index(&db);
+    /* One hit shown (tier 1); the documents holding only some of the words
+     * are counted too: the list goes on with them. */
+    ghs_search_opts o = { .limit = 1, .per_doc = 1, .literal = 1, .facets = 1 };
+    ghs_results *r = ghs_test_search(db, "health financing", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "both-en");
+    g_assert_cmpint(facet(r, "publisher", "World Health Organization", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "publisher", "Treasury Board", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "publisher", "CEPI", NULL), ==, 1);
+    g_assert_cmpint(facet(r, "year", "2021", NULL), ==, 2);   /* one-en, mission-en */
+    g_assert_cmpint(facet(r, "lang", "en", NULL), ==, 4);
+    g_assert_cmpint(facet(r, "lang", "ja", NULL), ==, -1);
+    ghs_results_free(r);
+    /* Every value of every hit listed is counted. */
+    static const char *const queries[] = { "保健 財政", "health financing", "財政 窓口 医療" };
+    for (size_t q = 0; q < G_N_ELEMENTS(queries); q++) {
+        ghs_search_opts all = { .limit = 20, .per_doc = 1, .literal = 1, .facets = 1 };
+        r = ghs_test_search(db, queries[q], &all);
+        g_assert_cmpuint(ghs_results_count(r), >=, 2);
+        for (size_t i = 0; i < ghs_results_count(r); i++) {
+            const ghs_hit *h = ghs_results_hit(r, i);
+            g_assert_cmpint(facet(r, "lang", h->lang, NULL), >=, 1);
+            g_assert_cmpint(facet(r, "publisher", h->publisher, NULL), >=, 1);
+        }
+        ghs_results_free(r);
+    }
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
+static void test_ranks_on_page_two_continue_from_page_one(void)
+{
+    static const char *const queries[] = { "保健 vaccines", "health financing vaccines",
+                                           "感染症 保健 countries" };
+    for (size_t q = 0; q < G_N_ELEMENTS(queries); q++) {
+        ghs_search_opts whole = { .limit = 8, .per_doc = 3, .literal = 1 };
+        ghs_search_opts page1 = { .limit = 3, .per_doc = 3, .literal = 1 };
+        ghs_search_opts page2 = { .limit = 3, .offset = 3, .per_doc = 3, .literal = 1 };
+        ghs_results *w = ghs_test_search(db_dir, queries[q], &whole);
+        ghs_results *a = ghs_test_search(db_dir, queries[q], &page1);
+        ghs_results *b = ghs_test_search(db_dir, queries[q], &page2);
+        g_test_message("%s: %zu hits", queries[q], ghs_results_count(w));
+        g_assert_cmpuint(ghs_results_count(w), >=, 5);
+        g_assert_cmpuint(ghs_results_count(a), ==, 3);
+        g_assert_cmpuint(ghs_results_count(b), >=, 2);
+        for (size_t i = 0; i < ghs_results_count(a); i++)
+            g_assert_cmpint(ghs_results_hit(a, i)->rank, ==, (int)i + 1);
+        for (size_t i = 0; i < ghs_results_count(b); i++) {
+            const ghs_hit *h = ghs_results_hit(b, i), *same = ghs_results_hit(w, 3 + i);
+            g_assert_cmpint(h->rank, ==, (int)(3 + i + 1));
+            g_assert_cmpstr(h->doc, ==, same->doc);
+            g_assert_cmpint(h->rank, ==, same->rank);
+            g_assert_cmpint(h->doc_rank, ==, same->doc_rank);
+            g_assert_cmpint(h->tier, ==, same->tier);
+        }
+        /* Documents are numbered on: page 2 never restarts at 1. */
+        g_assert_cmpint(ghs_results_hit(b, 0)->doc_rank, >=,
+                        ghs_results_hit(a, ghs_results_count(a) - 1)->doc_rank);
+        ghs_results_free(w);
+        ghs_results_free(a);
+        ghs_results_free(b);
+    }
+}
+
+static void test_total_does_not_depend_on_the_page(void)
+{
+    static const char *const queries[] = {
+        "保健", "health financing vaccines", "ユニバーサル・ヘルス・カバレッジ 財政",
+        "vaccines", "感染症への備え",
+    };
+    for (size_t q = 0; q < G_N_ELEMENTS(queries); q++) {
+        size_t total = 0;
+        static const size_t limits[] = { 1, 5, 100 };
+        for (size_t l = 0; l < G_N_ELEMENTS(limits); l++) {
+            for (size_t offset = 0; offset <= 2; offset += 2) {
+                ghs_search_opts o = { .limit = limits[l], .offset = offset, .per_doc = 3,
+                                      .literal = 1 };
+                ghs_results *r = ghs_test_search(db_dir, queries[q], &o);
+                size_t t = ghs_results_total(r);
+                if (l == 0 && offset == 0)
+                    total = t;
+                g_assert_cmpuint(t, ==, total);
+                /* Never below what is shown (an offset past the last hit
+                 * shows nothing). */
+                if (ghs_results_count(r) > 0)
+                    g_assert_cmpuint(t, >=, offset + ghs_results_count(r));
+                ghs_results_free(r);
+            }
+        }
+        g_assert_cmpuint(total, >, 0);
+    }
+}
+
+static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
+{
+    /* More matches than the library counts exactly (1000): the total is
+     * Xapian's estimate, still the same for every page and never below the
+     * hits a page shows, at the start and far down the list. */
+    static const char *const ja[] = {
+        "保健財政の改革が地域の医療を支える。", "各国の保健省は検査体制を整えた。",
+        "保健医療の人材育成に資金を充てる。",
+    };
+    static const char *const en[] = {
+        "Health financing reform supports care in every district.",
+        "Ministries of health strengthened testing capacity.",
+        "Countries invest in training the health workforce.",
+    };
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-many-XXXXXX", &db);
+    for (int i = 0; i < 1200; i++) {
+        char id[16];
+        g_snprintf(id, sizeof id, "n%d", i);
+        /* Numbered: passages with the same words would be one hit. */
+        char *text = g_strdup_printf("第%d号。%s %s Note %d.", i, ja[i % 3], en[(i / 3) % 3],
+                                     i);
+        add(ix, id, "年次報告", i % 2 ? "ja" : "en", NULL, NULL, text);
+        g_free(text);
+    }
+    ghs_test_index_finish(ix);
+    /* Every record; 1067 of the 1200 (two words of three in each
+     * language, spread across each other). */
+    static const char *const queries[] = { "保健 health", "財政 人材 testing workforce" };
+    for (size_t q = 0; q < G_N_ELEMENTS(queries); q++) {
+        size_t total = 0;
+        static const size_t pages[][2] = { { 1, 0 }, { 5, 0 }, { 100, 0 }, { 10, 990 },
+                                           { 50, 1000 } };
+        for (size_t p = 0; p < G_N_ELEMENTS(pages); p++) {
+            ghs_search_opts o = { .limit = pages[p][0], .offset = pages[p][1], .per_doc = 1,
+                                  .literal = 1 };
+            ghs_results *r = ghs_test_search(db, queries[q], &o);
+            g_assert_cmpuint(ghs_results_count(r), ==, pages[p][0]);
+            g_assert_cmpint(ghs_results_hit(r, 0)->rank, ==, (int)pages[p][1] + 1);
+            if (p == 0)
+                total = ghs_results_total(r);
+            g_test_message("%s limit %zu offset %zu: total %zu", queries[q], pages[p][0],
+                           pages[p][1], ghs_results_total(r));
+            g_assert_cmpuint(ghs_results_total(r), >=, 1000);
+            g_assert_cmpuint(ghs_results_total(r), ==, total);
+            g_assert_cmpuint(ghs_results_total(r), >=, pages[p][1] + ghs_results_count(r));
+            ghs_results_free(r);
+        }
+    }
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 static void test_query_without_hits_suggests_close_english_words(void)
 {
     ghs_results *r = search("Helth finacing lang:en", 10, 1);
@@ -570,6 +806,95 @@ static void test_hit_carries_the_document_url(void)
     ghs_results_free(r);
 }
 
+/* The words of hit h's highlights, joined by "|". */
+static char *marked_words(const ghs_hit *h)
+{
+    GString *m = g_string_new(NULL);
+    for (size_t i = 0; i < h->n_highlights; i++) {
+        char *w = cp_slice(h->passage, h->highlights[i].start, h->highlights[i].end);
+        g_string_append_printf(m, "%s%s", i ? "|" : "", w);
+        g_free(w);
+    }
+    return g_string_free(m, FALSE);
+}
+
+/* A Japanese compound typed as keywords finds the passage that holds it,
+ * never a passage holding only some of its characters apart: ICU splits
+ * 実効再生産数 into 実効|再|生産|数, and 再 (in 再開) and 数 alone are no
+ * match of it. */
+static void test_characters_of_a_japanese_compound_are_no_match_alone(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-compound-XXXXXX", &db);
+    add(ix, "whole", "感染状況の分析", "ja", "2021-05-01", "厚生労働省",
+        "新型コロナウイルス感染症の実効再生産数は、4月以降1を下回って推移している。");
+    add(ix, "apart", "営業再開の状況", "ja", "2021-06-01", "経済産業省",
+        "緊急事態宣言の解除後、飲食店の営業再開に伴い来店する客の数が増えた。");
+    add(ix, "apart2", "再発防止", "ja", "2021-07-01", "消費者庁",
+        "再発防止策を講じた事業者の数を調べ、件数を再度確認する。");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 10, .per_doc = 1, .literal = 1 };
+    ghs_results *r = ghs_test_search(db, "実効再生産数", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "whole");
+    char *m = marked_words(ghs_results_hit(r, 0));
+    g_assert_cmpstr(m, ==, "実効再生産数");
+    g_free(m);
+    ghs_results_free(r);
+    /* A part of the compound that is a word of its own still finds it. */
+    r = ghs_test_search(db, "生産", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "whole");
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
+/* Snowball stems universal and university alike ("univers"): the query
+ * "universal health coverage" ranks the passage saying universal first and
+ * neither matches nor marks University; university finds University only,
+ * and universal still finds its own forms (universally). */
+static void test_overstemmed_word_does_not_match_or_mark_its_namesake(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-overstem-XXXXXX", &db);
+    add(ix, "uhc", "Health financing brief", "en", "2023-05-01", "World Health Organization",
+        "Countries committed to universal health coverage by 2030, so that everyone "
+        "receives the care they need without financial hardship.");
+    add(ix, "univ", "Campus news", "en", "2023-06-01", "Campus Office",
+        "The University hospital improved health coverage for its students and staff.");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 10, .per_doc = 1, .literal = 1 };
+    ghs_results *r = ghs_test_search(db, "universal health coverage", &o);
+    g_assert_cmpuint(ghs_results_count(r), >=, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "uhc");
+    char *m = marked_words(ghs_results_hit(r, 0));
+    g_assert_cmpstr(m, ==, "universal|health|coverage");
+    g_free(m);
+    /* By health coverage alone, below the passage with every word. */
+    const ghs_hit *u = ghs_test_hit_of(r, "univ");
+    g_assert_nonnull(u);
+    g_assert_cmpint(u->rank, >, 1);
+    g_assert_cmpfloat(u->score, <, ghs_results_hit(r, 0)->score);
+    m = marked_words(u);
+    g_assert_cmpstr(m, ==, "health|coverage");
+    g_free(m);
+    ghs_results_free(r);
+    r = ghs_test_search(db, "university", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "univ");
+    m = marked_words(ghs_results_hit(r, 0));
+    g_assert_cmpstr(m, ==, "University");
+    g_free(m);
+    ghs_results_free(r);
+    r = ghs_test_search(db, "universally", &o);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    g_assert_cmpstr(ghs_results_hit(r, 0)->doc, ==, "uhc");
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -610,10 +935,24 @@ int main(int argc, char **argv)
     g_test_add_func("/search/query_without_hits_suggests_close_english_words",
                     test_query_without_hits_suggests_close_english_words);
     g_test_add_func("/search/hit_carries_the_document_url", test_hit_carries_the_document_url);
+    g_test_add_func("/search/tier_two_hit_above_tier_one_score_is_labelled",
+                    test_tier_two_hit_above_tier_one_score_is_labelled);
+    g_test_add_func("/search/facets_count_documents_only_matched_in_tier_two",
+                    test_facets_count_documents_only_matched_in_tier_two);
+    g_test_add_func("/search/ranks_on_page_two_continue_from_page_one",
+                    test_ranks_on_page_two_continue_from_page_one);
+    g_test_add_func("/search/total_does_not_depend_on_the_page",
+                    test_total_does_not_depend_on_the_page);
+    g_test_add_func("/search/total_past_the_counted_matches_stays_and_covers_the_page",
+                    test_total_past_the_counted_matches_stays_and_covers_the_page);
     g_test_add_func("/search/second_writer_is_refused_while_first_is_open",
                     test_second_writer_is_refused_while_first_is_open);
     g_test_add_func("/search/database_still_being_created_reads_as_empty",
                     test_database_still_being_created_reads_as_empty);
+    g_test_add_func("/search/characters_of_a_japanese_compound_are_no_match_alone",
+                    test_characters_of_a_japanese_compound_are_no_match_alone);
+    g_test_add_func("/search/overstemmed_word_does_not_match_or_mark_its_namesake",
+                    test_overstemmed_word_does_not_match_or_mark_its_namesake);
     int rc = g_test_run();
     ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);

@@ -99,6 +99,13 @@ typedef void (*ghs_gram_fn)(const char *gram, void *user);
  * function serves the indexer and the query side. */
 void ghs_cjk_grams(const ghs_tokens *toks, int n, ghs_gram_fn fn, void *user);
 
+/* Over-stemming (stem_senses.c): when term (a normalized English word)
+ * shares its Snowball stem with words of another meaning (universal,
+ * university and universe are all "univers"), the forms of its own sense,
+ * separated by single spaces ("universal universally universality"), a
+ * static string; NULL for any other word, which its stem serves. */
+const char *ghs_stem_sense(const char *term);
+
 /* Is word (already normalized) a stopword for lang ("en"/"ja")? */
 int ghs_is_stopword(const char *lang, const char *word);
 
