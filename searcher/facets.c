@@ -103,14 +103,8 @@ static xc_enquire *spy_match(xc_db *db, const xc_query *q, double time_limit, in
     return NULL;
 }
 
-/* q as a boolean query (max weight 0) with q's matches: the whole
- * database, weighted 0, filtered by q. Not xc_query_scale(q, 0): Xapian
- * 1.4.22 then reads a term's posting list in a way that fails with
- * "DatabaseCorruptError: Unexpected end of posting list" on a database
- * xapian-check finds sound (one resumed after a killed indexing run), so
- * /search?facets=1, which counts with a time limit, answered 500 there.
- * NULL with xe set. */
-static xc_query *boolean_of(const xc_query *q, xc_error *xe)
+/* See search_internal.h for why not xc_query_scale(q, 0). */
+xc_query *ghs_query_boolean_of(const xc_query *q, xc_error *xe)
 {
     xc_query *all = xc_query_match_all(xe);
     xc_query *none = all ? xc_query_scale(all, 0.0, xe) : NULL;
@@ -132,7 +126,7 @@ int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray 
     /* Xapian's time limit ends a match that returns no hit only when the
      * query is boolean (max weight 0, single database); counting needs no
      * weights, so with a limit the query is counted as a boolean one. */
-    xc_query *counted = time_limit > 0 ? boolean_of(q, &xe) : NULL;
+    xc_query *counted = time_limit > 0 ? ghs_query_boolean_of(q, &xe) : NULL;
     xc_enquire *enq = xe.code == XC_OK
         ? spy_match(db, counted ? counted : q, time_limit, &spy, &xe) : NULL;
     xc_query_free(counted);

@@ -195,24 +195,6 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     return ms;
 }
 
-/* q as a boolean query (no weights: max weight 0), matching what q
- * matches: the whole database, weighted 0, filtered by q. Not
- * xc_query_scale(q, 0): Xapian 1.4.22 then reads a term's posting list in
- * a way that fails with "DatabaseCorruptError: Unexpected end of posting
- * list" on a database that xapian-check finds sound (one resumed after a
- * killed indexing run, tests/test_robust_crash.sh), as facets.c found too.
- * NULL with xe set. */
-static xc_query *boolean_of(const xc_query *q, xc_error *xe)
-{
-    xc_query *all = xc_query_match_all(xe);
-    xc_query *none = all ? xc_query_scale(all, 0.0, xe) : NULL;
-    xc_query_free(all);
-    xc_query *pair[2] = { none, (xc_query *)q };
-    xc_query *b = none ? xc_query_combine(XC_OP_FILTER, pair, 2, 0, xe) : NULL;
-    xc_query_free(none);
-    return b;
-}
-
 /* The passages matching q: counted exactly up to GHS_TOTAL_CHECK, Xapian's
  * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page. A
  * boolean match (no weights to compute) without the time limit, which
@@ -222,7 +204,7 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
 {
     xc_error xe;
     xc_error_clear(&xe);
-    xc_query *counted = boolean_of(q, &xe);
+    xc_query *counted = ghs_query_boolean_of(q, &xe);
     xc_mset *ms = NULL;
     /* A writer may commit while we read: reopen and retry once. */
     for (int attempt = 0; counted && attempt < 2 && !ms; attempt++) {
