@@ -162,9 +162,11 @@ typedef struct search_ctx {
     tier_rank tier[2];    /* strict, loose */
 } search_ctx;
 
-/* Run query q on a fresh enquire with BM25 and an optional collapse key. */
-static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
-                    uint32_t first, uint32_t count)
+/* Run query q on a fresh enquire with BM25, an optional collapse key and,
+ * when timed, the search's time limit; check_at_least as Xapian's. */
+static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_max,
+                            uint32_t first, uint32_t count, uint32_t check_at_least,
+                            int timed)
 {
     xc_error xe;
     xc_error_clear(&xe);
@@ -176,12 +178,12 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
             break;
         xc_enquire_set_query(enq, q, &xe);
         xc_enquire_set_bm25(enq, GHS_BM25_K1, 0.0, 1.0, GHS_BM25_B, 0.5, &xe);
-        if (c->time_limit > 0)
+        if (timed && c->time_limit > 0)
             xc_enquire_set_time_limit(enq, c->time_limit, &xe);
         if (collapse_max)
             xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
         if (xe.code == XC_OK)
-            ms = xc_enquire_get_mset(enq, first, count, 0, &xe);
+            ms = xc_enquire_get_mset(enq, first, count, check_at_least, &xe);
         xc_enquire_free(enq);
         if (!ms && xe.code == XC_ERR_MODIFIED) {
             xc_error_clear(&xe);
@@ -195,6 +197,12 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     return ms;
 }
 
+static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
+                    uint32_t first, uint32_t count)
+{
+    return run_checked(c, q, collapse_max, first, count, 0, 1);
+}
+
 /* The passages matching q: counted exactly up to GHS_TOTAL_CHECK, Xapian's
  * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page. A
  * boolean match (no weights to compute) without the time limit, which
@@ -205,26 +213,12 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
     xc_error xe;
     xc_error_clear(&xe);
     xc_query *counted = ghs_query_boolean_of(q, &xe);
-    xc_mset *ms = NULL;
-    /* A writer may commit while we read: reopen and retry once. */
-    for (int attempt = 0; counted && attempt < 2 && !ms; attempt++) {
-        xc_enquire *enq = xc_enquire_new(c->db, &xe);
-        if (!enq)
-            break;
-        xc_enquire_set_query(enq, counted, &xe);
-        if (xe.code == XC_OK)
-            ms = xc_enquire_get_mset(enq, 0, 0, GHS_TOTAL_CHECK, &xe);
-        xc_enquire_free(enq);
-        if (!ms && xe.code == XC_ERR_MODIFIED) {
-            xc_error_clear(&xe);
-            xc_db_reopen(c->db, &xe);
-        } else {
-            break;
-        }
-    }
+    if (!counted)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    xc_mset *ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, 0);
     xc_query_free(counted);
     if (!ms)
-        return ghs_error_from_xc(c->err, &xe, "search");
+        return c->err ? c->err->code : GHS_EDB;
     *out = xc_mset_matches_estimated(ms);
     xc_mset_free(ms);
     return 0;
