@@ -118,6 +118,10 @@ typedef struct ranked_doc {
     int tier;            /* 1: strict, 2: loose (ghs_hit.tier) */
     int reranked;        /* placed by the wording re-ranking (ghs_hit.reranked) */
     double rerank;       /* its wording score when reranked */
+    int plain;           /* ranked past the proximity re-ranking's window, by
+                            the tier's query without its bonus: its passages
+                            are scored the same way, so the score shown is
+                            the one it was placed by */
 } ranked_doc;
 
 static void ranked_doc_free(gpointer p)
@@ -412,13 +416,14 @@ static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id, guint 
     }
 }
 
-/* Pass 2 for the documents c->docs[from..] just ranked by the tier of
+/* Pass 2 for the documents c->docs[from..to) just ranked by the tier of
  * query q: their best passages (q filtered to those documents, at most
  * per_doc passages each). A document's passages do not depend on the other
  * documents of the filter, so each batch can be fetched on its own. */
-static int fetch_passages(search_ctx *c, const xc_query *q, guint from, size_t per_doc)
+static int fetch_passages(search_ctx *c, const xc_query *q, guint from, guint to,
+                          size_t per_doc)
 {
-    guint n = c->docs->len - from;
+    guint n = to - from;
     if (n == 0)
         return 0;
     char **ids = g_new(char *, n);
@@ -467,6 +472,7 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
             d->tier = ti + 1;
             d->reranked = at < t->ov_n;
             d->rerank = d->reranked ? t->ov_score[at] : 0.0;
+            d->plain = t->fast && at >= GHS_RERANK_DOCS;
             d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
             d->weights = g_array_new(FALSE, FALSE, sizeof(double));
             g_hash_table_insert(c->seen, d->id, d);
@@ -474,7 +480,14 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
         }
         if (rc < 0)
             return rc;
-        rc = fetch_passages(c, t->q, from, per_doc);
+        /* The documents a tier placed by its full query come before those
+         * it placed by its query without the proximity bonus. */
+        guint mid = from;
+        while (mid < c->docs->len && !((ranked_doc *)c->docs->pdata[mid])->plain)
+            mid++;
+        rc = fetch_passages(c, t->q, from, mid, per_doc);
+        if (rc == 0)
+            rc = fetch_passages(c, t->fast, mid, c->docs->len, per_doc);
         if (rc < 0)
             return rc;
     }

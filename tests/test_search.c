@@ -895,6 +895,46 @@ static void test_overstemmed_word_does_not_match_or_mark_its_namesake(void)
     g_free(db);
 }
 
+/* Down a long list, the score shown never rises from one document to the
+ * next within a tier (the wording re-ranking aside): the loose tier ranks
+ * past its first 50 documents without the proximity bonus, and the
+ * passages of those documents are scored the same way. */
+static void test_scores_never_rise_down_a_tier(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-deep-XXXXXX", &db);
+    for (int i = 0; i < 160; i++) {
+        char id[16];
+        g_snprintf(id, sizeof id, "d%d", i);
+        /* Every one lacks "resilience": all of them are tier 2. Half hold
+         * "supply chain" side by side (the proximity bonus), half apart. */
+        char *text = i % 2
+            ? g_strdup_printf("Report %d. The supply of vaccines and the cold chain were "
+                              "reviewed in %d districts.", i, i % 7 + 1)
+            : g_strdup_printf("Report %d. The vaccine supply chain was reviewed in %d "
+                              "districts with partners and ministries of health.", i, i % 5 + 1);
+        add(ix, id, "Annual report", "en", NULL, NULL, text);
+        g_free(text);
+    }
+    add(ix, "all", "Resilience", "en", NULL, NULL,
+        "Supply chain resilience means vaccines keep arriving in a crisis.");
+    ghs_test_index_finish(ix);
+    ghs_search_opts o = { .limit = 150, .per_doc = 1, .literal = 1 };
+    ghs_results *r = ghs_test_search(db, "supply chain resilience", &o);
+    g_assert_cmpuint(ghs_results_count(r), >, 100);
+    g_assert_cmpint(ghs_results_hit(r, 0)->tier, ==, 1);
+    for (size_t i = 2; i < ghs_results_count(r); i++) {
+        const ghs_hit *a = ghs_results_hit(r, i - 1), *b = ghs_results_hit(r, i);
+        g_assert_cmpint(b->tier, ==, 2);
+        if (a->tier == 2 && !a->reranked && !b->reranked && b->score > a->score + 1e-9)
+            g_error("rank %d (%s, score %g) stands below rank %d (%s, score %g)", b->rank,
+                    b->doc, b->score, a->rank, a->doc, a->score);
+    }
+    ghs_results_free(r);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -953,6 +993,7 @@ int main(int argc, char **argv)
                     test_characters_of_a_japanese_compound_are_no_match_alone);
     g_test_add_func("/search/overstemmed_word_does_not_match_or_mark_its_namesake",
                     test_overstemmed_word_does_not_match_or_mark_its_namesake);
+    g_test_add_func("/search/scores_never_rise_down_a_tier", test_scores_never_rise_down_a_tier);
     int rc = g_test_run();
     ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);
