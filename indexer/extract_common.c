@@ -9,10 +9,12 @@
 #include "extract_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void ghs_extracted_clear(ghs_extracted *e)
 {
@@ -53,6 +55,55 @@ const char *ghs_x_basename(const char *path)
     return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
+const char *ghs_file_type_name(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISDIR(mode))
+        return "a directory";
+    return "an unknown kind of file";
+}
+
+int ghs_open_regular(const char *path, const char *kind, ghs_error *err)
+{
+    const char *name = ghs_x_basename(path);
+    struct stat st;
+
+    /* stat first: open() itself blocks on a FIFO without a writer. */
+    if (stat(path, &st) != 0)
+        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
+                           g_strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ghs_x_error(err, GHS_EIO, "[%s][%s] not a regular file (%s)", kind,
+                           name, ghs_file_type_name(st.st_mode));
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
+                           g_strerror(errno));
+    /* The path may have been replaced between stat() and open(). */
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
+                           g_strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return ghs_x_error(err, GHS_EIO, "[%s][%s] not a regular file (%s)", kind,
+                           name, ghs_file_type_name(st.st_mode));
+    }
+    return fd;
+}
+
 int ghs_x_read_file(const char *path, const char *kind, size_t max,
                     char **out, size_t *len, ghs_error *err)
 {
@@ -61,32 +112,55 @@ int ghs_x_read_file(const char *path, const char *kind, size_t max,
 
     *out = NULL;
     *len = 0;
-    /* stat first so a huge file is refused before it is read. */
-    if (stat(path, &st) != 0)
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind,
-                           name, g_strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: not a regular file",
-                           kind, name);
-    if ((unsigned long long)st.st_size > max)
+    int fd = ghs_open_regular(path, kind, err);
+    if (fd < 0)
+        return fd;
+    /* Size first so a huge file is refused before it is read. */
+    if (fstat(fd, &st) != 0) {
+        int rc = ghs_x_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind, name,
+                             g_strerror(errno));
+        close(fd);
+        return rc;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        close(fd);
         return ghs_x_error(err, GHS_EFORMAT,
                            "[%s][%s] too large: %lld bytes (limit %zu)", kind,
                            name, (long long)st.st_size, max);
-
-    GError *gerr = NULL;
-    gsize n = 0;
-    if (!g_file_get_contents(path, out, &n, &gerr)) {
-        int rc = ghs_x_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind,
-                             name, gerr->message);
-        g_error_free(gerr);
-        return rc;
     }
+
+    /* Read to the end, but never past max + 1 bytes (the file may grow). */
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = g_malloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max)
+                break;
+            cap = MIN(cap * 2, max + 1);
+            buf = g_realloc(buf, cap + 1);
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int rc = ghs_x_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind,
+                                 name, g_strerror(errno));
+            close(fd);
+            g_free(buf);
+            return rc;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
     if (n > max) { /* grew between stat and read */
-        g_free(*out);
-        *out = NULL;
+        g_free(buf);
         return ghs_x_error(err, GHS_EFORMAT, "[%s][%s] too large: over %zu bytes",
                            kind, name, max);
     }
+    buf[n] = '\0';
+    *out = buf;
     *len = n;
     return 0;
 }

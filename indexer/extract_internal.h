@@ -33,8 +33,9 @@ const char *ghs_x_basename(const char *path);
 
 /* Read the whole file at path into *out (NUL-terminated, g_free it) and its
  * size into *len. Files larger than max are refused with GHS_EFORMAT; a
- * missing or unreadable file gives GHS_EIO. kind is the message prefix
- * ("release"). */
+ * missing or unreadable file, or one that is not a regular file (opened
+ * through ghs_open_regular(), so never blocking), gives GHS_EIO. kind is
+ * the message prefix ("release"). */
 int ghs_x_read_file(const char *path, const char *kind, size_t max,
                     char **out, size_t *len, ghs_error *err);
 

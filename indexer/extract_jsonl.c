@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-glib/json-glib.h>
 
@@ -172,10 +173,16 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
         return ghs_x_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
     reader r = {ghs_x_basename(path), NULL, on_record, on_error, user};
 
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    int fd = ghs_open_regular(path, "jsonl", err);   /* never blocks on a FIFO */
+    if (fd < 0)
+        return fd;
+    FILE *f = fdopen(fd, "rb");
+    if (f == NULL) {
+        int e = errno;
+        close(fd);
         return ghs_x_error(err, GHS_EIO, "[jsonl][%s] cannot open: %s", r.name,
-                           g_strerror(errno));
+                           g_strerror(e));
+    }
     r.parser = json_parser_new_immutable();
 
     enum { BLOCK = 1 << 16 };

@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
+#include "extract.h"
 #include "failure.h"
 #include "index_internal.h"
 
@@ -24,18 +26,26 @@ int ghs_pdf_sniff(const char *path, ghs_error *err)
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash && slash[1] ? slash + 1 : path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
-                             g_strerror(e));
-    }
+    int fd = ghs_open_regular(path, "pdf", err);   /* never blocks on a FIFO */
+    if (fd < 0)
+        return fd;
     char head[1024];
-    size_t n = fread(head, 1, sizeof head, f);
-    int bad = ferror(f);
-    fclose(f);
+    size_t n = 0;
+    int bad = 0;
+    while (n < sizeof head) {
+        ssize_t got = read(fd, head + n, sizeof head - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            bad = errno;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
     if (bad)
-        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot read", name);
+        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot read: %s", name,
+                             g_strerror(bad));
     if (n == 0)
         return ghs_set_error(err, GHS_EFORMAT, "[pdf][%s] not a PDF: empty file", name);
     if (n < 5 || !memmem(head, n, "%PDF-", 5))

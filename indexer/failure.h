@@ -11,7 +11,7 @@
  * where readers look for it) before a child process is forked for it.
  * Returns 0, GHS_EFORMAT "[pdf][name] not a PDF: ..." (empty file, or no
  * header: an HTML page or a ZIP saved as .pdf), or GHS_EIO when the file
- * cannot be read. */
+ * cannot be read or is not a regular file (ghs_open_regular()). */
 int ghs_pdf_sniff(const char *path, ghs_error *err);
 
 #endif /* GHS_INDEXER_FAILURE_H */

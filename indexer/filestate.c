@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "docdata.h"
+#include "extract.h"
 #include "filestate.h"
 #include "index_internal.h"
 #include "schema.h"
@@ -73,23 +75,30 @@ char *ghs_file_sha256(const char *path, ghs_error *err)
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash && slash[1] ? slash + 1 : path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        ghs_set_error(err, GHS_EIO, "[index][%s] cannot read: %s", name, g_strerror(e));
+    /* Only a regular file, opened without blocking: a FIFO or /dev/zero
+     * would hang the run here, in the parent, holding the write lock. */
+    int fd = ghs_open_regular(path, "index", err);
+    if (fd < 0)
         return NULL;
-    }
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     guchar buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    ssize_t n;
+    int bad = 0;
+    for (;;) {
+        n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            bad = errno;
+        if (n <= 0)
+            break;
         g_checksum_update(sum, buf, (gssize)n);
-    int bad = ferror(f);
-    fclose(f);
+    }
+    close(fd);
     char *hex = bad ? NULL : g_strdup(g_checksum_get_string(sum));
     g_checksum_free(sum);
     if (bad)
-        ghs_set_error(err, GHS_EIO, "[index][%s] cannot read", name);
+        ghs_set_error(err, GHS_EIO, "[index][%s] cannot read: %s", name, g_strerror(bad));
     return hex;
 }
 

@@ -34,7 +34,9 @@ void ghs_path_record_clear(ghs_path_record *r);
 char *ghs_path_record_format(const char *stamp, const char *sha256, const char *doc_id);
 
 /* SHA-256 of the bytes of the file at path, as 64 lowercase hex digits
- * (g_free() it). NULL with GHS_EIO in err when the file cannot be read. */
+ * (g_free() it). NULL with GHS_EIO in err when the file cannot be read or
+ * is not a regular file (ghs_open_regular(): a FIFO or a device is refused,
+ * never waited on or read without end). */
 char *ghs_file_sha256(const char *path, ghs_error *err);
 
 /* The term every passage of the file at abs_path carries ("F" + SHA-1 of

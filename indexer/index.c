@@ -619,6 +619,15 @@ static void plan_file(ghs_index *ix, const char *path, const ghs_meta *meta, fil
         pl->rc = ghs_set_error(err, GHS_EIO, "[index][%s] cannot read: %s", path, g_strerror(e));
         return;
     }
+    /* Only regular files are read (a symbolic link to one is fine): a FIFO
+     * would block open() and a device such as /dev/zero never ends, both in
+     * this process, which holds the write lock. The readers check again on
+     * the opened descriptor (ghs_open_regular). */
+    if (!S_ISREG(st.st_mode)) {
+        pl->rc = ghs_set_error(err, GHS_EIO, "[index][%s] not a regular file (%s)", path,
+                               ghs_file_type_name(st.st_mode));
+        return;
+    }
     pl->abs_path = g_canonicalize_filename(path, NULL);
     pl->base = g_path_get_basename(path);
     pl->stamp = g_strdup_printf("%lld:%lld", (long long)st.st_size, (long long)st.st_mtime);

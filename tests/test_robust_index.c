@@ -13,10 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "extract.h"
+#include "failure.h"
+#include "filestate.h"
 #include "ghsearch.h"
 #include "test_util.h"
 
@@ -358,6 +362,137 @@ static void test_stale_pid_note_of_a_dead_writer_does_not_block(void)
     g_free(dir);
 }
 
+/* ---------------------------------------------- non-regular files */
+
+static int no_record(const ghs_record *rec, void *user)
+{
+    (void)rec;
+    (void)user;
+    return 0;
+}
+
+/* Each reader the indexer runs in its own process refuses a FIFO (whose
+ * open() would block without a writer) and a link to /dev/zero (which
+ * never ends) by name, at once. The alarm turns a hang into a failure. */
+static void test_readers_refuse_non_regular_files(void)
+{
+    char *dir = tmp_dir();
+    const char *fifos[] = { "a.pdf", "r.html", "r.jsonl" };
+    for (size_t i = 0; i < G_N_ELEMENTS(fifos); i++) {
+        char *p = g_build_filename(dir, fifos[i], NULL);
+        g_assert_cmpint(mkfifo(p, 0644), ==, 0);
+        g_free(p);
+    }
+    char *fifo_pdf = g_build_filename(dir, "a.pdf", NULL);
+    char *fifo_html = g_build_filename(dir, "r.html", NULL);
+    char *fifo_jsonl = g_build_filename(dir, "r.jsonl", NULL);
+    char *zero = g_build_filename(dir, "z.pdf", NULL);
+    g_assert_cmpint(symlink("/dev/zero", zero), ==, 0);
+    alarm(20);
+
+    ghs_error err = {0};
+    g_assert_null(ghs_file_sha256(fifo_pdf, &err));
+    g_assert_cmpint(err.code, ==, GHS_EIO);
+    g_assert_cmpstr(err.message, ==, "[index][a.pdf] not a regular file (a FIFO)");
+    memset(&err, 0, sizeof err);
+    g_assert_null(ghs_file_sha256(zero, &err));
+    g_assert_cmpstr(err.message, ==, "[index][z.pdf] not a regular file (a character device)");
+    memset(&err, 0, sizeof err);
+    g_assert_cmpint(ghs_pdf_sniff(fifo_pdf, &err), ==, GHS_EIO);
+    g_assert_cmpstr(err.message, ==, "[pdf][a.pdf] not a regular file (a FIFO)");
+    g_assert_cmpint(ghs_pdf_sniff(zero, &err), ==, GHS_EIO);
+    g_assert_cmpstr(err.message, ==, "[pdf][z.pdf] not a regular file (a character device)");
+    ghs_extracted ex = {0};
+    g_assert_cmpint(ghs_extract_release(fifo_html, &ex, &err), ==, GHS_EIO);
+    g_assert_cmpstr(err.message, ==, "[release][r.html] not a regular file (a FIFO)");
+    g_assert_cmpint(ghs_jsonl_read(fifo_jsonl, no_record, NULL, NULL, &err), ==, GHS_EIO);
+    g_assert_cmpstr(err.message, ==, "[jsonl][r.jsonl] not a regular file (a FIFO)");
+    g_assert_cmpint(ghs_jsonl_read(dir, no_record, NULL, NULL, &err), ==, GHS_EIO);
+    g_assert_nonnull(strstr(err.message, "not a regular file (a directory)"));
+    g_assert_cmpstr(ghs_error_reason(&err), ==, "unreadable");
+
+    alarm(0);
+    g_free(fifo_pdf);
+    g_free(fifo_html);
+    g_free(fifo_jsonl);
+    g_free(zero);
+    g_free(dir);
+}
+
+typedef struct { GPtrArray *msgs; } seen_errors;
+
+static int collect_errors(const ghs_file_event *ev, void *user)
+{
+    seen_errors *s = user;
+    if (ev->error)
+        g_ptr_array_add(s->msgs, g_strdup_printf("%s: %s", ev->path, ev->error->message));
+    return 0;
+}
+
+/* A walked folder with a FIFO named a.pdf and a link z.pdf -> /dev/zero
+ * beside a text release: the run ends, indexes the release, counts both
+ * as failed with their names and what they are, and leaves the index
+ * unlocked; a FIFO given directly is refused the same way. */
+static void test_non_regular_files_fail_and_the_run_goes_on(void)
+{
+    char *dir = tmp_dir();
+    char *src = g_build_filename(dir, "src", NULL);
+    char *db = g_build_filename(dir, "db", NULL);
+    g_assert_cmpint(g_mkdir(src, 0755), ==, 0);
+    char *txt = put(src, "b.txt", "Okapi census\n\nThe okapi census was counted twice.\n");
+    char *fifo = g_build_filename(src, "a.pdf", NULL);
+    char *zero = g_build_filename(src, "z.pdf", NULL);
+    g_assert_cmpint(mkfifo(fifo, 0644), ==, 0);
+    g_assert_cmpint(symlink("/dev/zero", zero), ==, 0);
+    alarm(60);
+
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_index_totals t;
+    seen_errors seen = { g_ptr_array_new_with_free_func(g_free) };
+    const char *paths[] = { src };
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, collect_errors, &seen, &t, &err), ==, 0);
+    g_assert_cmpuint(t.files_seen, ==, 3);
+    g_assert_cmpuint(t.files_added, ==, 1);
+    g_assert_cmpuint(t.files_failed, ==, 2);
+    g_assert_cmpuint(seen.msgs->len, ==, 2);
+    char *want_fifo = g_strdup_printf("%s: [index][%s] not a regular file (a FIFO)", fifo, fifo);
+    char *want_zero = g_strdup_printf("%s: [index][%s] not a regular file (a character device)",
+                                      zero, zero);
+    g_assert_cmpstr(g_ptr_array_index(seen.msgs, 0), ==, want_fifo);
+    g_assert_cmpstr(g_ptr_array_index(seen.msgs, 1), ==, want_zero);
+
+    /* Given directly. */
+    ghs_add_report rep;
+    memset(&err, 0, sizeof err);
+    g_assert_cmpint(ghs_index_add_file(ix, fifo, NULL, &rep, &err), ==, GHS_EIO);
+    g_assert_cmpint(rep.status, ==, GHS_ADD_FAILED);
+    g_assert_nonnull(strstr(err.message, "not a regular file (a FIFO)"));
+    g_assert_cmpint(ghs_index_add_paths(ix, (const char *const[]){ fifo }, 1, NULL, NULL,
+                                        &t, &err), ==, 0);
+    g_assert_cmpuint(t.files_failed, ==, 1);
+    ghs_index_close(ix);
+
+    /* The next writer is not refused, and the release is found. */
+    ix = NULL;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    ghs_index_close(ix);
+    ghs_stats st = stats_of(db);
+    g_assert_cmpuint(st.documents, ==, 1);
+    alarm(0);
+
+    g_ptr_array_free(seen.msgs, TRUE);
+    g_free(want_fifo);
+    g_free(want_zero);
+    g_free(txt);
+    g_free(fifo);
+    g_free(zero);
+    g_free(src);
+    g_free(db);
+    g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -371,5 +506,9 @@ int main(int argc, char **argv)
                     test_second_writer_is_told_the_pid_of_the_first);
     g_test_add_func("/robust/lock/stale_pid_note_of_a_dead_writer_does_not_block",
                     test_stale_pid_note_of_a_dead_writer_does_not_block);
+    g_test_add_func("/robust/nonregular/readers_refuse_non_regular_files",
+                    test_readers_refuse_non_regular_files);
+    g_test_add_func("/robust/nonregular/non_regular_files_fail_and_the_run_goes_on",
+                    test_non_regular_files_fail_and_the_run_goes_on);
     return g_test_run();
 }
