@@ -68,6 +68,7 @@ static void writer(const char *db, double seconds)
 typedef struct reader_tally {
     int searches, failures, empty, stats;
     char first_failure[512];
+    char first_empty[128];   /* the first query that found nothing */
 } reader_tally;
 
 static void search_once(ghs_index *ix, const char *q, reader_tally *t)
@@ -81,8 +82,8 @@ static void search_once(ghs_index *ix, const char *q, reader_tally *t)
             g_strlcpy(t->first_failure, err.message, sizeof t->first_failure);
         return;
     }
-    if (ghs_results_count(r) == 0)
-        t->empty++;
+    if (ghs_results_count(r) == 0 && t->empty++ == 0)
+        g_strlcpy(t->first_empty, q, sizeof t->first_empty);
     /* Touch every hit, as a client printing them would. */
     for (size_t i = 0; i < ghs_results_count(r); i++)
         g_assert_nonnull(ghs_results_hit(r, i)->passage);
@@ -134,9 +135,9 @@ static void run_readers(int reopen_each)
         g_test_fail_printf("the writer did not finish in time");
     }
     ghs_index_close(ix);
-    g_test_message("%d searches, %d with stats, %d failed, %d empty%s%s", t.searches,
+    g_test_message("%d searches, %d with stats, %d failed, %d empty%s%s%s%s", t.searches,
                    t.stats, t.failures, t.empty, t.failures ? "; first: " : "",
-                   t.first_failure);
+                   t.first_failure, t.empty ? "; first empty: " : "", t.first_empty);
     g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     g_assert_cmpint(t.searches, >, 20);
     g_assert_cmpint(t.failures, ==, 0);
