@@ -9,15 +9,13 @@
 #include "analyze.h"
 #include "intent.h"
 #include "query_parse.h"
+#include "test_util.h"
 
 static ghs_analyzer *an;
 
 static ghs_intent intent_of(const char *query)
 {
-    ghs_qnode *root = NULL;
-    ghs_error err = {0};
-    if (ghs_query_parse(query, &root, &err) != 0)
-        g_error("parse %s: %s", query, err.message);
+    ghs_qnode *root = ghs_test_parse(query);
     ghs_intent in = ghs_query_intent(an, root);
     ghs_qnode_free(root);
     return in;

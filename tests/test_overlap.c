@@ -21,10 +21,7 @@ static xc_db *db;   /* empty: every character weighs the same */
 
 static ghs_overlap *overlap_of(const char *query)
 {
-    ghs_qnode *root = NULL;
-    ghs_error err = {0};
-    if (ghs_query_parse(query, &root, &err) != 0)
-        g_error("parse %s: %s", query, err.message);
+    ghs_qnode *root = ghs_test_parse(query);
     ghs_overlap *o = ghs_overlap_new(an, db, root);
     ghs_qnode_free(root);
     return o;
@@ -95,10 +92,7 @@ static void test_particles_weigh_less_than_words(void)
 
 static ghs_intent intent_of(const char *query)
 {
-    ghs_qnode *root = NULL;
-    ghs_error err = {0};
-    if (ghs_query_parse(query, &root, &err) != 0)
-        g_error("parse %s: %s", query, err.message);
+    ghs_qnode *root = ghs_test_parse(query);
     ghs_intent in = ghs_query_intent(an, root);
     ghs_qnode_free(root);
     return in;

@@ -56,6 +56,11 @@ void ghs_test_index_finish(ghs_index *ix);
  * frees them with ghs_results_free). */
 ghs_results *ghs_test_search(const char *db, const char *q, const ghs_search_opts *o);
 
+/* query parsed (failing the run with the parser's message when it is
+ * malformed); free with ghs_qnode_free. Declared as void * so that this
+ * header needs no searcher header: assign it to a ghs_qnode *. */
+void *ghs_test_parse(const char *query);
+
 /* The hit of document doc in r (owned by r), or NULL. */
 const ghs_hit *ghs_test_hit_of(const ghs_results *r, const char *doc);
 

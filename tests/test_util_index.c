@@ -5,6 +5,8 @@
  */
 #include "test_util.h"
 
+#include "query_parse.h"
+
 ghs_index *ghs_test_index_new(const char *tmpl, char **db)
 {
     *db = ghs_test_tmp_db(tmpl);
@@ -33,6 +35,15 @@ ghs_results *ghs_test_search(const char *db, const char *q, const ghs_search_opt
         g_error("search '%s': %s", q, err.message);
     ghs_index_close(ix);
     return r;
+}
+
+void *ghs_test_parse(const char *query)
+{
+    ghs_qnode *root = NULL;
+    ghs_error err = {0};
+    if (ghs_query_parse(query, &root, &err) != 0)
+        g_error("parse %s: %s", query, err.message);
+    return root;
 }
 
 const ghs_hit *ghs_test_hit_of(const ghs_results *r, const char *doc)
