@@ -197,24 +197,10 @@ static int doc_exists(xc_db *db, const char *id, xc_error *xe)
     return len > 0;
 }
 
-typedef int (*path_match_fn)(const char *path, const char *want);
-
-static int same_path(const char *path, const char *want)
-{
-    return strcmp(path, want) == 0;
-}
-
-static int same_file_name(const char *path, const char *want)
-{
-    const char *slash = strrchr(path, '/');
-    return strcmp(slash ? slash + 1 : path, want) == 0;
-}
-
 /* Add to ids, in id order, every document whose source file (the path its
- * record keeps) matches want. Reads every document record: only for the
- * references an exact lookup cannot answer. */
-static void docs_by_path(xc_db *db, path_match_fn match, const char *want, GPtrArray *ids,
-                         xc_error *xe)
+ * record keeps) has the file name want. Reads every document record: only
+ * for the references neither an id nor a path answers. */
+static void docs_by_file_name(xc_db *db, const char *want, GPtrArray *ids, xc_error *xe)
 {
     xc_termlist *tl = xc_db_allterms(db, GHS_PREFIX_DOC, xe);
     const char *term;
@@ -224,12 +210,51 @@ static void docs_by_path(xc_db *db, path_match_fn match, const char *want, GPtrA
         size_t len = 0;
         char *rec = rget_key(db, GHS_META_DOC, id, &len, xe);
         char *path = rec && len ? ghs_docdata_dup(rec, len, GHS_F_PATH) : NULL;
-        if (path && *path && match(path, want))
+        const char *slash = path ? strrchr(path, '/') : NULL;
+        if (path && *path && strcmp(slash ? slash + 1 : path, want) == 0)
             g_ptr_array_add(ids, g_strdup(id));
         g_free(path);
         free(rec);
     }
     xc_termlist_free(tl);
+}
+
+static gint by_string(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    (void)unused;
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add to ids, in id order, the documents with passages from the file at
+ * abs: every passage carries its file's term (ghs_file_term), so this
+ * reads that term's postings, one document each, not every record. */
+static void docs_with_file_term(xc_db *db, const char *abs, GPtrArray *ids, xc_error *xe)
+{
+    char *t = ghs_file_term(abs);
+    xc_query *q = xc_query_term(t, 1, 0, xe);
+    g_free(t);
+    uint32_t n = q ? xc_db_doccount(db, xe) : 0;
+    xc_enquire *enq = q && n ? xc_enquire_new(db, xe) : NULL;
+    xc_mset *ms = NULL;
+    if (enq) {
+        xc_enquire_set_query(enq, q, xe);
+        xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, 1, xe);
+        if (xe->code == XC_OK)
+            ms = xc_enquire_get_mset(enq, 0, n, 0, xe);
+    }
+    guint from = ids->len;
+    for (uint32_t i = 0; ms && i < xc_mset_size(ms); i++) {
+        char *id = xc_mset_collapse_key(ms, i, NULL, NULL);
+        if (id && *id)
+            g_ptr_array_add(ids, g_strdup(id));
+        free(id);
+    }
+    if (ids->len > from + 1)
+        g_qsort_with_data(ids->pdata + from, (gint)(ids->len - from), sizeof(char *),
+                          by_string, NULL);
+    xc_mset_free(ms);
+    xc_enquire_free(enq);
+    xc_query_free(q);
 }
 
 /* The documents of the indexed file at abs (canonical, as the indexer
@@ -245,7 +270,7 @@ static void docs_of_file(xc_db *db, const char *abs, GPtrArray *ids, xc_error *x
     if (pr.doc_id && *pr.doc_id && doc_exists(db, pr.doc_id, xe))
         g_ptr_array_add(ids, g_strdup(pr.doc_id));
     else if (pr.doc_id && *pr.doc_id)
-        docs_by_path(db, same_path, abs, ids, xe);
+        docs_with_file_term(db, abs, ids, xe);
     ghs_path_record_clear(&pr);
     free(v);
 }
@@ -297,7 +322,7 @@ static int resolve_ref(xc_db *db, const char *ref, const char *place, char **id,
         g_free(abs);
     }
     if (xe.code == XC_OK && ids->len == 0 && is_indexed_file_name(ref)) {
-        docs_by_path(db, same_file_name, ref, ids, &xe);
+        docs_by_file_name(db, ref, ids, &xe);
         shared = "file name";
     }
     int rc = 0;
