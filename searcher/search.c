@@ -118,10 +118,6 @@ typedef struct ranked_doc {
     int tier;            /* 1: strict, 2: loose (ghs_hit.tier) */
     int reranked;        /* placed by the wording re-ranking (ghs_hit.reranked) */
     double rerank;       /* its wording score when reranked */
-    int plain;           /* ranked past the proximity re-ranking's window, by
-                            the tier's query without its bonus: its passages
-                            are scored the same way, so the score shown is
-                            the one it was placed by */
 } ranked_doc;
 
 static void ranked_doc_free(gpointer p)
@@ -460,6 +456,11 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
         if (!t->q)
             continue;
         guint from = c->docs->len;
+        /* The documents from mid on were placed past the proximity
+         * re-ranking's window, by the tier's query without its bonus (at
+         * only grows, so they come last): their passages are scored the
+         * same way, so the score shown is the one each was placed by. */
+        guint mid = G_MAXUINT;
         int rc = 0;
         while (c->docs->len < want) {
             char *id = NULL;
@@ -472,7 +473,8 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
             d->tier = ti + 1;
             d->reranked = at < t->ov_n;
             d->rerank = d->reranked ? t->ov_score[at] : 0.0;
-            d->plain = t->fast && at >= GHS_RERANK_DOCS;
+            if (mid == G_MAXUINT && t->fast && at >= GHS_RERANK_DOCS)
+                mid = c->docs->len;
             d->passages = g_array_new(FALSE, FALSE, sizeof(xc_docid));
             d->weights = g_array_new(FALSE, FALSE, sizeof(double));
             g_hash_table_insert(c->seen, d->id, d);
@@ -480,11 +482,8 @@ static int rank_docs(search_ctx *c, size_t want, size_t per_doc)
         }
         if (rc < 0)
             return rc;
-        /* The documents a tier placed by its full query come before those
-         * it placed by its query without the proximity bonus. */
-        guint mid = from;
-        while (mid < c->docs->len && !((ranked_doc *)c->docs->pdata[mid])->plain)
-            mid++;
+        if (mid == G_MAXUINT)
+            mid = c->docs->len;
         rc = fetch_passages(c, t->q, from, mid, per_doc);
         if (rc == 0)
             rc = fetch_passages(c, t->fast, mid, c->docs->len, per_doc);

@@ -71,10 +71,6 @@ int ghs_cite(const cite_src *c, ghs_cite_style style, char **out, ghs_error *err
  * "2023"): the number of parts found, 0 when there is no year. */
 int ghs_cite_parse_date(const char *s, int *y, int *m, int *d);
 
-/* Facet counts of query q over db (facets.c): *out a g_malloc'ed array of
- * *n facets whose strings are added to owned (g_free'd with it).
- * time_limit > 0: stop counting after that many seconds (the counts then
- * cover the matches seen so far); 0 counts every match. */
 /* q as a boolean query (max weight 0) with q's matches: the whole
  * database, weighted 0, filtered by q (facets.c). Not xc_query_scale(q, 0):
  * Xapian 1.4.22 then reads a term's posting list in a way that fails with
@@ -84,6 +80,10 @@ int ghs_cite_parse_date(const char *s, int *y, int *m, int *d);
  * there. NULL with xe set; free with xc_query_free(). */
 xc_query *ghs_query_boolean_of(const xc_query *q, xc_error *xe);
 
+/* Facet counts of query q over db (facets.c): *out a g_malloc'ed array of
+ * *n facets whose strings are added to owned (g_free'd with it).
+ * time_limit > 0: stop counting after that many seconds (the counts then
+ * cover the matches seen so far); 0 counts every match. */
 int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray *owned,
                      ghs_facet **out, size_t *n, ghs_error *err);
 
