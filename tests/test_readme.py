@@ -28,6 +28,7 @@ skip elsewhere).
 """
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -122,7 +123,7 @@ class Session:
             if k in os.environ:
                 self.env[k] = os.environ[k]
         with open(self.state, 'w') as f:
-            f.write('cd %s\n' % sh_quote(os.path.join(root, 'ghsearch')))
+            f.write('cd %s\n' % shlex.quote(os.path.join(root, 'ghsearch')))
 
     def ported(self, text):
         for p, q in self.ports.items():
@@ -135,9 +136,9 @@ class Session:
         # The state is saved on the way out, also after a failing command,
         # as a user's shell would keep it.
         save = ('{ export -p; echo "cd $(printf %%q "$PWD")"; } > %s.new && mv %s.new %s'
-                % ((sh_quote(self.state),) * 3))
+                % ((shlex.quote(self.state),) * 3))
         wrapped = ('source %s\ntrap %s EXIT\nset -eo pipefail\n%s\n'
-                   % (sh_quote(self.state), sh_quote(save), self.ported(script)))
+                   % (shlex.quote(self.state), shlex.quote(save), self.ported(script)))
         if not check_exit:
             wrapped = wrapped.replace('set -eo pipefail\n', '', 1)
         with open(out_path, 'wb') as out:
@@ -160,10 +161,6 @@ class Session:
                 os.killpg(g, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-
-
-def sh_quote(s):
-    return "'" + s.replace("'", "'\\''") + "'"
 
 
 def scratch_checkout(root):
