@@ -92,7 +92,8 @@ static bool number_text(JsonNode *n, char buf[G_ASCII_DTOSTR_BUF_SIZE])
     }
     if (t == G_TYPE_DOUBLE) {
         double d = json_node_get_double(n);
-        if (d == (double)(gint64)d && d > -9e15 && d < 9e15)
+        /* Range first: casting a double beyond gint64 is undefined. */
+        if (d > -9e15 && d < 9e15 && d == (double)(gint64)d)
             g_snprintf(buf, G_ASCII_DTOSTR_BUF_SIZE, "%" G_GINT64_FORMAT, (gint64)d);
         else
             g_ascii_dtostr(buf, G_ASCII_DTOSTR_BUF_SIZE, d);

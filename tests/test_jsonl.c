@@ -100,6 +100,28 @@ static void test_good_records_come_with_their_fields_and_lines(void)
     g_free(path);
 }
 
+/* Number ids beyond a 64-bit integer are written as decimals, not cut. */
+static void test_huge_and_fractional_number_ids_are_read(void)
+{
+    char *path = write_file("numbers.jsonl",
+                            "{\"id\":1e300,\"text\":\"huge\"}\n"
+                            "{\"id\":-1e19,\"text\":\"below\"}\n"
+                            "{\"id\":2.5,\"text\":\"half\"}\n"
+                            "{\"id\":9007199254740993,\"text\":\"integer\"}\n",
+                            -1);
+    seen s;
+    seen_init(&s);
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_jsonl_read(path, on_record, on_error, &s, &err), ==, 0);
+    g_assert_cmpuint(s.records->len, ==, 4);
+    g_assert_cmpstr(RECORD(&s, 0), ==, "1|1.0000000000000001e+300|-|-|-|-|-|huge");
+    g_assert_cmpstr(RECORD(&s, 1), ==, "2|-1e+19|-|-|-|-|-|below");
+    g_assert_cmpstr(RECORD(&s, 2), ==, "3|2.5|-|-|-|-|-|half");
+    g_assert_cmpstr(RECORD(&s, 3), ==, "4|9007199254740993|-|-|-|-|-|integer");
+    seen_clear(&s);
+    g_free(path);
+}
+
 static void test_bad_lines_are_reported_with_file_and_line(void)
 {
     char *path = write_file("mixed-errors.jsonl", mixed, -1);
@@ -264,6 +286,8 @@ int main(int argc, char **argv)
 
     g_test_add_func("/jsonl/good_records_come_with_their_fields_and_lines",
                     test_good_records_come_with_their_fields_and_lines);
+    g_test_add_func("/jsonl/huge_and_fractional_number_ids_are_read",
+                    test_huge_and_fractional_number_ids_are_read);
     g_test_add_func("/jsonl/bad_lines_are_reported_with_file_and_line",
                     test_bad_lines_are_reported_with_file_and_line);
     g_test_add_func("/jsonl/bad_lines_are_skipped_without_an_error_callback",

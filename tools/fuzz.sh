@@ -67,7 +67,7 @@ for f in "$SHARED"/retrieval/*/corpus.jsonl "$SHARED"/retrieval/*/queries.jsonl;
     [ -f "$f" ] || continue
     head -n 6 "$f" | seed fuzz_jsonl "$(basename "$(dirname "$f")")-$(basename "$f")"
 done
-printf '\357\273\277{"id":1,"text":"BOM と CRLF"}\r\n\n{"id":"a","text":"x","date":2023}\n{bad\n[1,2]\n{"id":"","text":"e"}\n{"id":"b","text":"\\u0000nul \\ud800"}\n' |
+printf '\357\273\277{"id":1,"text":"BOM と CRLF"}\r\n\n{"id":"a","text":"x","date":2023}\n{bad\n[1,2]\n{"id":"","text":"e"}\n{"id":"b","text":"\\u0000nul \\ud800"}\n{"id":1e300,"text":"h"}\n{"id":-1e19,"text":"l"}\n' |
     seed fuzz_jsonl edge.jsonl
 
 # PDFs: the sample corpus and the shared real and hostile files
