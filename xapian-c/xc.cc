@@ -722,7 +722,10 @@ xc_query *xc_query_term(const char *term, uint32_t wqf, xc_termpos pos, xc_error
 xc_query *xc_query_match_all(xc_error *err)
 {
     return guarded(err, static_cast<xc_query *>(nullptr), __func__, [] {
-        return new xc_query{Xapian::Query::MatchAll};
+        /* A query of its own, not a copy of the shared Query::MatchAll:
+         * Xapian's reference counts are not atomic, so threads copying
+         * one static object race on its count (a use after free). */
+        return new xc_query{Xapian::Query(std::string())};
     });
 }
 
