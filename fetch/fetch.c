@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "fetch_cache.h"
-#include "index_internal.h"
+#include "error.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 300000L

@@ -40,8 +40,16 @@ extern "C" {
 #define GHS_VERSION_PATCH 0
 #define GHS_VERSION "0.1.0"
 
+/* Marks what the shared library exports: exactly the functions declared
+ * here (it is built with hidden visibility). */
+#if defined(__GNUC__)
+#define GHS_API __attribute__((visibility("default")))
+#else
+#define GHS_API
+#endif
+
 /* The library's version string, e.g. "0.1.0". Static storage. */
-const char *ghs_version(void);
+GHS_API const char *ghs_version(void);
 
 /* ------------------------------------------------------------------ errors */
 
@@ -62,20 +70,32 @@ enum {
     GHS_ENOTFOUND = -13 /* no such document (or page) in the index */
 };
 
+/* Finer reasons a file is unusable, carried beside the code so that
+ * nobody has to read them out of the message. */
+enum ghs_reason {
+    GHS_REASON_NONE = 0,
+    GHS_REASON_NOT_PDF = 1,    /* GHS_EFORMAT: not a PDF at all (no header) */
+    GHS_REASON_TOO_LARGE = 2,  /* GHS_EFORMAT: over a limit (bytes, pages, text,
+                                * or a decompression bomb refused) */
+    GHS_REASON_CRASHED = 3     /* GHS_EFORMAT: the extractor crashed, exited or
+                                * ran out of memory on it */
+};
+
 typedef struct ghs_error {
     int code;           /* GHS_OK or a GHS_E* code */
     int position;       /* for GHS_EQUERY: 1-based character position, else 0 */
     char message[512];  /* "[place] what went wrong: cause", NUL-terminated */
+    int reason;         /* a GHS_REASON_* refining code, else GHS_REASON_NONE */
 } ghs_error;
 
 /* A short English name for an error code ("malformed query", ...). */
-const char *ghs_strerror(int code);
+GHS_API const char *ghs_strerror(int code);
 
 /* Why a file could not be indexed, as a short phrase for summaries:
  * "encrypted", "no text", "damaged", "not a PDF", "too large",
  * "timed out", "crashed", "unreadable", "unsupported", "out of memory",
  * or "failed" for anything else (and for NULL). Static storage. */
-const char *ghs_error_reason(const ghs_error *err);
+GHS_API const char *ghs_error_reason(const ghs_error *err);
 
 /* ------------------------------------------------------------------ index */
 
@@ -90,13 +110,13 @@ enum { GHS_OPEN_READ = 0, GHS_OPEN_WRITE = 1 };
  * there; its default, 10000, holds about 200 MB of passages in memory), so
  * open a writer before starting threads that read the environment. On
  * success *out is a new handle to free with ghs_index_close(). */
-int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err);
+GHS_API int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err);
 
 /* Commit pending changes (if writable) and free the handle. NULL is a no-op. */
-void ghs_index_close(ghs_index *ix);
+GHS_API void ghs_index_close(ghs_index *ix);
 
 /* Re-read the index to see what a writer committed since it was opened. */
-int ghs_index_reopen(ghs_index *ix, ghs_error *err);
+GHS_API int ghs_index_reopen(ghs_index *ix, ghs_error *err);
 
 /* What happened to one input; filled by ghs_index_add_file. */
 typedef enum {
@@ -126,28 +146,28 @@ typedef struct ghs_meta {
  * NULL. For JSON Lines, bad lines are skipped and counted in report->skipped
  * while the rest is indexed; err then describes the first bad line and the
  * call still returns 0. */
-int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
+GHS_API int ghs_index_add_file(ghs_index *ix, const char *path, const ghs_meta *meta,
                        ghs_add_report *report, ghs_error *err);
 
 /* Index a text the caller already has, as one document of its own id
  * (meta->id is required; lang is detected when NULL). */
-int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
+GHS_API int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
                        size_t len, ghs_add_report *report, ghs_error *err);
 
 /* Make everything added so far durable and visible to readers. */
-int ghs_index_commit(ghs_index *ix, ghs_error *err);
+GHS_API int ghs_index_commit(ghs_index *ix, ghs_error *err);
 
 /* Load a corpus manifest (TSV with a header line: id, file, url, title,
  * publisher, date, lang, type; see corpus/README.md). Files added later
  * whose name matches a manifest `file` take its metadata, which wins over
  * what the file itself says. Returns 0, or a negative code naming the
  * manifest and line. */
-int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *err);
+GHS_API int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *err);
 
 /* The shard (0 .. n-1) that document id belongs to among n: FNV-1a
  * (32-bit) of the id's UTF-8 bytes, modulo n. Stable across runs,
  * machines and versions. n == 0 gives 0. */
-unsigned ghs_shard_of(const char *doc_id, unsigned n);
+GHS_API unsigned ghs_shard_of(const char *doc_id, unsigned n);
 
 /* Make ix (writable) keep only shard k of n (0 <= k < n): from then on a
  * file or text is written only when ghs_shard_of(its id, n) == k, where
@@ -159,14 +179,14 @@ unsigned ghs_shard_of(const char *doc_id, unsigned n);
  * that, listed in a Xapian stub file, search as the whole would.
  * n == 1 (k == 0) keeps everything. GHS_EINVAL when k >= n or ix is
  * read-only. */
-int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error *err);
+GHS_API int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error *err);
 
 /* Make ix (writable) commit after every `passages` passages written (0:
  * the default, $GHSEARCH_COMMIT_EVERY or 20000), also inside a large JSON
  * Lines file: an interrupted run then loses at most one batch, and the
  * file, whose path record is written only once it is whole, is indexed
  * again by the next run. GHS_EINVAL when ix is read-only. */
-int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
+GHS_API int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
 
 /* One event of ghs_index_add_paths, passed to the progress callback after
  * each file. Everything it points to is valid only during the callback. */
@@ -201,7 +221,7 @@ typedef struct ghs_index_totals {
  * progress may be NULL. Returns 0 when the index is consistent (even when
  * some files failed), a negative code when nothing could be done (e.g. a
  * path does not exist: the message names it). */
-int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
+GHS_API int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                         ghs_progress_fn progress, void *user,
                         ghs_index_totals *totals, ghs_error *err);
 
@@ -212,7 +232,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
  * texts added with ghs_index_add_text, are left alone. Each file goes in one
  * transaction, made durable by the next commit. *removed (may be NULL)
  * gets the number of files whose documents were removed. */
-int ghs_index_prune(ghs_index *ix, const char *const *paths, size_t n_paths,
+GHS_API int ghs_index_prune(ghs_index *ix, const char *const *paths, size_t n_paths,
                     size_t *removed, ghs_error *err);
 
 typedef struct ghs_stats {
@@ -222,7 +242,7 @@ typedef struct ghs_stats {
     double avg_passage_length; /* in terms */
 } ghs_stats;
 
-int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err);
+GHS_API int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err);
 
 /* ------------------------------------------------------------------ search */
 
@@ -330,20 +350,20 @@ typedef struct ghs_results ghs_results;
  * opts may be NULL for defaults. On success *out owns every hit and string;
  * free with ghs_results_free(). A malformed query fails with GHS_EQUERY and
  * err->position set. */
-int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+GHS_API int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
                ghs_results **out, ghs_error *err);
 
-size_t ghs_results_count(const ghs_results *r);
+GHS_API size_t ghs_results_count(const ghs_results *r);
 /* Number of passages matching the query, both tiers (the passages the hits
  * are drawn from; per_doc and the copies left out keep some of them from
  * the list): exact when at most 1000 match, else Xapian's estimate (at
  * least 1000). Never less than offset + count, and the same for every
  * limit and offset of one query on one revision (past the first 1000 hits
  * it may be raised to offset + count when the estimate falls short). */
-size_t ghs_results_total(const ghs_results *r);
+GHS_API size_t ghs_results_total(const ghs_results *r);
 /* Hit i (0-based, < count); owned by r. */
-const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
-void ghs_results_free(ghs_results *r);
+GHS_API const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
+GHS_API void ghs_results_free(ghs_results *r);
 
 /* One facet count (see ghs_search_opts.facets). */
 typedef struct ghs_facet {
@@ -363,18 +383,18 @@ typedef struct ghs_facet {
  * Ordered by field (lang, year, type, publisher), then by documents
  * (most first), then by value. *out (owned by r) gets the array; returns
  * its length (0 without opts.facets or without matches). */
-size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out);
+GHS_API size_t ghs_results_facets(const ghs_results *r, const ghs_facet **out);
 
 /* When the query found nothing, the query with its unknown English words
  * replaced by close words of the index ("helth financing" -> "health
  * financing"), else NULL. Owned by r. */
-const char *ghs_results_suggestion(const ghs_results *r);
+GHS_API const char *ghs_results_suggestion(const ghs_results *r);
 
 /* How the query was understood, for --explain: the parsed query and, per
  * query word in the glossary, what it was expanded to (with weights) or
  * why it was not ("conflicting meanings", "vetoed"); one item a line.
  * Owned by r; never NULL. */
-const char *ghs_results_explain(const ghs_results *r);
+GHS_API const char *ghs_results_explain(const ghs_results *r);
 
 /* ------------------------------------------------------------------ citations */
 
@@ -386,7 +406,7 @@ typedef enum ghs_cite_style {
 
 /* The style named "text", "bibtex" or "csl-json" (as --cite takes it).
  * Returns 0, or GHS_EINVAL naming the accepted styles. */
-int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_error *err);
+GHS_API int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_error *err);
 
 /* A citation of hit h in style, as a malloc'ed UTF-8 string in *out that
  * the caller frees with ghs_free() (or free()). Missing parts (publisher,
@@ -406,11 +426,11 @@ int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_error *err);
  * The URL is h->url, else h->source when it is an http(s) URL (a local
  * path is never cited). Returns 0, or GHS_EINVAL for a NULL hit or an
  * unknown style. */
-int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *err);
+GHS_API int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *err);
 
 /* Free memory the library handed over as malloc'ed (citations, page
  * text). NULL is a no-op. */
-void ghs_free(void *p);
+GHS_API void ghs_free(void *p);
 
 /* ------------------------------------------------------------------ documents */
 
@@ -447,7 +467,7 @@ typedef struct ghs_document {
  * when 1 and 2 find nothing. Steps 2 and 3 read user metadata, which a
  * sharded (stub) index reads from its first database only: there the
  * documents of the other shards are found by id alone. */
-int ghs_document_resolve(ghs_index *ix, const char *ref, char **id, ghs_error *err);
+GHS_API int ghs_document_resolve(ghs_index *ix, const char *ref, char **id, ghs_error *err);
 
 /* Look document id up (exactly: see ghs_document_resolve for the names a
  * user types). On success *out is a new record (its strings owned
@@ -455,12 +475,12 @@ int ghs_document_resolve(ghs_index *ix, const char *ref, char **id, ghs_error *e
  * "[show] no document 'id'" when the index has no such document. Works on
  * a sharded index too (falls back to the stored passages when a shard's
  * document record cannot be read). */
-int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_error *err);
-void ghs_document_free(ghs_document *d);
+GHS_API int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_error *err);
+GHS_API void ghs_document_free(ghs_document *d);
 
 /* A citation of document d (page > 0 cites that page), as ghs_hit_cite
  * does for a hit; *out freed with ghs_free(). */
-int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
+GHS_API int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
                       ghs_error *err);
 
 /* The text of page `page` of document id (1-based for PDFs; 0 for a
@@ -473,7 +493,7 @@ int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, cha
  * *text is malloc'ed; free with ghs_free(). GHS_ENOTFOUND for an unknown
  * document, GHS_EINVAL for a page out of range (the message says the
  * valid range). */
-int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
+GHS_API int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
                            ghs_error *err);
 
 /* ------------------------------------------------------------------ links */
@@ -493,7 +513,7 @@ typedef enum ghs_link_state {
 } ghs_link_state;
 
 /* "indexed", "missing", "failed" or "not-a-document". Static storage. */
-const char *ghs_link_state_name(ghs_link_state state);
+GHS_API const char *ghs_link_state_name(ghs_link_state state);
 
 /* One link of a release. */
 typedef struct ghs_doc_link {
@@ -522,27 +542,27 @@ typedef struct ghs_links ghs_links;
  * with ghs_links_free(); its strings belong to it. GHS_ENOTFOUND with
  * "[links] no document 'doc'" when the index has no such document,
  * GHS_EINVAL naming the candidates when doc is ambiguous. */
-int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *err);
-const char *ghs_links_doc(const ghs_links *l);    /* the document's id */
-const char *ghs_links_title(const ghs_links *l);  /* its title ("" when unknown) */
-size_t ghs_links_count(const ghs_links *l);
-const ghs_doc_link *ghs_links_item(const ghs_links *l, size_t i);   /* owned by l */
-size_t ghs_links_from_count(const ghs_links *l);
-const ghs_link_source *ghs_links_from(const ghs_links *l, size_t i); /* owned by l */
-void ghs_links_free(ghs_links *l);
+GHS_API int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *err);
+GHS_API const char *ghs_links_doc(const ghs_links *l);    /* the document's id */
+GHS_API const char *ghs_links_title(const ghs_links *l);  /* its title ("" when unknown) */
+GHS_API size_t ghs_links_count(const ghs_links *l);
+GHS_API const ghs_doc_link *ghs_links_item(const ghs_links *l, size_t i);   /* owned by l */
+GHS_API size_t ghs_links_from_count(const ghs_links *l);
+GHS_API const ghs_link_source *ghs_links_from(const ghs_links *l, size_t i); /* owned by l */
+GHS_API void ghs_links_free(ghs_links *l);
 
 /* The fetch cache (the directory `ghsearch fetch --cache` fills) where
  * ghs_index_add_paths looks for copies of linked documents. Without this
  * call: ghs_default_cache_dir(). A directory that does not exist simply
  * holds nothing. Returns 0 or GHS_EINVAL for NULL/"". */
-int ghs_index_set_cache(ghs_index *ix, const char *dir, ghs_error *err);
+GHS_API int ghs_index_set_cache(ghs_index *ix, const char *dir, ghs_error *err);
 
 /* The fetch cache used when none is given: $GHSEARCH_CACHE when set and
  * not empty, else "./ghsearch-cache" (relative to the working directory).
  * The one definition both the indexer and a fetcher (`ghsearch fetch`)
  * use, so that what one stores the other finds. The environment is read
  * at each call; the string is environment or static storage. */
-const char *ghs_default_cache_dir(void);
+GHS_API const char *ghs_default_cache_dir(void);
 
 /* The http(s) URLs worth fetching, each once, in this order: the
  * manifest's URLs (manifest may be NULL), the links of the releases under
@@ -553,12 +573,12 @@ const char *ghs_default_cache_dir(void);
  * NULL) gets its length. Errors: the manifest cannot be read, a path does
  * not exist (the message names it). A release that cannot be read is
  * skipped. */
-int ghs_links_collect_urls(ghs_index *ix, const char *manifest, const char *const *paths,
+GHS_API int ghs_links_collect_urls(ghs_index *ix, const char *manifest, const char *const *paths,
                            size_t n_paths, char ***urls, size_t *n, ghs_error *err);
 
 /* Free a NULL-terminated string array the library handed over. NULL is a
  * no-op. */
-void ghs_strv_free(char **v);
+GHS_API void ghs_strv_free(char **v);
 
 /* ------------------------------------------------------------------ glossary */
 
@@ -628,15 +648,15 @@ typedef struct ghs_glossary ghs_glossary;
  * line of the file that is no rule ("[glossary][FILE:LINE] ..."), GHS_EIO
  * when the file cannot be read, GHS_EDB. Reads metadata of the first
  * database of a sharded index only (as ghs_document_get). */
-int ghs_glossary_get(ghs_index *ix, const char *term, const char *glossary_file,
+GHS_API int ghs_glossary_get(ghs_index *ix, const char *term, const char *glossary_file,
                      ghs_glossary **out, ghs_error *err);
-size_t ghs_glossary_count(const ghs_glossary *g);
+GHS_API size_t ghs_glossary_count(const ghs_glossary *g);
 /* Pair i (0-based, < count); owned by g. */
-const ghs_gloss_pair *ghs_glossary_pair(const ghs_glossary *g, size_t i);
+GHS_API const ghs_gloss_pair *ghs_glossary_pair(const ghs_glossary *g, size_t i);
 /* A short English name of a status: "active", "conflict", "outweighed",
  * "vetoed". Static storage. */
-const char *ghs_gloss_status_name(ghs_gloss_status s);
-void ghs_glossary_free(ghs_glossary *g);
+GHS_API const char *ghs_gloss_status_name(ghs_gloss_status s);
+GHS_API void ghs_glossary_free(ghs_glossary *g);
 
 #ifdef __cplusplus
 }

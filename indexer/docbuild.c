@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "glossary_store.h"
-#include "index_internal.h"
+#include "glossary_doc.h"
+#include "glossary_mine.h"
+#include "index_handle.h"
 #include "passages.h"
 #include "schema.h"
 

@@ -36,72 +36,10 @@ void ghs_extracted_clear(ghs_extracted *e)
     memset(e, 0, sizeof *e);
 }
 
-int ghs_x_error(ghs_error *err, int code, const char *fmt, ...)
-{
-    if (err != NULL) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->code = code;
-        err->position = 0;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 const char *ghs_x_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
-}
-
-const char *ghs_file_type_name(mode_t mode)
-{
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISDIR(mode))
-        return "a directory";
-    return "an unknown kind of file";
-}
-
-int ghs_open_regular(const char *path, const char *kind, ghs_error *err)
-{
-    const char *name = ghs_x_basename(path);
-    struct stat st;
-
-    /* stat first: open() itself blocks on a FIFO without a writer. */
-    if (stat(path, &st) != 0)
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
-                           g_strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] not a regular file (%s)", kind,
-                           name, ghs_file_type_name(st.st_mode));
-    int fd;
-    do
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0)
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
-                           g_strerror(errno));
-    /* The path may have been replaced between stat() and open(). */
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] cannot open: %s", kind, name,
-                           g_strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return ghs_x_error(err, GHS_EIO, "[%s][%s] not a regular file (%s)", kind,
-                           name, ghs_file_type_name(st.st_mode));
-    }
-    return fd;
 }
 
 int ghs_x_read_file(const char *path, const char *kind, size_t max,
@@ -117,14 +55,14 @@ int ghs_x_read_file(const char *path, const char *kind, size_t max,
         return fd;
     /* Size first so a huge file is refused before it is read. */
     if (fstat(fd, &st) != 0) {
-        int rc = ghs_x_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind, name,
+        int rc = ghs_set_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind, name,
                              g_strerror(errno));
         close(fd);
         return rc;
     }
     if ((unsigned long long)st.st_size > max) {
         close(fd);
-        return ghs_x_error(err, GHS_EFORMAT,
+        return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
                            "[%s][%s] too large: %lld bytes (limit %zu)", kind,
                            name, (long long)st.st_size, max);
     }
@@ -143,7 +81,7 @@ int ghs_x_read_file(const char *path, const char *kind, size_t max,
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            int rc = ghs_x_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind,
+            int rc = ghs_set_error(err, GHS_EIO, "[%s][%s] cannot read: %s", kind,
                                  name, g_strerror(errno));
             close(fd);
             g_free(buf);
@@ -156,7 +94,7 @@ int ghs_x_read_file(const char *path, const char *kind, size_t max,
     close(fd);
     if (n > max) { /* grew between stat and read */
         g_free(buf);
-        return ghs_x_error(err, GHS_EFORMAT, "[%s][%s] too large: over %zu bytes",
+        return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE, "[%s][%s] too large: over %zu bytes",
                            kind, name, max);
     }
     buf[n] = '\0';

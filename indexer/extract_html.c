@@ -530,7 +530,7 @@ int ghs_x_extract_html(const char *name, const char *data, size_t len,
                                     HTML_PARSE_NOBLANKS | HTML_PARSE_IGNORE_ENC);
     g_free(valid);
     if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
-        int rc = ghs_x_error(err, GHS_EFORMAT, "[release][%s] cannot parse HTML%s%s",
+        int rc = ghs_set_error(err, GHS_EFORMAT, "[release][%s] cannot parse HTML%s%s",
                              name, charset != NULL ? " in " : "",
                              charset != NULL ? charset : "");
         g_free(charset);
@@ -552,7 +552,7 @@ int ghs_x_extract_html(const char *name, const char *data, size_t len,
         g_string_truncate(w.text, w.text->len - 1);
     if (w.text->len == 0) {
         walk_clear(&w);
-        return ghs_x_error(err, GHS_ENOTEXT, "[release][%s] no text: empty body", name);
+        return ghs_set_error(err, GHS_ENOTEXT, "[release][%s] no text: empty body", name);
     }
     fill_metadata(&w, e);
     ghs_x_links_move(&w.links, e);

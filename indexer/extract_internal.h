@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "error.h"
 #include "extract.h"
 
 /* Limits that keep one hostile file from exhausting memory. */
@@ -23,10 +24,6 @@
 #define GHS_X_MAX_RELEASE    ((size_t)64 << 20)  /* release file size */
 #define GHS_X_MAX_JSONL_LINE ((size_t)16 << 20)
 
-/* Fill err (may be NULL) with code and a printf-style message; returns code
- * so callers can write `return ghs_x_error(err, GHS_EIO, ...)`. */
-int ghs_x_error(ghs_error *err, int code, const char *fmt, ...)
-    G_GNUC_PRINTF(3, 4);
 
 /* The last component of path (a pointer into path, not a copy). */
 const char *ghs_x_basename(const char *path);

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "docdata.h"
-#include "index_internal.h"
+#include "index_handle.h"
 
 /* Address-space limits break AddressSanitizer, which reserves terabytes of
  * virtual memory up front; builds with it rely on the time limit alone. */
@@ -40,7 +40,7 @@
 
 /* Keys of the child's message (docdata fields, read in order). */
 enum {
-    K_ERROR_CODE = 'E', K_ERROR_MSG = 'M',
+    K_ERROR_CODE = 'E', K_ERROR_MSG = 'M', K_ERROR_REASON = 'R',
     K_TITLE = 't', K_DATE = 'a', K_LANG = 'l', K_PUBLISHER = 'u', K_URL = 'r',
     K_PAGE_NUMBER = 'g', K_PAGE_TEXT = 'p', K_LINK_URL = 'L', K_LINK_ANCHOR = 'A'
 };
@@ -50,6 +50,7 @@ static void encode(const ghs_extracted *e, int rc, const ghs_error *err, ghs_doc
     if (rc < 0) {
         ghs_docdata_put_int(d, K_ERROR_CODE, rc);
         ghs_docdata_put_str(d, K_ERROR_MSG, err->message);
+        ghs_docdata_put_int(d, K_ERROR_REASON, err->reason);
         return;
     }
     ghs_docdata_put_str(d, K_TITLE, e->title);
@@ -76,13 +77,14 @@ static int decode(const char *buf, size_t len, const char *name, ghs_extracted *
     size_t pos = 0, vlen = 0;
     char key;
     const char *val;
-    int r, rc = 0, code = 0;
+    int r, rc = 0, code = 0, reason = 0;
     char *msg = NULL;
     while ((r = ghs_docdata_next(buf, len, &pos, &key, &val, &vlen)) == 1) {
         char *s = g_strndup(val, vlen);
         switch (key) {
         case K_ERROR_CODE: code = atoi(s); g_free(s); break;
         case K_ERROR_MSG: g_free(msg); msg = s; break;
+        case K_ERROR_REASON: reason = atoi(s); g_free(s); break;
         case K_TITLE: g_free(e->title); e->title = s; break;
         case K_DATE: g_free(e->date); e->date = s; break;
         case K_LANG: g_free(e->lang); e->lang = s; break;
@@ -133,7 +135,7 @@ static int decode(const char *buf, size_t len, const char *name, ghs_extracted *
     e->n_links = links->len;
     e->links = (ghs_link *)(void *)g_array_free(links, FALSE);
     if (code < 0) {
-        rc = ghs_set_error(err, code, "%s", msg ? msg : "extraction failed");
+        rc = ghs_fail(err, code, reason, "%s", msg ? msg : "extraction failed");
     } else if (r < 0) {
         rc = ghs_set_error(err, GHS_EINTERNAL, "[extract][%s] garbled reply from the extractor",
                            name);
@@ -313,11 +315,11 @@ int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
         rc = sig == SIGXCPU
             ? ghs_set_error(err, GHS_ETIMEOUT, "[%s][%s] used more than %u s of CPU", kind,
                             name, lim->cpu_seconds)
-            : ghs_set_error(err, GHS_EFORMAT,
+            : ghs_fail(err, GHS_EFORMAT, GHS_REASON_CRASHED,
                             "[%s][%s] damaged: the extractor crashed (%s) or ran out of memory (limit %u MiB)",
                             kind, name, strsignal(sig), lim->memory_mb);
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        rc = ghs_set_error(err, GHS_EFORMAT, "[%s][%s] damaged: the extractor exited with status %d",
+        rc = ghs_fail(err, GHS_EFORMAT, GHS_REASON_CRASHED, "[%s][%s] damaged: the extractor exited with status %d",
                            kind, name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     } else {
         rc = decode((const char *)buf->data, buf->len, name, e, err);

@@ -171,7 +171,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                    ghs_record_error_fn on_error, void *user, ghs_error *err)
 {
     if (path == NULL || on_record == NULL)
-        return ghs_x_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
+        return ghs_set_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
     reader r = {ghs_x_basename(path), NULL, on_record, on_error, user};
 
     int fd = ghs_open_regular(path, "jsonl", err);   /* never blocks on a FIFO */
@@ -181,7 +181,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
     if (f == NULL) {
         int e = errno;
         close(fd);
-        return ghs_x_error(err, GHS_EIO, "[jsonl][%s] cannot open: %s", r.name,
+        return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot open: %s", r.name,
                            g_strerror(e));
     }
     r.parser = json_parser_new_immutable();
@@ -195,7 +195,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
     for (;;) {
         size_t n = fread(block, 1, BLOCK, f);
         if (n == 0 && ferror(f)) {
-            rc = ghs_x_error(err, GHS_EIO, "[jsonl][%s:%zu] cannot read: %s", r.name,
+            rc = ghs_set_error(err, GHS_EIO, "[jsonl][%s:%zu] cannot read: %s", r.name,
                              line_no + 1, g_strerror(errno));
             break;
         }

@@ -394,13 +394,13 @@ static bool has_image_filtered_content(const char *d, size_t len)
 static int open_error(GError *gerr, const char *name, ghs_error *err)
 {
     if (gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED)
-        return ghs_x_error(err, GHS_EENCRYPTED,
+        return ghs_set_error(err, GHS_EENCRYPTED,
                            "[pdf][%s] encrypted: needs a password", name);
     if (gerr->domain == G_FILE_ERROR || gerr->domain == G_IO_ERROR ||
         (gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_OPEN_FILE))
-        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
                            gerr->message);
-    return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: %s",
+    return ghs_set_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: %s",
                        name, gerr->message);
 }
 
@@ -409,19 +409,19 @@ static int open_document(const char *path, const char *name,
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
                            g_strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: not a regular file",
+        return ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: not a regular file",
                            name);
     if (st.st_size == 0)
-        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: empty file",
+        return ghs_set_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: empty file",
                            name);
 
     GError *gerr = NULL;
     GMappedFile *map = g_mapped_file_new(path, FALSE, &gerr);
     if (map == NULL) {
-        int rc = ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+        int rc = ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
                              gerr->message);
         g_error_free(gerr);
         return rc;
@@ -430,7 +430,7 @@ static int open_document(const char *path, const char *name,
                                            g_mapped_file_get_length(map));
     g_mapped_file_unref(map);
     if (bomb)
-        return ghs_x_error(err, GHS_EFORMAT,
+        return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
                            "[pdf][%s] refused: a content stream uses an image "
                            "filter (JBIG2/DCT/JPX/CCITT), a decompression bomb",
                            name);
@@ -439,7 +439,7 @@ static int open_document(const char *path, const char *name,
     char *uri = g_filename_to_uri(abs, NULL, &gerr);
     g_free(abs);
     if (uri == NULL) {
-        int rc = ghs_x_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
+        int rc = ghs_set_error(err, GHS_EIO, "[pdf][%s] cannot open: %s", name,
                              gerr->message);
         g_error_free(gerr);
         return rc;
@@ -467,7 +467,7 @@ static int open_document(const char *path, const char *name,
 int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
 {
     if (path == NULL || e == NULL)
-        return ghs_x_error(err, GHS_EINVAL, "[pdf] no path or no result to fill");
+        return ghs_set_error(err, GHS_EINVAL, "[pdf] no path or no result to fill");
     const char *name = ghs_x_basename(path);
     memset(e, 0, sizeof *e);
 
@@ -479,12 +479,12 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
     int n = poppler_document_get_n_pages(doc);
     if (n <= 0) {
         g_object_unref(doc);
-        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: no pages",
+        return ghs_set_error(err, GHS_EFORMAT, "[pdf][%s] not a readable PDF: no pages",
                            name);
     }
     if (n > GHS_X_MAX_PAGES) {
         g_object_unref(doc);
-        return ghs_x_error(err, GHS_EFORMAT, "[pdf][%s] too large: %d pages (limit %d)",
+        return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE, "[pdf][%s] too large: %d pages (limit %d)",
                            name, n, GHS_X_MAX_PAGES);
     }
 
@@ -512,7 +512,7 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         if (total > GHS_X_MAX_TEXT) {
             g_object_unref(doc);
             ghs_extracted_clear(e);
-            return ghs_x_error(err, GHS_EFORMAT,
+            return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
                                "[pdf][%s p.%d] too large: over %zu MiB of text",
                                name, i + 1, GHS_X_MAX_TEXT >> 20);
         }
@@ -521,7 +521,7 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
     if (!any_text) {
         g_object_unref(doc);
         ghs_extracted_clear(e);
-        return ghs_x_error(err, GHS_ENOTEXT,
+        return ghs_set_error(err, GHS_ENOTEXT,
                            "[pdf][%s] no text layer (scanned or image-only)", name);
     }
     read_metadata(doc, e);

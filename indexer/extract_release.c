@@ -441,7 +441,7 @@ int ghs_x_extract_text(const char *name, const char *data, size_t len,
 {
     const char *bad = NULL;
     if (!g_utf8_validate(data, (gssize)len, &bad))
-        return ghs_x_error(err, GHS_EFORMAT,
+        return ghs_set_error(err, GHS_EFORMAT,
                            "[release][%s] not UTF-8 text: invalid byte at offset %zu",
                            name, (size_t)(bad - data));
 
@@ -481,7 +481,7 @@ int ghs_x_extract_text(const char *name, const char *data, size_t len,
     if (body->len == 0) {
         g_string_free(body, TRUE);
         ghs_x_links_clear(&links);
-        return ghs_x_error(err, GHS_ENOTEXT, "[release][%s] no text: empty body", name);
+        return ghs_set_error(err, GHS_ENOTEXT, "[release][%s] no text: empty body", name);
     }
     ghs_x_links_move(&links, e);
     e->pages = g_new0(ghs_page, 1);
@@ -508,7 +508,7 @@ static bool looks_like_html(const char *data, size_t len)
 int ghs_extract_release(const char *path, ghs_extracted *e, ghs_error *err)
 {
     if (path == NULL || e == NULL)
-        return ghs_x_error(err, GHS_EINVAL, "[release] no path or no result to fill");
+        return ghs_set_error(err, GHS_EINVAL, "[release] no path or no result to fill");
     const char *name = ghs_x_basename(path);
     memset(e, 0, sizeof *e);
 
@@ -521,7 +521,7 @@ int ghs_extract_release(const char *path, ghs_extracted *e, ghs_error *err)
     /* NUL bytes early on: an image, an archive, UTF-16 text... */
     if (memchr(data, '\0', len < 1024 ? len : 1024) != NULL) {
         g_free(data);
-        return ghs_x_error(err, GHS_EFORMAT,
+        return ghs_set_error(err, GHS_EFORMAT,
                            "[release][%s] binary file, not a release (NUL bytes)", name);
     }
     const char *body = data;

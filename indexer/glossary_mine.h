@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "glossary_store.h"   /* GHS_GLOSS_KIND_* */
+
 /* Flags of ghs_gloss_mine(). */
 enum {
     /* The text's lines are wrapped to a width (PDF text layer): a line
@@ -27,12 +29,6 @@ enum {
      * boundary when the line before it is full. Without it (releases,
      * records) every line break ends a term. */
     GHS_GLOSS_WRAPPED = 1
-};
-
-/* Kinds of pair. */
-enum {
-    GHS_GLOSS_KIND_ACRONYM = 0,     /* term is an acronym, equivalent its long form */
-    GHS_GLOSS_KIND_TRANSLATION = 1  /* term is an English term, equivalent its Japanese */
 };
 
 typedef struct ghs_gloss_found {

@@ -1,8 +1,8 @@
 /*
- * index.c: opening an index and writing documents into it.
+ * index.c: writing documents into an index (the handle itself is
+ * store/index_handle.c).
  *
- * Owns the ghs_index handle's life cycle and the indexing half of the
- * public API: a source file is extracted (extract.h), merged with manifest
+ * The indexing half of the public API: a source file is extracted (extract.h), merged with manifest
  * metadata, split into passages per page (passages.h), each passage
  * analyzed (analyze.h) and built as one Xapian document laid out as
  * schema.h describes (docbuild.h), and written. All passages of a PDF or
@@ -29,204 +29,17 @@
 #include "docdata.h"
 #include "extract.h"
 #include "extract_isolated.h"
-#include "glossary_store.h"
-#include "failure.h"
+#include "glossary_doc.h"
+#include "pdf_sniff.h"
 #include "filestate.h"
 #include "lock.h"
-#include "index_internal.h"
+#include "index_handle.h"
 #include "links.h"
 #include "passages.h"
 #include "pipeline.h"
 #include "schema.h"
 #include "walk.h"
 
-/* Commit after this many passages so a long run keeps memory bounded and
- * an interrupted run loses at most one batch. */
-#define GHS_COMMIT_EVERY 20000
-
-#define GHS_PREFIX_FILE "F"   /* hash of the source file's absolute path */
-
-/* ------------------------------------------------------------ open/close */
-
-/* Is path a database directory whose writer has not committed its first
- * revision: Xapian's files or lock there, but no revision file? */
-static int being_created(const char *path)
-{
-    char *rev = g_build_filename(path, "iamglass", NULL);
-    char *lock = g_build_filename(path, "flintlock", NULL);
-    char *post = g_build_filename(path, "postlist.glass", NULL);
-    int r = g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(rev, G_FILE_TEST_EXISTS) &&
-            (g_file_test(lock, G_FILE_TEST_EXISTS) || g_file_test(post, G_FILE_TEST_EXISTS));
-    g_free(rev);
-    g_free(lock);
-    g_free(post);
-    return r;
-}
-
-/* Passages per commit unless ghs_index_set_batch says: GHSEARCH_COMMIT_EVERY
- * when set (the crash tests use small batches to kill a run between
- * commits), else GHS_COMMIT_EVERY. */
-static size_t default_batch(void)
-{
-    const char *v = g_getenv("GHSEARCH_COMMIT_EVERY");
-    long n = v ? atol(v) : 0;
-    return n > 0 ? (size_t)n : GHS_COMMIT_EVERY;
-}
-
-int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
-{
-    *out = NULL;
-    if (!path || !*path)
-        return ghs_set_error(err, GHS_EINVAL, "[index] no index path given");
-    ghs_index *ix = g_new0(ghs_index, 1);
-    ix->path = g_strdup(path);
-    ix->writable = mode == GHS_OPEN_WRITE;
-    ix->batch = default_batch();
-    xc_error xe;
-    xc_error_clear(&xe);
-    if (ix->writable) {
-        /* Xapian keeps the postings of up to this many documents in memory
-         * before writing them to the tables, even inside a transaction: its
-         * default, 10000, costs about 200 MB and more CPU (bigger in-memory
-         * maps) than 1000 on passages of Japanese text. */
-        g_setenv("XAPIAN_FLUSH_THRESHOLD", "1000", FALSE);
-        if (g_mkdir_with_parents(path, 0755) != 0) {
-            int e = errno;
-            ghs_set_error(err, GHS_EIO, "[index][%s] cannot create: %s", path, g_strerror(e));
-            ghs_index_close(ix);
-            return GHS_EIO;
-        }
-        /* A writer killed while creating the database can leave its files
-         * without the revision file that makes them a database; nothing was
-         * committed there, so start afresh rather than refuse to open. */
-        char *rev = g_build_filename(path, "iamglass", NULL);
-        int fresh = !g_file_test(rev, G_FILE_TEST_EXISTS);
-        g_free(rev);
-        ix->wdb = xc_wdb_open(path, fresh ? XC_DB_CREATE_OR_OVERWRITE : XC_DB_CREATE_OR_OPEN,
-                              &xe);
-        if (ix->wdb && fresh)
-            xc_wdb_commit(ix->wdb, &xe);   /* the revision file exists from now on */
-        if (!ix->wdb) {
-            long holder = xe.code == XC_ERR_LOCKED ? ghs_lock_holder(path) : 0;
-            int rc = xe.code != XC_ERR_LOCKED ? ghs_error_from_xc(err, &xe, "index")
-                : holder > 0
-                ? ghs_set_error(err, GHS_ELOCKED,
-                                "[index][%s] locked by PID %ld: another ghsearch is writing to it",
-                                path, holder)
-                : ghs_set_error(err, GHS_ELOCKED,
-                                "[index][%s] locked: another ghsearch is writing to it (%s)",
-                                path, xe.message);
-            ghs_index_close(ix);
-            return rc;
-        }
-        ghs_lock_note(path);
-        xc_wdb_set_metadata(ix->wdb, GHS_META_SCHEMA, GHS_SCHEMA_VERSION,
-                            strlen(GHS_SCHEMA_VERSION), &xe);
-    } else {
-        ix->db = xc_db_open(path, &xe);
-        if (!ix->db && being_created(path)) {
-            /* A writer is creating it (or was killed while creating it):
-             * nothing is committed yet, so it reads as an empty index. */
-            xc_error_clear(&xe);
-            ix->db = xc_db_open_empty(&xe);
-            ix->placeholder = ix->db != NULL;
-        }
-        if (!ix->db) {
-            int rc = ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", path,
-                                   xe.message);
-            ghs_index_close(ix);
-            return rc;
-        }
-    }
-    ix->an = ghs_analyzer_new(err);
-    /* A writer's worker thread analyzes with its own (pipeline.h); made
-     * here, so no failure can come after a file's transaction began. */
-    if (ix->an && ix->writable)
-        ix->build_an = ghs_analyzer_new(err);
-    if (!ix->an || (ix->writable && !ix->build_an)) {
-        ghs_index_close(ix);
-        return err ? err->code : GHS_EINTERNAL;
-    }
-    *out = ix;
-    return 0;
-}
-
-void ghs_index_close(ghs_index *ix)
-{
-    if (!ix)
-        return;
-    if (ix->db)
-        xc_db_close(ix->db);
-    if (ix->wdb) {
-        xc_wdb_close(ix->wdb);   /* commits what is pending */
-        ghs_lock_forget(ix->path);
-    }
-    ghs_analyzer_free(ix->an);
-    ghs_analyzer_free(ix->build_an);
-    ghs_manifest_free(ix->manifest);
-    g_free(ix->cache_dir);
-    g_free(ix->path);
-    g_free(ix);
-}
-
-xc_db *ghs_index_reader(ghs_index *ix, ghs_error *err)
-{
-    if (!ix->db) {
-        xc_error xe;
-        xc_error_clear(&xe);
-        ix->db = xc_db_open(ix->path, &xe);
-        if (!ix->db)
-            ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", ix->path, xe.message);
-    }
-    return ix->db;
-}
-
-int ghs_index_reopen(ghs_index *ix, ghs_error *err)
-{
-    if (!ix->db)
-        return ghs_index_reader(ix, err) ? 0 : GHS_EDB;
-    xc_error xe;
-    xc_error_clear(&xe);
-    if (ix->placeholder) {
-        /* Opened while a writer was creating it: the real database once it
-         * has a first commit; until then still the empty stand-in. */
-        xc_db *db = xc_db_open(ix->path, &xe);
-        if (db) {
-            xc_db_close(ix->db);
-            ix->db = db;
-            ix->placeholder = 0;
-        }
-        return 0;
-    }
-    if (xc_db_reopen(ix->db, &xe) < 0)
-        return ghs_error_from_xc(err, &xe, "index");
-    return 0;
-}
-
-int ghs_index_commit(ghs_index *ix, ghs_error *err)
-{
-    if (!ix->wdb)
-        return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
-    xc_error xe;
-    xc_error_clear(&xe);
-    if (xc_wdb_commit(ix->wdb, &xe) < 0)
-        return ghs_error_from_xc(err, &xe, "commit");
-    ix->uncommitted = 0;
-    if (ix->db)
-        xc_db_reopen(ix->db, &xe);
-    return 0;
-}
-
-int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *err)
-{
-    ghs_manifest *m = NULL;
-    int rc = ghs_manifest_load(manifest_path, &m, err);
-    if (rc < 0)
-        return rc;
-    ghs_manifest_free(ix->manifest);
-    ix->manifest = m;
-    return 0;
-}
 
 unsigned ghs_shard_of(const char *doc_id, unsigned n)
 {
@@ -347,7 +160,7 @@ int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err)
 {
     if (!ix->wdb)
         return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
-    ix->batch = passages > 0 ? passages : default_batch();
+    ix->batch = passages > 0 ? passages : ghs_index_default_batch();
     return 0;
 }
 
@@ -997,46 +810,3 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
     return rc ? rc : crc;
 }
 
-/* ------------------------------------------------------------ stats */
-
-static int stats_once(ghs_index *ix, ghs_stats *out, ghs_error *err, int *modified)
-{
-    memset(out, 0, sizeof *out);
-    xc_db *db = ghs_index_reader(ix, err);
-    if (!db)
-        return GHS_EDB;
-    xc_error xe;
-    xc_error_clear(&xe);
-    out->passages = xc_db_doccount(db, &xe);
-    out->avg_passage_length = xc_db_avlength(db, &xe);
-    xc_termlist *tl = xc_db_allterms(db, GHS_PREFIX_DOC, &xe);
-    const char *term;
-    uint32_t tf;
-    while (tl && xc_termlist_next(tl, &term, &tf, &xe) == 1)
-        out->documents++;
-    xc_termlist_free(tl);
-    /* Distinct words: unprefixed terms (prefixes are upper-case ASCII). */
-    tl = xc_db_allterms(db, "", &xe);
-    while (tl && xc_termlist_next(tl, &term, &tf, &xe) == 1)
-        if (!(term[0] >= 'A' && term[0] <= 'Z'))
-            out->terms++;
-    xc_termlist_free(tl);
-    *modified = xe.code == XC_ERR_MODIFIED;
-    if (xe.code != XC_OK)
-        return ghs_error_from_xc(err, &xe, "stats");
-    return 0;
-}
-
-int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err)
-{
-    /* Walking every term takes long enough for a writer to commit twice
-     * and discard the revision being read: reopen and count again. */
-    int modified = 0;
-    int rc = stats_once(ix, out, err, &modified);
-    for (int attempt = 1; rc < 0 && modified && attempt < 5; attempt++) {
-        if (ghs_index_reopen(ix, NULL) < 0)
-            break;
-        rc = stats_once(ix, out, err, &modified);
-    }
-    return rc;
-}

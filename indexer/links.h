@@ -7,17 +7,8 @@
  * file of that name among the inputs, or the copy `ghsearch fetch` left in
  * the fetch cache (fetch_cache.h). A local copy that is not among the
  * inputs is indexed as a document of its own. What came of every link is
- * stored as Xapian user metadata:
- *   "links:" + release id        -> the release's links, in order, each
- *                                   with anchor, state, linked document
- *                                   id, local path and reason
- *   "linkedfrom:" + document id  -> the releases linking that document,
- *                                   with their title and the anchor
- * Both are docdata records (docdata.h) with repeated keys; a new link (or
- * source) starts at each GHS_L_URL (GHS_L_DOC) field. Ids too long for a
- * metadata key are replaced by "#" + their SHA-1.
- *
- * Public side: ghs_links_get() and friends in ghsearch.h (links_read.c).
+ * stored as records laid out in store/links_records.h; the searcher reads
+ * them (ghs_links_get, searcher/links_read.c).
  */
 #ifndef GHS_INDEXER_LINKS_H
 #define GHS_INDEXER_LINKS_H
@@ -26,23 +17,10 @@
 
 #include "fetch_cache.h"
 #include "ghsearch.h"
+#include "links_records.h"
 #include "manifest.h"
 #include "xc.h"
 
-#define GHS_META_LINKS "links:"
-#define GHS_META_LINKED_FROM "linkedfrom:"
-
-/* Field keys of a links record. */
-#define GHS_L_URL    'U'   /* starts a link */
-#define GHS_L_ANCHOR 'A'
-#define GHS_L_STATE  'S'   /* decimal ghs_link_state */
-#define GHS_L_DOC    'D'   /* linked document id (links) / linking release id (linkedfrom, starts a source) */
-#define GHS_L_PATH   'X'   /* local copy */
-#define GHS_L_REASON 'R'
-#define GHS_L_TITLE  'T'   /* linkedfrom: the release's title */
-
-/* The metadata key prefix + id (hashed when long). Malloc'ed. */
-char *ghs_links_meta_key(const char *prefix, const char *id);
 
 /* ------------------------------------------------------------ resolving */
 
@@ -96,14 +74,5 @@ int ghs_link_maybe_document(const char *url);
 int ghs_links_follow(ghs_index *ix, const char *const *files, size_t n_files,
                      ghs_progress_fn progress, void *user, ghs_index_totals *tot,
                      ghs_error *err);
-
-/* The title of the first release recorded as linking document doc, or
- * NULL when none does (or the record cannot be read). Malloc'ed. */
-char *ghs_links_from_title(xc_db *db, const char *doc);
-
-/* The fetch cache directory the index uses: set by ghs_index_set_cache,
- * else ghs_default_cache_dir() (ghsearch.h). Static, environment or ix
- * storage. */
-const char *ghs_links_cache_dir(const ghs_index *ix);
 
 #endif /* GHS_INDEXER_LINKS_H */

@@ -5,6 +5,7 @@
  * points so that sentence ends from the analyzer, trimming and cutting of
  * over-long sentences are all simple index arithmetic.
  */
+#include "error.h"
 #include "passages.h"
 
 #include <glib.h>
@@ -108,11 +109,7 @@ int ghs_split_passages(ghs_analyzer *a, const char *text, size_t len,
         *out = malloc(l.n * sizeof **out);
         if (!*out) {
             g_free(l.v);
-            if (err) {
-                err->code = GHS_ENOMEM;
-                snprintf(err->message, sizeof err->message, "[passages] out of memory");
-            }
-            return GHS_ENOMEM;
+            return ghs_set_error(err, GHS_ENOMEM, "[passages] out of memory");
         }
         memcpy(*out, l.v, l.n * sizeof **out);
     }

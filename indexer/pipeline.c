@@ -7,7 +7,7 @@
 
 #include <glib.h>
 
-#include "index_internal.h"
+#include "index_handle.h"
 
 typedef enum { JOB_DOC, JOB_DOCS, JOB_BAD, JOB_END } job_kind;
 

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index_internal.h"
+#include "index_handle.h"
 #include "search_internal.h"
 
 char *ghs_cite_text(const char *title, int page)

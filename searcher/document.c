@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "docdata.h"
-#include "index_internal.h"
+#include "index_handle.h"
 #include "schema.h"
 #include "search_internal.h"
 

@@ -8,7 +8,7 @@
 #include "expand.h"
 #include "glossary.h"
 #include "glossary_store.h"
-#include "index_internal.h"
+#include "index_handle.h"
 #include "schema.h"
 
 struct ghs_expander {

@@ -13,9 +13,8 @@
 
 #include "docdata.h"
 #include "glossary.h"
-#include "glossary_mine.h"
 #include "glossary_store.h"
-#include "index_internal.h"
+#include "index_handle.h"
 #include "schema.h"
 #include "search_internal.h"
 

@@ -7,7 +7,7 @@
 
 #include "glossary.h"
 #include "glossary_store.h"
-#include "index_internal.h"
+#include "index_handle.h"
 
 #define MAX_GLOSSARY_FILE (4 * 1024 * 1024)
 

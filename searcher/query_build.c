@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "expand.h"
-#include "index_internal.h"
+#include "index_handle.h"
 #include "intent.h"
 #include "schema.h"
 #include "search_internal.h"

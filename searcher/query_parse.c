@@ -67,6 +67,7 @@
  *    name to the value's end); a group covers its first to last token, a
  *    parenthesized group its parentheses.
  */
+#include "error.h"
 #include "query_parse.h"
 
 #include <assert.h>
@@ -131,10 +132,7 @@ static void fail(parser *p, int pos, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    p->err->code = GHS_EQUERY;
-    p->err->position = pos;
-    snprintf(p->err->message, sizeof p->err->message,
-             "query error at %d: %s", pos, what);
+    ghs_query_error(p->err, pos, "%s", what);
 }
 
 static void fail_nomem(parser *p)
@@ -142,12 +140,7 @@ static void fail_nomem(parser *p)
     if (p->code)
         return;
     p->code = GHS_ENOMEM;
-    if (p->err) {
-        p->err->code = GHS_ENOMEM;
-        p->err->position = 0;
-        snprintf(p->err->message, sizeof p->err->message,
-                 "[query] out of memory");
-    }
+    ghs_set_error(p->err, GHS_ENOMEM, "[query] out of memory");
 }
 
 static int is_space(uint32_t c)
@@ -1129,13 +1122,7 @@ int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err)
     ghs_qnode *root = NULL;
 
     if (!query || !out) {
-        if (err) {
-            err->code = GHS_EINVAL;
-            err->position = 0;
-            snprintf(err->message, sizeof err->message,
-                     "[query] no query or no place to put its tree");
-        }
-        return GHS_EINVAL;
+        return ghs_set_error(err, GHS_EINVAL, "[query] no query or no place to put its tree");
     }
     *out = NULL;
     memset(&p, 0, sizeof p);

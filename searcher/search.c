@@ -33,8 +33,8 @@
 
 #include "docdata.h"
 #include "expand.h"
-#include "index_internal.h"
-#include "links.h"
+#include "index_handle.h"
+#include "links_records.h"
 #include "overlap.h"
 #include "schema.h"
 #include "search_internal.h"

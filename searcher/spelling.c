@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index_internal.h"
+#include "index_handle.h"
 #include "schema.h"
 #include "search_internal.h"
 

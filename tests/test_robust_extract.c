@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "extract_internal.h"
 #include "extract_isolated.h"
 #include "ghsearch.h"
+#include "pdf_sniff.h"
 #include "test_util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -54,31 +56,60 @@ static char *shared_pdf(const char *name)
 
 /* ------------------------------------------------------------ reasons */
 
+/* The summary's reason comes from the error's code and reason, never from
+ * the wording of its message. */
 static void test_each_failure_reason_has_its_own_words(void)
 {
-    static const struct { int code; const char *message, *reason; } cases[] = {
-        { GHS_EENCRYPTED, "[pdf][a.pdf] encrypted: needs a password", "encrypted" },
-        { GHS_ENOTEXT, "[pdf][a.pdf] no text layer (scanned or image-only)", "no text" },
-        { GHS_ETIMEOUT, "[pdf][a.pdf] timed out after 60 s", "timed out" },
-        { GHS_ETIMEOUT, "[pdf][a.pdf] used more than 60 s of CPU", "timed out" },
-        { GHS_EFORMAT, "[pdf][a.pdf] not a PDF: empty file", "not a PDF" },
-        { GHS_EFORMAT, "[pdf][a.pdf] not a readable PDF: PDF document is damaged", "damaged" },
-        { GHS_EFORMAT, "[pdf][a.pdf] not a readable PDF: no pages", "damaged" },
-        { GHS_EFORMAT, "[pdf][a.pdf p.9] too large: over 64 MiB of text", "too large" },
-        { GHS_EFORMAT, "[pdf][a.pdf] refused: a content stream uses an image filter "
-                       "(JBIG2/DCT/JPX/CCITT), a decompression bomb", "too large" },
-        { GHS_EFORMAT, "[pdf][a.pdf] damaged: the extractor crashed (Segmentation fault) "
-                       "or ran out of memory (limit 2048 MiB)", "crashed" },
-        { GHS_EFORMAT, "[pdf][a.pdf] damaged: the extractor exited with status 3", "crashed" },
-        { GHS_EIO, "[pdf][a.pdf] cannot open: Permission denied", "unreadable" },
-        { GHS_EUNSUPPORTED, "[index][a.doc] unsupported file type", "unsupported" },
+    static const struct { int code, why; const char *reason; } cases[] = {
+        { GHS_EENCRYPTED, GHS_REASON_NONE, "encrypted" },
+        { GHS_ENOTEXT, GHS_REASON_NONE, "no text" },
+        { GHS_ETIMEOUT, GHS_REASON_NONE, "timed out" },
+        { GHS_EFORMAT, GHS_REASON_NOT_PDF, "not a PDF" },
+        { GHS_EFORMAT, GHS_REASON_NONE, "damaged" },
+        { GHS_EFORMAT, GHS_REASON_TOO_LARGE, "too large" },
+        { GHS_EFORMAT, GHS_REASON_CRASHED, "crashed" },
+        { GHS_EIO, GHS_REASON_NONE, "unreadable" },
+        { GHS_EUNSUPPORTED, GHS_REASON_NONE, "unsupported" },
+        { GHS_ENOMEM, GHS_REASON_NONE, "out of memory" },
+        { GHS_EDB, GHS_REASON_NONE, "failed" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        ghs_error e = { .code = cases[i].code };
-        g_strlcpy(e.message, cases[i].message, sizeof e.message);
+        /* A message that says something else on purpose. */
+        ghs_error e = { .code = cases[i].code, .reason = cases[i].why };
+        g_strlcpy(e.message, "[pdf][a.pdf] too large: not a PDF, the extractor crashed",
+                  sizeof e.message);
         g_assert_cmpstr(ghs_error_reason(&e), ==, cases[i].reason);
     }
     g_assert_cmpstr(ghs_error_reason(NULL), ==, "failed");
+}
+
+/* Each refusal of the extractors carries its reason. */
+static void test_extractors_give_their_reasons(void)
+{
+    char *dir = g_dir_make_tmp("ghs-reasons-XXXXXX", NULL);
+    char *empty = g_build_filename(dir, "empty.pdf", NULL);
+    char *text = g_build_filename(dir, "text.pdf", NULL);
+    g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+    g_assert_true(g_file_set_contents(text, "just some words, no PDF header", -1, NULL));
+    ghs_error e = {0};
+    g_assert_cmpint(ghs_pdf_sniff(empty, &e), ==, GHS_EFORMAT);
+    g_assert_cmpint(e.reason, ==, GHS_REASON_NOT_PDF);
+    g_assert_cmpstr(ghs_error_reason(&e), ==, "not a PDF");
+    memset(&e, 0, sizeof e);
+    g_assert_cmpint(ghs_pdf_sniff(text, &e), ==, GHS_EFORMAT);
+    g_assert_cmpstr(ghs_error_reason(&e), ==, "not a PDF");
+    char *big = NULL;
+    size_t len = 0;
+    memset(&e, 0, sizeof e);
+    g_assert_cmpint(ghs_x_read_file(text, "release", 4, &big, &len, &e), ==, GHS_EFORMAT);
+    g_assert_cmpstr(ghs_error_reason(&e), ==, "too large");
+    g_assert_null(big);
+    g_remove(empty);
+    g_remove(text);
+    g_rmdir(dir);
+    g_free(empty);
+    g_free(text);
+    g_free(dir);
 }
 
 /* ------------------------------------------------------------ isolation */
@@ -104,6 +135,25 @@ static int extract_crashes(const char *path, ghs_extracted *e, ghs_error *err)
     (void)path; (void)e; (void)err;
     raise(SIGSEGV);
     return 0;
+}
+
+static int extract_refuses_as_too_large(const char *path, ghs_extracted *e, ghs_error *err)
+{
+    (void)path; (void)e;
+    return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE, "[pdf][big.pdf] too large: 9 pages");
+}
+
+/* The reason an extractor gives in its child process reaches the parent. */
+static void test_reason_crosses_the_process_boundary(void)
+{
+    ghs_isolation lim = { 10, 10, 0 };
+    ghs_extracted e;
+    ghs_error err = {0};
+    int rc = ghs_extract_isolated(extract_refuses_as_too_large, "/x/big.pdf", "pdf", &lim, &e,
+                                  &err);
+    g_assert_cmpint(rc, ==, GHS_EFORMAT);
+    g_assert_cmpint(err.reason, ==, GHS_REASON_TOO_LARGE);
+    g_assert_cmpstr(ghs_error_reason(&err), ==, "too large");
 }
 
 /* Allocates until refused, then aborts as C++ does on std::bad_alloc. */
@@ -534,6 +584,10 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     /* Poppler narrates every repair it makes to a hostile file. */
     g_log_set_handler("Poppler", G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, quiet, NULL);
+    g_test_add_func("/robust/reasons/reason_crosses_the_process_boundary",
+                    test_reason_crosses_the_process_boundary);
+    g_test_add_func("/robust/reasons/extractors_give_their_reasons",
+                    test_extractors_give_their_reasons);
     g_test_add_func("/robust/reasons/each_failure_reason_has_its_own_words",
                     test_each_failure_reason_has_its_own_words);
     g_test_add_func("/robust/isolated/hanging_extractor_is_stopped_at_the_wall_deadline",

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "extract.h"
-#include "failure.h"
+#include "pdf_sniff.h"
 #include "filestate.h"
 #include "ghsearch.h"
 #include "test_util.h"

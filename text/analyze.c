@@ -18,20 +18,6 @@
 
 #include "text_internal.h"
 
-int ghs_text_error(ghs_error *err, int code, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err) {
-        err->code = code;
-        err->position = 0;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 ghs_analyzer *ghs_analyzer_new(ghs_error *err)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -39,7 +25,7 @@ ghs_analyzer *ghs_analyzer_new(ghs_error *err)
     ghs_analyzer *a = calloc(1, sizeof *a);
 
     if (!a) {
-        ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
         return NULL;
     }
     a->nfkc = unorm2_getNFKCCasefoldInstance(&st);
@@ -54,12 +40,12 @@ ghs_analyzer *ghs_analyzer_new(ghs_error *err)
     a->stemmer = xc_stemmer_new("english", &xe);
     a->stem_cache = calloc(GHS_STEM_CACHE_SLOTS, sizeof *a->stem_cache);
     if (!a->stem_cache) {
-        ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
         ghs_analyzer_free(a);
         return NULL;
     }
     if (!a->stemmer) {
-        ghs_text_error(err, GHS_EINTERNAL,
+        ghs_set_error(err, GHS_EINTERNAL,
                        "[analyze] cannot create the English stemmer: %s",
                        xe.message);
         ghs_analyzer_free(a);
@@ -70,7 +56,7 @@ ghs_analyzer *ghs_analyzer_new(ghs_error *err)
     return a;
 
 icu_fail:
-    ghs_text_error(err, GHS_EINTERNAL,
+    ghs_set_error(err, GHS_EINTERNAL,
                    "[analyze] cannot load ICU data (normalizer or break "
                    "iterators): %s", u_errorName(st));
     ghs_analyzer_free(a);
@@ -159,9 +145,9 @@ static int check_args(ghs_analyzer *a, const char *text, size_t len,
                       const char *place, ghs_error *err)
 {
     if (!a)
-        return ghs_text_error(err, GHS_EINVAL, "[%s] NULL analyzer", place);
+        return ghs_set_error(err, GHS_EINVAL, "[%s] NULL analyzer", place);
     if (!text && len)
-        return ghs_text_error(err, GHS_EINVAL, "[%s] NULL text", place);
+        return ghs_set_error(err, GHS_EINVAL, "[%s] NULL text", place);
     return 0;
 }
 
@@ -173,7 +159,7 @@ static int reserve_tbuf(ghs_analyzer *a, size_t need, ghs_error *err)
         return 0;
     nb = realloc(a->tbuf, need);
     if (!nb)
-        return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+        return ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
     a->tbuf = nb;
     a->tcap = need;
     return 0;
@@ -230,7 +216,7 @@ static int push_to(ghs_token **v, size_t *n, size_t *cap, const ghs_token *tok,
         size_t ncap = *cap ? *cap * 2 : 64;
         ghs_token *nv = realloc(*v, ncap * sizeof *nv);
         if (!nv)
-            return ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+            return ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
         *v = nv;
         *cap = ncap;
     }
@@ -259,7 +245,7 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
     if ((rc = check_args(a, text, len, "analyze", err)) < 0)
         return rc;
     if (!out)
-        return ghs_text_error(err, GHS_EINVAL, "[analyze] NULL token list");
+        return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
     nt = &a->nt;
     first = out->n;
     first_part = out->n_parts;
@@ -291,14 +277,14 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
         tok.end = nt->uend[e - 1];
         tok.term = make_term(a, nt->u, s, e, sp->script, &tlen);
         if (!tok.term) {
-            rc = ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+            rc = ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
             goto fail;
         }
         if (sp->script == GHS_SCRIPT_LATIN) {
             xc_error xe;
             tok.stem = stem_of(a, tok.term, tlen, &xe);
             if (!tok.stem) {
-                rc = ghs_text_error(err, GHS_EINTERNAL,
+                rc = ghs_set_error(err, GHS_EINTERNAL,
                                     "[analyze] stemming \"%.64s\" failed: %s",
                                     tok.term, xe.message);
                 free(tok.term);
@@ -330,7 +316,7 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
         tok.end = sp->cut_end ? sp->cut_end : nt->uend[sp->e - 1];
         tok.term = make_term(a, nt->u, sp->s, sp->e, GHS_SCRIPT_CJK, &tlen);
         if (!tok.term) {
-            rc = ghs_text_error(err, GHS_ENOMEM, "[analyze] out of memory");
+            rc = ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
             goto fail;
         }
         tok.is_stop = (uint8_t)ghs_stopset_has(&a->stop_ja, tok.term, tlen);
@@ -358,7 +344,7 @@ char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len,
         return NULL;
     s = malloc(3 * (size_t)a->nt.len + 1);
     if (!s) {
-        ghs_text_error(err, GHS_ENOMEM, "[normalize] out of memory");
+        ghs_set_error(err, GHS_ENOMEM, "[normalize] out of memory");
         return NULL;
     }
     n = ghs_utf16_to_utf8(a->nt.u, a->nt.len, s);

@@ -22,6 +22,8 @@
 #include <stdint.h>
 
 #include "ghsearch.h"
+#include "unicode.h"
+#include "utf8.h"
 
 /* Script class of a token. */
 enum {
@@ -108,18 +110,5 @@ const char *ghs_stem_sense(const char *term);
 
 /* Is word (already normalized) a stopword for lang ("en"/"ja")? */
 int ghs_is_stopword(const char *lang, const char *word);
-
-/* ---- UTF-8 helpers used across modules ---- */
-
-/* Is c Han, Hiragana or Katakana, counting the marks used inside Japanese
- * words (prolonged sound mark, iteration marks, voicing marks)? */
-int ghs_is_cjk(uint32_t c);
-/* Is c Hiragana or Katakana (with the same marks)? */
-int ghs_is_kana(uint32_t c);
-
-/* Number of code points in len bytes of UTF-8. */
-size_t ghs_utf8_count(const char *s, size_t len);
-/* Byte offset of code point index cp (clamped to len). */
-size_t ghs_utf8_offset(const char *s, size_t len, size_t cp);
 
 #endif /* GHS_TEXT_ANALYZE_H */

@@ -57,7 +57,7 @@ static int reserve(ghs_normtext *nt, int32_t need, ghs_error *err)
     nt->cap = ncap;
     return 0;
 oom:
-    return ghs_text_error(err, GHS_ENOMEM, "[normalize] out of memory");
+    return ghs_set_error(err, GHS_ENOMEM, "[normalize] out of memory");
 }
 
 /* Copy src[i..end) unchanged, each code point mapped to itself. */
@@ -110,7 +110,7 @@ static int append_chunk(ghs_normtext *nt, const UNormalizer2 *nfkc,
             continue;
         }
         if (U_FAILURE(st))
-            return ghs_text_error(err, GHS_EINTERNAL,
+            return ghs_set_error(err, GHS_EINTERNAL,
                                   "[normalize] ICU normalization failed: %s",
                                   u_errorName(st));
         break;
@@ -149,7 +149,7 @@ int ghs_normtext_run(ghs_normtext *nt, const UNormalizer2 *nfkc,
 
         span = unorm2_spanQuickCheckYes(nfkc, src + i, n - i, &st);
         if (U_FAILURE(st))
-            return ghs_text_error(err, GHS_EINTERNAL,
+            return ghs_set_error(err, GHS_EINTERNAL,
                                   "[normalize] ICU quick check failed: %s",
                                   u_errorName(st));
         if (span > 0) {

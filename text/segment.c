@@ -20,31 +20,6 @@
 
 #include "text_internal.h"
 
-int ghs_is_kana(uint32_t c)
-{
-    return (c >= 0x3041 && c <= 0x309F)     /* Hiragana, ゝゞ, voicing marks */
-        || (c >= 0x30A0 && c <= 0x30FF && c != 0x30FB) /* Katakana, ー, ヽヾ; not ・ */
-        || (c >= 0x31F0 && c <= 0x31FF)     /* Katakana phonetic extensions */
-        || (c >= 0x3031 && c <= 0x3035)     /* vertical kana repeat marks */
-        || (c >= 0xFF66 && c <= 0xFF9F)     /* half-width katakana (pre-NFKC) */
-        || (c >= 0x1B000 && c <= 0x1B16F);  /* kana supplement / extended */
-}
-
-static int is_han(uint32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF)     /* CJK unified ideographs */
-        || (c >= 0x3400 && c <= 0x4DBF)     /* extension A */
-        || (c >= 0xF900 && c <= 0xFAFF)     /* compatibility ideographs */
-        || (c >= 0x3005 && c <= 0x3007)     /* 々 〆 〇 */
-        || c == 0x303B                      /* 〻 */
-        || (c >= 0x20000 && c <= 0x3FFFF);  /* extensions B and later */
-}
-
-int ghs_is_cjk(uint32_t c)
-{
-    return c >= 0x3005 && (is_han(c) || ghs_is_kana(c));
-}
-
 /* Script class of the word u[s..e). Any Han or kana makes it CJK; else any
  * Latin letter makes it LATIN ("g7", "don't"); digits with their separators
  * alone make a NUMBER; other scripts (Greek, Hangul, ...) are OTHER. */
@@ -88,7 +63,7 @@ int ghs_wspans_push(ghs_wspans *sp, int32_t s, int32_t e, uint8_t script, ghs_er
         size_t ncap = sp->cap ? sp->cap * 2 : 256;
         ghs_wspan *v = realloc(sp->v, ncap * sizeof *v);
         if (!v)
-            return ghs_text_error(err, GHS_ENOMEM, "[segment] out of memory");
+            return ghs_set_error(err, GHS_ENOMEM, "[segment] out of memory");
         sp->v = v;
         sp->cap = ncap;
     }
@@ -108,7 +83,7 @@ int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
         return 0;
     ubrk_setText(bi, u, n, &st);
     if (U_FAILURE(st))
-        return ghs_text_error(err, GHS_EINTERNAL,
+        return ghs_set_error(err, GHS_EINTERNAL,
                               "[segment] ICU word break failed: %s",
                               u_errorName(st));
     p = ubrk_first(bi);
@@ -139,7 +114,7 @@ const char *ghs_detect_lang(const char *text, size_t len)
         if (ghs_is_kana(c)) {
             kana++;
             letters++;
-        } else if (is_han(c)) {
+        } else if (ghs_is_han(c)) {
             han++;
             letters++;
         } else if (u_isalpha((UChar32)c)) {

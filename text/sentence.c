@@ -68,7 +68,7 @@ int ghs_sentence_ends(ghs_analyzer *a, const char *text, size_t len,
     int rc;
 
     if (!a || !out || !n || (!text && len))
-        return ghs_text_error(err, GHS_EINVAL,
+        return ghs_set_error(err, GHS_EINVAL,
                               "[sentence] invalid argument: NULL %s",
                               !a ? "analyzer" : !out || !n ? "output" : "text");
     *out = NULL;
@@ -81,7 +81,7 @@ int ghs_sentence_ends(ghs_analyzer *a, const char *text, size_t len,
     join_wrapped_lines(b->u, b->len);
     ubrk_setText(a->sentences, b->u, b->len, &st);
     if (U_FAILURE(st))
-        return ghs_text_error(err, GHS_EINTERNAL,
+        return ghs_set_error(err, GHS_EINTERNAL,
                               "[sentence] ICU sentence break failed: %s",
                               u_errorName(st));
     prev = ubrk_first(a->sentences);
@@ -105,7 +105,7 @@ int ghs_sentence_ends(ghs_analyzer *a, const char *text, size_t len,
                 uint32_t *nvp = realloc(v, ncap * sizeof *nvp);
                 if (!nvp) {
                     free(v);
-                    return ghs_text_error(err, GHS_ENOMEM,
+                    return ghs_set_error(err, GHS_ENOMEM,
                                           "[sentence] out of memory");
                 }
                 v = nvp;

@@ -19,6 +19,8 @@
 #include <unicode/utypes.h>
 
 #include "analyze.h"
+#include "error.h"
+#include "utf8.h"
 #include "xc.h"
 
 /* Longest term kept, in bytes; longer segments are cut at a character
@@ -31,18 +33,9 @@
 
 /* ---- utf8.c ---- */
 
-/* Decode one code point at s[*i] (i < len), advancing *i. Ill-formed
- * sequences decode as U+FFFD, one per maximal subpart (Unicode's recommended
- * practice), so every byte string has exactly one decoding. */
-uint32_t ghs_utf8_next(const unsigned char *s, size_t len, size_t *i);
-
 /* Encode n UTF-16 units as UTF-8 into out, which must hold 3*n bytes; lone
  * surrogates become U+FFFD. Returns the byte length (no NUL written). */
 size_t ghs_utf16_to_utf8(const UChar *u, int32_t n, char *out);
-
-/* Longest prefix of s[0..len) that is at most max bytes and ends on a
- * character boundary. */
-size_t ghs_utf8_cut(const char *s, size_t len, size_t max);
 
 /* A growable UTF-16 buffer. */
 typedef struct ghs_u16buf {
@@ -168,13 +161,6 @@ struct ghs_analyzer {
     size_t tcap;
 };
 
-/* Fill err (which may be NULL) with code and a printf-style message; returns
- * code so callers can `return ghs_text_error(...)`. */
-int ghs_text_error(ghs_error *err, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 /* ---- generated from stopwords/ by embed_words.py ---- */
 extern const char *const ghs_stopwords_en[];

@@ -1,9 +1,8 @@
 /*
- * failure.h: why a file could not be indexed. Not part of the public API
- * except ghs_error_reason() (ghsearch.h), which failure.c implements.
+ * pdf_sniff.h: is a file a PDF at all (indexer/pdf_sniff.c)?
  */
-#ifndef GHS_INDEXER_FAILURE_H
-#define GHS_INDEXER_FAILURE_H
+#ifndef GHS_INDEXER_PDF_SNIFF_H
+#define GHS_INDEXER_PDF_SNIFF_H
 
 #include "ghsearch.h"
 
@@ -14,4 +13,4 @@
  * cannot be read or is not a regular file (ghs_open_regular()). */
 int ghs_pdf_sniff(const char *path, ghs_error *err);
 
-#endif /* GHS_INDEXER_FAILURE_H */
+#endif /* GHS_INDEXER_PDF_SNIFF_H */

@@ -3,7 +3,7 @@
  */
 #include "manifest.h"
 
-#include "index_internal.h"
+#include "index_handle.h"
 
 #include <glib.h>
 #include <stdio.h>

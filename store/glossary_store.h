@@ -15,22 +15,27 @@
  * A key is what ghs_gloss_key() makes of a text, the same at index and at
  * query time.
  *
- * Not here: mining (glossary_mine.h), deciding between meanings and the
- * user's glossary file (searcher/glossary.c).
+ * Not here: mining (indexer/glossary_mine.h, glossary_doc.h), deciding
+ * between meanings and the user's glossary file (searcher/glossary.c).
  */
-#ifndef GHS_INDEXER_GLOSSARY_STORE_H
-#define GHS_INDEXER_GLOSSARY_STORE_H
+#ifndef GHS_STORE_GLOSSARY_STORE_H
+#define GHS_STORE_GLOSSARY_STORE_H
 
 #include <glib.h>
 
 #include "analyze.h"
-#include "extract.h"
 #include "ghsearch.h"
-#include "glossary_mine.h"
 #include "xc.h"
 
 #define GHS_PREFIX_GLOSSARY "XG"    /* boolean: key of a glossary word defined here */
 #define GHS_META_GLOSS_DOC "gloss:" /* + doc id -> the pairs the document defines */
+
+/* Kinds of pair. */
+enum {
+    GHS_GLOSS_KIND_ACRONYM = 0,     /* term is an acronym, equivalent its long form */
+    GHS_GLOSS_KIND_TRANSLATION = 1  /* term is an English term, equivalent its Japanese */
+};
+
 
 /* The lookup key of a glossary word: its analyzed tokens (English stems
  * for Latin words, the normalized term otherwise), Latin and number
@@ -49,7 +54,7 @@ typedef struct ghs_gloss_row {
     char *equiv, *equiv_key;
     char *as_written;    /* the definition as it reads */
     char lang[3];        /* of equiv */
-    int kind;            /* GHS_GLOSS_KIND_* (glossary_mine.h) */
+    int kind;            /* GHS_GLOSS_KIND_* */
     int page;            /* 1-based PDF page, 0 without pages */
     int footnote;        /* 1: defined in a footnote */
     unsigned count;      /* times on that page in that place */
@@ -57,31 +62,11 @@ typedef struct ghs_gloss_row {
 
 void ghs_gloss_row_free(gpointer row);
 
-/* ---- indexing side ---- */
-
-typedef struct ghs_gloss_doc ghs_gloss_doc;
-
-/* Mine every page of a document (flags as ghs_gloss_mine: pass
- * GHS_GLOSS_WRAPPED for PDF text) and key the pairs with a. *out is
- * always set, possibly to a document with no pair; free with
- * ghs_gloss_doc_free(). Returns 0, or a negative GHS_E* code from the
- * analyzer (err filled). */
-int ghs_gloss_doc_mine(ghs_analyzer *a, const ghs_page *pages, size_t n_pages,
-                       unsigned flags, ghs_gloss_doc **out, ghs_error *err);
-
-/* The boolean terms the document's first passage carries: a
- * NULL-terminated array owned by gd, or NULL when it defines nothing. */
-char **ghs_gloss_doc_terms(const ghs_gloss_doc *gd);
-
-/* Number of distinct pairs (term, equivalent, page, place) mined. */
-size_t ghs_gloss_doc_count(const ghs_gloss_doc *gd);
-
-/* Write (or, when gd holds nothing, delete) the document's pair record.
- * Call inside the transaction writing its passages. 0 or GHS_EDB. */
-int ghs_gloss_doc_store(const ghs_gloss_doc *gd, xc_wdb *wdb, const char *doc_id,
-                        ghs_error *err);
-
-void ghs_gloss_doc_free(ghs_gloss_doc *gd);
+/* Write rows (ghs_gloss_row *) as the pair record of document doc_id or,
+ * when there are none, delete it. Call inside the transaction writing its
+ * passages. 0 or GHS_EDB. */
+int ghs_gloss_rows_store(const GPtrArray *rows, xc_wdb *wdb, const char *doc_id,
+                         ghs_error *err);
 
 /* ---- reading side ---- */
 
@@ -98,4 +83,4 @@ int ghs_gloss_docs_defining(xc_db *db, const char *key, size_t max, GPtrArray *d
 /* Append every pair stored in the index to rows. 0 or GHS_EDB. */
 int ghs_gloss_read_all(xc_db *db, GPtrArray *rows, ghs_error *err);
 
-#endif /* GHS_INDEXER_GLOSSARY_STORE_H */
+#endif /* GHS_STORE_GLOSSARY_STORE_H */

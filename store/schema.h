@@ -35,6 +35,7 @@
 #define GHS_PREFIX_BIGRAM "B"    /* CJK character bigram (analyze.h ghs_cjk_grams) */
 #define GHS_PREFIX_UNIGRAM "U"   /* CJK character (the fallback of long questions) */
 #define GHS_PREFIX_TITLE_TEXT "K" /* + a word, stem (KZ..) or gram (KB.., KU..) of the title */
+#define GHS_PREFIX_FILE "F"      /* source file: F + SHA-1 of its absolute path, or Ftext:<id> */
 
 #define GHS_SLOT_DOC 0
 #define GHS_SLOT_PAGE 1

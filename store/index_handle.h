@@ -1,13 +1,15 @@
 /*
- * index_internal.h: the ghs_index handle, shared by the indexing and the
- * searching halves of the library. Not part of the public API.
+ * index_handle.h: the ghs_index handle, shared by the indexing and the
+ * searching halves of the library (store/index_handle.c). Not part of the
+ * public API.
  */
-#ifndef GHS_INDEXER_INDEX_INTERNAL_H
-#define GHS_INDEXER_INDEX_INTERNAL_H
+#ifndef GHS_STORE_INDEX_HANDLE_H
+#define GHS_STORE_INDEX_HANDLE_H
 
 #include <stdarg.h>
 
 #include "analyze.h"
+#include "error.h"
 #include "ghsearch.h"
 #include "manifest.h"
 #include "xc.h"
@@ -29,14 +31,15 @@ struct ghs_index {
     char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
 };
 
-/* Fill err (may be NULL) with code and a printf-style message. Returns code. */
-int ghs_set_error(ghs_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Translate a binding error into a ghsearch error with a place prefix. */
 int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place);
+
+/* Passages per commit when the caller has not said (GHSEARCH_COMMIT_EVERY,
+ * else 20000). */
+size_t ghs_index_default_batch(void);
 
 /* The reading handle of ix (opened on first use for a writable index).
  * NULL with err filled on failure. Owned by ix. */
 xc_db *ghs_index_reader(ghs_index *ix, ghs_error *err);
 
-#endif /* GHS_INDEXER_INDEX_INTERNAL_H */
+#endif /* GHS_STORE_INDEX_HANDLE_H */

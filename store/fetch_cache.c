@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "filestate.h"
-#include "index_internal.h"
+#include "index_handle.h"
 
 #define URLS_FILE "urls.tsv"
 #define URLS_HEADER "url\tstate\tsha256\text\tcontent_type\tbytes\tfetched\tmessage\n"

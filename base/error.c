@@ -1,0 +1,100 @@
+/*
+ * error.c: filling a ghs_error (error.h), the names of error codes and
+ * reasons, and the library's version.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "error.h"
+
+const char *ghs_version(void)
+{
+    return GHS_VERSION;
+}
+
+const char *ghs_strerror(int code)
+{
+    switch (code) {
+    case GHS_OK: return "no error";
+    case GHS_EINVAL: return "invalid argument";
+    case GHS_EIO: return "cannot read or write file";
+    case GHS_EFORMAT: return "damaged or unrecognised file";
+    case GHS_ENOTEXT: return "no text";
+    case GHS_EENCRYPTED: return "encrypted";
+    case GHS_EDB: return "index error";
+    case GHS_ELOCKED: return "index locked by another writer";
+    case GHS_ENOMEM: return "out of memory";
+    case GHS_EQUERY: return "malformed query";
+    case GHS_EUNSUPPORTED: return "unsupported file type";
+    case GHS_ETIMEOUT: return "timed out";
+    case GHS_EINTERNAL: return "internal error";
+    case GHS_ENOTFOUND: return "not found";
+    default: return "unknown error";
+    }
+}
+
+const char *ghs_error_reason(const ghs_error *err)
+{
+    if (!err)
+        return "failed";
+    switch (err->code) {
+    case GHS_EENCRYPTED: return "encrypted";
+    case GHS_ENOTEXT: return "no text";
+    case GHS_ETIMEOUT: return "timed out";
+    case GHS_EIO: return "unreadable";
+    case GHS_EUNSUPPORTED: return "unsupported";
+    case GHS_ENOMEM: return "out of memory";
+    case GHS_EFORMAT: break;
+    default: return "failed";
+    }
+    switch (err->reason) {
+    case GHS_REASON_NOT_PDF: return "not a PDF";
+    case GHS_REASON_TOO_LARGE: return "too large";
+    case GHS_REASON_CRASHED: return "crashed";
+    default: return "damaged";
+    }
+}
+
+static int vfill(ghs_error *err, int code, int reason, int position, const char *fmt,
+                 va_list ap)
+{
+    if (err) {
+        err->code = code;
+        err->reason = reason;
+        err->position = position;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+    }
+    return code;
+}
+
+int ghs_set_error(ghs_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfill(err, code, GHS_REASON_NONE, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ghs_fail(ghs_error *err, int code, int reason, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfill(err, code, reason, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ghs_query_error(ghs_error *err, int position, const char *fmt, ...)
+{
+    if (err) {
+        char what[400];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        ghs_set_error(err, GHS_EQUERY, "query error at %d: %s", position, what);
+        err->position = position;
+    }
+    return GHS_EQUERY;
+}
