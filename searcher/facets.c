@@ -76,30 +76,27 @@ static void count_value(GHashTable *by_key, const char *value, uint32_t passages
 static xc_enquire *spy_match(xc_db *db, const xc_query *q, double time_limit, int *spy,
                              xc_error *xe)
 {
-    /* A writer may commit while we read: reopen and retry once. */
-    for (int attempt = 0; attempt < 2; attempt++) {
-        xc_enquire *enq = xc_enquire_new(db, xe);
-        if (!enq)
-            return NULL;
-        uint32_t all = xc_db_doccount(db, xe);
-        if (xe->code == XC_OK)
-            xc_enquire_set_query(enq, q, xe);
-        if (xe->code == XC_OK)
-            *spy = xc_enquire_add_value_count(enq, GHS_SLOT_FACETS, xe);
-        if (xe->code == XC_OK && time_limit > 0)
-            xc_enquire_set_time_limit(enq, time_limit, xe);
-        xc_mset *ms = NULL;
-        if (xe->code == XC_OK)   /* no hit wanted: the spy sees `all` of them */
-            ms = xc_enquire_get_mset(enq, 0, 0, all, xe);
-        if (ms) {
-            xc_mset_free(ms);
-            return enq;
-        }
-        xc_enquire_free(enq);
-        if (xe->code != XC_ERR_MODIFIED)
-            return NULL;
-        xc_db_reopen(db, xe);
+    /* No reopening when a writer's commits discard the revision: the
+     * counts must come from the revision the hits came from, so the error
+     * ends the search and ghs_search() starts it over. */
+    xc_enquire *enq = xc_enquire_new(db, xe);
+    if (!enq)
+        return NULL;
+    uint32_t all = xc_db_doccount(db, xe);
+    if (xe->code == XC_OK)
+        xc_enquire_set_query(enq, q, xe);
+    if (xe->code == XC_OK)
+        *spy = xc_enquire_add_value_count(enq, GHS_SLOT_FACETS, xe);
+    if (xe->code == XC_OK && time_limit > 0)
+        xc_enquire_set_time_limit(enq, time_limit, xe);
+    xc_mset *ms = NULL;
+    if (xe->code == XC_OK)   /* no hit wanted: the spy sees `all` of them */
+        ms = xc_enquire_get_mset(enq, 0, 0, all, xe);
+    if (ms) {
+        xc_mset_free(ms);
+        return enq;
     }
+    xc_enquire_free(enq);
     return NULL;
 }
 

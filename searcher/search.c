@@ -171,11 +171,11 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
     xc_error xe;
     xc_error_clear(&xe);
     xc_mset *ms = NULL;
-    /* A writer may commit while we read: reopen and retry once. */
-    for (int attempt = 0; attempt < 2 && !ms; attempt++) {
-        xc_enquire *enq = xc_enquire_new(c->db, &xe);
-        if (!enq)
-            break;
+    /* No reopening here when a writer's commits discard the revision being
+     * read: every step of one search must read the same revision, so the
+     * error ends this search and ghs_search() starts it over. */
+    xc_enquire *enq = xc_enquire_new(c->db, &xe);
+    if (enq) {
         xc_enquire_set_query(enq, q, &xe);
         xc_enquire_set_bm25(enq, GHS_BM25_K1, 0.0, 1.0, GHS_BM25_B, 0.5, &xe);
         if (timed && c->time_limit > 0)
@@ -185,12 +185,6 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
         if (xe.code == XC_OK)
             ms = xc_enquire_get_mset(enq, first, count, check_at_least, &xe);
         xc_enquire_free(enq);
-        if (!ms && xe.code == XC_ERR_MODIFIED) {
-            xc_error_clear(&xe);
-            xc_db_reopen(c->db, &xe);
-        } else {
-            break;
-        }
     }
     if (!ms)
         ghs_error_from_xc(c->err, &xe, "search");
@@ -244,12 +238,18 @@ static xc_query *filter_docs(const xc_query *q, char *const *ids, guint n)
 }
 
 /* The document ids of ms (collapsed on the document id), in its order,
- * appended to order, and the docid of each one's best passage to dids. */
-static void append_ids(GPtrArray *order, GArray *dids, xc_mset *ms)
+ * appended to order, and the docid of each one's best passage to dids.
+ * 0, or a negative GHS_E* code when the database could not be read (a
+ * document is never silently left out). */
+static int append_ids(search_ctx *c, GPtrArray *order, GArray *dids, xc_mset *ms)
 {
+    xc_error xe;
+    xc_error_clear(&xe);
     for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
         /* The collapse key is the document id: no document to load. */
-        char *v = xc_mset_collapse_key(ms, i, NULL, NULL);
+        char *v = xc_mset_collapse_key(ms, i, NULL, &xe);
+        if (!v && xe.code != XC_OK)
+            return ghs_error_from_xc(c->err, &xe, "search");
         if (v) {
             xc_docid did = xc_mset_docid(ms, i);
             g_ptr_array_add(order, g_strdup(v));
@@ -257,6 +257,7 @@ static void append_ids(GPtrArray *order, GArray *dids, xc_mset *ms)
         }
         free(v);
     }
+    return 0;
 }
 
 /* One document of overlap_rerank: its score and place before. */
@@ -274,12 +275,12 @@ static int cmp_overlap_cand(const void *a, const void *b)
 }
 
 /* Overlap score (overlap.c) of the passage did at 1-based rank; -HUGE_VAL
- * when it cannot be read (the document goes after those that can). */
-static double overlap_of(search_ctx *c, xc_docid did, size_t rank)
+ * with xe set when it cannot be read. */
+static double overlap_of(search_ctx *c, xc_docid did, size_t rank, xc_error *xe)
 {
-    xc_doc *doc = xc_db_get_document(c->db, did, NULL);
+    xc_doc *doc = xc_db_get_document(c->db, did, xe);
     size_t len = 0;
-    char *data = doc ? xc_doc_get_data(doc, &len, NULL) : NULL;
+    char *data = doc ? xc_doc_get_data(doc, &len, xe) : NULL;
     xc_doc_free(doc);
     if (!data)
         return -HUGE_VAL;
@@ -296,18 +297,22 @@ static double overlap_of(search_ctx *c, xc_docid did, size_t rank)
  * in dids) re-ordered by how much of the question's wording that passage
  * repeats (overlap.c); the rest keep their place. t records how many were
  * re-ordered and their scores, in their new order. */
-static void overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray *dids)
+static int overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray *dids)
 {
     guint k = order->len < GHS_OVERLAP_DOCS ? order->len : GHS_OVERLAP_DOCS;
     t->ov_n = 0;
     if (!c->ov || k < 2)
-        return;
+        return 0;
     overlap_cand v[GHS_OVERLAP_DOCS];
     gpointer ids[GHS_OVERLAP_DOCS];
     xc_docid dd[GHS_OVERLAP_DOCS];
+    xc_error xe;
+    xc_error_clear(&xe);
     for (guint i = 0; i < k; i++) {
         v[i].at = i;
-        v[i].score = overlap_of(c, g_array_index(dids, xc_docid, i), i + 1);
+        v[i].score = overlap_of(c, g_array_index(dids, xc_docid, i), i + 1, &xe);
+        if (xe.code != XC_OK)
+            return ghs_error_from_xc(c->err, &xe, "search");
         ids[i] = order->pdata[i];
         dd[i] = g_array_index(dids, xc_docid, i);
     }
@@ -318,6 +323,7 @@ static void overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray
         t->ov_score[i] = v[i].score;
     }
     t->ov_n = k;
+    return 0;
 }
 
 /* Tier t's ranking of count documents into t->order: by t->fast, its
@@ -338,9 +344,14 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
         return c->err ? c->err->code : GHS_EDB;
     GPtrArray *first = g_ptr_array_new_with_free_func(g_free);
     GArray *first_dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
-    append_ids(first, first_dids, ms);
+    int rc = append_ids(c, first, first_dids, ms);
     t->size = xc_mset_size(ms);
     xc_mset_free(ms);
+    if (rc < 0) {
+        g_ptr_array_free(first, TRUE);
+        g_array_free(first_dids, TRUE);
+        return rc;
+    }
     guint k = t->fast && first->len > GHS_RERANK_DOCS ? GHS_RERANK_DOCS : first->len;
     GPtrArray *order = g_ptr_array_new_with_free_func(g_free);
     GArray *dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
@@ -348,15 +359,15 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
         xc_query *fq = filter_docs(t->q, (char *const *)first->pdata, k);
         ms = run(c, fq, 1, 0, k);
         xc_query_free(fq);
-        if (!ms) {
+        rc = ms ? append_ids(c, order, dids, ms) : c->err ? c->err->code : GHS_EDB;
+        xc_mset_free(ms);
+        if (rc < 0) {
             g_ptr_array_free(order, TRUE);
             g_array_free(dids, TRUE);
             g_ptr_array_free(first, TRUE);
             g_array_free(first_dids, TRUE);
-            return c->err ? c->err->code : GHS_EDB;
+            return rc;
         }
-        append_ids(order, dids, ms);
-        xc_mset_free(ms);
         GHashTable *in = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint i = 0; i < order->len; i++)
             g_hash_table_add(in, order->pdata[i]);
@@ -375,8 +386,12 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
     }
     g_ptr_array_free(first, TRUE);
     g_array_free(first_dids, TRUE);
-    overlap_rerank(c, t, order, dids);
+    rc = overlap_rerank(c, t, order, dids);
     g_array_free(dids, TRUE);
+    if (rc < 0) {
+        g_ptr_array_free(order, TRUE);
+        return rc;
+    }
     if (t->order)
         g_ptr_array_free(t->order, TRUE);
     t->order = order;
@@ -431,8 +446,14 @@ static int fetch_passages(search_ctx *c, const xc_query *q, guint from, guint to
     xc_query_free(fq);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
+    xc_error xe;
+    xc_error_clear(&xe);
     for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
-        char *id = xc_mset_collapse_key(ms, i, NULL, NULL);
+        char *id = xc_mset_collapse_key(ms, i, NULL, &xe);
+        if (!id && xe.code != XC_OK) {
+            xc_mset_free(ms);
+            return ghs_error_from_xc(c->err, &xe, "search");
+        }
         ranked_doc *d = id ? g_hash_table_lookup(c->seen, id) : NULL;
         free(id);
         if (!d || d->passages->len >= per_doc)
