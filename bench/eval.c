@@ -236,7 +236,7 @@ now_ms(void)
 static void
 run_query(ghs_index *ix, eval_query *q, const eval_opts *o)
 {
-    ghs_search_opts so = {0};
+    ghs_search_opts so = { GHS_SEARCH_OPTS_INIT };
     ghs_results *res = NULL;
     ghs_error err = {0};
     GPtrArray *docs, *titles;

@@ -71,7 +71,7 @@ static volatile size_t sink;
 /* Run q once; returns the number of hits, or -1 on a rejected query. */
 static long run_query(ghs_index *ix, const char *q, size_t limit)
 {
-    ghs_search_opts o = { .limit = limit };
+    ghs_search_opts o = { GHS_SEARCH_OPTS_INIT, .limit = limit };
     ghs_results *r = NULL;
     ghs_error e = { 0 };
     if (ghs_search(ix, q, &o, &r, &e) < 0)
@@ -96,7 +96,7 @@ static void dump_str(const char *what, const char *s)
 /* Print what query q finds, for --dump. */
 static void dump_query(ghs_index *ix, const char *cls, const char *q, size_t limit)
 {
-    ghs_search_opts o = { .limit = limit };
+    ghs_search_opts o = { GHS_SEARCH_OPTS_INIT, .limit = limit };
     ghs_results *r = NULL;
     ghs_error e = { 0 };
     printf("%s\t%s\n", cls, q);

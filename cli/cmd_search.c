@@ -121,7 +121,7 @@ static int
 run_search(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
-    ghs_search_opts so = {0};
+    ghs_search_opts so = { GHS_SEARCH_OPTS_INIT };
     const char *db = cli_default_db(), *colour = "auto";
     int json = 0, rc, cite = -1, explain = 0;   /* cite: a ghs_cite_style, -1 when not asked */
     guint i;

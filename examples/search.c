@@ -54,7 +54,7 @@ main(int argc, char **argv)
 {
     ghs_index *ix = NULL;
     ghs_results *res = NULL;
-    ghs_search_opts opts = { .limit = 5, .per_doc = 1 };
+    ghs_search_opts opts = { GHS_SEARCH_OPTS_INIT, .limit = 5, .per_doc = 1 };
     ghs_error err = { 0 };
     char query[1024] = "";
     size_t i, n;

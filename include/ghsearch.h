@@ -248,12 +248,19 @@ GHS_API int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err);
 
 /* What a search returns and how. Zero means the library's default in every
  * field, and opts NULL is a zeroed struct: set only what you choose, e.g.
- * `ghs_search_opts o = { .limit = 5 };`, and the answer is the one the
- * command line, the HTTP API and any other program give to the same
- * query with the same choices. */
+ * `ghs_search_opts o = { GHS_SEARCH_OPTS_INIT, .limit = 5 };`, and the
+ * answer is the one the command line, the HTTP API and any other program
+ * give to the same query with the same choices.
+ *
+ * The struct can grow: later versions add fields at its end. `size` says
+ * which layout the caller was compiled with (GHS_SEARCH_OPTS_INIT sets it;
+ * 0 means this first layout), so a program built against this header keeps
+ * working with a newer library, and a newer program's fields that an older
+ * library does not know are refused (GHS_EINVAL) unless they are zero. */
 #define GHS_SEARCH_DEFAULT_LIMIT 10   /* hits, when limit is 0 */
 #define GHS_SEARCH_DEFAULT_PER_DOC 2  /* passages a document, when per_doc is 0 */
 typedef struct ghs_search_opts {
+    size_t size;     /* sizeof(ghs_search_opts) as compiled, or 0 (see above) */
     size_t limit;    /* hits to return (0: GHS_SEARCH_DEFAULT_LIMIT) */
     size_t offset;   /* hits to skip, for paging */
     size_t per_doc;  /* passages per document (0: GHS_SEARCH_DEFAULT_PER_DOC) */
@@ -278,6 +285,7 @@ typedef struct ghs_search_opts {
     const char *glossary; /* unless literal: a glossary file adding, choosing
                         and vetoing pairs (format: ghs_glossary_get), or NULL */
 } ghs_search_opts;
+#define GHS_SEARCH_OPTS_INIT .size = sizeof(ghs_search_opts)
 
 /* A highlight: code point offsets into the passage, end exclusive. */
 typedef struct ghs_span { int start, end; } ghs_span;

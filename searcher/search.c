@@ -29,6 +29,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "docdata.h"
@@ -624,10 +625,7 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     if (rc < 0)
         return rc;
     if (!root) {
-        rc = ghs_set_error(err, GHS_EQUERY, "query error at 1: empty query");
-        if (err)
-            err->position = 1;
-        return rc;
+        return ghs_query_error(err, 1, "empty query");
     }
     rc = resolve_doc_filters(ix, root, err);
     if (rc < 0) {
@@ -768,10 +766,43 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
  * revision, a few times, before the error is reported. */
 #define GHS_SEARCH_ATTEMPTS 5
 
-int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *opts,
+/* The first layout of ghs_search_opts, what size 0 stands for. */
+#define GHS_SEARCH_OPTS_V1_SIZE (offsetof(ghs_search_opts, glossary) + sizeof(const char *))
+
+/* opts as this library's layout in *o: a caller's older (smaller) struct
+ * leaves the newer fields zero, i.e. their defaults; a newer one's fields
+ * this library does not know must be zero. */
+static int read_opts(const ghs_search_opts *opts, ghs_search_opts *o, ghs_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!opts)
+        return 0;
+    size_t size = opts->size ? opts->size : GHS_SEARCH_OPTS_V1_SIZE;
+    if (size < GHS_SEARCH_OPTS_V1_SIZE)
+        return ghs_set_error(err, GHS_EINVAL,
+                             "[search] options of %zu bytes: smaller than any layout of "
+                             "ghs_search_opts (set size with GHS_SEARCH_OPTS_INIT)", size);
+    for (size_t i = sizeof *o; i < size; i++)
+        if (((const unsigned char *)opts)[i] != 0)
+            return ghs_set_error(err, GHS_EINVAL,
+                                 "[search] an option this version of libghsearch (%s) does "
+                                 "not know is set (byte %zu of ghs_search_opts)",
+                                 GHS_VERSION, i);
+    memcpy(o, opts, size < sizeof *o ? size : sizeof *o);
+    o->size = sizeof *o;
+    return 0;
+}
+
+int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *caller_opts,
                ghs_results **out, ghs_error *err)
 {
-    int rc = search_once(ix, query, opts, out, err);
+    *out = NULL;
+    ghs_search_opts o;
+    int rc = read_opts(caller_opts, &o, err);
+    if (rc < 0)
+        return rc;
+    const ghs_search_opts *opts = &o;
+    rc = search_once(ix, query, opts, out, err);
     for (int attempt = 1; rc == GHS_EDB && attempt < GHS_SEARCH_ATTEMPTS; attempt++) {
         if (ghs_index_reopen(ix, NULL) < 0)
             break;

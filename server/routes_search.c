@@ -114,6 +114,7 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
     const char *v;
 
     memset(a, 0, sizeof *a);
+    a->opts.size = sizeof a->opts;
     a->q = http_arg(rq, "q");
     if (!a->q)
         a->q = "";
@@ -234,7 +235,7 @@ static void
 reply_query_error(ghs_index *ix, const search_args *a, const GArray *spans,
                   long q_offset, const ghs_error *err, http_reply *r)
 {
-    ghs_search_opts one = { .limit = 1, .per_doc = 1 };
+    ghs_search_opts one = { GHS_SEARCH_OPTS_INIT, .limit = 1, .per_doc = 1 };
     ghs_results *res = NULL;
     ghs_error qerr = {0};
     guint i;

@@ -94,6 +94,47 @@ static gboolean has_doc(const ghs_results *r, const char *doc)
     return FALSE;
 }
 
+/* ghs_search_opts can grow: a caller built against an older, smaller
+ * layout (or with size 0) gets the defaults for the fields it does not
+ * have; one built against a newer header gets an error only when it sets a
+ * field this library does not know. */
+static void test_search_options_carry_their_size(void)
+{
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db_dir, GHS_OPEN_READ, &err), ==, 0);
+    const char *q = "vaccines";
+    ghs_results *r0 = NULL, *r1 = NULL, *r2 = NULL, *r3 = NULL;
+    ghs_search_opts zero = { .limit = 3 };
+    ghs_search_opts sized = { GHS_SEARCH_OPTS_INIT, .limit = 3 };
+    g_assert_cmpint(ghs_search(ix, q, &zero, &r0, &err), ==, 0);
+    g_assert_cmpint(ghs_search(ix, q, &sized, &r1, &err), ==, 0);
+    g_assert_cmpuint(ghs_results_count(r0), ==, 3);
+    g_assert_cmpuint(ghs_results_count(r1), ==, 3);
+    g_assert_cmpstr(ghs_results_hit(r0, 0)->doc, ==, ghs_results_hit(r1, 0)->doc);
+
+    /* A newer caller: its struct is longer; zero there is fine. */
+    struct { ghs_search_opts o; unsigned char newer[16]; } big;
+    memset(&big, 0, sizeof big);
+    big.o.size = sizeof big;
+    big.o.limit = 3;
+    g_assert_cmpint(ghs_search(ix, q, &big.o, &r2, &err), ==, 0);
+    g_assert_cmpuint(ghs_results_count(r2), ==, 3);
+    big.newer[5] = 1;   /* an option this library cannot honour */
+    g_assert_cmpint(ghs_search(ix, q, &big.o, &r3, &err), ==, GHS_EINVAL);
+    g_assert_null(r3);
+    g_assert_nonnull(strstr(err.message, "does not know"));
+
+    /* Smaller than any layout: a caller's mistake, said as such. */
+    ghs_search_opts tiny = { .size = 4 };
+    g_assert_cmpint(ghs_search(ix, q, &tiny, &r3, &err), ==, GHS_EINVAL);
+    g_assert_nonnull(strstr(err.message, "GHS_SEARCH_OPTS_INIT"));
+    ghs_results_free(r0);
+    ghs_results_free(r1);
+    ghs_results_free(r2);
+    ghs_index_close(ix);
+}
+
 static void test_japanese_compound_finds_its_document_with_highlights(void)
 {
     ghs_results *r = search("ユニバーサル・ヘルス・カバレッジ", 10, 2);
@@ -994,6 +1035,8 @@ int main(int argc, char **argv)
     g_test_add_func("/search/overstemmed_word_does_not_match_or_mark_its_namesake",
                     test_overstemmed_word_does_not_match_or_mark_its_namesake);
     g_test_add_func("/search/scores_never_rise_down_a_tier", test_scores_never_rise_down_a_tier);
+    g_test_add_func("/search/search_options_carry_their_size",
+                    test_search_options_carry_their_size);
     int rc = g_test_run();
     ghs_test_rm_db(db_dir);   /* the temporary index */
     g_free(db_dir);
