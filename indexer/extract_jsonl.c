@@ -25,6 +25,7 @@ typedef struct reader {
     ghs_record_fn on_record;
     ghs_record_error_fn on_error;
     void *user;
+    GHashTable *ids;   /* id -> first line (GSIZE_TO_POINTER) of this file */
 } reader;
 
 /* Reports a bad line; returns the callback's stop value (0 = go on). */
@@ -102,10 +103,57 @@ static bool number_text(JsonNode *n, char buf[G_ASCII_DTOSTR_BUF_SIZE])
     return false;
 }
 
+/* 1-based byte of the first \u0000 escape inside a JSON string of s, or
+ * 0. json-glib ends a string there and drops the rest of it, so such a
+ * value would be cut short without a word. */
+static size_t nul_escape_at(const char *s, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!in_string) {
+            in_string = c == '"';
+        } else if (c == '"') {
+            in_string = false;
+        } else if (c == '\\' && i + 1 < len) {
+            if (s[i + 1] == 'u' && i + 5 < len && memcmp(s + i + 2, "0000", 4) == 0)
+                return i + 1;
+            i++;   /* the escaped character, e.g. \\ or \" */
+        }
+    }
+    return 0;
+}
+
+/* The first control character of an id (U+0000..U+001F, U+007F), or 0. */
+static gunichar control_in(const char *id)
+{
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return *p;
+    return 0;
+}
+
+/* Does text hold a letter or a digit, something a search can find? */
+static bool has_searchable_text(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p))
+        if (g_unichar_isalnum(g_utf8_get_char(p)))
+            return true;
+    return false;
+}
+
 /* One non-empty line; returns 0 to go on or a callback's stop value. */
 static int one_line(reader *r, size_t line_no, const char *s, size_t len)
 {
     const char *bad = NULL;
+    const char *nul = memchr(s, '\0', len);
+    if (nul != NULL)
+        return bad_line(r, line_no, "a NUL byte at byte %zu: a JSON Lines file is text",
+                        (size_t)(nul - s) + 1);
+    size_t esc = nul_escape_at(s, len);
+    if (esc != 0)
+        return bad_line(r, line_no, "a NUL character (\\u0000) at byte %zu: ids and text "
+                        "cannot hold one (the record is skipped, not cut short)", esc);
     if (!g_utf8_validate(s, (gssize)len, &bad))
         return bad_line(r, line_no, "invalid UTF-8 at byte %zu", (size_t)(bad - s) + 1);
     if (nesting(s, len) > MAX_DEPTH)
@@ -128,9 +176,20 @@ static int one_line(reader *r, size_t line_no, const char *s, size_t len)
         id = id_buf;
     if (id == NULL || id[0] == '\0')
         return bad_line(r, line_no, "missing \"id\" (a string or a number)");
+    gunichar ctl = control_in(id);
+    if (ctl != 0)
+        return bad_line(r, line_no, "\"id\" holds a control character (U+%04X)", ctl);
     const char *text = opt_string(o, "text");
     if (text == NULL)
         return bad_line(r, line_no, "missing \"text\" (a string)");
+    if (!has_searchable_text(text))
+        return bad_line(r, line_no, "record \"%s\" has no searchable text (no letter or digit)",
+                        id);
+    gpointer first = g_hash_table_lookup(r->ids, id);
+    if (first != NULL)
+        return bad_line(r, line_no, "id \"%s\" is already used on line %zu; this record is "
+                        "skipped", id, GPOINTER_TO_SIZE(first));
+    g_hash_table_insert(r->ids, g_strdup(id), GSIZE_TO_POINTER(line_no));
 
     ghs_record rec;
     memset(&rec, 0, sizeof rec);
@@ -172,7 +231,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
 {
     if (path == NULL || on_record == NULL)
         return ghs_set_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
-    reader r = {ghs_x_basename(path), NULL, on_record, on_error, user};
+    reader r = {ghs_x_basename(path), NULL, on_record, on_error, user, NULL};
 
     int fd = ghs_open_regular(path, "jsonl", err);   /* never blocks on a FIFO */
     if (fd < 0)
@@ -185,6 +244,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                            g_strerror(e));
     }
     r.parser = json_parser_new_immutable();
+    r.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     enum { BLOCK = 1 << 16 };
     char *block = g_malloc(BLOCK);
@@ -244,6 +304,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
     g_string_free(line, TRUE);
     g_free(block);
     g_object_unref(r.parser);
+    g_hash_table_destroy(r.ids);
     fclose(f);
     return rc;
 }

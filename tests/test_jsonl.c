@@ -122,6 +122,43 @@ static void test_huge_and_fractional_number_ids_are_read(void)
     g_free(path);
 }
 
+/* Nothing is cut short or replaced without a word: a NUL (raw or escaped),
+ * a control character in an id, a repeated id and a text with nothing to
+ * search are each a bad line naming the line (and the first use of an id). */
+static void test_nul_control_duplicate_and_empty_records_are_reported(void)
+{
+    static const char data[] =
+        "{\"id\":\"k\\u0000a\",\"text\":\"保健財政 first\"}\n"              /* 1 */
+        "{\"id\":\"k\\u0000b\",\"text\":\"保健財政 second\"}\n"             /* 2 */
+        "{\"id\":\"t\",\"text\":\"before\\u0000after\"}\n"                  /* 3 */
+        "{\"id\":\"ok\",\"text\":\"a backslash then u0000: \\\\u0000 stays\"}\n" /* 4 */
+        "{\"id\":\"tab\\there\",\"text\":\"x\"}\n"                          /* 5 */
+        "{\"id\":\"dup\",\"text\":\"ユニバーサル・ヘルス・カバレッジ\"}\n"    /* 6 */
+        "{\"id\":\"dup\",\"text\":\"UHC again\"}\n"                           /* 7 */
+        "{\"id\":\"dots\",\"text\":\"。、・…!?\"}\n"                          /* 8 */
+        "{\"id\":\"raw\",\"text\":\"a\0b\"}\n";                              /* 9 */
+    char *path = write_file("faults.jsonl", data, sizeof data - 1);
+    seen s;
+    seen_init(&s);
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_jsonl_read(path, on_record, on_error, &s, &err), ==, 0);
+    g_assert_cmpuint(s.records->len, ==, 2);
+    g_assert_cmpstr(RECORD(&s, 0), ==, "4|ok|-|-|-|-|-|a backslash then u0000: \\u0000 stays");
+    g_assert_cmpstr(RECORD(&s, 1), ==, "6|dup|-|-|-|-|-|ユニバーサル・ヘルス・カバレッジ");
+    static const size_t lines[] = { 1, 2, 3, 5, 7, 8, 9 };
+    g_assert_cmpuint(s.errors->len, ==, G_N_ELEMENTS(lines));
+    for (size_t i = 0; i < G_N_ELEMENTS(lines); i++)
+        g_assert_cmpuint(g_array_index(s.error_lines, size_t, i), ==, lines[i]);
+    g_assert_nonnull(strstr(ERROR(&s, 0), "faults.jsonl:1] a NUL character"));
+    g_assert_nonnull(strstr(ERROR(&s, 2), "not cut short"));
+    g_assert_nonnull(strstr(ERROR(&s, 3), "control character (U+0009)"));
+    g_assert_nonnull(strstr(ERROR(&s, 4), "id \"dup\" is already used on line 6"));
+    g_assert_nonnull(strstr(ERROR(&s, 5), "no searchable text"));
+    g_assert_nonnull(strstr(ERROR(&s, 6), "a NUL byte at byte"));
+    seen_clear(&s);
+    g_free(path);
+}
+
 static void test_bad_lines_are_reported_with_file_and_line(void)
 {
     char *path = write_file("mixed-errors.jsonl", mixed, -1);
@@ -288,6 +325,8 @@ int main(int argc, char **argv)
                     test_good_records_come_with_their_fields_and_lines);
     g_test_add_func("/jsonl/huge_and_fractional_number_ids_are_read",
                     test_huge_and_fractional_number_ids_are_read);
+    g_test_add_func("/jsonl/nul_control_duplicate_and_empty_records_are_reported",
+                    test_nul_control_duplicate_and_empty_records_are_reported);
     g_test_add_func("/jsonl/bad_lines_are_reported_with_file_and_line",
                     test_bad_lines_are_reported_with_file_and_line);
     g_test_add_func("/jsonl/bad_lines_are_skipped_without_an_error_callback",
