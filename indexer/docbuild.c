@@ -113,7 +113,8 @@ int ghs_builder_new(ghs_builder **out, ghs_analyzer *an, const ghs_doc_info *di,
         b->own[i] = g_strdup(src[i]);
     b->di = (ghs_doc_info){ .id = b->own[0], .title = b->own[1], .source = b->own[2],
                             .lang = b->own[3], .type = b->own[4], .publisher = b->own[5],
-                            .date = b->own[6], .url = b->own[7], .file_term = b->own[8] };
+                            .date = b->own[6], .url = b->own[7], .file_term = b->own[8],
+                            .line = di->line, .end_offset = di->end_offset };
     b->bool_terms = g_ptr_array_new_with_free_func(g_free);
     b->title_terms = g_ptr_array_new_with_free_func(g_free);
     b->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -15,6 +15,7 @@
 #define GHS_INDEXER_DOCBUILD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyze.h"
 #include "docdata.h"
@@ -27,6 +28,8 @@
 typedef struct ghs_doc_info {
     const char *id, *title, *source, *lang, *type, *publisher, *date, *url;
     const char *file_term;   /* "F..." term shared by every passage of the file */
+    size_t line;             /* a JSON Lines record: its line, and the byte */
+    uint64_t end_offset;     /* offset just past it (where a resumed run starts) */
 } ghs_doc_info;
 
 typedef struct ghs_builder ghs_builder;

@@ -10,6 +10,7 @@
 #define GHS_INDEXER_EXTRACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "files.h"
@@ -80,6 +81,8 @@ typedef struct ghs_record {
     const char *id, *title, *text, *lang, *url, *date, *publisher;
     size_t text_len;
     size_t line;     /* 1-based line number in the file */
+    uint64_t end_offset; /* byte offset just past this line: where a run
+                            resuming after it starts reading */
 } ghs_record;
 
 /* Called once per valid record; return 0 to go on, non-zero to stop (that
@@ -98,5 +101,12 @@ typedef int (*ghs_record_error_fn)(size_t line, const char *message, void *user)
  * GHS_E* code (file unreadable) with err filled. */
 int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                    ghs_record_error_fn on_error, void *user, ghs_error *err);
+
+/* The same from byte offset (the end_offset of a record read before),
+ * numbering lines from first_line: how an interrupted run resumes. Ids are
+ * checked for repeats only among the lines read. */
+int ghs_jsonl_read_from(const char *path, uint64_t offset, size_t first_line,
+                        ghs_record_fn on_record, ghs_record_error_fn on_error, void *user,
+                        ghs_error *err);
 
 #endif /* GHS_INDEXER_EXTRACT_H */

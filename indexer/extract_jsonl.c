@@ -143,7 +143,7 @@ static bool has_searchable_text(const char *text)
 }
 
 /* One non-empty line; returns 0 to go on or a callback's stop value. */
-static int one_line(reader *r, size_t line_no, const char *s, size_t len)
+static int one_line(reader *r, size_t line_no, uint64_t end_offset, const char *s, size_t len)
 {
     const char *bad = NULL;
     const char *nul = memchr(s, '\0', len);
@@ -205,6 +205,7 @@ static int one_line(reader *r, size_t line_no, const char *s, size_t len)
     if (rec.date == NULL && number_text(json_object_get_member(o, "date"), date_buf))
         rec.date = date_buf; /* "date": 2023 */
     rec.line = line_no;
+    rec.end_offset = end_offset;
     /* json-glib turns a lone surrogate escape ("\ud800") into bytes that
      * are not UTF-8 (and drops what follows): such a record is a bad line. */
     const char *fields[] = { rec.id, rec.text, rec.title, rec.lang, rec.url,
@@ -229,6 +230,13 @@ static bool blank(const char *s, size_t len)
 int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                    ghs_record_error_fn on_error, void *user, ghs_error *err)
 {
+    return ghs_jsonl_read_from(path, 0, 1, on_record, on_error, user, err);
+}
+
+int ghs_jsonl_read_from(const char *path, uint64_t offset, size_t first_line,
+                        ghs_record_fn on_record, ghs_record_error_fn on_error, void *user,
+                        ghs_error *err)
+{
     if (path == NULL || on_record == NULL)
         return ghs_set_error(err, GHS_EINVAL, "[jsonl] no path or no record callback");
     reader r = {ghs_x_basename(path), NULL, on_record, on_error, user, NULL};
@@ -243,6 +251,12 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
         return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot open: %s", r.name,
                            g_strerror(e));
     }
+    if (offset > 0 && fseeko(f, (off_t)offset, SEEK_SET) != 0) {
+        int e = errno;
+        fclose(f);
+        return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot seek to byte %llu: %s", r.name,
+                             (unsigned long long)offset, g_strerror(e));
+    }
     r.parser = json_parser_new_immutable();
     r.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
@@ -250,7 +264,8 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
     char *block = g_malloc(BLOCK);
     GString *line = g_string_new(NULL);
     bool too_long = false;
-    size_t line_no = 0;
+    size_t line_no = first_line > 0 ? first_line - 1 : 0;
+    uint64_t block_at = offset;   /* file offset of block[0] */
     int rc = 0;
     for (;;) {
         size_t n = fread(block, 1, BLOCK, f);
@@ -283,7 +298,8 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
             size_t len = line->len;
             if (len > 0 && s[len - 1] == '\r')
                 len--;
-            if (line_no == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            uint64_t line_end = block_at + start;
+            if (offset == 0 && line_no == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
                 s += 3;
                 len -= 3;
             }
@@ -291,7 +307,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
                 rc = bad_line(&r, line_no, "line too long: over %zu MiB",
                               GHS_X_MAX_JSONL_LINE >> 20);
             else if (!blank(s, len))
-                rc = one_line(&r, line_no, s, len);
+                rc = one_line(&r, line_no, line_end, s, len);
             g_string_truncate(line, 0);
             too_long = false;
             if (eof)
@@ -299,6 +315,7 @@ int ghs_jsonl_read(const char *path, ghs_record_fn on_record,
         }
         if (rc != 0 || eof)
             break;
+        block_at += n;
     }
 
     g_string_free(line, TRUE);

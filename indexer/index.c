@@ -250,6 +250,9 @@ typedef struct jsonl_ctx {
     size_t floor;          /* passages of the file in the index before this run */
     size_t written;        /* passages of the file written by this run */
     size_t batches;        /* commits made inside the file */
+    const char *sha;       /* the file's content hash, for its progress record */
+    size_t done_line;      /* the last record written: its line and the */
+    uint64_t done_offset;  /* offset past it (0: none yet) */
 } jsonl_ctx;
 
 /* On the worker thread: the builder of one record, NULL for a record of
@@ -266,7 +269,7 @@ static ghs_builder *build_jsonl_record(const ghs_record *rec, ghs_analyzer *an,
         .id = rec->id, .title = first_nonempty(rec->title, rec->id),
         .source = first_nonempty(rec->url, s->path), .lang = lang, .type = "record",
         .publisher = rec->publisher, .date = rec->date, .url = rec->url,
-        .file_term = s->file_term,
+        .file_term = s->file_term, .line = rec->line, .end_offset = rec->end_offset,
     };
     ghs_page page = { .number = 0, .text = (char *)rec->text, .len = rec->text_len };
     ghs_builder *b = NULL;
@@ -285,6 +288,57 @@ static ghs_builder *build_jsonl_record(const ghs_record *rec, ghs_analyzer *an,
  * file ("in progress": no stamp, no hash), so a run killed before the file
  * is whole indexes it again even if it changes back to the bytes recorded
  * before; pruning still finds the file's passages by it. */
+/* The progress record of a JSON Lines file being indexed: "sha256 line
+ * offset" of the last record of its last committed batch, under
+ * GHS_META_PROGRESS + its absolute path; "" (deleted) once it is whole. */
+static int write_progress(ghs_index *ix, const char *abs_path, const char *sha, size_t line,
+                          uint64_t offset, ghs_error *err)
+{
+    char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
+    char *val = sha ? g_strdup_printf("%s %zu %" G_GUINT64_FORMAT, sha, line, offset)
+                    : g_strdup("");
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_wdb_set_metadata(ix->wdb, key, val, strlen(val), &xe);
+    g_free(key);
+    g_free(val);
+    return xe.code != XC_OK ? ghs_error_from_xc(err, &xe, "index") : 0;
+}
+
+/* Where an interrupted run over the file at abs_path with content hash sha
+ * left off: 1 with *line and *offset, 0 when it must start from the top
+ * (no record, another content, a damaged record). */
+static int read_progress(ghs_index *ix, const char *abs_path, const char *sha, size_t *line,
+                         uint64_t *offset)
+{
+    if (!sha)
+        return 0;
+    char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
+    xc_error xe;
+    xc_error_clear(&xe);
+    size_t len = 0;
+    char *val = xc_wdb_get_metadata(ix->wdb, key, &len, &xe);
+    g_free(key);
+    int found = 0;
+    if (val && len) {
+        char *s = g_strndup(val, len);
+        char **f = g_strsplit(s, " ", 3);
+        if (g_strv_length(f) == 3 && !strcmp(f[0], sha)) {
+            char *e1 = NULL, *e2 = NULL;
+            guint64 l = g_ascii_strtoull(f[1], &e1, 10), o = g_ascii_strtoull(f[2], &e2, 10);
+            if (*e1 == '\0' && *e2 == '\0' && l > 0 && o > 0) {
+                *line = (size_t)l;
+                *offset = o;
+                found = 1;
+            }
+        }
+        g_strfreev(f);
+        g_free(s);
+    }
+    free(val);
+    return found;
+}
+
 static int commit_batch(jsonl_ctx *c)
 {
     xc_error xe;
@@ -296,6 +350,13 @@ static int commit_batch(jsonl_ctx *c)
         g_free(val);
         if (xe.code != XC_OK)
             return ghs_error_from_xc(c->err, &xe, "index");
+    }
+    /* Where this batch ends, committed with it: a run cut off later
+     * resumes after it instead of starting the file over. */
+    if (c->sha && c->done_offset > 0) {
+        int rc = write_progress(ix, c->abs_path, c->sha, c->done_line, c->done_offset, c->err);
+        if (rc < 0)
+            return rc;
     }
     if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0) {
         c->in_transaction = 0;
@@ -335,6 +396,8 @@ static int write_jsonl_record(ghs_builder *b, void *user)
     if (rc == 0) {
         write_doc_record(ix, di, 0, c->abs_path, NULL);
         c->rep->documents++;
+        c->done_line = di->line;
+        c->done_offset = di->end_offset;
     }
     ghs_builder_free(b);
     /* A batch is committed once the file has at least the passages it had
@@ -542,6 +605,12 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     } else if (g_access(path, R_OK) != 0) {
         int e = errno;
         return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot read: %s", path, g_strerror(e));
+    } else if (ix->uncommitted > 0) {
+        /* The files finished before a long JSON Lines file are committed
+         * first, so a run cut off in its first batch keeps them. */
+        rc = ghs_index_commit(ix, err);
+        if (rc < 0)
+            return rc;
     }
     if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0) {
         ghs_extracted_clear(&ex);
@@ -557,10 +626,25 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         jsonl_src src = { .ix = ix, .path = path, .file_term = file_term };
         jsonl_ctx c = { .ix = ix, .abs_path = abs_path, .path_key = pl->path_key,
                         .doc_id = doc_id, .rep = rep, .err = err, .in_transaction = 1,
-                        .floor = xc_wdb_termfreq(ix->wdb, file_term, &xe) };
-        xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
-        rc = ghs_jsonl_pipeline(path, ix->build_an, build_jsonl_record, &src,
-                                write_jsonl_record, on_jsonl_error, &c, err);
+                        .sha = pl->sha };
+        /* A run cut off inside this file (same content) committed batches
+         * up to a record: keep them and go on after it. */
+        size_t resume_line = 0;
+        uint64_t resume_offset = 0;
+        if (read_progress(ix, abs_path, pl->sha, &resume_line, &resume_offset)) {
+            c.done_line = resume_line;
+            c.done_offset = resume_offset;
+            c.batches = 1;   /* the path record of an unfinished file is there */
+        } else {
+            c.floor = xc_wdb_termfreq(ix->wdb, file_term, &xe);
+            xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
+        }
+        if (xe.code == XC_OK)
+            rc = ghs_jsonl_pipeline(path, resume_offset, resume_line + 1, ix->build_an,
+                                    build_jsonl_record, &src, write_jsonl_record,
+                                    on_jsonl_error, &c, err);
+        else
+            rc = ghs_error_from_xc(err, &xe, "index");
         in_transaction = c.in_transaction;
         if (c.failed)
             rc = c.failed;
@@ -612,7 +696,16 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             xc_wdb_set_metadata(ix->wdb, pl->path_key, val, strlen(val), &xe);
             g_free(val);
         }
-        if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0)
+        int wrc = xe.code != XC_OK ? ghs_error_from_xc(err, &xe, "index")
+                : kind == KIND_JSONL ? write_progress(ix, abs_path, NULL, 0, 0, err)  /* whole */
+                : 0;
+        xc_error_clear(&xe);
+        if (wrc < 0) {
+            rc = wrc;
+            xc_wdb_cancel_transaction(ix->wdb, &xe);
+            rep->passages = 0;
+            rep->documents = 0;
+        } else if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0)
             rc = ghs_error_from_xc(err, &xe, "index");
         else if (file_failed)
             rc = file_failed;   /* status stays GHS_ADD_FAILED; nothing was undone */

@@ -22,6 +22,8 @@ typedef struct job {
 typedef struct pipeline_state {
     /* set before the worker starts, then read-only */
     const char *path;
+    uint64_t offset;            /* the JSON Lines pipeline: where to start */
+    size_t first_line;
     ghs_analyzer *an;
     ghs_pipe_build_fn build;
     const void *build_user;
@@ -115,7 +117,8 @@ static gpointer worker(gpointer user)
 {
     pipeline_state *p = user;
     ghs_error err = {0};
-    int rc = ghs_jsonl_read(p->path, on_record, on_error, p, &err);
+    int rc = ghs_jsonl_read_from(p->path, p->offset, p->first_line, on_record, on_error, p,
+                                 &err);
     if (rc < 0 && p->rc == 0) {
         p->rc = rc;
         p->err = err;
@@ -193,12 +196,13 @@ static int run(pipeline_state *p, GThreadFunc fn, ghs_pipe_write_fn write,
     return p->rc;
 }
 
-int ghs_jsonl_pipeline(const char *path, ghs_analyzer *an,
+int ghs_jsonl_pipeline(const char *path, uint64_t offset, size_t first_line, ghs_analyzer *an,
                        ghs_pipe_build_fn build, const void *build_user,
                        ghs_pipe_write_fn write, ghs_record_error_fn on_bad,
                        void *write_user, ghs_error *err)
 {
-    pipeline_state p = { .path = path, .an = an, .build = build, .build_user = build_user };
+    pipeline_state p = { .path = path, .offset = offset, .first_line = first_line, .an = an,
+                         .build = build, .build_user = build_user };
     return run(&p, worker, write, NULL, on_bad, write_user, err);
 }
 

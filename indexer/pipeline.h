@@ -30,13 +30,14 @@ typedef ghs_builder *(*ghs_pipe_build_fn)(const ghs_record *rec, ghs_analyzer *a
  * 0 to go on, non-zero to stop the file. */
 typedef int (*ghs_pipe_write_fn)(ghs_builder *b, void *user);
 
-/* Run the pipeline over the JSON Lines file at path. on_bad (may be NULL)
+/* Run the pipeline over the JSON Lines file at path, from byte offset with
+ * lines numbered from first_line (0 and 1 for the whole file). on_bad (may be NULL)
  * gets each bad line on the calling thread, as ghs_jsonl_read would.
  * Returns 0 when the file was read and written to the end, write's or
  * on_bad's non-zero value when one stopped it, or a negative GHS_E* code
  * with err filled (file unreadable, analysis failed, thread not started).
  * Either way the worker has ended when this returns. */
-int ghs_jsonl_pipeline(const char *path, ghs_analyzer *an,
+int ghs_jsonl_pipeline(const char *path, uint64_t offset, size_t first_line, ghs_analyzer *an,
                        ghs_pipe_build_fn build, const void *build_user,
                        ghs_pipe_write_fn write, ghs_record_error_fn on_bad,
                        void *write_user, ghs_error *err);

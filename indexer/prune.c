@@ -53,6 +53,10 @@ static int prune_file(ghs_index *ix, const char *abs_path, GPtrArray *doc_ids,
     if (xe.code == XC_OK)
         xc_wdb_set_metadata(ix->wdb, path_key, "", 0, &xe);
     g_free(path_key);
+    char *progress_key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
+    if (xe.code == XC_OK)   /* a JSON Lines file cut off while indexed */
+        xc_wdb_set_metadata(ix->wdb, progress_key, "", 0, &xe);
+    g_free(progress_key);
     if (xe.code != XC_OK) {
         int rc = ghs_error_from_xc(err, &xe, "prune");
         xc_error xe2;

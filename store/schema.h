@@ -49,6 +49,9 @@
 
 #define GHS_META_DOC "doc:"       /* + doc id -> document record */
 #define GHS_META_PATH "path:"     /* + absolute path -> doc id */
+#define GHS_META_PROGRESS "progress:" /* + absolute path of a JSON Lines file being
+                                     * indexed -> "sha256 line offset" of the last
+                                     * record committed (indexer/index.c) */
 #define GHS_META_SCHEMA "ghsearch-schema"
 #define GHS_SCHEMA_VERSION "1"
 

@@ -246,6 +246,103 @@ static void test_prune_removes_only_files_gone_under_the_given_paths(void)
 /* ------------------------------------------------------------ locking */
 
 /* A child that holds the writer lock until told to let go on its pipe. */
+/* ------------------------------------------------------------ resuming */
+
+#define RESUME_RECORDS 4000
+
+static int jsonl_report(const ghs_file_event *ev, void *user)
+{
+    if (g_str_has_suffix(ev->path, ".jsonl"))
+        *(ghs_add_report *)user = *ev->report;
+    return 0;
+}
+
+/* A run killed inside a large JSON Lines file keeps the files finished
+ * before it and the batches it committed, and the next run goes on after
+ * the last committed record instead of starting the file over: repeated
+ * interruptions still finish the job, with no passage twice. */
+static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
+{
+    char *dir = tmp_dir();
+    char *src = g_build_filename(dir, "src", NULL);
+    g_assert_cmpint(g_mkdir(src, 0755), ==, 0);
+    char *note = put(src, "a-note.txt", release_ja);
+    GString *g = g_string_new(NULL);
+    for (int i = 1; i <= RESUME_RECORDS; i++)
+        g_string_append_printf(g, "{\"id\":\"r%05d\",\"text\":\"記録%d: 保健財政とユニバーサル・"
+                               "ヘルス・カバレッジ。Record %d on health financing, primary "
+                               "health care and the resilience of health systems in every "
+                               "region, with figures for %d.\"}\n", i, i, i, 2000 + i % 25);
+    char *big = put(src, "b-records.jsonl", g->str);
+    g_string_free(g, TRUE);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { src };
+
+    /* Run 1, in a child killed once some batches are committed. */
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        ghs_index *ix = NULL;
+        ghs_error err = {0};
+        if (ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err) < 0 ||
+            ghs_index_set_batch(ix, 50, &err) < 0 ||
+            ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err) < 0)
+            _exit(3);
+        _exit(0);   /* finished before it could be killed */
+    }
+    size_t committed = 0;
+    for (int waited = 0; waited < 60000 && committed < 200; waited += 5) {
+        g_usleep(5000);
+        ghs_index *ix = NULL;
+        ghs_stats st = {0};
+        if (g_file_test(db, G_FILE_TEST_IS_DIR) && ghs_index_open(&ix, db, GHS_OPEN_READ, NULL) == 0) {
+            if (ghs_index_stats(ix, &st, NULL) == 0)
+                committed = st.documents;
+            ghs_index_close(ix);
+        }
+    }
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFSIGNALED(status)) {
+        g_test_skip("the first run finished before it could be killed");
+    } else {
+        ghs_stats st1 = stats_of(db);
+        g_test_message("killed with %zu of %d documents committed", st1.documents,
+                       RESUME_RECORDS + 1);
+        g_assert_cmpuint(st1.documents, <, RESUME_RECORDS + 1);
+        g_assert_true(has_document(db, "a-note.txt"));   /* finished before the big file began */
+
+        /* Run 2 goes on where run 1 stopped. */
+        ghs_index *ix = NULL;
+        ghs_error err = {0};
+        ghs_add_report rep = {0};
+        g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+        g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+        g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, jsonl_report, &rep, NULL, &err), ==, 0);
+        ghs_index_close(ix);
+        g_test_message("the second run wrote %zu records", rep.documents);
+        g_assert_cmpuint(rep.documents, ==, RESUME_RECORDS - (st1.documents - 1));
+
+        /* The same index a run never interrupted makes. */
+        char *db2 = g_build_filename(dir, "db2", NULL);
+        index_paths(db2, paths, 1);
+        ghs_stats st2 = stats_of(db), whole = stats_of(db2);
+        g_assert_cmpuint(st2.documents, ==, RESUME_RECORDS + 1);
+        g_assert_cmpuint(st2.passages, ==, whole.passages);
+        g_assert_cmpuint(hits(db, "\"Record 1234 on\""), ==, 1);
+        /* Done: a third run has nothing to do. */
+        ghs_index_totals t = index_paths(db, paths, 1);
+        g_assert_cmpuint(t.files_unchanged, ==, 2);
+        g_free(db2);
+    }
+    g_free(note);
+    g_free(big);
+    g_free(src);
+    g_free(db);
+    g_free(dir);
+}
+
 static pid_t spawn_holder(const char *db, int *release_fd)
 {
     int go[2], ready[2];
@@ -502,6 +599,8 @@ int main(int argc, char **argv)
                     test_changed_file_replaces_its_passages_without_duplicates);
     g_test_add_func("/robust/incremental/prune_removes_only_files_gone_under_the_given_paths",
                     test_prune_removes_only_files_gone_under_the_given_paths);
+    g_test_add_func("/robust/incremental/killed_run_resumes_inside_a_large_jsonl_file",
+                    test_killed_run_resumes_inside_a_large_jsonl_file);
     g_test_add_func("/robust/lock/second_writer_is_told_the_pid_of_the_first",
                     test_second_writer_is_told_the_pid_of_the_first);
     g_test_add_func("/robust/lock/stale_pid_note_of_a_dead_writer_does_not_block",
