@@ -59,9 +59,11 @@ const char *ghs_file_type_name(mode_t mode);
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
  * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. A page
  * without text stays as an empty page (text "", len 0) so numbers match.
- * Title (placeholders such as "untitled" dropped, "Microsoft Word - x.docx"
- * -> "x"), date (CreationDate) and language (XMP dc:language, as
- * poppler-glib does not expose /Lang) come from the PDF when present.
+ * Title: the metadata title unless it is a placeholder or working label
+ * ("untitled", "PowerPoint プレゼンテーション", "200319修正後"), else the
+ * heading in the largest type at the top of page 1 (pdf_title.h); date
+ * (CreationDate) and language (XMP dc:language, as poppler-glib does not
+ * expose /Lang) come from the PDF when present.
  * Errors: GHS_EIO (cannot read), GHS_EFORMAT (not a PDF / damaged; also
  * "too large" past 20,000 pages or 64 MiB of text, and a content stream
  * encoded with an image filter, i.e. a decompression bomb),

@@ -10,6 +10,7 @@
  * in a child process).
  */
 #include "extract_internal.h"
+#include "pdf_title.h"
 
 #include <errno.h>
 #include <string.h>
@@ -188,84 +189,6 @@ static char *clean_page_text(const char *raw, size_t *len)
 
 /* ---------------------------------------------------------- metadata */
 
-static bool has_suffix_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n > m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
-}
-
-/* The title a reader would recognise, or NULL when the PDF's /Title is one
- * of the placeholders producers leave behind. */
-static char *clean_title(const char *raw)
-{
-    static const char *const office[] = {
-        "Microsoft Word - ", "Microsoft PowerPoint - ", "Microsoft Excel - "};
-    static const char *const exts[] = {
-        ".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".xls", ".rtf", ".odt",
-        ".odp", ".pdf", ".txt", ".tex", ".indd", ".dvi"};
-    static const char *const useless[] = {
-        "untitled", "untitled document", "no title", "title", "document",
-        "new document", "slide 1", "powerpoint presentation",
-        "presentation", "pdf", "none", "null"};
-
-    if (raw == NULL || !g_utf8_validate(raw, -1, NULL))
-        return NULL;
-    /* Drop control characters, then collapse white space. */
-    GString *g = g_string_new(NULL);
-    for (const char *p = raw; *p != '\0'; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        g_string_append_unichar(g, (c < 0x20 || c == 0x7F) ? ' ' : c);
-    }
-    char *t = ghs_x_collapse_ws(g->str, g->len);
-    g_string_free(g, TRUE);
-
-    for (size_t i = 0; i < G_N_ELEMENTS(office); i++) {
-        size_t n = strlen(office[i]);
-        if (g_ascii_strncasecmp(t, office[i], n) == 0) {
-            memmove(t, t + n, strlen(t + n) + 1);
-            break;
-        }
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(exts); i++) {
-        if (has_suffix_ci(t, exts[i])) {
-            t[strlen(t) - strlen(exts[i])] = '\0';
-            break;
-        }
-    }
-    g_strstrip(t);
-
-    bool bad = t[0] == '\0';
-    for (size_t i = 0; !bad && i < G_N_ELEMENTS(useless); i++)
-        bad = g_ascii_strcasecmp(t, useless[i]) == 0;
-    static const char *const numbered[] = {"document", "book", "sheet",
-                                           "presentation", "slide"};
-    for (size_t i = 0; !bad && i < G_N_ELEMENTS(numbered); i++) {
-        /* "Document1", "Book 12": an office suite's default name */
-        size_t n = strlen(numbered[i]);
-        if (g_ascii_strncasecmp(t, numbered[i], n) != 0)
-            continue;
-        const char *p = t + n;
-        while (*p == ' ')
-            p++;
-        bad = *p != '\0' && strspn(p, "0123456789") == strlen(p);
-    }
-    /* A path or URL where the title should be ("file:///C:/x.html") */
-    if (!bad)
-        bad = g_str_has_prefix(t, "file:") || g_str_has_prefix(t, "http://") ||
-              g_str_has_prefix(t, "https://") || strchr(t, '\\') != NULL;
-    if (!bad) {
-        /* Only punctuation and symbols ("-", "...", "?") */
-        bad = true;
-        for (const char *p = t; *p != '\0' && bad; p = g_utf8_next_char(p))
-            bad = !g_unichar_isalnum(g_utf8_get_char(p));
-    }
-    if (bad) {
-        g_free(t);
-        return NULL;
-    }
-    return t;
-}
-
 /* "ja"/"en" from an RFC 5646 tag ("ja-JP", "EN-us"), else NULL. */
 static char *lang_from_tag(const char *tag)
 {
@@ -316,11 +239,11 @@ static char *lang_from_xmp(const char *xmp)
     return lang;
 }
 
+/* Title (pdf_title.c), date and language; after the pages, which the
+ * title is checked against. */
 static void read_metadata(PopplerDocument *doc, ghs_extracted *e)
 {
-    char *title = poppler_document_get_title(doc);
-    e->title = clean_title(title);
-    g_free(title);
+    e->title = ghs_pdf_title(doc, e->pages, e->n_pages);
 
     GDateTime *dt = poppler_document_get_creation_date_time(doc);
     if (dt != NULL) {
