@@ -18,6 +18,9 @@ typedef struct ghs_page {
     int number;      /* 1-based page number for PDFs; 0 for sources without pages */
     char *text;      /* UTF-8, NUL-terminated, owned by the ghs_extracted */
     size_t len;      /* bytes */
+    char *label;     /* the page number printed on the page as the PDF labels
+                        it ("iii", "15", "A-2"), when the PDF's page labels
+                        differ from the physical numbers; else NULL. Owned. */
 } ghs_page;
 
 typedef struct ghs_link {
@@ -59,6 +62,8 @@ const char *ghs_file_type_name(mode_t mode);
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
  * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. A page
  * without text stays as an empty page (text "", len 0) so numbers match.
+ * Each page carries its printed label (/PageLabels) when the PDF's labels
+ * differ from the physical numbers somewhere.
  * Title: the metadata title unless it is a placeholder or working label
  * ("untitled", "PowerPoint プレゼンテーション", "200319修正後"), else the
  * heading in the largest type at the top of page 1 (pdf_title.h); date

@@ -187,6 +187,47 @@ static char *clean_page_text(const char *raw, size_t *len)
     return text;
 }
 
+/* ---------------------------------------------------------- page labels */
+
+/* The label poppler gives page (/PageLabels, else the page's number),
+ * as a short clean string: valid UTF-8, no control characters, white
+ * space collapsed, at most 32 code points; NULL when nothing is left. */
+static char *page_label(PopplerPage *page)
+{
+    char *raw = poppler_page_get_label(page);
+    if (raw == NULL)
+        return NULL;
+    char *valid = g_utf8_make_valid(raw, -1);
+    g_free(raw);
+    for (char *p = valid; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+    char *label = ghs_x_collapse_ws(valid, strlen(valid));
+    g_free(valid);
+    if (g_utf8_strlen(label, -1) > 32)
+        *g_utf8_offset_to_pointer(label, 32) = '\0';
+    if (*label == '\0') {
+        g_free(label);
+        return NULL;
+    }
+    return label;
+}
+
+/* Keep the labels only when one of them differs from its page's number:
+ * a PDF without /PageLabels, or whose labels are 1, 2, 3..., has nothing
+ * to add to the physical number. */
+static void keep_labels_that_say_something(ghs_extracted *e)
+{
+    bool differ = false;
+    for (size_t i = 0; i < e->n_pages && !differ; i++) {
+        char num[16];
+        g_snprintf(num, sizeof num, "%d", e->pages[i].number);
+        differ = e->pages[i].label != NULL && strcmp(e->pages[i].label, num) != 0;
+    }
+    for (size_t i = 0; i < e->n_pages && !differ; i++)
+        g_clear_pointer(&e->pages[i].label, g_free);
+}
+
 /* ---------------------------------------------------------- metadata */
 
 /* "ja"/"en" from an RFC 5646 tag ("ja-JP", "EN-us"), else NULL. */
@@ -421,8 +462,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
          * numbers of the others still match what a reader sees. */
         PopplerPage *page = poppler_document_get_page(doc, i);
         char *raw = page != NULL ? poppler_page_get_text(page) : NULL;
-        if (page != NULL)
+        if (page != NULL) {
+            pg->label = page_label(page);
             g_object_unref(page);
+        }
         if (raw != NULL) {
             pg->text = clean_page_text(raw, &pg->len);
             g_free(raw);
@@ -447,6 +490,7 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         return ghs_x_error(err, GHS_ENOTEXT,
                            "[pdf][%s] no text layer (scanned or image-only)", name);
     }
+    keep_labels_that_say_something(e);
     read_metadata(doc, e);
     g_object_unref(doc);
     return 0;

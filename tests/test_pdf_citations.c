@@ -3,13 +3,16 @@
  * and pango carry the metadata titles real reports carry (working labels
  * such as "PowerPoint プレゼンテーション", "200319修正後", "【差替え】...",
  * a Japanese label on an English translation) above a large heading on
- * page 1; the tests check the title extracted.
+ * page 1, and printed page labels ("i", "15"); the tests check the
+ * extracted title and labels, and the citation and `search --json` of an
+ * indexed PDF.
  */
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <pango/pangocairo.h>
 
 #include "extract.h"
@@ -246,6 +249,103 @@ static void test_title_judge_grades_real_metadata_titles(void)
     }
 }
 
+/* ------------------------------------------------------------ page labels */
+
+static const fixture_page LABELLED[] = {
+    { "Health Financing Review", EN_BODY, "i" },
+    { NULL, "Contents and foreword of the review.", "ii" },
+    { NULL, "Catastrophic spending on health rose in every region.", "15" },
+    { NULL, "Pooling arrangements protect households from ruin.", "16" },
+};
+
+static void test_printed_page_labels_come_with_their_pages(void)
+{
+    char *path = draw_pdf("labelled.pdf", NULL, LABELLED, G_N_ELEMENTS(LABELLED));
+    ghs_extracted e = {0};
+    g_assert_cmpint(ghs_extract_pdf(path, &e, NULL), ==, 0);
+    g_assert_cmpuint(e.n_pages, ==, 4);
+    for (size_t i = 0; i < e.n_pages; i++) {
+        g_assert_cmpint(e.pages[i].number, ==, (int)i + 1);
+        g_assert_cmpstr(e.pages[i].label, ==, LABELLED[i].label);
+    }
+    ghs_extracted_clear(&e);
+    g_free(path);
+
+    /* Without /PageLabels (or with labels 1, 2, 3...) there is nothing to add. */
+    const fixture_page plain[] = { { NULL, EN_BODY, NULL }, { NULL, EN_BODY, NULL } };
+    path = draw_pdf("unlabelled.pdf", NULL, plain, 2);
+    g_assert_cmpint(ghs_extract_pdf(path, &e, NULL), ==, 0);
+    g_assert_null(e.pages[0].label);
+    g_assert_null(e.pages[1].label);
+    ghs_extracted_clear(&e);
+    g_free(path);
+}
+
+/* The output of `ghsearch ARGS...` (asserting exit 0); g_free it. */
+static char *run_cli(const char *const *args)
+{
+    const char *root = g_getenv("GHS_BUILD_ROOT");
+    g_assert_nonnull(root);
+    char *exe = g_build_filename(root, "cli", "ghsearch", NULL);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, exe);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (char *)*a);
+    g_ptr_array_add(argv, NULL);
+    char *out = NULL, *errout = NULL;
+    int status = 0;
+    GError *gerr = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &errout, &status, &gerr))
+        g_error("run %s: %s", exe, gerr->message);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_error("%s failed: %s", exe, errout);
+    g_ptr_array_free(argv, TRUE);
+    g_free(exe);
+    g_free(errout);
+    return out;
+}
+
+static void test_citation_and_json_give_the_printed_page_and_the_pdf_page(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-cite-labels-XXXXXX", &db);
+    char *path = draw_pdf("labelled.pdf", "PowerPoint プレゼンテーション", LABELLED,
+                          G_N_ELEMENTS(LABELLED));
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_add_file(ix, path, NULL, NULL, &err), ==, 0);
+    ghs_test_index_finish(ix);
+
+    ghs_results *r = ghs_test_search(db, "catastrophic", NULL);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    const ghs_hit *h = ghs_results_hit(r, 0);
+    g_assert_cmpint(h->page, ==, 3);
+    g_assert_cmpstr(h->page_label, ==, "15");
+    g_assert_cmpstr(h->title, ==, "Health Financing Review");
+    g_assert_cmpstr(h->citation, ==, "Health Financing Review, p. 15 (PDF p. 3)");
+    char *full = NULL;
+    g_assert_cmpint(ghs_hit_cite(h, GHS_CITE_TEXT, &full, NULL), ==, 0);
+    g_assert_nonnull(strstr(full, ", p. 15 (PDF p. 3)"));
+    ghs_free(full);
+    ghs_results_free(r);
+
+    const char *const args[] = {"search", "--db", db, "--json", "catastrophic", NULL};
+    char *out = run_cli(args);
+    JsonParser *p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    g_assert_cmpint(json_object_get_int_member(o, "page"), ==, 3);
+    g_assert_cmpstr(json_object_get_string_member(o, "page_label"), ==, "15");
+    g_assert_cmpstr(json_object_get_string_member(o, "citation"), ==,
+                    "Health Financing Review, p. 15 (PDF p. 3)");
+    g_object_unref(p);
+    g_free(out);
+
+    g_free(path);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -264,6 +364,10 @@ int main(int argc, char **argv)
                     test_office_file_name_title_is_kept_only_without_a_heading);
     g_test_add_func("/pdf_citations/title_judge_grades_real_metadata_titles",
                     test_title_judge_grades_real_metadata_titles);
+    g_test_add_func("/pdf_citations/printed_page_labels_come_with_their_pages",
+                    test_printed_page_labels_come_with_their_pages);
+    g_test_add_func("/pdf_citations/citation_and_json_give_the_printed_page_and_the_pdf_page",
+                    test_citation_and_json_give_the_printed_page_and_the_pdf_page);
     int rc = g_test_run();
     ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
