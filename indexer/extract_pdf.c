@@ -230,7 +230,7 @@ static void keep_labels_that_say_something(ghs_extracted *e)
 
 /* ---------------------------------------------------------- metadata */
 
-/* "ja"/"en" from an RFC 5646 tag ("ja-JP", "EN-us"), else NULL. */
+/* "ja"/"en"/"zh" from an RFC 5646 tag ("ja-JP", "EN-us", "zh-Hans"), else NULL. */
 static char *lang_from_tag(const char *tag)
 {
     char *t = ghs_x_collapse_ws(tag, strlen(tag));
@@ -240,6 +240,8 @@ static char *lang_from_tag(const char *tag)
         out = g_strdup("ja");
     else if (n == 2 && g_ascii_strncasecmp(t, "en", 2) == 0)
         out = g_strdup("en");
+    else if (n == 2 && g_ascii_strncasecmp(t, "zh", 2) == 0)
+        out = g_strdup("zh");
     g_free(t);
     return out;
 }

@@ -262,6 +262,8 @@ static const char *bib_langid(const char *lang)
         return "japanese";
     if (!strcmp(lang, "en"))
         return "english";
+    if (!strcmp(lang, "zh"))
+        return "chinese";
     return NULL;
 }
 

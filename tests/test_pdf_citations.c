@@ -3,9 +3,9 @@
  * and pango carry the metadata titles real reports carry (working labels
  * such as "PowerPoint プレゼンテーション", "200319修正後", "【差替え】...",
  * a Japanese label on an English translation) above a large heading on
- * page 1, and printed page labels ("i", "15"); the tests check the
- * extracted title and labels, and the citation and `search --json` of an
- * indexed PDF.
+ * page 1, printed page labels ("i", "15"), and Chinese text; the tests check
+ * the extracted title and labels, the citation and `search --json` of an
+ * indexed PDF, and the language a Chinese document is filed under.
  */
 #include <string.h>
 
@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <pango/pangocairo.h>
 
+#include "analyze.h"
 #include "extract.h"
 #include "ghsearch.h"
 #include "pdf_title.h"
@@ -346,6 +347,59 @@ static void test_citation_and_json_give_the_printed_page_and_the_pdf_page(void)
     g_free(db);
 }
 
+/* ------------------------------------------------------------ language */
+
+static const char ZH_BODY[] =
+    "为了发展医疗卫生与健康事业，保障公民享有基本医疗卫生服务，\n"
+    "提高公民健康水平，推进健康中国建设，根据宪法，制定本法。\n"
+    "国家和社会尊重、保护公民的健康权。";
+static const char JA_HEALTH[] =
+    "健康は国民の基本的な権利であり、すべての人が健康に暮らせる社会をめざす。\n"
+    "国と地方公共団体は、保健医療サービスを受けられる体制を整える。";
+
+static void test_chinese_text_is_filed_as_zh_not_ja(void)
+{
+    g_assert_cmpstr(ghs_detect_lang(ZH_BODY, strlen(ZH_BODY)), ==, "zh");
+    g_assert_cmpstr(ghs_detect_lang(JA_HEALTH, strlen(JA_HEALTH)), ==, "ja");
+    /* Too short to tell Chinese from Japanese kanji: stays ja. */
+    g_assert_cmpstr(ghs_detect_lang("保健医療体制", strlen("保健医療体制")), ==, "ja");
+
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-cite-zh-XXXXXX", &db);
+    const fixture_page zh[] = { { "基本医疗卫生与健康促进法", ZH_BODY, NULL } };
+    const fixture_page ja[] = { { "健康づくりの基本方針", JA_HEALTH, NULL } };
+    char *zh_path = draw_pdf("zh-law.pdf", NULL, zh, 1);
+    char *ja_path = draw_pdf("ja-policy.pdf", NULL, ja, 1);
+    ghs_error err = {0};
+    ghs_meta zh_meta = { .id = "zh-law" }, ja_meta = { .id = "ja-policy" };
+    g_assert_cmpint(ghs_index_add_file(ix, zh_path, &zh_meta, NULL, &err), ==, 0);
+    g_assert_cmpint(ghs_index_add_file(ix, ja_path, &ja_meta, NULL, &err), ==, 0);
+    ghs_test_index_finish(ix);
+
+    ghs_results *r = ghs_test_search(db, "健康", NULL);
+    const ghs_hit *zh_hit = ghs_test_hit_of(r, "zh-law");
+    const ghs_hit *ja_hit = ghs_test_hit_of(r, "ja-policy");
+    g_assert_nonnull(zh_hit);
+    g_assert_nonnull(ja_hit);
+    g_assert_cmpstr(zh_hit->lang, ==, "zh");
+    g_assert_cmpstr(ja_hit->lang, ==, "ja");
+    ghs_results_free(r);
+
+    r = ghs_test_search(db, "健康 lang:ja", NULL);
+    g_assert_null(ghs_test_hit_of(r, "zh-law"));
+    g_assert_nonnull(ghs_test_hit_of(r, "ja-policy"));
+    ghs_results_free(r);
+    r = ghs_test_search(db, "健康 lang:zh", NULL);
+    g_assert_nonnull(ghs_test_hit_of(r, "zh-law"));
+    g_assert_null(ghs_test_hit_of(r, "ja-policy"));
+    ghs_results_free(r);
+
+    g_free(zh_path);
+    g_free(ja_path);
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -368,6 +422,8 @@ int main(int argc, char **argv)
                     test_printed_page_labels_come_with_their_pages);
     g_test_add_func("/pdf_citations/citation_and_json_give_the_printed_page_and_the_pdf_page",
                     test_citation_and_json_give_the_printed_page_and_the_pdf_page);
+    g_test_add_func("/pdf_citations/chinese_text_is_filed_as_zh_not_ja",
+                    test_chinese_text_is_filed_as_zh_not_ja);
     int rc = g_test_run();
     ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
