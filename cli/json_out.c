@@ -121,6 +121,10 @@ json_append_hit(GString *out, const ghs_hit *h)
         g_string_append(out, ",\"rerank\":");
         json_append_number(out, h->rerank);
     }
+    /* The page number printed on the page, when the PDF labels its pages
+     * ("page" stays the physical page). */
+    if (h->page_label && *h->page_label)
+        json_append_member(out, "page_label", h->page_label);
     g_string_append_c(out, '}');
 }
 

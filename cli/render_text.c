@@ -317,11 +317,30 @@ append_clean(GString *out, const char *s)
     g_array_free(cells, TRUE);
 }
 
+/* "p. 15 (PDF p. 16)" when the page's printed label differs from its
+ * physical number, else "p. 16". */
+static void
+append_page(GString *out, const ghs_hit *h)
+{
+    char num[16];
+
+    g_snprintf(num, sizeof num, "%d", h->page);
+    if (h->page_label && *h->page_label && strcmp(h->page_label, num) != 0) {
+        g_string_append(out, "p. ");
+        append_clean(out, h->page_label);
+        g_string_append_printf(out, " (PDF p. %d)", h->page);
+    } else {
+        g_string_append_printf(out, "p. %d", h->page);
+    }
+}
+
 static void
 append_page_score(GString *out, const ghs_hit *h)
 {
-    if (h->page > 0)
-        g_string_append_printf(out, "p. %d ", h->page);
+    if (h->page > 0) {
+        append_page(out, h);
+        g_string_append_c(out, ' ');
+    }
     g_string_append_printf(out, "(score %.2f)", h->score);
 }
 
@@ -410,8 +429,10 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
                                    st->em_open);
             append_clean(out, h->title && *h->title ? h->title : h->doc);
             g_string_append(out, st->em_close);
-            if (h->page > 0)
-                g_string_append_printf(out, " — p. %d", h->page);
+            if (h->page > 0) {
+                g_string_append(out, " — ");
+                append_page(out, h);
+            }
             if (h->lang && *h->lang) {
                 g_string_append(out, " [");
                 append_clean(out, h->lang);

@@ -349,6 +349,10 @@ typedef struct ghs_hit {
     int reranked;         /* 1: placed by the wording re-ranking */
     double rerank;        /* its wording score (higher first; comparable only
                              within one search); 0 when not reranked */
+    const char *page_label; /* the page number printed on the page ("15",
+                             "iii"), when the PDF labels its pages otherwise
+                             than 1, 2, 3...; else "". page stays the physical
+                             page; citation says "p. 15 (PDF p. 16)" */
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -420,7 +424,9 @@ GHS_API int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_erro
  * the caller frees with ghs_free() (or free()). Missing parts (publisher,
  * date, page, URL) are left out, never printed empty; titles are used as
  * they are, Japanese included.
- *  - text:     "Title, Publisher, 2023, p. 3, https://..."
+ *  - text:     "Title, Publisher, 2023, p. 3, https://..." (a page with a
+ *              printed label of its own: "p. 15 (PDF p. 16)"; BibTeX's note
+ *              likewise; CSL's page is the printed label)
  *  - bibtex:   @techreport for a PDF with a publisher and a year (all of
  *              the entry type's required fields: author, title,
  *              institution, year), else @misc; key = the document id when

@@ -207,7 +207,8 @@ static void gram_term(const char *gram, void *user)
 }
 
 /* Build the document of one passage; NULL when it has no token. */
-static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page, int seq,
+static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page,
+                             const char *page_label, int seq,
                              const char *text, size_t len, uint32_t offset,
                              int *rc, ghs_error *err)
 {
@@ -270,6 +271,7 @@ static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page, int seq
     ghs_docdata_put(&dd, GHS_F_PASSAGE, text, len);
     ghs_doc_fields_put(&dd, &b->di);
     ghs_docdata_put_int(&dd, GHS_F_PAGE, page);
+    ghs_docdata_put_str(&dd, GHS_F_PAGE_LABEL, page_label);
     ghs_docdata_put_int(&dd, GHS_F_OFFSET, (long)offset);
     xc_doc_set_data(doc, dd.buf, dd.len, &xe);
     ghs_docdata_free(&dd);
@@ -295,7 +297,8 @@ int ghs_builder_add_page(ghs_builder *b, ghs_analyzer *an, const ghs_page *pg,
         char *key = g_strndup(pg->text + b0, b1 - b0);
         if (!g_hash_table_add(b->seen, key))
             continue;   /* already built; the set keeps one copy of the text */
-        xc_doc *doc = build_passage(b, an, pg->number, (int)i, pg->text + b0, b1 - b0,
+        xc_doc *doc = build_passage(b, an, pg->number, pg->label, (int)i,
+                                    pg->text + b0, b1 - b0,
                                     spans[i].start, &rc, err);
         if (doc)
             g_ptr_array_add(b->docs, doc);

@@ -20,6 +20,9 @@ typedef struct ghs_page {
     int number;      /* 1-based page number for PDFs; 0 for sources without pages */
     char *text;      /* UTF-8, NUL-terminated, owned by the ghs_extracted */
     size_t len;      /* bytes */
+    char *label;     /* the page number printed on the page as the PDF labels
+                        it ("iii", "15", "A-2"), when the PDF's page labels
+                        differ from the physical numbers; else NULL. Owned. */
 } ghs_page;
 
 typedef struct ghs_link {
@@ -46,9 +49,13 @@ void ghs_extracted_clear(ghs_extracted *e);
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
  * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. A page
  * without text stays as an empty page (text "", len 0) so numbers match.
- * Title (placeholders such as "untitled" dropped, "Microsoft Word - x.docx"
- * -> "x"), date (CreationDate) and language (XMP dc:language, as
- * poppler-glib does not expose /Lang) come from the PDF when present.
+ * Each page carries its printed label (/PageLabels) when the PDF's labels
+ * differ from the physical numbers somewhere.
+ * Title: the metadata title unless it is a placeholder or working label
+ * ("untitled", "PowerPoint プレゼンテーション", "200319修正後"), else the
+ * heading in the largest type at the top of page 1 (pdf_title.h); date
+ * (CreationDate) and language (XMP dc:language, as poppler-glib does not
+ * expose /Lang) come from the PDF when present.
  * Errors: GHS_EIO (cannot read), GHS_EFORMAT (not a PDF / damaged; also
  * "too large" past 20,000 pages or 64 MiB of text, and a content stream
  * encoded with an image filter, i.e. a decompression bomb),

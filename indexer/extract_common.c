@@ -25,8 +25,10 @@ void ghs_extracted_clear(ghs_extracted *e)
     g_free(e->lang);
     g_free(e->publisher);
     g_free(e->url);
-    for (size_t i = 0; i < e->n_pages; i++)
+    for (size_t i = 0; i < e->n_pages; i++) {
         g_free(e->pages[i].text);
+        g_free(e->pages[i].label);
+    }
     g_free(e->pages);
     for (size_t i = 0; i < e->n_links; i++) {
         g_free(e->links[i].url);

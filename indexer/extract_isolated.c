@@ -42,7 +42,7 @@
 enum {
     K_ERROR_CODE = 'E', K_ERROR_MSG = 'M', K_ERROR_REASON = 'R',
     K_TITLE = 't', K_DATE = 'a', K_LANG = 'l', K_PUBLISHER = 'u', K_URL = 'r',
-    K_PAGE_NUMBER = 'g', K_PAGE_TEXT = 'p', K_LINK_URL = 'L', K_LINK_ANCHOR = 'A'
+    K_PAGE_NUMBER = 'g', K_PAGE_TEXT = 'p', K_PAGE_LABEL = 'b', K_LINK_URL = 'L', K_LINK_ANCHOR = 'A'
 };
 
 static void encode(const ghs_extracted *e, int rc, const ghs_error *err, ghs_docdata *d)
@@ -62,6 +62,7 @@ static void encode(const ghs_extracted *e, int rc, const ghs_error *err, ghs_doc
         ghs_docdata_put_int(d, K_PAGE_NUMBER, e->pages[i].number);
         ghs_docdata_put(d, K_PAGE_TEXT, e->pages[i].text ? e->pages[i].text : "",
                         e->pages[i].text ? e->pages[i].len : 0);
+        ghs_docdata_put_str(d, K_PAGE_LABEL, e->pages[i].label);
     }
     for (size_t i = 0; i < e->n_links; i++) {
         ghs_docdata_put_str(d, K_LINK_URL, e->links[i].url);
@@ -102,6 +103,15 @@ static int decode(const char *buf, size_t len, const char *name, ghs_extracted *
                 g_free(p->text);
                 p->text = s;
                 p->len = vlen;
+            } else {
+                g_free(s);
+            }
+            break;
+        case K_PAGE_LABEL:
+            if (pages->len) {
+                ghs_page *p = &g_array_index(pages, ghs_page, pages->len - 1);
+                g_free(p->label);
+                p->label = s;
             } else {
                 g_free(s);
             }

@@ -10,6 +10,7 @@
  * in a child process).
  */
 #include "extract_internal.h"
+#include "pdf_title.h"
 
 #include <errno.h>
 #include <string.h>
@@ -186,87 +187,50 @@ static char *clean_page_text(const char *raw, size_t *len)
     return text;
 }
 
+/* ---------------------------------------------------------- page labels */
+
+/* The label poppler gives page (/PageLabels, else the page's number),
+ * as a short clean string: valid UTF-8, no control characters, white
+ * space collapsed, at most 32 code points; NULL when nothing is left. */
+static char *page_label(PopplerPage *page)
+{
+    char *raw = poppler_page_get_label(page);
+    if (raw == NULL)
+        return NULL;
+    char *valid = g_utf8_make_valid(raw, -1);
+    g_free(raw);
+    for (char *p = valid; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+    char *label = ghs_x_collapse_ws(valid, strlen(valid));
+    g_free(valid);
+    if (g_utf8_strlen(label, -1) > 32)
+        *g_utf8_offset_to_pointer(label, 32) = '\0';
+    if (*label == '\0') {
+        g_free(label);
+        return NULL;
+    }
+    return label;
+}
+
+/* Keep the labels only when one of them differs from its page's number:
+ * a PDF without /PageLabels, or whose labels are 1, 2, 3..., has nothing
+ * to add to the physical number. */
+static void keep_labels_that_say_something(ghs_extracted *e)
+{
+    bool differ = false;
+    for (size_t i = 0; i < e->n_pages && !differ; i++) {
+        char num[16];
+        g_snprintf(num, sizeof num, "%d", e->pages[i].number);
+        differ = e->pages[i].label != NULL && strcmp(e->pages[i].label, num) != 0;
+    }
+    for (size_t i = 0; i < e->n_pages && !differ; i++)
+        g_clear_pointer(&e->pages[i].label, g_free);
+}
+
 /* ---------------------------------------------------------- metadata */
 
-static bool has_suffix_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n > m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
-}
-
-/* The title a reader would recognise, or NULL when the PDF's /Title is one
- * of the placeholders producers leave behind. */
-static char *clean_title(const char *raw)
-{
-    static const char *const office[] = {
-        "Microsoft Word - ", "Microsoft PowerPoint - ", "Microsoft Excel - "};
-    static const char *const exts[] = {
-        ".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".xls", ".rtf", ".odt",
-        ".odp", ".pdf", ".txt", ".tex", ".indd", ".dvi"};
-    static const char *const useless[] = {
-        "untitled", "untitled document", "no title", "title", "document",
-        "new document", "slide 1", "powerpoint presentation",
-        "presentation", "pdf", "none", "null"};
-
-    if (raw == NULL || !g_utf8_validate(raw, -1, NULL))
-        return NULL;
-    /* Drop control characters, then collapse white space. */
-    GString *g = g_string_new(NULL);
-    for (const char *p = raw; *p != '\0'; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        g_string_append_unichar(g, (c < 0x20 || c == 0x7F) ? ' ' : c);
-    }
-    char *t = ghs_x_collapse_ws(g->str, g->len);
-    g_string_free(g, TRUE);
-
-    for (size_t i = 0; i < G_N_ELEMENTS(office); i++) {
-        size_t n = strlen(office[i]);
-        if (g_ascii_strncasecmp(t, office[i], n) == 0) {
-            memmove(t, t + n, strlen(t + n) + 1);
-            break;
-        }
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(exts); i++) {
-        if (has_suffix_ci(t, exts[i])) {
-            t[strlen(t) - strlen(exts[i])] = '\0';
-            break;
-        }
-    }
-    g_strstrip(t);
-
-    bool bad = t[0] == '\0';
-    for (size_t i = 0; !bad && i < G_N_ELEMENTS(useless); i++)
-        bad = g_ascii_strcasecmp(t, useless[i]) == 0;
-    static const char *const numbered[] = {"document", "book", "sheet",
-                                           "presentation", "slide"};
-    for (size_t i = 0; !bad && i < G_N_ELEMENTS(numbered); i++) {
-        /* "Document1", "Book 12": an office suite's default name */
-        size_t n = strlen(numbered[i]);
-        if (g_ascii_strncasecmp(t, numbered[i], n) != 0)
-            continue;
-        const char *p = t + n;
-        while (*p == ' ')
-            p++;
-        bad = *p != '\0' && strspn(p, "0123456789") == strlen(p);
-    }
-    /* A path or URL where the title should be ("file:///C:/x.html") */
-    if (!bad)
-        bad = g_str_has_prefix(t, "file:") || g_str_has_prefix(t, "http://") ||
-              g_str_has_prefix(t, "https://") || strchr(t, '\\') != NULL;
-    if (!bad) {
-        /* Only punctuation and symbols ("-", "...", "?") */
-        bad = true;
-        for (const char *p = t; *p != '\0' && bad; p = g_utf8_next_char(p))
-            bad = !g_unichar_isalnum(g_utf8_get_char(p));
-    }
-    if (bad) {
-        g_free(t);
-        return NULL;
-    }
-    return t;
-}
-
-/* "ja"/"en" from an RFC 5646 tag ("ja-JP", "EN-us"), else NULL. */
+/* "ja"/"en"/"zh" from an RFC 5646 tag ("ja-JP", "EN-us", "zh-Hans"), else NULL. */
 static char *lang_from_tag(const char *tag)
 {
     char *t = ghs_x_collapse_ws(tag, strlen(tag));
@@ -276,6 +240,8 @@ static char *lang_from_tag(const char *tag)
         out = g_strdup("ja");
     else if (n == 2 && g_ascii_strncasecmp(t, "en", 2) == 0)
         out = g_strdup("en");
+    else if (n == 2 && g_ascii_strncasecmp(t, "zh", 2) == 0)
+        out = g_strdup("zh");
     g_free(t);
     return out;
 }
@@ -316,11 +282,11 @@ static char *lang_from_xmp(const char *xmp)
     return lang;
 }
 
+/* Title (pdf_title.c), date and language; after the pages, which the
+ * title is checked against. */
 static void read_metadata(PopplerDocument *doc, ghs_extracted *e)
 {
-    char *title = poppler_document_get_title(doc);
-    e->title = clean_title(title);
-    g_free(title);
+    e->title = ghs_pdf_title(doc, e->pages, e->n_pages);
 
     GDateTime *dt = poppler_document_get_creation_date_time(doc);
     if (dt != NULL) {
@@ -498,8 +464,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
          * numbers of the others still match what a reader sees. */
         PopplerPage *page = poppler_document_get_page(doc, i);
         char *raw = page != NULL ? poppler_page_get_text(page) : NULL;
-        if (page != NULL)
+        if (page != NULL) {
+            pg->label = page_label(page);
             g_object_unref(page);
+        }
         if (raw != NULL) {
             pg->text = clean_page_text(raw, &pg->len);
             g_free(raw);
@@ -524,6 +492,7 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         return ghs_set_error(err, GHS_ENOTEXT,
                            "[pdf][%s] no text layer (scanned or image-only)", name);
     }
+    keep_labels_that_say_something(e);
     read_metadata(doc, e);
     g_object_unref(doc);
     return 0;

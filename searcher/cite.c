@@ -22,10 +22,41 @@
 #include "index_handle.h"
 #include "search_internal.h"
 
+/* Whether label is a printed page label worth citing beside page: set,
+ * and not the page's own number. */
+static int has_own_label(int page, const char *label)
+{
+    if (page <= 0 || !label || !*label)
+        return 0;
+    char num[16];
+    g_snprintf(num, sizeof num, "%d", page);
+    return strcmp(label, num) != 0;
+}
+
+/* "p. 15 (PDF p. 16)" when the page has a printed label of its own, else
+ * "p. 16"; nothing for page 0. */
+static void append_page(GString *s, int page, const char *label)
+{
+    if (page <= 0)
+        return;
+    if (has_own_label(page, label))
+        g_string_append_printf(s, "p. %s (PDF p. %d)", label, page);
+    else
+        g_string_append_printf(s, "p. %d", page);
+}
+
+char *ghs_cite_text_label(const char *title, int page, const char *label)
+{
+    GString *s = g_string_new(title && *title ? title : "(untitled)");
+    if (page > 0)
+        g_string_append(s, ", ");
+    append_page(s, page, label);
+    return g_string_free(s, FALSE);
+}
+
 char *ghs_cite_text(const char *title, int page)
 {
-    const char *t = title && *title ? title : "(untitled)";
-    return page > 0 ? g_strdup_printf("%s, p. %d", t, page) : g_strdup(t);
+    return ghs_cite_text_label(title, page, NULL);
 }
 
 void ghs_free(void *p)
@@ -145,7 +176,8 @@ static char *cite_text_full(const cite_src *c)
     if (ghs_cite_parse_date(c->date, &y, &m, &d) > 0)
         g_string_append_printf(s, ", %d", y);
     if (c->page > 0)
-        g_string_append_printf(s, ", p. %d", c->page);
+        g_string_append(s, ", ");
+    append_page(s, c->page, c->page_label);
     if (cite_url(c))
         g_string_append_printf(s, ", %s", cite_url(c));
     return g_string_free(s, FALSE);
@@ -230,6 +262,8 @@ static const char *bib_langid(const char *lang)
         return "japanese";
     if (!strcmp(lang, "en"))
         return "english";
+    if (!strcmp(lang, "zh"))
+        return "chinese";
     return NULL;
 }
 
@@ -283,7 +317,12 @@ static char *cite_bibtex(const cite_src *c)
         bib_url(s, cite_url(c));
         g_string_append_c(s, '}');
     }
-    if (c->page > 0) {
+    if (has_own_label(c->page, c->page_label)) {
+        bib_field(s, "note");
+        g_string_append(s, "p.~");
+        bib_escape(s, c->page_label);
+        g_string_append_printf(s, " (PDF p.~%d)}", c->page);
+    } else if (c->page > 0) {
         bib_field(s, "note");
         g_string_append_printf(s, "p.~%d}", c->page);
     }
@@ -337,7 +376,9 @@ static char *cite_csl_json(const cite_src *c)
         json_builder_end_object(b);
     }
     csl_string(b, "URL", cite_url(c));
-    if (c->page > 0) {
+    if (has_own_label(c->page, c->page_label)) {
+        csl_string(b, "page", c->page_label);   /* the page as printed */
+    } else if (c->page > 0) {
         char page[16];
         g_snprintf(page, sizeof page, "%d", c->page);
         csl_string(b, "page", page);   /* CSL's page is a string ("3", "3-5") */
@@ -379,7 +420,7 @@ int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *
     cite_src c = {
         .doc = h->doc, .title = h->title, .publisher = h->publisher, .date = h->date,
         .type = h->type, .lang = h->lang, .url = h->url, .source = h->source,
-        .page = h->page,
+        .page = h->page, .page_label = h->page_label,
     };
     return ghs_cite(&c, style, out, err);
 }

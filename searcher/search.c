@@ -545,8 +545,9 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     char *from = ghs_links_from_title(c->db, h->doc);   /* links.h */
     h->linked_from = own(r, from ? from : g_strdup(""));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
+    h->page_label = own(r, ghs_docdata_dup(data, len, GHS_F_PAGE_LABEL));
     free(data);
-    h->citation = own(r, ghs_cite_text(h->title, h->page));
+    h->citation = own(r, ghs_cite_text_label(h->title, h->page, h->page_label));
     ghs_span *spans = NULL;
     size_t n = 0;
     int rc = ghs_analyze(an, h->passage, strlen(h->passage), 0, toks, c->err);

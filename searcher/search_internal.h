@@ -57,11 +57,15 @@ void ghs_highlight_tokens(const ghs_tokens *toks, GHashTable *terms, GHashTable 
 /* Citation in text form: "Title, p. 3" (or "Title" without a page).
  * g_malloc'ed; caller g_free's. */
 char *ghs_cite_text(const char *title, int page);
+/* The same with the page's printed label: "Title, p. 15 (PDF p. 16)" when
+ * label is set and differs from page. */
+char *ghs_cite_text_label(const char *title, int page, const char *label);
 
 /* What a citation is made of (cite.c); any string may be NULL or "". */
 typedef struct cite_src {
     const char *doc, *title, *publisher, *date, *type, *lang, *url, *source;
     int page;                /* > 0 to cite a page */
+    const char *page_label;  /* its printed label, or NULL/"" */
 } cite_src;
 
 /* Citation of c in style; *out malloc'ed. 0 or GHS_EINVAL. */

@@ -20,6 +20,8 @@
 #define GHS_F_PUBLISHER 'u'
 #define GHS_F_DATE      'a'
 #define GHS_F_PAGE      'g'   /* decimal */
+#define GHS_F_PAGE_LABEL 'G'  /* the page's printed label ("15", "iii"), only
+                                 when the PDF's labels differ from its page numbers */
 #define GHS_F_OFFSET    'o'   /* decimal code point offset of the passage in its page */
 #define GHS_F_URL       'r'
 #define GHS_F_PAGES     'n'   /* document record: number of pages */

@@ -226,11 +226,13 @@ static void test_japanese_title_is_kept(void)
 static void test_office_title_loses_prefix_and_extension(void)
 {
     const char *const pages[] = {"Body text"};
-    char *path = make_pdf("office.pdf", "Microsoft Word - UHC_brief_final.docx", NULL,
+    /* (A file name such as "UHC_brief_final" is not kept at all:
+     * test_pdf_citations.c.) */
+    char *path = make_pdf("office.pdf", "Microsoft Word - UHC brief final.docx", NULL,
                           pages, 1);
     ghs_extracted e = {0};
     g_assert_cmpint(ghs_extract_pdf(path, &e, NULL), ==, 0);
-    g_assert_cmpstr(e.title, ==, "UHC_brief_final");
+    g_assert_cmpstr(e.title, ==, "UHC brief final");
     ghs_extracted_clear(&e);
     g_free(path);
 }

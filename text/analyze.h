@@ -84,7 +84,8 @@ void ghs_tokens_free(ghs_tokens *t);   /* frees the strings too; t can be reused
 char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len, ghs_error *err);
 
 /* Guess the language of a text: "ja" when kana/kanji make up a meaningful
- * share of its letters, else "en". Static string. */
+ * share of its letters, "zh" when those are 20 Han characters or more with
+ * (next to) no kana, else "en". Static string. */
 const char *ghs_detect_lang(const char *text, size_t len);
 
 /* Sentence boundaries (ICU sentence break): fills *out with a malloc'ed

@@ -126,6 +126,12 @@ const char *ghs_detect_lang(const char *text, size_t len)
      * is a strong sign of Japanese even in Latin-heavy text (Chinese has no
      * kana), but a lone Japanese name in an English page is not. */
     cjk = han + kana;
+    /* Han without kana is Chinese: Japanese text of any length writes kana
+     * (particles, endings), so a text with 20 Han characters or more and
+     * kana for less than 1% of them is not Japanese. A shorter one (a query,
+     * a term, a name in kanji) cannot tell and stays Japanese. */
+    if (han >= 20 && kana * 100 < han && han * 5 >= letters)
+        return "zh";
     if (cjk > 0 && cjk * 5 >= letters)
         return "ja";
     if (kana > 0 && han > 0 && cjk * 20 >= letters)
