@@ -762,10 +762,12 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
 
 /* A writer committing twice while a search runs discards the revision the
  * search reads (DatabaseModifiedError), and the passages found in one
- * revision may be gone from the next; run() retries only its own step. So
- * a search that fails on the database starts over on a freshly reopened
- * revision, a few times, before the error is reported. */
-#define GHS_SEARCH_ATTEMPTS 5
+ * revision may be gone from the next, so no step reopens by itself: a
+ * search that fails on the database starts over, whole, on a freshly
+ * reopened revision. A writer committing every few tens of milliseconds
+ * can beat a slow search several times in a row; each attempt starts from
+ * the newest revision, so a few more attempts nearly always get through. */
+#define GHS_SEARCH_ATTEMPTS 20
 
 /* The first layout of ghs_search_opts, what size 0 stands for. */
 #define GHS_SEARCH_OPTS_V1_SIZE (offsetof(ghs_search_opts, glossary) + sizeof(const char *))
