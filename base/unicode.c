@@ -28,3 +28,8 @@ int ghs_is_cjk(uint32_t c)
 {
     return c >= 0x3005 && (ghs_is_han(c) || ghs_is_kana(c));
 }
+
+int ghs_is_cjk_text(uint32_t c)
+{
+    return ghs_is_cjk(c) || (c >= 0x3000 && c <= 0x30FF) || (c >= 0xFF01 && c <= 0xFF9F);
+}

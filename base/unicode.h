@@ -16,4 +16,9 @@ int ghs_is_han(uint32_t c);
 /* Is c Han, Hiragana or Katakana? */
 int ghs_is_cjk(uint32_t c);
 
+/* Is c a character of Japanese or Chinese running text: those above, CJK
+ * punctuation and symbols (U+3000..U+30FF) or a full-width form? Lines of
+ * such text join without a space. */
+int ghs_is_cjk_text(uint32_t c);
+
 #endif /* GHS_BASE_UNICODE_H */

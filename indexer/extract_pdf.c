@@ -11,6 +11,7 @@
  */
 #include "extract_internal.h"
 #include "pdf_title.h"
+#include "unicode.h"
 
 #include <errno.h>
 #include <string.h>
@@ -79,15 +80,6 @@ static size_t trailing_hyphen(const char *s, size_t len)
     return 0;
 }
 
-/* Japanese and Chinese text: kana, kanji, full-width forms and CJK
- * punctuation. */
-static bool is_cjk(gunichar c)
-{
-    return (c >= 0x3001 && c <= 0x303F) || (c >= 0x3040 && c <= 0x30FF) ||
-           (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF9F);
-}
-
 /* Second pass: "recom-\nmendation" -> "recommendation" when the letters
  * on both sides of the break are lowercase; a capital or a digit after the
  * break ("COVID-\n19", "Low-\nIncome") keeps hyphen and line.
@@ -126,7 +118,7 @@ static char *join_hyphens(const char *s, size_t len, size_t *out_len)
             const char *before = g_utf8_find_prev_char(s + start, s + i);
             gunichar b = before != NULL ? g_utf8_get_char(before) : 0;
             gunichar a = g_utf8_get_char(s + i + 1);
-            join_cjk = is_cjk(b) && b != 0x3002 && is_cjk(a) &&
+            join_cjk = ghs_is_cjk_text(b) && b != 0x3002 && ghs_is_cjk_text(a) &&
                        g_utf8_strlen(s + start, (gssize)(i - start)) * 10 >= longest * 7;
         }
         if (join_cjk) {

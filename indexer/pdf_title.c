@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "extract_internal.h"
+#include "unicode.h"
 
 /* Longest heading taken as it is; a longer one is cut at a word. */
 #define TITLE_MAX_CHARS 120
@@ -70,15 +71,6 @@ static bool has_script(const char *s, int group)
     return false;
 }
 
-/* Japanese and Chinese characters and punctuation: lines of such text are
- * joined without a space. */
-static bool is_cjk_char(gunichar c)
-{
-    return (c >= 0x3000 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
-           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFF01 && c <= 0xFF9F);
-}
-
 /* ---------------------------------------------------------- judging */
 
 static bool has_suffix_ci(const char *s, const char *suffix)
@@ -123,7 +115,7 @@ static bool only_date_words(const char *t)
     bool any = false;
     for (const char *p = t; *p != '\0'; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
-        if (!is_cjk_char(c))
+        if (!ghs_is_cjk_text(c))
             continue;
         any = true;
         char buf[8] = {0};
@@ -201,7 +193,7 @@ static bool has_date_code(const char *t)
                 return true;
             continue;
         }
-        if (run >= 4 && g_unichar_isalpha(c) && is_cjk_char(c) &&
+        if (run >= 4 && g_unichar_isalpha(c) && ghs_is_cjk_text(c) &&
             c != 0x5E74 /* 年 */ && c != 0x6708 /* 月 */ && c != 0x65E5 /* 日 */ &&
             c != 0x5EA6 /* 度 */)
             return true;
@@ -426,8 +418,8 @@ static char *join_lines(const char *text, const text_line *lines, guint first, g
         char *s = ghs_x_collapse_ws(text + lines[i].start, lines[i].end - lines[i].start);
         if (g->len > 0 && *s != '\0') {
             const char *prev = g_utf8_find_prev_char(g->str, g->str + g->len);
-            bool glue = prev != NULL && is_cjk_char(g_utf8_get_char(prev)) &&
-                        is_cjk_char(g_utf8_get_char(s));
+            bool glue = prev != NULL && ghs_is_cjk_text(g_utf8_get_char(prev)) &&
+                        ghs_is_cjk_text(g_utf8_get_char(s));
             if (!glue)
                 g_string_append_c(g, ' ');
         }
