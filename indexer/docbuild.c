@@ -138,21 +138,25 @@ int ghs_builder_new(ghs_builder **out, ghs_analyzer *an, const ghs_doc_info *di,
     facet_field(b->facets, di->publisher, 0);
     g_free(year);
 
+    /* An analysis that fails (not one that finds no word) fails the
+     * document: its publisher and title terms would be missing. */
     ghs_tokens toks;
     ghs_tokens_init(&toks);
+    int rc = 0;
     if (di->publisher && *di->publisher &&
-        ghs_analyze(an, di->publisher, strlen(di->publisher), 0, &toks, NULL) == 0)
+        (rc = ghs_analyze(an, di->publisher, strlen(di->publisher), 0, &toks, err)) == 0)
         field_words(b->bool_terms, GHS_PREFIX_PUBLISHER, &toks);
     ghs_tokens_free(&toks);
     ghs_tokens_init(&toks);
-    if (di->title && *di->title &&
-        ghs_analyze(an, di->title, strlen(di->title), 0, &toks, NULL) == 0) {
+    if (rc == 0 && di->title && *di->title &&
+        (rc = ghs_analyze(an, di->title, strlen(di->title), 0, &toks, err)) == 0) {
         field_words(b->bool_terms, GHS_PREFIX_TITLE, &toks);
         title_words(b->title_terms, &toks);
     }
     ghs_tokens_free(&toks);
 
-    int rc = ghs_gloss_doc_mine(an, pages, n_pages,
+    if (rc == 0)
+        rc = ghs_gloss_doc_mine(an, pages, n_pages,
                                 !strcmp(di->type, "pdf") ? GHS_GLOSS_WRAPPED : 0, &b->gloss, err);
     if (rc < 0) {
         ghs_builder_free(b);
@@ -203,7 +207,7 @@ static void gram_term(const char *gram, void *user)
 {
     xc_doc *doc = ((void **)user)[0];
     const char *prefix = ((void **)user)[1];
-    add_prefixed(doc, prefix, 1, gram, NULL);
+    add_prefixed(doc, prefix, 1, gram, ((void **)user)[2]);
 }
 
 /* Build the document of one passage; NULL when it has no token. */
@@ -225,7 +229,7 @@ static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page,
         *rc = ghs_set_error(err, GHS_ENOMEM, "[index] out of memory");
         return NULL;
     }
-    xc_error xe;
+    xc_error xe;   /* the setters keep the first error: one check at the end */
     xc_error_clear(&xe);
     for (size_t i = 0; i < toks.n; i++) {
         const ghs_token *t = &toks.v[i];
@@ -242,8 +246,8 @@ static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page,
     /* CJK character bigrams and characters (no positions) across adjacent
      * words: the fallback that finds a query word inside a word segmented
      * differently here. The searcher weighs them below whole words. */
-    void *bi[2] = { doc, (void *)GHS_PREFIX_BIGRAM };
-    void *uni[2] = { doc, (void *)GHS_PREFIX_UNIGRAM };
+    void *bi[3] = { doc, (void *)GHS_PREFIX_BIGRAM, &xe };
+    void *uni[3] = { doc, (void *)GHS_PREFIX_UNIGRAM, &xe };
     ghs_cjk_grams(&toks, 2, gram_term, bi);
     ghs_cjk_grams(&toks, 1, gram_term, uni);
     ghs_tokens_free(&toks);

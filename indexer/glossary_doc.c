@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "glossary_doc.h"
 #include "glossary_mine.h"
 
@@ -19,7 +20,7 @@ struct ghs_gloss_doc {
 int ghs_gloss_doc_mine(ghs_analyzer *a, const ghs_page *pages, size_t n_pages,
                        unsigned flags, ghs_gloss_doc **out, ghs_error *err)
 {
-    (void)err;   /* analysis errors make a pair unkeyable, not the file unreadable */
+    int rc = 0;
     ghs_gloss_doc *gd = g_new0(ghs_gloss_doc, 1);
     gd->rows = g_ptr_array_new_with_free_func(ghs_gloss_row_free);
     gd->index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -31,7 +32,17 @@ int ghs_gloss_doc_mine(ghs_analyzer *a, const ghs_page *pages, size_t n_pages,
         ghs_gloss_mine(pages[p].text, pages[p].len, flags, &found);
         for (size_t i = 0; i < found.n; i++) {
             const ghs_gloss_found *f = &found.v[i];
-            char *tk = ghs_gloss_key(a, f->term), *ek = ghs_gloss_key(a, f->equivalent);
+            ghs_error ke = {0}, ee = {0};
+            char *tk = ghs_gloss_key(a, f->term, &ke), *ek = ghs_gloss_key(a, f->equivalent, &ee);
+            if (ke.code < 0 || ee.code < 0) {
+                /* The analysis itself failed (not a pair without words):
+                 * the document cannot be indexed as it should be. */
+                rc = ghs_set_error(err, ke.code < 0 ? ke.code : ee.code, "%s",
+                                   ke.code < 0 ? ke.message : ee.message);
+                g_free(tk);
+                g_free(ek);
+                break;
+            }
             if (!tk || !ek || !strcmp(tk, ek)) {
                 g_free(tk);
                 g_free(ek);
@@ -63,6 +74,8 @@ int ghs_gloss_doc_mine(ghs_analyzer *a, const ghs_page *pages, size_t n_pages,
             g_hash_table_add(keys, g_strconcat(GHS_PREFIX_GLOSSARY, ek, NULL));
         }
         ghs_gloss_found_list_free(&found);
+        if (rc < 0)
+            break;
     }
     if (g_hash_table_size(keys) > 0) {
         guint n = 0;
@@ -70,7 +83,7 @@ int ghs_gloss_doc_mine(ghs_analyzer *a, const ghs_page *pages, size_t n_pages,
         g_hash_table_steal_all(keys);
     }
     g_hash_table_destroy(keys);
-    return 0;
+    return rc;
 }
 
 char **ghs_gloss_doc_terms(const ghs_gloss_doc *gd)

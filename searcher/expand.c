@@ -18,6 +18,7 @@ struct ghs_expander {
     GHashTable *cache;       /* key -> lookup_result */
     GPtrArray *log;          /* explanation lines, in the order words were met */
     GHashTable *logged;      /* the lines of log, not to repeat them */
+    ghs_error failure;       /* the first glossary read or analysis that failed */
 };
 
 /* One equivalent a word expands to. */
@@ -156,6 +157,11 @@ static lookup_result *lookup(ghs_expander *ex, const char *key)
     ghs_gloss_view *v = NULL;
     ghs_error e = {0};
     if (ghs_gloss_view_build(ex->db, ex->an, key, ex->rules, 0, &v, &e) < 0) {
+        /* The search fails with it (and starts over on a reopened index
+         * when a writer is the cause): a quietly unexpanded query would
+         * be a different answer. */
+        if (ex->failure.code == 0)
+            ex->failure = e;
         res->why = g_strdup_printf("not expanded: the glossary cannot be read (%s)",
                                    e.message);
         return res;
@@ -252,13 +258,15 @@ static xc_query *alt_query(ghs_expander *ex, const alt *a, ghs_built_query *hl,
             const ghs_token *t = &toks.v[0];
             char *term = t->stem && !t->is_stop ? g_strconcat(GHS_PREFIX_STEM, t->stem, NULL)
                                                 : g_strdup(t->term);
-            q = xc_query_term(term, 1, 0, NULL);
+            xc_error e;
+            q = ghs_qb_kept(xc_query_term(term, 1, 0, &e), &e);
             g_free(term);
         } else {
             xc_query **subs = g_new(xc_query *, toks.n);
+            xc_error e;
             for (size_t i = 0; i < toks.n; i++)
-                subs[i] = xc_query_term(toks.v[i].term, 1, 0, NULL);
-            q = xc_query_combine(XC_OP_PHRASE, subs, toks.n, 0, NULL);
+                subs[i] = ghs_qb_kept(xc_query_term(toks.v[i].term, 1, 0, &e), &e);
+            q = ghs_qb_kept(xc_query_combine(XC_OP_PHRASE, subs, toks.n, 0, &e), &e);
             for (size_t i = 0; i < toks.n; i++)
                 xc_query_free(subs[i]);
             g_free(subs);
@@ -301,7 +309,10 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
         return literal;
     ghs_tokens toks;
     ghs_tokens_init(&toks);
-    if (ghs_analyze(ex->an, text, strlen(text), 0, &toks, NULL) < 0 || toks.n == 0) {
+    ghs_error e = {0};
+    if (ghs_analyze(ex->an, text, strlen(text), 0, &toks, &e) < 0 || toks.n == 0) {
+        if (e.code < 0 && ex->failure.code == 0)
+            ex->failure = e;
         ghs_tokens_free(&toks);
         return literal;
     }
@@ -329,7 +340,8 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
         if (!aq)
             continue;
         double w = m > k ? a->weight * (double)k / (double)m : a->weight;
-        xc_query *scaled = xc_query_scale(aq, w, NULL);
+        xc_error e;
+        xc_query *scaled = ghs_qb_kept(xc_query_scale(aq, w, &e), &e);
         xc_query_free(aq);
         if (!scaled)
             continue;
@@ -345,8 +357,10 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
     }
     g_string_free(line, TRUE);
     g_free(through);
+    xc_error xe;
     xc_query *q = subs->len > 1
-        ? xc_query_combine(XC_OP_OR, (xc_query *const *)subs->pdata, subs->len, 0, NULL)
+        ? ghs_qb_kept(xc_query_combine(XC_OP_OR, (xc_query *const *)subs->pdata, subs->len,
+                                       0, &xe), &xe)
         : NULL;
     for (guint i = 1; i < subs->len; i++)
         xc_query_free(subs->pdata[i]);
@@ -373,4 +387,13 @@ char *ghs_expand_explain(const ghs_expander *ex, const ghs_qnode *root)
     for (guint i = 0; ex && i < ex->log->len; i++)
         g_string_append_printf(s, "\n  %s", (const char *)ex->log->pdata[i]);
     return g_string_free(s, FALSE);
+}
+
+int ghs_expander_failure(const ghs_expander *ex, ghs_error *err)
+{
+    if (!ex || ex->failure.code == 0)
+        return 0;
+    if (err)
+        *err = ex->failure;
+    return ex->failure.code;
 }

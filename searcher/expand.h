@@ -27,6 +27,11 @@ int ghs_expander_new(ghs_index *ix, const char *glossary_file, ghs_expander **ou
                      ghs_error *err);
 void ghs_expander_free(ghs_expander *ex);   /* NULL is a no-op */
 
+/* 0, or the error of the first glossary read or analysis that failed while
+ * queries were expanded (copied into err): the query built with them is
+ * not the one the user asked for, so the search reports it. */
+int ghs_expander_failure(const ghs_expander *ex, ghs_error *err);
+
 /* The query for text (a query word or phrase) whose literal query is
  * literal: literal itself when ex is NULL or the glossary has no used pair
  * for text, else literal OR the scaled equivalents. Takes ownership of

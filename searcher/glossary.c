@@ -498,7 +498,13 @@ int ghs_glossary_get(ghs_index *ix, const char *term, const char *glossary_file,
     *out = NULL;
     char *key = NULL;
     if (term) {
-        key = ghs_gloss_key(ix->an, term);
+        ghs_error ke = {0};
+        key = ghs_gloss_key(ix->an, term, &ke);
+        if (ke.code < 0) {
+            if (err)
+                *err = ke;
+            return ke.code;
+        }
         if (!key)
             return ghs_set_error(err, GHS_EINVAL, "[glossary] '%s' has no word to look up",
                                  term);

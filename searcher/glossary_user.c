@@ -94,10 +94,12 @@ int ghs_gloss_rules_load(ghs_analyzer *a, const char *path, ghs_gloss_rules **ou
         if (!*r->term || (eq && !*r->equiv) || (!eq && !r->veto)) {
             rc = bad_line(err, path, r->line,
                           !*r->term ? "no term" : eq ? "no equivalent" : "no '='");
-        } else if (!(r->term_key = ghs_gloss_key(a, r->term))) {
-            rc = bad_line(err, path, r->line, "the term has no word");
-        } else if (eq && !(r->equiv_key = ghs_gloss_key(a, r->equiv))) {
-            rc = bad_line(err, path, r->line, "the equivalent has no word");
+        } else if (!(r->term_key = ghs_gloss_key(a, r->term, err))) {
+            rc = err && err->code < 0 ? err->code
+                                      : bad_line(err, path, r->line, "the term has no word");
+        } else if (eq && !(r->equiv_key = ghs_gloss_key(a, r->equiv, err))) {
+            rc = err && err->code < 0 ? err->code
+                                      : bad_line(err, path, r->line, "the equivalent has no word");
         } else if (eq && !strcmp(r->term_key, r->equiv_key)) {
             rc = bad_line(err, path, r->line, "term and equivalent are the same word");
         }

@@ -229,8 +229,8 @@ static void docs_with_file_term(xc_db *db, const char *abs, GPtrArray *ids, xc_e
             ms = xc_enquire_get_mset(enq, 0, n, 0, xe);
     }
     guint from = ids->len;
-    for (uint32_t i = 0; ms && i < xc_mset_size(ms); i++) {
-        char *id = xc_mset_collapse_key(ms, i, NULL, NULL);
+    for (uint32_t i = 0; ms && xe->code == XC_OK && i < xc_mset_size(ms); i++) {
+        char *id = xc_mset_collapse_key(ms, i, NULL, xe);
         if (id && *id)
             g_ptr_array_add(ids, g_strdup(id));
         free(id);

@@ -58,9 +58,35 @@ static void qfree(xc_query *q)
     xc_query_free(q);
 }
 
+/* The first binding failure while this thread builds a query: a query is
+ * made of many small calls, and a NULL from one would otherwise read as
+ * "nothing to search here" and quietly change the answer.
+ * ghs_query_build_expanded reports it as the build's error. */
+static _Thread_local xc_error build_failure;
+
+xc_query *ghs_qb_kept(xc_query *q, const xc_error *e)
+{
+    if (!q && e->code != XC_OK && build_failure.code == XC_OK)
+        build_failure = *e;
+    return q;
+}
+
 static xc_query *term_q(const char *term)
 {
-    return xc_query_term(term, 1, 0, NULL);
+    xc_error e;
+    return ghs_qb_kept(xc_query_term(term, 1, 0, &e), &e);
+}
+
+static xc_query *scale_q(const xc_query *q, double w)
+{
+    xc_error e;
+    return ghs_qb_kept(xc_query_scale(q, w, &e), &e);
+}
+
+static xc_query *match_all_q(void)
+{
+    xc_error e;
+    return ghs_qb_kept(xc_query_match_all(&e), &e);
 }
 
 /* Combine subs with op, freeing subs. n == 1 returns the single query. */
@@ -70,7 +96,8 @@ static xc_query *combine(int op, xc_query **subs, size_t n, unsigned param)
         return NULL;
     if (n == 1 && op != XC_OP_PHRASE && op != XC_OP_NEAR)
         return subs[0];
-    xc_query *q = xc_query_combine(op, subs, n, param, NULL);
+    xc_error e;
+    xc_query *q = ghs_qb_kept(xc_query_combine(op, subs, n, param, &e), &e);
     for (size_t i = 0; i < n; i++)
         qfree(subs[i]);
     return q;
@@ -276,7 +303,7 @@ static xc_query *gram_bag(const ghs_tokens *toks, int unigrams)
         xc_query *q = combine(elite ? XC_OP_ELITE_SET : XC_OP_OR, (xc_query **)subs->pdata,
                               subs->len, elite ? GHS_UNIGRAM_ELITE : 0);
         g_ptr_array_free(subs, TRUE);
-        parts[g] = q ? xc_query_scale(q, weights[g], NULL) : NULL;
+        parts[g] = q ? scale_q(q, weights[g]) : NULL;
         qfree(q);
     }
     return combine2(XC_OP_OR, parts[0], parts[1]);
@@ -317,7 +344,7 @@ static xc_query *gram_fallback(const ghs_tokens *toks, int whole)
     g_ptr_array_free(alts, TRUE);
     if (!q)
         return NULL;
-    xc_query *scaled = xc_query_scale(q, GHS_BIGRAM_WEIGHT, NULL);
+    xc_query *scaled = scale_q(q, GHS_BIGRAM_WEIGHT);
     qfree(q);
     return scaled;
 }
@@ -469,7 +496,7 @@ static int build_filter(builder *b, const ghs_qnode *n, xc_query **out)
         g_free(subs);
         ghs_tokens_free(&toks);
     }
-    xc_query *s = xc_query_scale(q, 0.0, NULL);
+    xc_query *s = scale_q(q, 0.0);
     qfree(q);
     *out = s;
     return 0;
@@ -570,7 +597,7 @@ static int build_group(builder *b, const ghs_qnode *n, int mode, xc_query **out)
         }
         if (filt) {
             if (!q)
-                q = xc_query_match_all(NULL);
+                q = match_all_q();
             q = combine2(XC_OP_FILTER, q, filt);
         }
     } else {
@@ -639,7 +666,7 @@ static int build(builder *b, const ghs_qnode *n, int mode, xc_query **out)
             return rc;
         }
         if (!pos)
-            pos = xc_query_match_all(NULL);
+            pos = match_all_q();
         *out = neg ? combine2(XC_OP_AND_NOT, pos, neg) : pos;
         return 0;
     }
@@ -780,7 +807,7 @@ static xc_query *bonus_q(GPtrArray *bonuses, guint from, guint to)
         }
         xc_query *q = combine(XC_OP_OR, (xc_query **)all->pdata, all->len, 0);
         g_ptr_array_free(all, TRUE);
-        sides[s] = q ? xc_query_scale(q, weights[s], NULL) : NULL;
+        sides[s] = q ? scale_q(q, weights[s]) : NULL;
         qfree(q);
     }
     return combine2(XC_OP_OR, sides[0], sides[1]);
@@ -822,6 +849,7 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
                              ghs_built_query *out, ghs_error *err)
 {
     memset(out, 0, sizeof *out);
+    xc_error_clear(&build_failure);
     out->hl_terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     builder b = { .a = a, .out = out, .err = err, .collect_hl = 1, .ex = ex };
@@ -870,6 +898,10 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
     }
     if (rc == 0)
         out->strict = with_proximity(&b, root, out->strict, 1);
+    if (rc == 0 && build_failure.code != XC_OK)
+        rc = ghs_error_from_xc(err, &build_failure, "query");
+    if (rc == 0)
+        rc = ghs_expander_failure(ex, err);
     if (rc < 0)
         ghs_built_query_clear(out);
     return rc;

@@ -42,6 +42,12 @@ int ghs_query_build(ghs_analyzer *a, const ghs_qnode *root, ghs_built_query *out
                     ghs_error *err);
 void ghs_built_query_clear(ghs_built_query *q);
 
+/* q, after noting e (the error of the binding call that made q) as the
+ * first failure of the query being built on this thread when q is NULL:
+ * every query-making call of the build goes through it, so a failure is
+ * the build's error instead of a silently smaller query. */
+xc_query *ghs_qb_kept(xc_query *q, const xc_error *e);
+
 /* Highlights: code point spans of passage's words that are in terms or
  * whose stem is in stems; adjacent spans merged. *out is g_malloc'ed
  * (caller g_free's), *n its length. */

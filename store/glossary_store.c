@@ -48,13 +48,15 @@ char *ghs_gloss_key_tokens(const ghs_token *t, size_t n)
     return g_string_free(k, FALSE);
 }
 
-char *ghs_gloss_key(ghs_analyzer *a, const char *text)
+char *ghs_gloss_key(ghs_analyzer *a, const char *text, ghs_error *err)
 {
+    if (err)
+        err->code = 0;
     if (!text || !*text)
         return NULL;
     ghs_tokens toks;
     ghs_tokens_init(&toks);
-    char *k = ghs_analyze(a, text, strlen(text), 0, &toks, NULL) == 0
+    char *k = ghs_analyze(a, text, strlen(text), 0, &toks, err) == 0
             ? ghs_gloss_key_tokens(toks.v, toks.n) : NULL;
     ghs_tokens_free(&toks);
     return k;
@@ -173,9 +175,9 @@ int ghs_gloss_docs_defining(xc_db *db, const char *key, size_t max, GPtrArray *d
         if (xe.code == XC_OK)
             ms = xc_enquire_get_mset(enq, 0, (uint32_t)max, 0, &xe);
     }
-    for (uint32_t i = 0; ms && i < xc_mset_size(ms); i++) {
-        xc_doc *d = xc_mset_document(ms, i, NULL);
-        char *id = d ? xc_doc_get_value(d, GHS_SLOT_DOC, NULL, NULL) : NULL;
+    for (uint32_t i = 0; ms && i < xc_mset_size(ms) && xe.code == XC_OK; i++) {
+        xc_doc *d = xc_mset_document(ms, i, &xe);
+        char *id = d ? xc_doc_get_value(d, GHS_SLOT_DOC, NULL, &xe) : NULL;
         if (id && *id)
             g_ptr_array_add(doc_ids, g_strdup(id));
         free(id);

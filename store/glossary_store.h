@@ -42,8 +42,9 @@ enum {
  * tokens separated by one space, others joined ("UHC" -> "uhc",
  * "Universal Health Coverage" -> "univers health coverag",
  * "ユニバーサル・ヘルス・カバレッジ" -> "ユニバーサルヘルスカバレッジ").
- * g_malloc'ed; NULL when text has no token or analysis fails. */
-char *ghs_gloss_key(ghs_analyzer *a, const char *text);
+ * g_malloc'ed; NULL when text has no token, or when the analysis fails:
+ * then err (may be NULL) has a negative code (it is 0 otherwise). */
+char *ghs_gloss_key(ghs_analyzer *a, const char *text, ghs_error *err);
 /* The same key from n tokens of an analysis (NULL when n is 0). */
 char *ghs_gloss_key_tokens(const ghs_token *t, size_t n);
 

@@ -48,7 +48,7 @@ static void fixture_teardown(fixture *f, gconstpointer data)
  * 1, 2, ..., with id as a unique boolean term "Q<id>" and data "<id>". */
 static xc_doc *make_doc(const char *id, const char *text)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_doc *doc = xc_doc_new();
     g_assert_nonnull(doc);
     char **words = g_strsplit(text, " ", -1);
@@ -72,7 +72,7 @@ static xc_doc *make_doc(const char *id, const char *text)
 /* Add (or replace, by its Q term) a document and return its docid. */
 static xc_docid put(xc_wdb *w, const char *id, const char *text)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_doc *doc = make_doc(id, text);
     char *q = g_strconcat("Q", id, NULL);
     xc_docid did = xc_wdb_replace_document_term(w, q, doc, &e);
@@ -85,7 +85,7 @@ static xc_docid put(xc_wdb *w, const char *id, const char *text)
 
 static xc_wdb *open_writer(const char *path)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = xc_wdb_open(path, XC_DB_CREATE_OR_OPEN, &e);
     assert_ok(e);
     g_assert_nonnull(w);
@@ -94,7 +94,7 @@ static xc_wdb *open_writer(const char *path)
 
 static xc_db *open_reader(const char *path)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_db *db = xc_db_open(path, &e);
     assert_ok(e);
     g_assert_nonnull(db);
@@ -103,7 +103,7 @@ static xc_db *open_reader(const char *path)
 
 static xc_query *term(const char *t)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_query *q = xc_query_term(t, 1, 0, &e);
     assert_ok(e);
     return q;
@@ -112,7 +112,7 @@ static xc_query *term(const char *t)
 /* op over two queries; frees both. */
 static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned parameter)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_query *subs[2] = { a, b };
     xc_query *q = xc_query_combine(op, subs, 2, parameter, &e);
     assert_ok(e);
@@ -125,7 +125,7 @@ static xc_query *combine2(int op, xc_query *a, xc_query *b, unsigned parameter)
 /* Run q (which is freed) over db, optionally through a prepared enquire. */
 static xc_mset *run_on(xc_enquire *enq, xc_query *q)
 {
-    xc_error e;
+    xc_error e = {0};
     g_assert_cmpint(xc_enquire_set_query(enq, q, &e), ==, 0);
     assert_ok(e);
     xc_query_free(q);
@@ -137,7 +137,7 @@ static xc_mset *run_on(xc_enquire *enq, xc_query *q)
 
 static xc_mset *run(xc_db *db, xc_query *q)
 {
-    xc_error e;
+    xc_error e = {0};
     xc_enquire *enq = xc_enquire_new(db, &e);
     assert_ok(e);
     xc_mset *ms = run_on(enq, q);
@@ -150,7 +150,7 @@ static char *hit_ids(const xc_mset *ms)
 {
     GString *s = g_string_new(NULL);
     for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
-        xc_error e;
+        xc_error e = {0};
         xc_doc *doc = xc_mset_document(ms, i, &e);
         assert_ok(e);
         char *data = xc_doc_get_data(doc, NULL, &e);
@@ -180,7 +180,7 @@ static char *drain(xc_termlist *tl, uint32_t *freqs, size_t nfreqs)
     GString *s = g_string_new(NULL);
     const char *t;
     uint32_t f;
-    xc_error e;
+    xc_error e = {0};
     size_t i = 0;
     int rc;
     while ((rc = xc_termlist_next(tl, &t, &f, &e)) == 1) {
@@ -202,7 +202,7 @@ static char *drain(xc_termlist *tl, uint32_t *freqs, size_t nfreqs)
 static void test_documents_round_trip_terms_values_and_data(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     put(w, "en1", "universal health coverage");
     xc_doc *doc = make_doc("ja1", "保健 医療 ユニバーサル ヘルス カバレッジ");
@@ -273,7 +273,7 @@ static void test_documents_round_trip_terms_values_and_data(fixture *f, gconstpo
 static void test_replacing_by_unique_term_does_not_duplicate(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     xc_docid first = put(w, "r1", "draft text");
     put(w, "r2", "other text");
@@ -293,7 +293,7 @@ static void test_replacing_by_unique_term_does_not_duplicate(fixture *f, gconstp
 static void test_deleting_by_term_removes_every_document_with_it(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     const char *ids[] = { "a1", "a2", "a3", "b1" };
     for (size_t i = 0; i < 4; i++) {
@@ -319,7 +319,7 @@ static void test_deleting_by_term_removes_every_document_with_it(fixture *f, gco
 static void test_writer_reads_its_uncommitted_changes(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     put(w, "u1", "保健 policy");
     g_assert_cmpint(xc_wdb_set_metadata(w, "k", "v", 1, &e), ==, 0);
@@ -345,7 +345,7 @@ static void test_writer_reads_its_uncommitted_changes(fixture *f, gconstpointer 
 static void test_reader_sees_new_documents_only_after_reopen(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     put(w, "d1", "first");
     xc_wdb_commit(w, &e);
@@ -367,7 +367,7 @@ static void test_reader_sees_new_documents_only_after_reopen(fixture *f, gconstp
 static void test_transaction_commit_keeps_and_cancel_discards(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     xc_db *db = open_reader(f->path);
 
@@ -404,7 +404,7 @@ static void test_transaction_commit_keeps_and_cancel_discards(fixture *f, gconst
 static void test_close_commits_pending_changes(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     put(w, "c1", "pending");
     xc_wdb_close(w);
@@ -417,7 +417,7 @@ static void test_close_commits_pending_changes(fixture *f, gconstpointer u)
 static void test_metadata_round_trips_bytes_and_unicode(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     static const char bin[] = { 'a', '\0', 'b', '\0', 'c' };
     g_assert_cmpint(xc_wdb_set_metadata(w, "bin", bin, sizeof bin, &e), ==, 0);
@@ -447,7 +447,7 @@ static void test_metadata_round_trips_bytes_and_unicode(fixture *f, gconstpointe
 static void test_spelling_suggestion_corrects_a_typo(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     g_assert_cmpint(xc_wdb_add_spelling(w, "coverage", 5, &e), ==, 0);
     xc_wdb_add_spelling(w, "courage", 1, &e);
@@ -540,7 +540,7 @@ static void test_filter_restricts_without_changing_scores(fixture *f, gconstpoin
 static void test_scale_weight_multiplies_scores(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_db *db = query_corpus(f);
     xc_query *q = term("malaria");
     xc_query *twice = xc_query_scale(q, 2.5, &e);
@@ -567,7 +567,7 @@ static void test_negative_scale_factor_is_rejected(fixture *f, gconstpointer u)
 {
     (void)f;
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_query *q = term("x");
     g_assert_null(xc_query_scale(q, -1.0, &e));
     g_assert_cmpint(e.code, ==, XC_ERR_INVALID_ARGUMENT);
@@ -578,7 +578,7 @@ static void test_negative_scale_factor_is_rejected(fixture *f, gconstpointer u)
 static void test_collapse_key_keeps_at_most_n_per_value(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     /* Passages of three source documents: A has 4, B has 2, C has 1. */
     const char *src[] = { "A", "A", "A", "A", "B", "B", "C" };
@@ -629,7 +629,7 @@ static void test_collapse_key_keeps_at_most_n_per_value(fixture *f, gconstpointe
 static void test_bm25_ranks_more_occurrences_of_rare_term_first(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_wdb *w = open_writer(f->path);
     put(w, "once", "policy report 結核 policy report");
     put(w, "thrice", "結核 report 結核 policy 結核");
@@ -657,6 +657,7 @@ static void test_bm25_ranks_more_occurrences_of_rare_term_first(fixture *f, gcon
     xc_mset_free(ms);
 
     /* With k1 = 0 the wdf no longer counts: the two hits of 結核 tie. */
+    xc_error_clear(&e);   /* the setters keep an earlier error */
     xc_enquire_set_bm25(enq, 0, 0, 1, 0.5, 0.5, &e);
     ms = run_on(enq, term("結核"));
     g_assert_cmpfloat_with_epsilon(xc_mset_weight(ms, 0), xc_mset_weight(ms, 1), 1e-9);
@@ -668,7 +669,7 @@ static void test_bm25_ranks_more_occurrences_of_rare_term_first(fixture *f, gcon
 static void test_matching_terms_lists_query_terms_the_document_has(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_db *db = query_corpus(f);
     xc_enquire *enq = xc_enquire_new(db, &e);
     /* Query positions 1, 2, 3 as a query parser gives them: the matching
@@ -702,7 +703,7 @@ static void test_matching_terms_lists_query_terms_the_document_has(fixture *f, g
 static void test_enquire_survives_closing_its_database_first(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_db *db = query_corpus(f);
     xc_enquire *enq = xc_enquire_new(db, &e);
     xc_db_close(db);
@@ -720,7 +721,7 @@ static void test_queries_describe_copy_and_reject_unknown_operators(fixture *f, 
 {
     (void)f;
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_query *q = combine2(XC_OP_AND, term("保健"), term("policy"), 0);
     xc_query *c = xc_query_copy(q, &e);
     assert_ok(e);
@@ -765,7 +766,7 @@ static void test_stemmer_stems_english_and_rejects_unknown_language(fixture *f, 
 {
     (void)f;
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_stemmer *st = xc_stemmer_new("english", &e);
     assert_ok(e);
     char *s = xc_stem_word(st, "financing", strlen("financing"), &e);
@@ -797,7 +798,7 @@ static void test_stemmer_stems_english_and_rejects_unknown_language(fixture *f, 
 static void test_opening_missing_database_is_an_opening_error(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     char *missing = g_build_filename(f->dir, "no-such-db", NULL);
     g_assert_null(xc_db_open(missing, &e));
     g_assert_cmpint(e.code, ==, XC_ERR_OPENING);
@@ -813,7 +814,7 @@ static void test_opening_missing_database_is_an_opening_error(fixture *f, gconst
 static void test_missing_docid_is_a_range_error(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     xc_db *db = query_corpus(f);
     g_assert_null(xc_db_get_document(db, 999, &e));
     g_assert_cmpint(e.code, ==, XC_ERR_RANGE);
@@ -828,7 +829,7 @@ static void test_null_handle_is_an_invalid_argument_not_a_crash(fixture *f, gcon
 {
     (void)f;
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     g_assert_cmpuint(xc_db_doccount(NULL, &e), ==, 0);
     g_assert_cmpint(e.code, ==, XC_ERR_INVALID_ARGUMENT);
     g_assert_cmpstr(e.message, ==, "InvalidArgumentError: xc_db_doccount: db is NULL");
@@ -843,7 +844,7 @@ static void test_null_handle_is_an_invalid_argument_not_a_crash(fixture *f, gcon
 static void test_overlong_term_is_skipped_and_commit_succeeds(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     char long_ascii[301], edge[246], long_ja[301];
     memset(long_ascii, 'a', 300);
     long_ascii[300] = '\0';
@@ -883,7 +884,7 @@ static xc_wdb *volatile held_writer;
 static void test_second_writer_gets_lock_error(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     /* Xapian 1.4 locks with open file description locks (or a child process
      * holding an fcntl lock), so a second writer in the same process is
      * refused just like one in another process. */
@@ -926,7 +927,7 @@ static void test_second_writer_gets_lock_error(fixture *f, gconstpointer u)
 static void test_stub_file_searches_two_shards_as_one(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     char *s1 = g_build_filename(f->dir, "shard1", NULL);
     char *s2 = g_build_filename(f->dir, "shard 二", NULL); /* space and kanji in the path */
     xc_wdb *w = open_writer(s1);
@@ -967,7 +968,7 @@ static void test_stub_file_searches_two_shards_as_one(fixture *f, gconstpointer 
 static void test_stub_file_reaches_remote_shards(fixture *f, gconstpointer u)
 {
     (void)u;
-    xc_error e;
+    xc_error e = {0};
     /* "remote :PROGRAM ARGS" runs xapian-progsrv and speaks the remote
      * protocol over a pipe: the remote backend without a port to pick. */
     char *progsrv = g_find_program_in_path("xapian-progsrv");
@@ -1010,10 +1011,35 @@ static void test_stub_file_reaches_remote_shards(fixture *f, gconstpointer u)
     g_free(progsrv);
 }
 
+/* A document's setters keep the first error, so a document built with
+ * many calls and one check never loses a failure to a later success. */
+static void test_document_setters_keep_the_first_error(void)
+{
+    xc_doc *doc = xc_doc_new();
+    xc_error e;
+    xc_error_clear(&e);
+    g_assert_cmpint(xc_doc_add_posting(doc, "health", 1, 1, &e), ==, 0);
+    g_assert_cmpint(xc_doc_add_term(doc, NULL, 1, &e), ==, -1);   /* fails */
+    g_assert_cmpint(e.code, ==, XC_ERR_INVALID_ARGUMENT);
+    char first[sizeof e.message];
+    g_strlcpy(first, e.message, sizeof first);
+    g_assert_cmpint(xc_doc_add_posting(doc, "financing", 2, 1, &e), ==, -1);
+    g_assert_cmpint(xc_doc_add_boolean_term(doc, "Qx", &e), ==, -1);
+    g_assert_cmpint(xc_doc_set_value(doc, 0, "v", 1, &e), ==, -1);
+    g_assert_cmpint(xc_doc_set_data(doc, "d", 1, &e), ==, -1);
+    g_assert_cmpint(e.code, ==, XC_ERR_INVALID_ARGUMENT);
+    g_assert_cmpstr(e.message, ==, first);
+    xc_error_clear(&e);
+    g_assert_cmpint(xc_doc_set_data(doc, "d", 1, &e), ==, 0);
+    xc_doc_free(doc);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add("/xc/" name, fixture, NULL, fixture_setup, fn, fixture_teardown)
+    g_test_add_func("/xc/document_setters_keep_the_first_error",
+                    test_document_setters_keep_the_first_error);
     ADD("documents_round_trip_terms_values_and_data", test_documents_round_trip_terms_values_and_data);
     ADD("replacing_by_unique_term_does_not_duplicate", test_replacing_by_unique_term_does_not_duplicate);
     ADD("deleting_by_term_removes_every_document_with_it", test_deleting_by_term_removes_every_document_with_it);

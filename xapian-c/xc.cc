@@ -14,6 +14,7 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 /* The XC_OP_* numbers are Xapian's own, so xc_query_combine casts them. */
@@ -154,6 +156,25 @@ static void set_xapian_error(xc_error *err, const Xapian::Error &e) noexcept
     }
 }
 
+/* Fault injection for tests (xc_test_fail_after): the countdown of calls
+ * before the one that fails, 0 when off. */
+static std::atomic<long> fault_countdown{0};
+static std::atomic<long> faults_fired{0};
+static std::atomic<const char *> fault_site{""};
+
+static bool inject_fault(xc_error *err, const char *fn) noexcept
+{
+    if (fault_countdown.load(std::memory_order_relaxed) <= 0)
+        return false;
+    if (fault_countdown.fetch_sub(1) != 1)
+        return false;
+    faults_fired.fetch_add(1);
+    fault_site.store(fn);
+    if (std::getenv("XC_FAULT_TRAP")) __builtin_trap();
+    set_error(err, XC_ERR_DATABASE, "DatabaseError: injected fault (a test of error handling)");
+    return true;
+}
+
 /* A C caller passed NULL where a handle or string was required. */
 struct null_argument {
     const char *name;
@@ -170,12 +191,14 @@ static void need(const void *p, const char *name)
  * caller can tell it from an error by err->code. fn names the C function
  * for messages about NULL arguments. */
 template <typename R, typename F>
-static R guarded(xc_error *err, R fail, const char *fn, F &&body) noexcept
+static R guarded_impl(xc_error *err, R fail, const char *fn, bool can_fail, F &&body) noexcept
 {
     if (err) {
         err->code = XC_OK;
         err->message[0] = '\0';
     }
+    if (can_fail && inject_fault(err, fn))
+        return fail;
     try {
         return body();
     } catch (const Xapian::Error &e) {
@@ -199,6 +222,34 @@ static R guarded(xc_error *err, R fail, const char *fn, F &&body) noexcept
 }
 
 /* A malloc'ed NUL-terminated copy of s (which may hold NUL bytes). */
+template <typename R, typename F>
+static R guarded(xc_error *err, R fail, const char *fn, F &&body) noexcept
+{
+    return guarded_impl(err, fail, fn, true, std::forward<F>(body));
+}
+
+/* For the functions whose C signature has no error out-parameter (sizes,
+ * getters of in-memory results, frees): no fault is injected there, since
+ * no caller could ever see it. */
+template <typename R, typename F>
+static R guarded_noerr(R fail, const char *fn, F &&body) noexcept
+{
+    return guarded_impl(static_cast<xc_error *>(nullptr), fail, fn, false,
+                        std::forward<F>(body));
+}
+
+/* guarded() for the setters of a document or an enquire being set up: a
+ * call made while err already holds an error does nothing and keeps that
+ * first error, so an object set up with many calls needs one check at the
+ * end (a failed set_query can never be followed by a match of nothing). */
+template <typename F>
+static int guarded_sticky(xc_error *err, const char *fn, F &&body) noexcept
+{
+    if (err && err->code != XC_OK)
+        return -1;
+    return guarded(err, -1, fn, std::forward<F>(body));
+}
+
 static char *dup_bytes(const std::string &s, size_t *len)
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
@@ -273,6 +324,27 @@ void xc_error_clear(xc_error *err)
     err->message[0] = '\0';
 }
 
+void xc_test_fail_after(long n)
+{
+    faults_fired.store(0);
+    fault_countdown.store(n > 0 ? n : 0);
+}
+
+long xc_test_faults_fired(void)
+{
+    return faults_fired.load();
+}
+
+const char *xc_test_fault_site(void)
+{
+    return fault_site.load();
+}
+
+long xc_test_calls_left(void)
+{
+    return fault_countdown.load();
+}
+
 const char *xc_xapian_version(void)
 {
     return Xapian::version_string();
@@ -309,7 +381,7 @@ void xc_db_close(xc_db *db)
 {
     /* No Database::close(): an enquire made from db shares its internals
      * and must keep working until it is freed. */
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete db;
         return 0;
     });
@@ -430,7 +502,7 @@ int xc_termlist_next(xc_termlist *tl, const char **term, uint32_t *termfreq,
 
 void xc_termlist_free(xc_termlist *tl)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete tl;
         return 0;
     });
@@ -452,18 +524,18 @@ void xc_wdb_close(xc_wdb *wdb)
         return;
     /* Errors here have nowhere to go: the caller asked to close, so the
      * handle is released whatever happens. */
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         if (wdb->in_transaction)
             wdb->db.cancel_transaction();
         else
             wdb->db.commit();
         return 0;
     });
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         wdb->db.close();
         return 0;
     });
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete wdb;
         return 0;
     });
@@ -619,14 +691,14 @@ xc_termlist *xc_wdb_allterms(xc_wdb *wdb, const char *prefix, xc_error *err)
 
 xc_doc *xc_doc_new(void)
 {
-    return guarded(nullptr, static_cast<xc_doc *>(nullptr), __func__, [] {
+    return guarded_noerr(static_cast<xc_doc *>(nullptr), __func__, [] {
         return new xc_doc{Xapian::Document()};
     });
 }
 
 void xc_doc_free(xc_doc *doc)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete doc;
         return 0;
     });
@@ -635,7 +707,7 @@ void xc_doc_free(xc_doc *doc)
 int xc_doc_add_posting(xc_doc *doc, const char *term, xc_termpos pos,
                        uint32_t wdfinc, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(doc, "doc");
         need(term, "term");
         if (std::strlen(term) <= MAX_TERM_BYTES)
@@ -646,7 +718,7 @@ int xc_doc_add_posting(xc_doc *doc, const char *term, xc_termpos pos,
 
 int xc_doc_add_term(xc_doc *doc, const char *term, uint32_t wdfinc, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(doc, "doc");
         need(term, "term");
         if (std::strlen(term) <= MAX_TERM_BYTES)
@@ -657,7 +729,7 @@ int xc_doc_add_term(xc_doc *doc, const char *term, uint32_t wdfinc, xc_error *er
 
 int xc_doc_add_boolean_term(xc_doc *doc, const char *term, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(doc, "doc");
         need(term, "term");
         if (std::strlen(term) <= MAX_TERM_BYTES)
@@ -669,7 +741,7 @@ int xc_doc_add_boolean_term(xc_doc *doc, const char *term, xc_error *err)
 int xc_doc_set_value(xc_doc *doc, unsigned slot, const char *value, size_t len,
                      xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(doc, "doc");
         doc->doc.add_value(slot, bytes(value, len, "value"));
         return 0;
@@ -678,7 +750,7 @@ int xc_doc_set_value(xc_doc *doc, unsigned slot, const char *value, size_t len,
 
 int xc_doc_set_data(xc_doc *doc, const char *data, size_t len, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(doc, "doc");
         doc->doc.set_data(bytes(data, len, "data"));
         return 0;
@@ -703,7 +775,7 @@ char *xc_doc_get_data(const xc_doc *doc, size_t *len, xc_error *err)
 
 xc_docid xc_doc_get_docid(const xc_doc *doc)
 {
-    return guarded(nullptr, static_cast<xc_docid>(0), __func__, [&] {
+    return guarded_noerr(static_cast<xc_docid>(0), __func__, [&] {
         need(doc, "doc");
         return doc->doc.get_docid();
     });
@@ -786,14 +858,14 @@ xc_query *xc_query_copy(const xc_query *q, xc_error *err)
 
 int xc_query_empty(const xc_query *q)
 {
-    return guarded(nullptr, 1, __func__, [&] {
+    return guarded_noerr(1, __func__, [&] {
         return q == nullptr || q->q.empty() ? 1 : 0;
     });
 }
 
 char *xc_query_describe(const xc_query *q)
 {
-    return guarded(nullptr, static_cast<char *>(nullptr), __func__, [&] {
+    return guarded_noerr(static_cast<char *>(nullptr), __func__, [&] {
         need(q, "q");
         return dup_bytes(q->q.get_description(), nullptr);
     });
@@ -801,7 +873,7 @@ char *xc_query_describe(const xc_query *q)
 
 void xc_query_free(xc_query *q)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete q;
         return 0;
     });
@@ -819,7 +891,7 @@ xc_enquire *xc_enquire_new(xc_db *db, xc_error *err)
 
 void xc_enquire_free(xc_enquire *enq)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete enq;
         return 0;
     });
@@ -827,7 +899,7 @@ void xc_enquire_free(xc_enquire *enq)
 
 int xc_enquire_set_query(xc_enquire *enq, const xc_query *q, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         need(q, "q");
         enq->enq.set_query(q->q);
@@ -838,7 +910,7 @@ int xc_enquire_set_query(xc_enquire *enq, const xc_query *q, xc_error *err)
 int xc_enquire_set_bm25(xc_enquire *enq, double k1, double k2, double k3,
                         double b, double min_normlen, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         enq->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
         return 0;
@@ -848,7 +920,7 @@ int xc_enquire_set_bm25(xc_enquire *enq, double k1, double k2, double k3,
 int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
                                 unsigned collapse_max, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         enq->enq.set_collapse_key(slot, collapse_max);
         return 0;
@@ -857,7 +929,7 @@ int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
 
 int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         enq->enq.set_docid_order(Xapian::Enquire::ASCENDING);
         return 0;
@@ -880,7 +952,7 @@ int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err)
 
 int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         if (!(seconds >= 0.0))   /* also rejects NaN */
             throw Xapian::InvalidArgumentError("time limit must be >= 0 seconds");
@@ -922,7 +994,7 @@ static Xapian::ValueCountMatchSpy &spy_of(xc_enquire *enq, int spy)
 
 int xc_enquire_add_value_count(xc_enquire *enq, unsigned slot, xc_error *err)
 {
-    return guarded(err, -1, __func__, [&] {
+    return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         std::unique_ptr<Xapian::ValueCountMatchSpy> spy(new Xapian::ValueCountMatchSpy(slot));
         enq->spies.reserve(enq->spies.size() + 1); /* so push_back cannot throw */
@@ -950,28 +1022,28 @@ uint32_t xc_enquire_value_count_total(xc_enquire *enq, int spy, xc_error *err)
 
 uint32_t xc_mset_size(const xc_mset *ms)
 {
-    return guarded(nullptr, 0u, __func__, [&] {
+    return guarded_noerr(0u, __func__, [&] {
         return ms ? ms->ms.size() : 0u;
     });
 }
 
 uint32_t xc_mset_matches_estimated(const xc_mset *ms)
 {
-    return guarded(nullptr, 0u, __func__, [&] {
+    return guarded_noerr(0u, __func__, [&] {
         return ms ? ms->ms.get_matches_estimated() : 0u;
     });
 }
 
 uint32_t xc_mset_matches_lower_bound(const xc_mset *ms)
 {
-    return guarded(nullptr, 0u, __func__, [&] {
+    return guarded_noerr(0u, __func__, [&] {
         return ms ? ms->ms.get_matches_lower_bound() : 0u;
     });
 }
 
 uint32_t xc_mset_matches_upper_bound(const xc_mset *ms)
 {
-    return guarded(nullptr, 0u, __func__, [&] {
+    return guarded_noerr(0u, __func__, [&] {
         return ms ? ms->ms.get_matches_upper_bound() : 0u;
     });
 }
@@ -988,21 +1060,21 @@ static Xapian::MSetIterator hit(const xc_mset *ms, uint32_t i)
 
 xc_docid xc_mset_docid(const xc_mset *ms, uint32_t i)
 {
-    return guarded(nullptr, static_cast<xc_docid>(0), __func__, [&] {
+    return guarded_noerr(static_cast<xc_docid>(0), __func__, [&] {
         return *hit(ms, i);
     });
 }
 
 double xc_mset_weight(const xc_mset *ms, uint32_t i)
 {
-    return guarded(nullptr, 0.0, __func__, [&] {
+    return guarded_noerr(0.0, __func__, [&] {
         return hit(ms, i).get_weight();
     });
 }
 
 uint32_t xc_mset_collapse_count(const xc_mset *ms, uint32_t i)
 {
-    return guarded(nullptr, 0u, __func__, [&] {
+    return guarded_noerr(0u, __func__, [&] {
         return hit(ms, i).get_collapse_count();
     });
 }
@@ -1041,7 +1113,7 @@ double xc_mset_termweight(const xc_mset *ms, const char *term, xc_error *err)
 
 void xc_mset_free(xc_mset *ms)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete ms;
         return 0;
     });
@@ -1067,7 +1139,7 @@ char *xc_stem_word(const xc_stemmer *st, const char *word, size_t len, xc_error 
 
 void xc_stemmer_free(xc_stemmer *st)
 {
-    guarded(nullptr, 0, __func__, [&] {
+    guarded_noerr(0, __func__, [&] {
         delete st;
         return 0;
     });
@@ -1077,7 +1149,7 @@ void xc_stemmer_free(xc_stemmer *st)
 
 size_t xc_sortable_serialise(double value, char *buf)
 {
-    return guarded(nullptr, static_cast<size_t>(0), __func__, [&] {
+    return guarded_noerr(static_cast<size_t>(0), __func__, [&] {
         need(buf, "buf");
         const std::string s = Xapian::sortable_serialise(value);
         std::memcpy(buf, s.data(), s.size()); /* at most 18 bytes */
@@ -1087,7 +1159,7 @@ size_t xc_sortable_serialise(double value, char *buf)
 
 double xc_sortable_unserialise(const char *buf, size_t len)
 {
-    return guarded(nullptr, 0.0, __func__, [&] {
+    return guarded_noerr(0.0, __func__, [&] {
         return Xapian::sortable_unserialise(bytes(buf, len, "buf"));
     });
 }

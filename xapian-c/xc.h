@@ -64,6 +64,20 @@ typedef struct xc_termlist xc_termlist; /* an iterator over terms */
 /* Clear an error (sets code to XC_OK and message to ""). err may be NULL. */
 void xc_error_clear(xc_error *err);
 
+/* For tests of error handling only: make the n-th binding call from now on
+ * (counting every call that can fail, in any thread) fail as a
+ * DatabaseError without doing anything; 0 turns it off. The library never
+ * calls these. With XC_FAULT_TRAP set in the environment the fault also
+ * traps, so a debugger shows who made the call. */
+void xc_test_fail_after(long n);
+/* How many injected faults fired since the last xc_test_fail_after. */
+long xc_test_faults_fired(void);
+/* Calls left before the injected fault (xc_test_fail_after(huge) then this
+ * counts the calls a run makes). */
+long xc_test_calls_left(void);
+/* The binding function the last injected fault hit ("xc_wdb_commit"). */
+const char *xc_test_fault_site(void);
+
 /* Xapian's version string ("1.4.22"). Static storage. */
 const char *xc_xapian_version(void);
 
@@ -185,7 +199,12 @@ xc_termlist *xc_wdb_allterms(xc_wdb *wdb, const char *prefix, xc_error *err);
 
 /* ---------------------------------------------------------------- documents */
 
-/* A new, empty document. NULL only on out-of-memory. */
+/* A new, empty document. NULL only on out-of-memory.
+ *
+ * The setters below (add_posting, add_term, add_boolean_term, set_value,
+ * set_data) keep the first error: called with err already holding one,
+ * they do nothing and leave it, so a document built with many calls is
+ * checked once, at the end (err must start cleared: xc_error_clear). */
 xc_doc *xc_doc_new(void);
 void xc_doc_free(xc_doc *doc);
 
@@ -251,7 +270,10 @@ void xc_query_free(xc_query *q);
 
 /* A search session on db. Keep db open while the enquire is used (the
  * enquire holds its own reference, so closing db first does not crash);
- * xc_db_reopen(db) is seen by the enquire. Free with xc_enquire_free(). */
+ * xc_db_reopen(db) is seen by the enquire. Free with xc_enquire_free().
+ * Its setters (set_query, set_bm25, set_collapse_key,
+ * set_docid_order_ascending, set_time_limit, add_value_count) keep the
+ * first error, as a document's do: one check before get_mset suffices. */
 xc_enquire *xc_enquire_new(xc_db *db, xc_error *err);
 void xc_enquire_free(xc_enquire *enq);
 int xc_enquire_set_query(xc_enquire *enq, const xc_query *q, xc_error *err);
