@@ -154,7 +154,11 @@ def t_hits_carry_the_same_fields_as_search_json(srv, db):
     out = subprocess.run([GHSEARCH, 'search', '--db', db, '--json', '--limit', '5', query],
                          capture_output=True, text=True, check=True).stdout
     cli = [json.loads(line) for line in out.splitlines() if line.strip()]
-    check(body['hits'] == cli, 'HTTP hits differ from search --json:\n%r\n%r' % (body['hits'][:1], cli[:1]))
+    # the same hits but for "source", which over HTTP names no server directory
+    # (t_no_server_path_is_shown_to_http_clients)
+    strip = lambda hits: [dict(h, source=None) for h in hits]
+    check(strip(body['hits']) == strip(cli),
+          'HTTP hits differ from search --json:\n%r\n%r' % (body['hits'][:1], cli[:1]))
     check(any('mission' in m.lower() for h in body['hits'] for m in marked(h)),
           [marked(h) for h in body['hits']])
 
@@ -308,6 +312,41 @@ def t_document_endpoints_give_metadata_and_page_text(srv, db):
     check('保健財政' in rec['text'], rec)
     status, body = srv.json('/doc/note-health-financing-ja/page/1')
     check(status == 404 and 'no pages' in error_of(body)['message'], body)
+
+
+def remote_source(source, url):
+    """What an HTTP client is shown as a document's source."""
+    if url:
+        return url
+    return source if source.startswith(('http://', 'https://')) else source.rsplit('/', 1)[-1]
+
+
+def t_no_server_path_is_shown_to_http_clients(srv, db):
+    # the command line shows where the files lie; HTTP clients see the
+    # document's URL, else its file name, and never the server's directories
+    status, body = search(srv, 'UHC', limit=50, per_doc=1)
+    check(status == 200 and body['hits'], body)
+    out = subprocess.run([GHSEARCH, 'search', '--db', db, '--json', '--limit', '50',
+                          '--per-doc', '1', 'UHC'], capture_output=True, text=True, check=True).stdout
+    cli = {h['doc']: h for h in map(json.loads, out.splitlines())}
+    check(any(h['source'].startswith(CORPUS) for h in cli.values()),
+          'the command line should show full paths: %r' % [h['source'] for h in cli.values()])
+    check(any(h['url'] for h in body['hits']) and any(not h['url'] for h in body['hits']),
+          'the corpus should have hits with and without a URL')
+    for h in body['hits']:
+        check(h['source'] == remote_source(cli[h['doc']]['source'], h['url']), (h['source'], h['url']))
+        check('/' not in h['source'] or h['source'] == h['url'], h['source'])
+    show = json.loads(subprocess.run([GHSEARCH, 'show', '--db', db, '--json', 'uhc-brief-ja.pdf'],
+                                     capture_output=True, text=True, check=True).stdout)
+    check(show['source'] == os.path.join(CORPUS, 'uhc-brief-ja.pdf'), show['source'])
+    status, doc = srv.json('/doc/uhc-brief-ja.pdf')
+    check(status == 200 and doc['source'] == 'uhc-brief-ja.pdf', doc)
+    status, page = srv.json('/doc/uhc-brief-ja.pdf/page/1')
+    check(status == 200 and page['source'] == 'uhc-brief-ja.pdf', page)
+    status, rec = srv.json('/doc/note-health-financing-ja')
+    check(status == 200 and rec['url'] and rec['source'] == rec['url'], rec)
+    for data in (json.dumps(body), json.dumps(doc), json.dumps(page)):
+        check(CORPUS not in data and os.path.dirname(db) not in data, 'a server path is shown')
 
 
 def t_unknown_documents_pages_and_paths_are_404(srv, db):
@@ -477,6 +516,7 @@ TESTS = [
     t_tiers_are_labelled_and_facets_cover_both,
     t_facets_count_documents_per_language,
     t_document_endpoints_give_metadata_and_page_text,
+    t_no_server_path_is_shown_to_http_clients,
     t_unknown_documents_pages_and_paths_are_404,
     t_no_request_path_reaches_the_file_system,
     t_other_methods_are_405_with_allow,
