@@ -39,6 +39,7 @@ struct ghs_http_server {
 /* Per-request state: what the URI log callback saw before MHD parsed it. */
 typedef struct req_ctx {
     size_t uri_len;            /* bytes of the request target, query included */
+    int path_has_nul;          /* the path holds %00, which MHD's decoding cuts at */
     int answered;              /* a reply is queued; later calls carry body bytes */
 } req_ctx;
 
@@ -159,15 +160,42 @@ dispatch(const http_request *rq, http_reply *r)
         http_reply_error(r, 404, "not_found", 0, "no such endpoint: %s", p);
 }
 
+/* The query-string arguments as collected, and the first one that holds a
+ * NUL byte (%00): MHD hands them over as C strings, which a NUL would cut
+ * short ("q=a%00b" would search "a"). */
+typedef struct arg_collector {
+    http_request *rq;
+    char *nul_key;             /* the name of the first argument whose value holds
+                                  a NUL, or "" when a name holds one; owned */
+} arg_collector;
+
 static enum MHD_Result
-collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+            const char *value, size_t value_size)
 {
-    http_request *rq = cls;
+    arg_collector *ac = cls;
 
     (void)kind;
-    g_ptr_array_add(rq->arg_keys, (gpointer)key);
-    g_ptr_array_add(rq->arg_values, (gpointer)(value ? value : ""));
+    if (!ac->nul_key && memchr(key, '\0', key_size))
+        ac->nul_key = g_strdup("");
+    else if (!ac->nul_key && value && memchr(value, '\0', value_size))
+        ac->nul_key = g_strdup(key);
+    g_ptr_array_add(ac->rq->arg_keys, (gpointer)key);
+    g_ptr_array_add(ac->rq->arg_values, (gpointer)(value ? value : ""));
     return MHD_YES;
+}
+
+/* Does the raw (still percent-encoded) path hold "%00"? Every '%' of a raw
+ * target starts an escape, so "%2500" is a literal "%00", not a NUL. */
+static int
+raw_path_has_nul(const char *uri)
+{
+    const char *p;
+
+    for (p = uri; *p && *p != '?'; p++)
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+            return 1;
+    return 0;
 }
 
 static int
@@ -273,9 +301,14 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         http_reply_error(&r, 405, "method_not_allowed", 0,
                          "method %s is not allowed; use GET", method);
         close_after = *upload_data_size > 0 || request_body_length(c) > 0;
+    } else if (ctx && ctx->path_has_nul) {
+        http_reply_error(&r, 400, "bad_path", 0,
+                         "the path holds a NUL character (%%00), which no path may contain");
     } else if (!g_utf8_validate(url, -1, NULL)) {
         http_reply_error(&r, 400, "bad_encoding", 0, "the path is not valid UTF-8");
     } else {
+        arg_collector ac = { &rq, NULL };
+
         rq.path = url;
         rq.readers = s->readers;
         rq.query_timeout = s->query_timeout;
@@ -283,14 +316,23 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         rq.wants_html = accept && strstr(accept, "text/html") != NULL;
         rq.arg_keys = g_ptr_array_new();
         rq.arg_values = g_ptr_array_new();
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
-        if (!args_are_utf8(&rq))
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &ac);
+        if (ac.nul_key && *ac.nul_key)
+            http_reply_error(&r, 400, "bad_parameter", 0,
+                             "the argument %s holds a NUL character (%%00), which no "
+                             "argument may contain", ac.nul_key);
+        else if (ac.nul_key)
+            http_reply_error(&r, 400, "bad_parameter", 0,
+                             "an argument name holds a NUL character (%%00), "
+                             "which no argument may contain");
+        else if (!args_are_utf8(&rq))
             http_reply_error(&r, 400, "bad_encoding",
                              0, "a query-string argument is not valid UTF-8");
         else
             dispatch(&rq, &r);
         g_ptr_array_free(rq.arg_keys, TRUE);
         g_ptr_array_free(rq.arg_values, TRUE);
+        g_free(ac.nul_key);
     }
     if (r.status >= 500 && r.status != 503 && s->log) {
         char *safe = g_strescape(url, NULL);   /* a decoded path may hold newlines */
@@ -319,6 +361,7 @@ log_uri(void *cls, const char *uri, struct MHD_Connection *c)
     (void)cls;
     (void)c;
     ctx->uri_len = strlen(uri);
+    ctx->path_has_nul = raw_path_has_nul(uri);
     return ctx;
 }
 

@@ -231,6 +231,29 @@ def t_missing_query_and_bad_encoding_are_400(srv, db):
     check(status == 400 and error_of(body)['code'] == 'bad_encoding', body)
 
 
+def t_a_nul_in_an_argument_or_the_path_is_400(srv, db):
+    # a NUL would cut the value short: q=a%00b searched "a", type=%00 did
+    # not filter at all, /doc/X%00junk showed document X
+    for arg, name in (('q=UHC%00junk', 'q'), ('q=UHC&type=%00', 'type'),
+                      ('q=UHC&lang=ja%00', 'lang'), ('q=UHC&limit=5%00x', 'limit'),
+                      ('q=UHC&ty%00pe=pdf', 'name')):
+        status, body = srv.json('/search?' + arg)
+        err = error_of(body)
+        check(status == 400 and err['code'] == 'bad_parameter', (arg, status, body))
+        check(name in err['message'] and 'NUL' in err['message'], (arg, err))
+    for path in ('/doc/uhc-brief-ja.pdf%00junk', '/doc/uhc-brief-ja.pdf%00/page/1',
+                 '/health%00'):
+        status, body = srv.json(path)
+        err = error_of(body)
+        check(status == 400 and err['code'] == 'bad_path' and 'NUL' in err['message'],
+              (path, status, body))
+    # "%25" is a percent sign: %2500 is the text "%00", no NUL
+    status, body = srv.json('/doc/uhc-brief-ja.pdf%2500junk')
+    check(status == 404 and error_of(body)['code'] == 'not_found', (status, body))
+    status, body = srv.json('/search?q=' + q('UHC %00'))
+    check(status == 200, (status, body))
+
+
 def t_limit_and_offset_page_through_the_same_ranking(srv, db):
     status, two = search(srv, 'health', limit=4, per_doc=4)
     check(status == 200 and len(two['hits']) == 4, two)
@@ -511,6 +534,7 @@ TESTS = [
     t_bad_filter_values_are_400_naming_the_argument,
     t_malformed_query_is_400_with_the_position_in_q,
     t_missing_query_and_bad_encoding_are_400,
+    t_a_nul_in_an_argument_or_the_path_is_400,
     t_limit_and_offset_page_through_the_same_ranking,
     t_ranks_go_on_across_pages_and_the_total_stays,
     t_tiers_are_labelled_and_facets_cover_both,
