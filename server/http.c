@@ -352,10 +352,10 @@ conn_advance(ghs_http_server *s, conn_state *cs, int answering)
     return ok;
 }
 
-/* Write a JSON error straight to a client's socket and shut it, for the
- * connections that MHD would not answer properly (the watchdog's).
- * Non-blocking: a client that reads nothing just
- * loses the answer. */
+/* Write a JSON error straight to a client's socket, for the connections
+ * we close before MHD has written anything on them (the watchdog's,
+ * log_uri's and answer_header_error's): conn_cut follows. Non-blocking: a
+ * client that reads nothing just loses the answer. */
 static void
 send_raw_error(MHD_socket fd, unsigned status, const char *reason, const char *code,
                const char *message)
@@ -412,6 +412,47 @@ watchdog_main(gpointer data)
     }
     g_mutex_unlock(&s->conns_lock);
     return NULL;
+}
+
+/* libmicrohttpd 0.9.75 rejects a request whose Content-Length is not a
+ * number (or too large) or whose cookies overflow its memory pool while it
+ * parses the headers, but then goes on with the request as if nothing had
+ * happened and builds its error's status line and headers a second time:
+ * the client gets them twice, the second copy as the start of the body
+ * (the header-parsing state is overwritten after the error; fixed in later
+ * releases). Nothing of ours runs in between except its log call, made by
+ * the pool thread that serves the connection, so that call answers for
+ * it: the connection of this thread whose headers are in but that never
+ * reached the handler gets a proper JSON error and is shut, and MHD's
+ * garbled answer then fails to go out. */
+static void
+answer_header_error(ghs_http_server *s, unsigned status)
+{
+    pthread_t self = pthread_self();
+    GHashTableIter it;
+    gpointer key;
+
+    g_mutex_lock(&s->conns_lock);
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        conn_state *cs = key;
+
+        /* only this thread's connections: MHD changes the others meanwhile */
+        if (cs->cut || cs->in_handler || !pthread_equal(cs->worker, self) ||
+            !MHD_get_connection_info(cs->c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE))
+            continue;
+        if (status == 400)
+            send_raw_error(cs->fd, 400, "Bad Request", "bad_request",
+                           "the Content-Length header is not a number of bytes");
+        else if (status == 413)
+            send_raw_error(cs->fd, 413, "Content Too Large", "body_too_large",
+                           "the Content-Length header is too large");
+        else
+            send_raw_error(cs->fd, 431, "Request Header Fields Too Large",
+                           "headers_too_large", "the request headers are too large");
+        conn_cut(s, cs);
+    }
+    g_mutex_unlock(&s->conns_lock);
 }
 
 static enum MHD_Result
@@ -683,6 +724,12 @@ log_mhd(void *cls, const char *fmt, va_list ap)
     gint64 now;
     int show;
 
+    if (g_str_has_prefix(fmt, "Failed to parse `Content-Length' header"))
+        answer_header_error(s, 400);
+    else if (g_str_has_prefix(fmt, "Too large value of 'Content-Length' header"))
+        answer_header_error(s, 413);
+    else if (g_str_has_prefix(fmt, "Not enough memory in pool to parse cookies"))
+        answer_header_error(s, 431);
     if (!s->log)
         return;
     /* Most of MHD's lines are about one client's connection (closed early,

@@ -596,6 +596,27 @@ def t_answers_keep_the_connection_open(srv, db):
         conn.close()
 
 
+def t_a_content_length_that_is_not_a_number_gets_one_json_answer(srv, db):
+    # MHD 0.9.75 sent its status line and headers twice for these
+    for header, status, code in ((b'Content-Length: -1', 400, 'bad_request'),
+                                 (b'Content-Length: abc', 400, 'bad_request'),
+                                 (b'Content-Length: 99999999999999999999999', 413, 'body_too_large'),
+                                 (b'Cookie: a=' + b'b' * 40000, 431, 'headers_too_large')):
+        s = connect_from(srv.port, '127.0.0.1')
+        s.sendall(b'GET /health HTTP/1.1\r\nHost: x\r\n' + header + b'\r\n\r\n')
+        data = read_all(s)
+        s.close()
+        check(data.count(b'HTTP/1.1 ') == 1, (header[:30], data[:300]))
+        head, _, body = data.partition(b'\r\n\r\n')
+        check(head.startswith(b'HTTP/1.1 %d ' % status), (header[:30], head))
+        length = [int(h.split(b':')[1]) for h in head.split(b'\r\n')
+                  if h.lower().startswith(b'content-length:')]
+        check(length == [len(body)], (header[:30], head, body))
+        check(json.loads(body)['error']['code'] == code, body)
+    status, headers, data = srv.request('/health')
+    check(status == 200, 'the server did not go on serving')
+
+
 def t_a_greedy_slow_client_does_not_lock_others_out(srv, db):
     # One client (127.0.0.2) opens more connections than the server takes
     # and trickles a header line on each; the other clients must all be
@@ -722,6 +743,7 @@ TESTS = [
     t_too_many_requests_in_progress_get_503,
     t_a_request_not_in_within_the_timeout_gets_408,
     t_answers_keep_the_connection_open,
+    t_a_content_length_that_is_not_a_number_gets_one_json_answer,
     t_a_greedy_slow_client_does_not_lock_others_out,
     t_missing_index_is_refused_at_start,
 ]
