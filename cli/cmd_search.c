@@ -184,7 +184,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
 
         for (k = 0; k < n && rc == 0; k++) {
             g_string_truncate(line, 0);
-            json_append_hit(line, ghs_results_hit(res, k));
+            json_append_hit(line, ghs_results_hit(res, k), JSON_SOURCE_PATH);
             if (cite >= 0)
                 rc = append_cite(line, ghs_results_hit(res, k), cite);
             g_string_append_c(line, '\n');

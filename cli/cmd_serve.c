@@ -10,13 +10,15 @@
 #include "cli.h"
 #include "http.h"
 
-enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_TIMEOUT, OPT_QUERY_TIMEOUT };
+enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_MAX_CLIENT_CONN, OPT_TIMEOUT,
+       OPT_QUERY_TIMEOUT };
 
 static const cli_opt serve_opts[] = {
     { "db", 1, OPT_DB },
     { "listen", 1, OPT_LISTEN },
     { "threads", 1, OPT_THREADS },
     { "max-connections", 1, OPT_MAX_CONN },
+    { "max-client-connections", 1, OPT_MAX_CLIENT_CONN },
     { "timeout", 1, OPT_TIMEOUT },
     { "query-timeout", 1, OPT_QUERY_TIMEOUT },
     { NULL, 0, 0 },
@@ -102,6 +104,10 @@ run_serve(const cli_command *cmd, int argc, char **argv)
             rc = cli_parse_count(cmd, "max-connections", v, 1, 100000, &n);
             cfg.max_connections = (unsigned)n;
             break;
+        case OPT_MAX_CLIENT_CONN:
+            rc = cli_parse_count(cmd, "max-client-connections", v, 1, 100000, &n);
+            cfg.max_client_connections = (unsigned)n;
+            break;
         case OPT_TIMEOUT:
             rc = cli_parse_count(cmd, "timeout", v, 1, 3600, &n);
             cfg.timeout_s = (unsigned)n;
@@ -157,8 +163,8 @@ run_serve(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_serve = {
     "serve",
-    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] [--timeout S] "
-    "[--query-timeout S]",
+    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] "
+    "[--max-client-connections N] [--timeout S] [--query-timeout S]",
     "serve the JSON API and the search page over HTTP",
     "Serve the index over HTTP until interrupted (Ctrl-C or SIGTERM): the\n"
     "search page at / and a JSON API. Prints \"listening on http://HOST:PORT\"\n"
@@ -168,22 +174,32 @@ const cli_command cli_cmd_serve = {
     "  /search?q=QUERY[&limit=N][&offset=N][&per_doc=N][&lang=ja][&type=pdf]\n"
     "          [&year=2023][&publisher=WHO][&facets=1]\n"
     "      {\"query\",\"total\",\"count\",\"hits\":[...]} with the hit fields of\n"
-    "      'ghsearch search --json'; filters may repeat (either value)\n"
+    "      'ghsearch search --json', but \"source\" is the document's URL or\n"
+    "      file name, never a server path; filters may repeat (either value)\n"
     "  /doc/ID              a document's metadata and page count (and text\n"
     "                       when it has no pages)\n"
     "  /doc/ID/page/N       the text of page N of a PDF\n"
     "  /health, /stats\n"
     "Errors: {\"error\":{\"code\",\"message\",\"position\"}} with 400 (malformed\n"
     "query: position is its character in q), 404, 405, 413 (q over 1 KiB),\n"
-    "414 (URL over 8 KiB), 503 (overloaded or no index).\n"
+    "414 (URL over 8 KiB), 408 (request not in within --timeout), 429 (one\n"
+    "client over --max-client-connections), 503 (overloaded or no index).\n"
     "\n"
     "Options:\n"
     "  --db DIR               the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
     "  --listen HOST:PORT     address (default 127.0.0.1:8080; port 0 picks a\n"
     "                         free port); [ADDR]:PORT for IPv6\n"
     "  --threads N            worker threads (default 4)\n"
-    "  --max-connections N    open connections before answering 503 (default 256)\n"
-    "  --timeout S            close a connection idle for S seconds (default 15)\n"
+    "  --max-connections N    requests in progress before answering 503\n"
+    "                         (default 256); idle connections do not count\n"
+    "  --max-client-connections N\n"
+    "                         requests in progress from one client address\n"
+    "                         before answering 429 (default: half of\n"
+    "                         --max-connections)\n"
+    "  --timeout S            seconds a connection has to send each whole\n"
+    "                         request, from its opening or its previous answer;\n"
+    "                         a slower one gets 408 and is closed, an idle one\n"
+    "                         is closed (default 15)\n"
     "  --query-timeout S      time budget of one search, in seconds (default 2;\n"
     "                         0: none). Past it the answer is still 200 with\n"
     "                         the same hits, but facet counts cover only the\n"

@@ -126,7 +126,7 @@ run_show(const cli_command *cmd, int argc, char **argv)
     o = g_string_new(NULL);
     if (json) {
         g_string_append_c(o, '{');
-        json_append_document_fields(o, d, "id");
+        json_append_document_fields(o, d, "id", JSON_SOURCE_PATH);
         g_string_append(o, ",\"cite\":");
         if (style == GHS_CITE_CSL_JSON)
             g_string_append(o, cite);

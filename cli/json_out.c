@@ -69,8 +69,24 @@ json_append_number(GString *out, double v)
     g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.6g", v));
 }
 
+/* The "source" to show (json_source_view). */
+static const char *
+shown_source(const char *source, const char *url, json_source_view view)
+{
+    const char *slash;
+
+    if (view == JSON_SOURCE_PATH || !source)
+        return source;
+    if (url && *url)
+        return url;
+    if (g_str_has_prefix(source, "http://") || g_str_has_prefix(source, "https://"))
+        return source;
+    slash = strrchr(source, '/');
+    return slash ? slash + 1 : source;
+}
+
 void
-json_append_hit(GString *out, const ghs_hit *h)
+json_append_hit(GString *out, const ghs_hit *h, json_source_view view)
 {
     size_t i;
 
@@ -78,7 +94,7 @@ json_append_hit(GString *out, const ghs_hit *h)
     json_append_number(out, h->score);
     json_append_member(out, "doc", h->doc);
     json_append_member(out, "title", h->title);
-    json_append_member(out, "source", h->source);
+    json_append_member(out, "source", shown_source(h->source, h->url, view));
     if (h->page > 0)
         g_string_append_printf(out, ",\"page\":%d", h->page);
     else
@@ -150,12 +166,13 @@ void json_append_facets(GString *out, const ghs_facet *fs, size_t n)
     g_string_append(out, field ? "]}" : "}");
 }
 
-void json_append_document_fields(GString *out, const ghs_document *d, const char *id_key)
+void json_append_document_fields(GString *out, const ghs_document *d, const char *id_key,
+                                 json_source_view view)
 {
     static const char *const keys[] = { "title", "source", "url", "lang", "type",
                                          "publisher", "date" };
-    const char *vals[] = { d->title, d->source, d->url, d->lang, d->type,
-                           d->publisher, d->date };
+    const char *vals[] = { d->title, shown_source(d->source, d->url, view), d->url,
+                           d->lang, d->type, d->publisher, d->date };
     json_append_string(out, id_key);
     g_string_append_c(out, ':');
     json_append_string(out, d->id);

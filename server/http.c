@@ -8,11 +8,24 @@
  * The only file of server/ that knows libmicrohttpd. Routes never see a
  * file-system path: the request path is only compared with fixed names and
  * split into a document id and a page number.
+ *
+ * No client can hold the server. Each request must arrive whole within
+ * the timeout (a watchdog thread cuts off connections that trickle their
+ * headers or body). Only requests in progress count against the limits:
+ * over max_connections of them the server answers 503, and one client
+ * address may have max_client_connections of them (more get 429 as soon
+ * as their request line is in). Idle connections cost no slot: answers
+ * keep the connection open for the next request (a reply is queued only
+ * once the whole request is in; one queued while MHD still reads it makes
+ * MHD close the connection), and when the server holds more connections
+ * than max_connections, those idle for a second or more are closed.
  */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,15 +44,46 @@ struct ghs_http_server {
     char *host;
     unsigned port;
     unsigned max_connections;
+    unsigned max_client_connections;
+    unsigned request_timeout;  /* seconds for each whole request (and idle time) */
     double query_timeout;      /* ghs_search_opts.time_limit of every search; 0 = none */
     gint open_connections;     /* atomic; counted by notify_connection */
+    unsigned busy;             /* connections with a request in progress
+                                  (started and not cut); under conns_lock */
     FILE *log;
+    GMutex conns_lock;         /* guards conns, every conn_state and stopping */
+    GHashTable *conns;         /* conn_state *: the open connections */
+    GThread *watchdog;
+    GCond watchdog_wake;
+    int stopping;
+    GMutex log_lock;           /* guards the three below */
+    gint64 log_window;         /* µs: start of the minute log_mhd counts lines in */
+    unsigned log_lines, log_dropped;
 };
+
+/* One open connection (MHD's socket context), from accept to close. The
+ * flags say how far the request being read has come; the watchdog reads
+ * them, so they change only under conns_lock. */
+typedef struct conn_state {
+    struct MHD_Connection *c;
+    MHD_socket fd;
+    pthread_t worker;          /* the pool thread that serves the connection */
+    char addr[INET6_ADDRSTRLEN]; /* the client's address */
+    gint64 since;              /* µs, monotonic: when the connection opened or
+                                  its previous answer went out */
+    int started;               /* the request line is in (URI log callback):
+                                  a request in progress, counted in busy */
+    int in_handler;            /* the headers are in: handle_request has it */
+    int answering;             /* the whole request is in: answering it */
+    int cut;                   /* closed by us: take no further part */
+} conn_state;
 
 /* Per-request state: what the URI log callback saw before MHD parsed it. */
 typedef struct req_ctx {
     size_t uri_len;            /* bytes of the request target, query included */
-    int answered;              /* a reply is queued; later calls carry body bytes */
+    int path_has_nul;          /* the path holds %00, which MHD's decoding cuts at */
+    int headers_seen;          /* the first call (headers complete) is past */
+    guint64 body_len;          /* body bytes received (and dropped) so far */
 } req_ctx;
 
 /* ------------------------------------------------------------ replies */
@@ -159,15 +203,42 @@ dispatch(const http_request *rq, http_reply *r)
         http_reply_error(r, 404, "not_found", 0, "no such endpoint: %s", p);
 }
 
+/* The query-string arguments as collected, and the first one that holds a
+ * NUL byte (%00): MHD hands them over as C strings, which a NUL would cut
+ * short ("q=a%00b" would search "a"). */
+typedef struct arg_collector {
+    http_request *rq;
+    char *nul_key;             /* the name of the first argument whose value holds
+                                  a NUL, or "" when a name holds one; owned */
+} arg_collector;
+
 static enum MHD_Result
-collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+            const char *value, size_t value_size)
 {
-    http_request *rq = cls;
+    arg_collector *ac = cls;
 
     (void)kind;
-    g_ptr_array_add(rq->arg_keys, (gpointer)key);
-    g_ptr_array_add(rq->arg_values, (gpointer)(value ? value : ""));
+    if (!ac->nul_key && memchr(key, '\0', key_size))
+        ac->nul_key = g_strdup("");
+    else if (!ac->nul_key && value && memchr(value, '\0', value_size))
+        ac->nul_key = g_strdup(key);
+    g_ptr_array_add(ac->rq->arg_keys, (gpointer)key);
+    g_ptr_array_add(ac->rq->arg_values, (gpointer)(value ? value : ""));
     return MHD_YES;
+}
+
+/* Does the raw (still percent-encoded) path hold "%00"? Every '%' of a raw
+ * target starts an escape, so "%2500" is a literal "%00", not a NUL. */
+static int
+raw_path_has_nul(const char *uri)
+{
+    const char *p;
+
+    for (p = uri; *p && *p != '?'; p++)
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+            return 1;
+    return 0;
 }
 
 static int
@@ -230,6 +301,160 @@ request_body_length(struct MHD_Connection *c)
     return n;
 }
 
+static int
+request_has_body(struct MHD_Connection *c)
+{
+    return request_body_length(c) > 0 ||
+           MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+static conn_state *
+conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return i ? i->socket_context : NULL;
+}
+
+/* We close cs (under conns_lock): it takes no further part, and its
+ * request no longer counts as one in progress. */
+static void
+conn_cut(ghs_http_server *s, conn_state *cs)
+{
+    if (cs->cut)
+        return;
+    if (cs->started)
+        s->busy--;
+    shutdown(cs->fd, SHUT_RDWR);
+    cs->cut = 1;
+}
+
+/* The request has reached the handler (answering: whole, and about to be
+ * answered), so the watchdog leaves it be. 0 when the watchdog has cut
+ * the connection already: it must not be answered. */
+static int
+conn_advance(ghs_http_server *s, conn_state *cs, int answering)
+{
+    int ok = 1;
+
+    if (!cs)
+        return 1;
+    g_mutex_lock(&s->conns_lock);
+    if (cs->cut) {
+        ok = 0;
+    } else {
+        cs->in_handler = 1;
+        cs->answering |= answering;
+    }
+    g_mutex_unlock(&s->conns_lock);
+    return ok;
+}
+
+/* Write a JSON error straight to a client's socket, for the connections
+ * we close before MHD has written anything on them (the watchdog's,
+ * log_uri's and answer_header_error's): conn_cut follows. Non-blocking: a
+ * client that reads nothing just loses the answer. */
+static void
+send_raw_error(MHD_socket fd, unsigned status, const char *reason, const char *code,
+               const char *message)
+{
+    http_reply r = {0};
+    GString *out;
+
+    http_reply_error(&r, status, code, 0, "%s", message);
+    out = g_string_new(NULL);
+    g_string_printf(out, "HTTP/1.1 %u %s\r\nConnection: close\r\n"
+                    "Content-Type: %s\r\nX-Content-Type-Options: nosniff\r\n"
+                    "Cache-Control: no-store\r\nContent-Length: %zu\r\n\r\n%s",
+                    status, reason, r.content_type, r.body->len, r.body->str);
+    (void)send(fd, out->str, out->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    g_string_free(out, TRUE);
+    g_string_free(r.body, TRUE);
+}
+
+/* Each whole request (headers and body) must arrive within
+ * request_timeout seconds of the connection's opening or of its previous
+ * answer: MHD's own timeout counts only idle time, so a client sending a
+ * header line every few seconds would hold its connection for ever. Past
+ * the deadline the connection is shut down (MHD then sees it closed and
+ * frees it); a client that had begun its request is first told why. The
+ * socket is still open here: MHD closes it only after notify_connection
+ * has removed it from conns, under the same lock. */
+static gpointer
+watchdog_main(gpointer data)
+{
+    ghs_http_server *s = data;
+    gint64 limit = (gint64)s->request_timeout * G_USEC_PER_SEC;
+    char message[128];
+
+    snprintf(message, sizeof message, "the request did not arrive in full within %u second%s",
+             s->request_timeout, s->request_timeout == 1 ? "" : "s");
+    g_mutex_lock(&s->conns_lock);
+    while (!s->stopping) {
+        gint64 now = g_get_monotonic_time();
+        GHashTableIter it;
+        gpointer key;
+
+        g_hash_table_iter_init(&it, s->conns);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            conn_state *cs = key;
+
+            if (cs->cut || cs->answering || now - cs->since < limit)
+                continue;
+            /* MHD writes nothing before the headers are in: the socket is ours */
+            if (cs->started && !cs->in_handler)
+                send_raw_error(cs->fd, 408, "Request Timeout", "request_timeout", message);
+            conn_cut(s, cs);
+        }
+        g_cond_wait_until(&s->watchdog_wake, &s->conns_lock, now + G_USEC_PER_SEC / 4);
+    }
+    g_mutex_unlock(&s->conns_lock);
+    return NULL;
+}
+
+/* libmicrohttpd 0.9.75 rejects a request whose Content-Length is not a
+ * number (or too large) or whose cookies overflow its memory pool while it
+ * parses the headers, but then goes on with the request as if nothing had
+ * happened and builds its error's status line and headers a second time:
+ * the client gets them twice, the second copy as the start of the body
+ * (the header-parsing state is overwritten after the error; fixed in later
+ * releases). Nothing of ours runs in between except its log call, made by
+ * the pool thread that serves the connection, so that call answers for
+ * it: the connection of this thread whose headers are in but that never
+ * reached the handler gets a proper JSON error and is shut, and MHD's
+ * garbled answer then fails to go out. */
+static void
+answer_header_error(ghs_http_server *s, unsigned status)
+{
+    pthread_t self = pthread_self();
+    GHashTableIter it;
+    gpointer key;
+
+    g_mutex_lock(&s->conns_lock);
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        conn_state *cs = key;
+
+        /* only this thread's connections: MHD changes the others meanwhile */
+        if (cs->cut || cs->in_handler || !pthread_equal(cs->worker, self) ||
+            !MHD_get_connection_info(cs->c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE))
+            continue;
+        if (status == 400)
+            send_raw_error(cs->fd, 400, "Bad Request", "bad_request",
+                           "the Content-Length header is not a number of bytes");
+        else if (status == 413)
+            send_raw_error(cs->fd, 413, "Content Too Large", "body_too_large",
+                           "the Content-Length header is too large");
+        else
+            send_raw_error(cs->fd, 431, "Request Header Fields Too Large",
+                           "headers_too_large", "the request headers are too large");
+        conn_cut(s, cs);
+    }
+    g_mutex_unlock(&s->conns_lock);
+}
+
 static enum MHD_Result
 handle_request(void *cls, struct MHD_Connection *c, const char *url,
                const char *method, const char *version, const char *upload_data,
@@ -237,45 +462,66 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
 {
     ghs_http_server *s = cls;
     req_ctx *ctx = *con_cls;
+    conn_state *cs = conn_of(c);
     http_request rq = {0};
     http_reply r = {0};
-    int overloaded, close_after = 0;
+    int close_after = 0;
+    unsigned busy;
     enum MHD_Result ret;
     const char *accept;
 
     (void)version;
     (void)upload_data;
-    /* A reply was queued on the first call; later calls only carry body
-     * bytes, which are dropped (the connection closes after the reply). */
-    if (ctx && ctx->answered) {
-        *upload_data_size = 0;
-        return MHD_YES;
+    if (!ctx) {   /* the URI log callback always runs first; just in case */
+        ctx = g_new0(req_ctx, 1);
+        *con_cls = ctx;
     }
-
-    overloaded = g_atomic_int_get(&s->open_connections) > (gint)s->max_connections;
-    if (overloaded) {
-        http_reply_error(&r, 503, "overloaded", 0,
-                         "the server has more than %u open connections; retry shortly",
-                         s->max_connections);
+    if (!ctx->headers_seen) {
+        /* First call: the headers are in. What can be refused without the
+         * body is refused now, and the connection closed (MHD would not
+         * read the rest of the request); anything else is answered once
+         * the whole request is in, so the connection stays open. */
+        ctx->headers_seen = 1;
+        g_mutex_lock(&s->conns_lock);
+        busy = s->busy;
+        g_mutex_unlock(&s->conns_lock);
+        if (busy > s->max_connections) {
+            http_reply_error(&r, 503, "overloaded", 0,
+                             "the server has more than %u requests in progress; "
+                             "retry shortly", s->max_connections);
+        } else if (ctx->uri_len > GHS_HTTP_MAX_URL) {
+            http_reply_error(&r, 414, "uri_too_long", 0,
+                             "the request target is %zu bytes; the limit is %d",
+                             ctx->uri_len, GHS_HTTP_MAX_URL);
+        } else if (request_body_length(c) > GHS_HTTP_MAX_BODY) {
+            http_reply_error(&r, 413, "body_too_large", 0,
+                             "the request body is over %d bytes", GHS_HTTP_MAX_BODY);
+        } else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+                   strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 && request_has_body(c)) {
+            http_reply_error(&r, 405, "method_not_allowed", 0,
+                             "method %s is not allowed; use GET", method);
+        } else {
+            return conn_advance(s, cs, 0) ? MHD_YES : MHD_NO;
+        }
         close_after = 1;
-    } else if (ctx && ctx->uri_len > GHS_HTTP_MAX_URL) {
-        http_reply_error(&r, 414, "uri_too_long", 0,
-                         "the request target is %zu bytes; the limit is %d",
-                         ctx->uri_len, GHS_HTTP_MAX_URL);
-        close_after = 1;
-    } else if (*upload_data_size > GHS_HTTP_MAX_BODY ||
-               request_body_length(c) > GHS_HTTP_MAX_BODY) {
-        http_reply_error(&r, 413, "body_too_large", 0,
-                         "the request body is over %d bytes", GHS_HTTP_MAX_BODY);
-        close_after = 1;
+    } else if (*upload_data_size > 0) {
+        /* Body bytes of a GET or HEAD, dropped; a chunked body past the
+         * limit (no Content-Length to refuse it by) ends the connection. */
+        ctx->body_len += *upload_data_size;
+        *upload_data_size = 0;
+        return ctx->body_len > GHS_HTTP_MAX_BODY ? MHD_NO : MHD_YES;
     } else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
                strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
         http_reply_error(&r, 405, "method_not_allowed", 0,
                          "method %s is not allowed; use GET", method);
-        close_after = *upload_data_size > 0 || request_body_length(c) > 0;
+    } else if (ctx->path_has_nul) {
+        http_reply_error(&r, 400, "bad_path", 0,
+                         "the path holds a NUL character (%%00), which no path may contain");
     } else if (!g_utf8_validate(url, -1, NULL)) {
         http_reply_error(&r, 400, "bad_encoding", 0, "the path is not valid UTF-8");
     } else {
+        arg_collector ac = { &rq, NULL };
+
         rq.path = url;
         rq.readers = s->readers;
         rq.query_timeout = s->query_timeout;
@@ -283,14 +529,23 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         rq.wants_html = accept && strstr(accept, "text/html") != NULL;
         rq.arg_keys = g_ptr_array_new();
         rq.arg_values = g_ptr_array_new();
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
-        if (!args_are_utf8(&rq))
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &ac);
+        if (ac.nul_key && *ac.nul_key)
+            http_reply_error(&r, 400, "bad_parameter", 0,
+                             "the argument %s holds a NUL character (%%00), which no "
+                             "argument may contain", ac.nul_key);
+        else if (ac.nul_key)
+            http_reply_error(&r, 400, "bad_parameter", 0,
+                             "an argument name holds a NUL character (%%00), "
+                             "which no argument may contain");
+        else if (!args_are_utf8(&rq))
             http_reply_error(&r, 400, "bad_encoding",
                              0, "a query-string argument is not valid UTF-8");
         else
             dispatch(&rq, &r);
         g_ptr_array_free(rq.arg_keys, TRUE);
         g_ptr_array_free(rq.arg_values, TRUE);
+        g_free(ac.nul_key);
     }
     if (r.status >= 500 && r.status != 503 && s->log) {
         char *safe = g_strescape(url, NULL);   /* a decoded path may hold newlines */
@@ -300,37 +555,120 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         g_free(safe);
     }
 
-    ret = send_reply(c, &r, close_after);
+    if (conn_advance(s, cs, 1))
+        ret = send_reply(c, &r, close_after);
+    else
+        ret = MHD_NO;   /* the watchdog cut the connection meanwhile */
     if (r.body)
         g_string_free(r.body, TRUE);
-    if (ctx)
-        ctx->answered = 1;
     *upload_data_size = 0;
     return ret;
 }
 
+/* Requests in progress from addr (under conns_lock). */
+static unsigned
+client_busy(ghs_http_server *s, const char *addr)
+{
+    GHashTableIter it;
+    gpointer key;
+    unsigned n = 0;
+
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        conn_state *cs = key;
+
+        n += cs->started && !cs->cut && strcmp(cs->addr, addr) == 0;
+    }
+    return n;
+}
+
 /* Called by MHD with the raw request target before it parses it: the only
- * place its full length (path and query string) is visible. */
+ * place its full length (path and query string) is visible. Over its
+ * address's limit the request is refused here, before its headers are
+ * read: so a client cannot hold more connections mid-request than that. */
 static void *
 log_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+    ghs_http_server *s = cls;
     req_ctx *ctx = g_new0(req_ctx, 1);
+    conn_state *cs = conn_of(c);
 
-    (void)cls;
-    (void)c;
     ctx->uri_len = strlen(uri);
+    ctx->path_has_nul = raw_path_has_nul(uri);
+    if (cs) {
+        g_mutex_lock(&s->conns_lock);
+        if (!cs->cut && client_busy(s, cs->addr) >= s->max_client_connections) {
+            /* MHD has written nothing yet: the socket is ours to answer on */
+            char message[160];
+
+            snprintf(message, sizeof message,
+                     "this client already has %u requests in progress, the most "
+                     "one address may have; retry when they are answered",
+                     s->max_client_connections);
+            send_raw_error(cs->fd, 429, "Too Many Requests", "too_many_requests", message);
+            conn_cut(s, cs);
+        } else if (!cs->cut && !cs->started) {
+            cs->started = 1;
+            s->busy++;
+        }
+        g_mutex_unlock(&s->conns_lock);
+    }
     return ctx;
 }
 
+/* A request is over (answered, or abandoned): the next one on the same
+ * connection gets the whole timeout from now. */
 static void
 request_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                   enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
+    ghs_http_server *s = cls;
+    conn_state *cs = conn_of(c);
+
     (void)toe;
     g_free(*con_cls);
     *con_cls = NULL;
+    if (cs) {
+        g_mutex_lock(&s->conns_lock);
+        if (cs->started && !cs->cut)
+            s->busy--;
+        cs->started = cs->in_handler = cs->answering = 0;
+        cs->since = g_get_monotonic_time();
+        g_mutex_unlock(&s->conns_lock);
+    }
+}
+
+/* The client's address as text ("" for another family). */
+static void
+address_text(const struct sockaddr *sa, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, len);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, len);
+}
+
+/* More connections are open than max_connections: close up to n that wait
+ * for a request and have waited a second or more (kept alive after an
+ * answer, or opened and left unused), so that idle connections never keep
+ * a new one out. Under conns_lock. */
+static void
+close_idle(ghs_http_server *s, int n, gint64 now)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    g_hash_table_iter_init(&it, s->conns);
+    while (n > 0 && g_hash_table_iter_next(&it, &key, NULL)) {
+        conn_state *cs = key;
+
+        if (cs->cut || cs->started || cs->in_handler || cs->answering ||
+            now - cs->since < G_USEC_PER_SEC)
+            continue;
+        conn_cut(s, cs);
+        n--;
+    }
 }
 
 static void
@@ -338,24 +676,83 @@ notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                   enum MHD_ConnectionNotificationCode code)
 {
     ghs_http_server *s = cls;
+    conn_state *cs;
 
-    (void)c;
-    (void)socket_context;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
-        g_atomic_int_inc(&s->open_connections);
-    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        int open;
+
+        cs = g_new0(conn_state, 1);
+        cs->c = c;
+        cs->fd = fd ? fd->connect_fd : MHD_INVALID_SOCKET;
+        cs->worker = pthread_self();
+        cs->since = g_get_monotonic_time();
+        cs->cut = cs->fd == MHD_INVALID_SOCKET;
+        if (ci && ci->client_addr)
+            address_text(ci->client_addr, cs->addr, sizeof cs->addr);
+        open = g_atomic_int_add(&s->open_connections, 1) + 1;
+        g_mutex_lock(&s->conns_lock);
+        if (open > (int)s->max_connections)
+            close_idle(s, open - (int)s->max_connections, cs->since);
+        g_hash_table_add(s->conns, cs);
+        g_mutex_unlock(&s->conns_lock);
+        *socket_context = cs;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && (cs = *socket_context) != NULL) {
+        /* before MHD closes the socket: the watchdog cannot touch it after */
+        g_mutex_lock(&s->conns_lock);
+        if (cs->started && !cs->cut)
+            s->busy--;
+        g_hash_table_remove(s->conns, cs);
+        g_mutex_unlock(&s->conns_lock);
+        g_free(cs);
+        *socket_context = NULL;
         g_atomic_int_add(&s->open_connections, -1);
+    }
 }
+
+/* MHD messages written in one minute at most. */
+#define GHS_HTTP_LOG_LINES 20
 
 static void
 log_mhd(void *cls, const char *fmt, va_list ap)
 {
     ghs_http_server *s = cls;
+    gint64 now;
+    int show;
 
-    if (s->log) {
-        fputs("ghsearch serve: [http] ", s->log);
-        vfprintf(s->log, fmt, ap);
+    if (g_str_has_prefix(fmt, "Failed to parse `Content-Length' header"))
+        answer_header_error(s, 400);
+    else if (g_str_has_prefix(fmt, "Too large value of 'Content-Length' header"))
+        answer_header_error(s, 413);
+    else if (g_str_has_prefix(fmt, "Not enough memory in pool to parse cookies"))
+        answer_header_error(s, 431);
+    if (!s->log)
+        return;
+    /* Most of MHD's lines are about one client's connection (closed early,
+     * malformed, refused): a client could fill the log with them. */
+    now = g_get_monotonic_time();
+    g_mutex_lock(&s->log_lock);
+    if (now - s->log_window >= 60 * G_USEC_PER_SEC) {
+        if (s->log_dropped)
+            fprintf(s->log, "ghsearch serve: [http] %u more messages in the last minute "
+                    "were not shown\n", s->log_dropped);
+        s->log_window = now;
+        s->log_lines = s->log_dropped = 0;
     }
+    show = s->log_lines < GHS_HTTP_LOG_LINES;
+    if (show)
+        s->log_lines++;
+    else
+        s->log_dropped++;
+    g_mutex_unlock(&s->log_lock);
+    if (!show)
+        return;
+    fputs("ghsearch serve: [http] ", s->log);
+    vfprintf(s->log, fmt, ap);
 }
 
 /* ------------------------------------------------------------ life */
@@ -396,6 +793,20 @@ open_listener(const char *host, unsigned port, int *is_v6, char *errbuf, size_t 
     return fd;
 }
 
+/* What ghs_http_start set up besides the daemon and the watchdog. */
+static void
+server_free(ghs_http_server *s)
+{
+    if (s->readers)
+        reader_pool_free(s->readers);
+    g_hash_table_destroy(s->conns);
+    g_cond_clear(&s->watchdog_wake);
+    g_mutex_clear(&s->conns_lock);
+    g_mutex_clear(&s->log_lock);
+    g_free(s->host);
+    g_free(s);
+}
+
 int
 ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
                size_t errlen)
@@ -416,25 +827,37 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
     s->max_connections = cfg->max_connections ? cfg->max_connections : 256;
     s->query_timeout = cfg->query_timeout_s > 0 ? cfg->query_timeout_s
                        : cfg->query_timeout_s < 0 ? 0 : 2.0;
+    s->request_timeout = timeout;
+    s->max_client_connections = cfg->max_client_connections ? cfg->max_client_connections
+                                : MAX(1, s->max_connections / 2);
     s->log = cfg->log;
+    g_mutex_init(&s->conns_lock);
+    g_mutex_init(&s->log_lock);
+    g_cond_init(&s->watchdog_wake);
+    s->conns = g_hash_table_new(NULL, NULL);
 
     fd = open_listener(s->host, cfg->port, &is_v6, errbuf, errlen);
     if (fd < 0) {
-        g_free(s->host);
-        g_free(s);
+        server_free(s);
         return -1;
     }
     if (is_v6)
         flags |= MHD_USE_IPv6;
     s->readers = reader_pool_new(cfg->db);
     /* MHD's own hard limit sits above ours so that the connections between
-     * the two get a JSON 503 instead of being dropped unanswered. */
+     * the two get a JSON 503 instead of being dropped unanswered (and idle
+     * ones are closed first: close_idle). Clients are told apart in
+     * log_uri, not by MHD's per-address limit: that one counts a connection
+     * until MHD has noticed its close, so a client that opens a new
+     * connection for each request would be refused at random. The watchdog
+     * ends a request that takes longer than timeout; MHD's idle timeout,
+     * a second later, is left for answers a client does not read. */
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle_request, s,
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, s,   /* first, or MHD warns */
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, s->max_connections + 64 + threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout + 1,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_URI_LOG_CALLBACK, log_uri, s,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
@@ -444,11 +867,10 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
         snprintf(errbuf, errlen, "[http] cannot start the server on %s:%u", s->host,
                  cfg->port);
         close(fd);
-        reader_pool_free(s->readers);
-        g_free(s->host);
-        g_free(s);
+        server_free(s);
         return -1;
     }
+    s->watchdog = g_thread_new("ghs-http-watchdog", watchdog_main, s);
     info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info && info->port ? info->port : cfg->port;
     *out = s;
@@ -479,7 +901,11 @@ ghs_http_stop(ghs_http_server *s)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    reader_pool_free(s->readers);
-    g_free(s->host);
-    g_free(s);
+    /* every connection is closed and out of conns: the watchdog can go */
+    g_mutex_lock(&s->conns_lock);
+    s->stopping = 1;
+    g_cond_signal(&s->watchdog_wake);
+    g_mutex_unlock(&s->conns_lock);
+    g_thread_join(s->watchdog);
+    server_free(s);
 }

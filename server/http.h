@@ -28,8 +28,14 @@ typedef struct ghs_http_config {
     const char *host;          /* address to bind; NULL means "127.0.0.1" */
     unsigned port;             /* 0 picks a free port (see ghs_http_port) */
     unsigned threads;          /* worker threads; 0 means 4 */
-    unsigned max_connections;  /* open connections before 503; 0 means 256 */
-    unsigned timeout_s;        /* idle connection timeout; 0 means 15 */
+    unsigned max_connections;  /* requests in progress before 503 (idle
+                                  connections do not count); 0 means 256 */
+    unsigned max_client_connections; /* requests in progress from one client
+                                  address before 429; 0 means half of
+                                  max_connections */
+    unsigned timeout_s;        /* seconds a connection has to send each whole
+                                  request, from its opening or its previous
+                                  answer (so also the idle timeout); 0 means 15 */
     double query_timeout_s;    /* per-query budget (ghs_search_opts.time_limit):
                                   0 means 2 s, negative means none */
     FILE *log;                 /* where internal errors are written; may be NULL */

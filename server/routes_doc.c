@@ -14,7 +14,7 @@
 static void
 append_metadata(GString *o, const ghs_document *d)
 {
-    json_append_document_fields(o, d, "doc");
+    json_append_document_fields(o, d, "doc", JSON_SOURCE_REMOTE);
 }
 
 /* ,"citation":"..." for page (0: the whole document); nothing if it fails. */

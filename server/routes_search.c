@@ -338,7 +338,7 @@ route_search(const http_request *rq, http_reply *r)
     for (i = 0; i < n; i++) {
         if (i)
             g_string_append_c(o, ',');
-        json_append_hit(o, ghs_results_hit(res, i));
+        json_append_hit(o, ghs_results_hit(res, i), JSON_SOURCE_REMOTE);
     }
     g_string_append(o, "],\"took_ms\":");
     json_append_number(o, (double)(g_get_monotonic_time() - t0) / 1000.0);
