@@ -86,9 +86,10 @@ static GPtrArray *read_passages(const char *db_path)
     return out;
 }
 
-/* Build document di of pages into a new database and read it back. */
-static built *build(const ghs_doc_info *di, const char *const *texts, const int *numbers,
-                    size_t n_pages)
+/* Build document di of pages into a new database and read it back;
+ * labels (may be NULL) are the pages' printed labels. */
+static built *build_labelled(const ghs_doc_info *di, const char *const *texts,
+                             const int *numbers, const char *const *labels, size_t n_pages)
 {
     built *b = g_new0(built, 1);
     b->dir = ghs_test_tmp_dir("ghs-docbuild-XXXXXX");
@@ -96,7 +97,8 @@ static built *build(const ghs_doc_info *di, const char *const *texts, const int 
     ghs_page *pages = g_new0(ghs_page, n_pages ? n_pages : 1);
     for (size_t i = 0; i < n_pages; i++)
         pages[i] = (ghs_page){ .number = numbers ? numbers[i] : 0, .text = (char *)texts[i],
-                               .len = strlen(texts[i]) };
+                               .len = strlen(texts[i]),
+                               .label = labels ? (char *)labels[i] : NULL };
     xc_error xe;
     xc_wdb *wdb = xc_wdb_open(b->db, XC_DB_CREATE_OR_OPEN, &xe);
     if (!wdb)
@@ -116,6 +118,12 @@ static built *build(const ghs_doc_info *di, const char *const *texts, const int 
     g_free(pages);
     b->passages = read_passages(b->db);
     return b;
+}
+
+static built *build(const ghs_doc_info *di, const char *const *texts, const int *numbers,
+                    size_t n_pages)
+{
+    return build_labelled(di, texts, numbers, NULL, n_pages);
 }
 
 static char *metadata(const char *db_path, const char *key)
@@ -262,6 +270,40 @@ static void test_passage_carries_its_document_terms_values_and_record(void)
     g_assert_cmpint(ghs_docdata_get_int(p->data, p->data_len, GHS_F_PAGE, -1), ==, 3);
     g_assert_cmpint(ghs_docdata_get_int(p->data, p->data_len, GHS_F_OFFSET, -1), ==, 0);
     built_free(b);
+}
+
+static char *long_page(const char *topic, int sentences);
+
+/* A page printed with another number than its place in the PDF ("iii"
+ * for the third sheet) keeps that label with each of its passages, for
+ * citations; a page without a label stores none. */
+static void test_page_label_is_stored_with_each_passage(void)
+{
+    ghs_doc_info di = brief_info();
+    char *long_one = long_page("保健財政", 14);
+    const char *texts[] = { "はじめに。本書は保健財政に関する提言をまとめたものである。", long_one,
+                            BRIEF_PAGE };
+    const int numbers[] = { 3, 16, 17 };
+    const char *labels[] = { "iii", "15", NULL };
+    built *b = build_labelled(&di, texts, numbers, labels, 3);
+    g_assert_cmpuint(b->passages->len, >=, 4);
+    for (guint i = 0; i < b->passages->len; i++) {
+        passage *p = nth(b, i);
+        const char *want = !strcmp(p->page, "3") ? "iii" : !strcmp(p->page, "16") ? "15" : NULL;
+        size_t len = 0;
+        const char *label = ghs_docdata_get(p->data, p->data_len, GHS_F_PAGE_LABEL, &len);
+        if (want) {
+            g_assert_nonnull(label);
+            g_assert_cmpmem(label, len, want, strlen(want));
+        } else {
+            g_assert_null(label);
+        }
+        /* the physical number stays the page */
+        g_assert_cmpint(ghs_docdata_get_int(p->data, p->data_len, GHS_F_PAGE, -1), ==,
+                        atoi(p->page));
+    }
+    built_free(b);
+    g_free(long_one);
 }
 
 /* An English title's stopwords are no title terms to search (K), though
@@ -551,6 +593,8 @@ int main(int argc, char **argv)
                     test_passage_carries_its_words_stems_and_grams);
     g_test_add_func("/docbuild/passage/carries_its_document_terms_values_and_record",
                     test_passage_carries_its_document_terms_values_and_record);
+    g_test_add_func("/docbuild/passage/page_label_is_stored_with_each_passage",
+                    test_page_label_is_stored_with_each_passage);
     g_test_add_func("/docbuild/passage/title_terms_leave_out_stopwords",
                     test_title_terms_leave_out_stopwords);
     g_test_add_func("/docbuild/passage/year_term_and_facet_come_from_the_date",
