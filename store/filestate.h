@@ -1,7 +1,7 @@
 /*
  * filestate.h: what the index remembers about each source file, so that a
  * re-run skips what did not change. Not part of the public API (except
- * ghs_index_prune, declared in ghsearch.h and implemented in filestate.c).
+ * ghs_index_prune, declared in ghsearch.h and implemented in indexer/prune.c).
  *
  * The path record, metadata GHS_META_PATH + absolute path, is
  * "size:mtime TAB sha256 TAB doc id" (records written before the hash was
