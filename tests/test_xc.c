@@ -1034,12 +1034,35 @@ static void test_document_setters_keep_the_first_error(void)
     xc_doc_free(doc);
 }
 
+/* So do an enquire's setters: a failed set_query is never followed by a
+ * match of nothing that looks like an empty answer. */
+static void test_enquire_setters_keep_the_first_error(fixture *f, gconstpointer data)
+{
+    (void)data;
+    xc_wdb *w = open_writer(f->path);
+    put(w, "a", "health financing");
+    xc_error e;
+    xc_error_clear(&e);
+    g_assert_cmpint(xc_wdb_commit(w, &e), ==, 0);
+    xc_wdb_close(w);
+    xc_db *db = open_reader(f->path);
+    xc_enquire *enq = xc_enquire_new(db, &e);
+    g_assert_cmpint(xc_enquire_set_query(enq, NULL, &e), ==, -1);
+    g_assert_cmpint(xc_enquire_set_collapse_key(enq, 0, 1, &e), ==, -1);
+    g_assert_cmpint(xc_enquire_set_bm25(enq, 1.2, 0, 1, 0.5, 0.5, &e), ==, -1);
+    g_assert_cmpint(e.code, ==, XC_ERR_INVALID_ARGUMENT);
+    g_assert_nonnull(strstr(e.message, "xc_enquire_set_query"));
+    xc_enquire_free(enq);
+    xc_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add("/xc/" name, fixture, NULL, fixture_setup, fn, fixture_teardown)
     g_test_add_func("/xc/document_setters_keep_the_first_error",
                     test_document_setters_keep_the_first_error);
+    ADD("enquire_setters_keep_the_first_error", test_enquire_setters_keep_the_first_error);
     ADD("documents_round_trip_terms_values_and_data", test_documents_round_trip_terms_values_and_data);
     ADD("replacing_by_unique_term_does_not_duplicate", test_replacing_by_unique_term_does_not_duplicate);
     ADD("deleting_by_term_removes_every_document_with_it", test_deleting_by_term_removes_every_document_with_it);
