@@ -152,10 +152,24 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
-/* The URL to cite: the stated one, else the source when it is on the web. */
+/* Is s an absolute URL a reader can follow from a reference list: a
+ * scheme (RFC 3986) other than file:, so neither a local path nor a
+ * relative reference like "records.jsonl#note-1". */
+static int is_citable_url(const char *s)
+{
+    if (!s || !g_ascii_isalpha(*s))
+        return 0;
+    const char *p = s + 1;
+    while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return *p == ':' && p[1] != '\0' && g_ascii_strncasecmp(s, "file:", 5) != 0;
+}
+
+/* The URL to cite: the stated one, else the source when it is on the web;
+ * never a local path or a relative reference. */
 static const char *cite_url(const cite_src *c)
 {
-    if (nonempty(c->url))
+    if (is_citable_url(c->url))
         return c->url;
     return is_web_url(c->source) ? c->source : NULL;
 }

@@ -328,6 +328,33 @@ static void test_csl_json_leaves_out_unknown_parts(void)
     ghs_free(s);
 }
 
+/* A record's url that is a relative reference or a local file is no URL a
+ * reference manager can follow: no citation style prints it. */
+static void test_relative_or_local_urls_are_never_cited(void)
+{
+    static const char *const not_urls[] = { "records.jsonl#note-amr-en", "/data/notes.jsonl",
+                                             "file:///data/x.pdf", "notes/1", ":x" };
+    for (size_t i = 0; i < G_N_ELEMENTS(not_urls); i++) {
+        ghs_hit h = {
+            .doc = "note-amr-en", .title = "薬剤耐性（AMR）", .source = "/data/records.jsonl",
+            .lang = "ja", .type = "record", .publisher = "JCIE", .date = "2023-05-10",
+            .url = not_urls[i], .passage = "", .citation = "",
+        };
+        for (ghs_cite_style st = GHS_CITE_TEXT; st <= GHS_CITE_CSL_JSON; st++) {
+            char *c = cite(&h, st);
+            if (strstr(c, not_urls[i]) || strstr(c, "/data/"))
+                g_error("style %d cites '%s':\n%s", (int)st, not_urls[i], c);
+            g_free(c);
+        }
+    }
+    /* A real one is kept, with any scheme a reader can follow. */
+    ghs_hit h = ja_pdf_hit();
+    h.url = "doi:10.1234/abcd";
+    char *c = cite(&h, GHS_CITE_BIBTEX);
+    g_assert_nonnull(strstr(c, "doi:10.1234/abcd"));
+    g_free(c);
+}
+
 static void test_style_names_parse_and_unknown_ones_are_refused(void)
 {
     ghs_cite_style st;
@@ -365,6 +392,8 @@ int main(int argc, char **argv)
                     test_csl_json_has_id_type_and_date_parts);
     g_test_add_func("/cite/csl_json_leaves_out_unknown_parts",
                     test_csl_json_leaves_out_unknown_parts);
+    g_test_add_func("/cite/relative_or_local_urls_are_never_cited",
+                    test_relative_or_local_urls_are_never_cited);
     g_test_add_func("/cite/style_names_parse_and_unknown_ones_are_refused",
                     test_style_names_parse_and_unknown_ones_are_refused);
     return g_test_run();
