@@ -497,6 +497,26 @@ GHS_API void ghs_document_free(ghs_document *d);
 GHS_API int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
                       ghs_error *err);
 
+/* Reference-manager files of a page of results: one entry per document
+ * (in the order of its best hit), with the pages its hits stand on, the
+ * same stable key as --cite bibtex, no local path and no URL that is not
+ * one (a relative reference, a file). */
+typedef enum ghs_export_format {
+    GHS_EXPORT_BIBTEX = 0,   /* entries as --cite bibtex, pages in note = {pp.~3, 5} */
+    GHS_EXPORT_RIS = 1,      /* RIS records: TY first, ER last, CRLF line ends; RPRT
+                                for a PDF, ELEC for a release, GEN for a record */
+    GHS_EXPORT_CSL_JSON = 2  /* a CSL-JSON array of items, pages in "note" */
+} ghs_export_format;
+
+/* The format named "bibtex", "ris" or "csl-json". 0, or GHS_EINVAL naming
+ * the accepted ones. */
+GHS_API int ghs_export_format_parse(const char *name, ghs_export_format *out, ghs_error *err);
+
+/* The export of r's hits in fmt as one malloc'ed UTF-8 text in *out (free
+ * with ghs_free), ending in a newline; empty when r has no hit. */
+GHS_API int ghs_results_export(const ghs_results *r, ghs_export_format fmt, char **out,
+                               ghs_error *err);
+
 /* The text of page `page` of document id (1-based for PDFs; 0 for a
  * release or record, which have no pages), put back together from its
  * indexed passages in page order, separated by blank lines. What the

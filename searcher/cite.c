@@ -331,7 +331,12 @@ static char *cite_bibtex(const cite_src *c)
         bib_url(s, cite_url(c));
         g_string_append_c(s, '}');
     }
-    if (has_own_label(c->page, c->page_label)) {
+    if (nonempty(c->pages)) {
+        bib_field(s, "note");
+        g_string_append(s, strchr(c->pages, ',') ? "pp.~" : "p.~");
+        bib_escape(s, c->pages);
+        g_string_append_c(s, '}');
+    } else if (has_own_label(c->page, c->page_label)) {
         bib_field(s, "note");
         g_string_append(s, "p.~");
         bib_escape(s, c->page_label);
@@ -367,9 +372,9 @@ static void csl_string(JsonBuilder *b, const char *name, const char *value)
     json_builder_add_string_value(b, value);
 }
 
-static char *cite_csl_json(const cite_src *c)
+/* One CSL-JSON item of c, added to b. */
+static void csl_item(JsonBuilder *b, const cite_src *c)
 {
-    JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
     csl_string(b, "id", nonempty(c->doc) ? c->doc : cite_title(c));
     csl_string(b, "type", csl_type(c->type));
@@ -397,14 +402,32 @@ static char *cite_csl_json(const cite_src *c)
         g_snprintf(page, sizeof page, "%d", c->page);
         csl_string(b, "page", page);   /* CSL's page is a string ("3", "3-5") */
     }
+    if (nonempty(c->pages)) {
+        char *note = g_strdup_printf("%s %s", strchr(c->pages, ',') ? "pp." : "p.", c->pages);
+        csl_string(b, "note", note);   /* the pages the search found it on */
+        g_free(note);
+    }
     csl_string(b, "language", c->lang);
     json_builder_end_object(b);
+}
+
+static char *json_of(JsonBuilder *b, int pretty)
+{
     JsonNode *root = json_builder_get_root(b);
     JsonGenerator *g = json_generator_new();
     json_generator_set_root(g, root);
+    json_generator_set_pretty(g, pretty);
     char *s = json_generator_to_data(g, NULL);
     g_object_unref(g);
     json_node_unref(root);
+    return s;
+}
+
+static char *cite_csl_json(const cite_src *c)
+{
+    JsonBuilder *b = json_builder_new();
+    csl_item(b, c);
+    char *s = json_of(b, 0);
     g_object_unref(b);
     return s;
 }
@@ -451,4 +474,183 @@ int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, cha
         .page = page,
     };
     return ghs_cite(&c, style, out, err);
+}
+
+/* ------------------------------------------------------------ exports */
+
+int ghs_export_format_parse(const char *name, ghs_export_format *out, ghs_error *err)
+{
+    static const struct { const char *name; ghs_export_format f; } names[] = {
+        { "bibtex", GHS_EXPORT_BIBTEX }, { "ris", GHS_EXPORT_RIS },
+        { "csl-json", GHS_EXPORT_CSL_JSON },
+    };
+    for (size_t i = 0; name && i < G_N_ELEMENTS(names); i++)
+        if (!g_ascii_strcasecmp(name, names[i].name)) {
+            *out = names[i].f;
+            return 0;
+        }
+    return ghs_set_error(err, GHS_EINVAL,
+                         "[export] unknown format '%s' (use bibtex, ris or csl-json)",
+                         name ? name : "");
+}
+
+/* One document of an export: its first hit and the pages of all its hits. */
+typedef struct export_doc {
+    const ghs_hit *first;
+    GArray *pages;        /* int, ascending, distinct */
+    GHashTable *labels;   /* page -> its printed label (owned by the hits) */
+} export_doc;
+
+static void export_doc_free(gpointer p)
+{
+    export_doc *d = p;
+    g_array_free(d->pages, TRUE);
+    g_hash_table_destroy(d->labels);
+    g_free(d);
+}
+
+static gint cmp_int(gconstpointer a, gconstpointer b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* "3, 15 (PDF p. 16)": the pages as printed, the PDF page beside a label
+ * of its own; NULL without pages (records, releases). */
+static char *pages_text(const export_doc *d)
+{
+    if (d->pages->len == 0)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < d->pages->len; i++) {
+        int page = g_array_index(d->pages, int, i);
+        const char *label = g_hash_table_lookup(d->labels, GINT_TO_POINTER(page));
+        if (i)
+            g_string_append(s, ", ");
+        if (has_own_label(page, label))
+            g_string_append_printf(s, "%s (PDF p. %d)", label, page);
+        else
+            g_string_append_printf(s, "%d", page);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static const char *ris_type(const char *type)
+{
+    if (type && !strcmp(type, "pdf"))
+        return "RPRT";
+    if (type && !strcmp(type, "release"))
+        return "ELEC";
+    return "GEN";
+}
+
+/* A RIS field: "XX  - value"; line breaks inside a value become spaces. */
+static void ris_field(GString *s, const char *tag, const char *value)
+{
+    if (!nonempty(value))
+        return;
+    g_string_append_printf(s, "%s  - ", tag);
+    for (const char *p = value; *p; p++)
+        g_string_append_c(s, *p == '\n' || *p == '\r' ? ' ' : *p);
+    g_string_append(s, "\r\n");
+}
+
+static void ris_entry(GString *s, const cite_src *c)
+{
+    ris_field(s, "TY", ris_type(c->type));   /* first, as RIS requires */
+    char *key = bib_key(c->doc);
+    ris_field(s, "ID", key);
+    g_free(key);
+    ris_field(s, "TI", cite_title(c));
+    ris_field(s, "AU", c->publisher);   /* a corporate author */
+    ris_field(s, "PB", c->publisher);
+    int y, m, d;
+    int parts = ghs_cite_parse_date(c->date, &y, &m, &d);
+    if (parts > 0) {
+        char buf[32];
+        g_snprintf(buf, sizeof buf, "%04d", y);
+        ris_field(s, "PY", buf);
+        if (parts > 1) {
+            if (parts > 2)
+                g_snprintf(buf, sizeof buf, "%04d/%02d/%02d/", y, m, d);
+            else
+                g_snprintf(buf, sizeof buf, "%04d/%02d//", y, m);
+            ris_field(s, "DA", buf);
+        }
+    }
+    ris_field(s, "UR", cite_url(c));
+    if (nonempty(c->pages)) {
+        char *note = g_strdup_printf("%s %s", strchr(c->pages, ',') ? "pp." : "p.", c->pages);
+        ris_field(s, "N1", note);
+        g_free(note);
+    }
+    ris_field(s, "LA", c->lang);
+    g_string_append(s, "ER  - \r\n");   /* last, as RIS requires */
+}
+
+int ghs_results_export(const ghs_results *r, ghs_export_format fmt, char **out, ghs_error *err)
+{
+    *out = NULL;
+    if (!r)
+        return ghs_set_error(err, GHS_EINVAL, "[export] no results given");
+    if (fmt != GHS_EXPORT_BIBTEX && fmt != GHS_EXPORT_RIS && fmt != GHS_EXPORT_CSL_JSON)
+        return ghs_set_error(err, GHS_EINVAL, "[export] unknown format %d", (int)fmt);
+    /* The documents in the order of their first hit, each with its pages. */
+    GPtrArray *docs = g_ptr_array_new_with_free_func(export_doc_free);
+    GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < ghs_results_count(r); i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        export_doc *d = g_hash_table_lookup(by_id, h->doc);
+        if (!d) {
+            d = g_new0(export_doc, 1);
+            d->first = h;
+            d->pages = g_array_new(FALSE, FALSE, sizeof(int));
+            d->labels = g_hash_table_new(g_direct_hash, g_direct_equal);
+            g_ptr_array_add(docs, d);
+            g_hash_table_insert(by_id, (gpointer)h->doc, d);
+        }
+        if (h->page > 0 && !g_hash_table_contains(d->labels, GINT_TO_POINTER(h->page))) {
+            g_array_append_val(d->pages, h->page);
+            g_hash_table_insert(d->labels, GINT_TO_POINTER(h->page), (gpointer)h->page_label);
+        }
+    }
+    g_hash_table_destroy(by_id);
+    GString *s = g_string_new(NULL);
+    JsonBuilder *b = fmt == GHS_EXPORT_CSL_JSON ? json_builder_new() : NULL;
+    if (b)
+        json_builder_begin_array(b);
+    for (guint i = 0; i < docs->len; i++) {
+        export_doc *d = docs->pdata[i];
+        g_array_sort(d->pages, cmp_int);
+        char *pages = pages_text(d);
+        const ghs_hit *h = d->first;
+        cite_src c = {
+            .doc = h->doc, .title = h->title, .publisher = h->publisher, .date = h->date,
+            .type = h->type, .lang = h->lang, .url = h->url, .source = h->source,
+            .pages = pages,
+        };
+        if (fmt == GHS_EXPORT_BIBTEX) {
+            char *e = cite_bibtex(&c);
+            g_string_append_printf(s, "%s%s\n", i ? "\n" : "", e);
+            g_free(e);
+        } else if (fmt == GHS_EXPORT_RIS) {
+            if (i)
+                g_string_append(s, "\r\n");
+            ris_entry(s, &c);
+        } else {
+            csl_item(b, &c);
+        }
+        g_free(pages);
+    }
+    if (b) {
+        json_builder_end_array(b);
+        char *json = json_of(b, 1);
+        g_string_append(s, json);
+        g_string_append_c(s, '\n');
+        g_free(json);
+        g_object_unref(b);
+    }
+    g_ptr_array_free(docs, TRUE);
+    *out = g_string_free(s, FALSE);
+    return 0;
 }

@@ -72,6 +72,7 @@ typedef struct cite_src {
     const char *doc, *title, *publisher, *date, *type, *lang, *url, *source;
     int page;                /* > 0 to cite a page */
     const char *page_label;  /* its printed label, or NULL/"" */
+    const char *pages;       /* an export's pages of the hits ("3, 15 (PDF p. 16)"), or NULL */
 } cite_src;
 
 /* Citation of c in style; *out malloc'ed. 0 or GHS_EINVAL. */

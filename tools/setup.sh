@@ -24,6 +24,8 @@ PACKAGES=(
   libcurl4-openssl-dev ca-certificates
   # the README's HTTP examples (and their test) use curl
   curl
+  # the export test reads BibTeX and CSL JSON back with a real consumer
+  pandoc
 )
 
 install_deps() {
