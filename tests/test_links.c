@@ -28,14 +28,7 @@ static char *tmp_dir(void)
 
 static char *write_file(const char *dir, const char *name, const char *text)
 {
-    char *p = g_build_filename(dir, name, NULL);
-    char *parent = g_path_get_dirname(p);
-    g_mkdir_with_parents(parent, 0755);
-    g_free(parent);
-    GError *gerr = NULL;
-    g_file_set_contents(p, text, -1, &gerr);
-    g_assert_no_error(gerr);
-    return p;
+    return ghs_test_write(dir, name, text);
 }
 
 /* A one-page PDF with title and body, typeset by corpus/mkpdf. NULL (and

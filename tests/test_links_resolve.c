@@ -29,13 +29,7 @@ static char *tmp_dir(void)
 /* dir/name with text, parent folders made; returns its canonical path. */
 static char *put(const char *dir, const char *name, const char *text)
 {
-    char *p = g_build_filename(dir, name, NULL);
-    char *parent = g_path_get_dirname(p);
-    g_mkdir_with_parents(parent, 0755);
-    g_free(parent);
-    GError *gerr = NULL;
-    g_file_set_contents(p, text, -1, &gerr);
-    g_assert_no_error(gerr);
+    char *p = ghs_test_write(dir, name, text);
     char *canon = g_canonicalize_filename(p, NULL);
     g_free(p);
     return canon;

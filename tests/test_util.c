@@ -93,3 +93,15 @@ char *ghs_test_shared_data(const char *first, ...)
     g_string_free(rel, TRUE);
     return NULL;
 }
+
+char *ghs_test_write(const char *dir, const char *name, const char *text)
+{
+    char *p = g_build_filename(dir, name, NULL);
+    char *parent = g_path_get_dirname(p);
+    g_mkdir_with_parents(parent, 0755);
+    g_free(parent);
+    GError *gerr = NULL;
+    g_file_set_contents(p, text, -1, &gerr);
+    g_assert_no_error(gerr);
+    return p;
+}

@@ -17,6 +17,10 @@
  * asserting that it could be made. Returns its path (g_free). */
 char *ghs_test_tmp_dir(const char *tmpl);
 
+/* dir/name written with text, its parent folders made (asserting it
+ * worked); returns the path (g_free). */
+char *ghs_test_write(const char *dir, const char *name, const char *text);
+
 /* The path "<new temp dir from tmpl>/db", for an index that does not exist
  * yet (only the parent directory is made). Returns it (g_free). */
 char *ghs_test_tmp_db(const char *tmpl);
