@@ -1,6 +1,7 @@
 /*
  * args.c: command-line parsing shared by the subcommands: long options in
- * any position, `--` to end them, --help, strict numbers, usage errors.
+ * any position, short ones for the common few, `--` to end them, --help,
+ * strict numbers, usage errors with "did you mean".
  *
  * Deliberately not getopt_long: GNU getopt permutes argv and treats a query
  * word such as "-draft" (NOT draft) as an option, while `ghsearch search`
@@ -44,6 +45,76 @@ find_opt(const cli_command *cmd, const char *name, size_t len)
     return NULL;
 }
 
+static const cli_opt *
+find_short(const cli_command *cmd, char c)
+{
+    for (const cli_opt *o = cmd->opts; o && o->name; o++)
+        if (o->short_name && o->short_name == c)
+            return o;
+    return NULL;
+}
+
+/* Levenshtein distance of a and b, capped at 3. */
+static size_t
+edits(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40 || (la > lb ? la - lb : lb - la) > 2)
+        return 3;
+    size_t row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] < 3 ? row[lb] : 3;
+}
+
+const char *
+cli_closest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = 3, wl = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = wl >= 2 && strncmp(candidates[i], word, wl) == 0 ? 1
+                 : edits(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
+/* " (did you mean '--limit'?)" for an unknown long option, or "". */
+static const char *
+option_hint(const cli_command *cmd, const char *name, size_t len, char *buf, size_t size)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (const cli_opt *o = cmd->opts; o && o->name && n < G_N_ELEMENTS(names) - 1; o++)
+        names[n++] = o->name;
+    names[n++] = "help";
+    char *word = g_strndup(name, len);
+    const char *best = cli_closest(word, names, n);
+    g_free(word);
+    if (!best)
+        return "";
+    g_snprintf(buf, size, " (did you mean '--%s'?)", best);
+    return buf;
+}
+
 static void
 add_opt(cli_parsed *out, int id, const char *value)
 {
@@ -80,8 +151,10 @@ cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out)
                 return -1;
             }
             if (!o) {
+                char hint[96];
+                const char *h = option_hint(cmd, name, len, hint, sizeof hint);
                 cli_parsed_clear(out);
-                return cli_usage_error(cmd, "unknown option '--%.*s'", (int)len, name);
+                return cli_usage_error(cmd, "unknown option '--%.*s'%s", (int)len, name, h);
             }
             if (!o->has_arg) {
                 if (eq) {
@@ -102,8 +175,25 @@ cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out)
             cli_print_help(cmd);
             cli_parsed_clear(out);
             return -1;
+        } else if (find_short(cmd, a[1]) && (a[2] == '\0' || find_short(cmd, a[1])->has_arg)) {
+            const cli_opt *o = find_short(cmd, a[1]);
+            if (!o->has_arg) {
+                add_opt(out, o->id, NULL);
+            } else if (a[2] != '\0') {
+                add_opt(out, o->id, a + 2);   /* -n3 */
+            } else if (i + 1 < argc) {
+                add_opt(out, o->id, argv[++i]);
+            } else {
+                cli_parsed_clear(out);
+                return cli_usage_error(cmd, "option '-%c' (--%s) needs a value", a[1], o->name);
+            }
+        } else if (cmd->dash_words && g_utf8_strlen(a + 1, -1) > 1) {
+            g_ptr_array_add(out->positional, (gpointer)a);   /* -word: leave out word */
         } else if (cmd->dash_words) {
-            g_ptr_array_add(out->positional, (gpointer)a);
+            /* "-n 3" meant as an option must not become "NOT n" silently. */
+            cli_parsed_clear(out);
+            return cli_usage_error(cmd, "'%s' is not an option; to leave out a word write it "
+                                   "after the dash (-draft), or put the query after --", a);
         } else {
             cli_parsed_clear(out);
             return cli_usage_error(cmd, "unknown option '%s'", a);

@@ -22,11 +22,13 @@ enum {
     CLI_EXIT_INTERRUPTED = 130 /* index stopped by Ctrl-C (what was done is committed) */
 };
 
-/* One long option of a subcommand: `--name`, `--name VALUE` or `--name=VALUE`. */
+/* One option of a subcommand: `--name`, `--name VALUE` or `--name=VALUE`,
+ * and, when it has a short name, `-n VALUE`, `-nVALUE` or `-j`. */
 typedef struct cli_opt {
     const char *name;   /* without the leading dashes */
     int has_arg;        /* 1 when the option takes a value */
     int id;             /* what the subcommand switches on (non-zero) */
+    char short_name;    /* 'n' for -n, or 0 */
 } cli_opt;
 
 typedef struct cli_command cli_command;
@@ -57,6 +59,10 @@ typedef struct cli_parsed {
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out);
 
 void cli_parsed_clear(cli_parsed *p);
+
+/* The candidate closest to word (at most 2 edits away, or word is the
+ * start of it), for "did you mean"; NULL when none is close. */
+const char *cli_closest(const char *word, const char *const *candidates, size_t n);
 
 /* Print "ghsearch CMD: <message>", the usage line and a hint to stderr;
  * returns CLI_EXIT_USAGE. */

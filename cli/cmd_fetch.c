@@ -17,14 +17,14 @@ enum { OPT_DB = 1, OPT_MANIFEST, OPT_CACHE, OPT_DELAY, OPT_TIMEOUT, OPT_MAX_SIZE
        OPT_REFRESH };
 
 static const cli_opt fetch_opts[] = {
-    { "db", 1, OPT_DB },
-    { "manifest", 1, OPT_MANIFEST },
-    { "cache", 1, OPT_CACHE },
-    { "delay", 1, OPT_DELAY },
-    { "timeout", 1, OPT_TIMEOUT },
-    { "max-size", 1, OPT_MAX_SIZE },
-    { "refresh", 0, OPT_REFRESH },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "manifest", 1, OPT_MANIFEST, 0 },
+    { "cache", 1, OPT_CACHE, 0 },
+    { "delay", 1, OPT_DELAY, 0 },
+    { "timeout", 1, OPT_TIMEOUT, 0 },
+    { "max-size", 1, OPT_MAX_SIZE, 0 },
+    { "refresh", 0, OPT_REFRESH, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 /* The reason without the "[fetch][URL] " the line already shows. */

@@ -15,10 +15,10 @@
 enum { OPT_DB = 1, OPT_JSON, OPT_GLOSSARY };
 
 static const cli_opt glossary_opts[] = {
-    { "db", 1, OPT_DB },
-    { "json", 0, OPT_JSON },
-    { "glossary", 1, OPT_GLOSSARY },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "json", 0, OPT_JSON, 0 },
+    { "glossary", 1, OPT_GLOSSARY, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 static const char *

@@ -17,13 +17,13 @@
 enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE, OPT_CACHE, OPT_BATCH };
 
 static const cli_opt index_opts[] = {
-    { "db", 1, OPT_DB },
-    { "manifest", 1, OPT_MANIFEST },
-    { "shard", 1, OPT_SHARD },
-    { "prune", 0, OPT_PRUNE },
-    { "cache", 1, OPT_CACHE },
-    { "batch", 1, OPT_BATCH },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "manifest", 1, OPT_MANIFEST, 0 },
+    { "shard", 1, OPT_SHARD, 0 },
+    { "prune", 0, OPT_PRUNE, 0 },
+    { "cache", 1, OPT_CACHE, 0 },
+    { "batch", 1, OPT_BATCH, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 typedef struct progress {

@@ -17,19 +17,19 @@ enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_
        OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY };
 
 static const cli_opt search_opts[] = {
-    { "db", 1, OPT_DB },
-    { "limit", 1, OPT_LIMIT },
-    { "per-doc", 1, OPT_PER_DOC },
-    { "offset", 1, OPT_OFFSET },
-    { "json", 0, OPT_JSON },
-    { "color", 1, OPT_COLOR },
-    { "colour", 1, OPT_COLOR },
-    { "no-expand", 0, OPT_NO_EXPAND },
-    { "explain", 0, OPT_EXPLAIN },
-    { "glossary", 1, OPT_GLOSSARY },
-    { "cite", 1, OPT_CITE },
-    { "facets", 0, OPT_FACETS },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "limit", 1, OPT_LIMIT, 'n' },
+    { "per-doc", 1, OPT_PER_DOC, 0 },
+    { "offset", 1, OPT_OFFSET, 0 },
+    { "json", 0, OPT_JSON, 'j' },
+    { "color", 1, OPT_COLOR, 0 },
+    { "colour", 1, OPT_COLOR, 0 },
+    { "no-expand", 0, OPT_NO_EXPAND, 0 },
+    { "explain", 0, OPT_EXPLAIN, 0 },
+    { "glossary", 1, OPT_GLOSSARY, 0 },
+    { "cite", 1, OPT_CITE, 0 },
+    { "facets", 0, OPT_FACETS, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 static int
@@ -233,10 +233,10 @@ const cli_command cli_cmd_search = {
     "\n"
     "Options:\n"
     "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --limit N      return N passages (default 10)\n"
+    "  -n, --limit N  return N passages (default 10)\n"
     "  --per-doc N    passages per document (default 2; raise it to see all)\n"
     "  --offset N     skip the first N passages (paging)\n"
-    "  --json         JSON Lines, one hit per line, best first:\n"
+    "  -j, --json     JSON Lines, one hit per line, best first:\n"
     "                 {\"rank\",\"score\",\"doc\",\"title\",\"source\",\"page\" (null\n"
     "                 when the source has no pages),\"lang\",\"passage\",\n"
     "                 \"highlights\" ([start,end] code point offsets into passage,\n"

@@ -14,14 +14,14 @@ enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_MAX_CLIENT_CONN, O
        OPT_QUERY_TIMEOUT };
 
 static const cli_opt serve_opts[] = {
-    { "db", 1, OPT_DB },
-    { "listen", 1, OPT_LISTEN },
-    { "threads", 1, OPT_THREADS },
-    { "max-connections", 1, OPT_MAX_CONN },
-    { "max-client-connections", 1, OPT_MAX_CLIENT_CONN },
-    { "timeout", 1, OPT_TIMEOUT },
-    { "query-timeout", 1, OPT_QUERY_TIMEOUT },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "listen", 1, OPT_LISTEN, 0 },
+    { "threads", 1, OPT_THREADS, 0 },
+    { "max-connections", 1, OPT_MAX_CONN, 0 },
+    { "max-client-connections", 1, OPT_MAX_CLIENT_CONN, 0 },
+    { "timeout", 1, OPT_TIMEOUT, 0 },
+    { "query-timeout", 1, OPT_QUERY_TIMEOUT, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 /* Seconds for --query-timeout: a decimal number in [0, 3600] ("0.5", "2");

@@ -12,11 +12,11 @@
 enum { OPT_DB = 1, OPT_PAGE, OPT_JSON, OPT_CITE };
 
 static const cli_opt show_opts[] = {
-    { "db", 1, OPT_DB },
-    { "page", 1, OPT_PAGE },
-    { "json", 0, OPT_JSON },
-    { "cite", 1, OPT_CITE },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "page", 1, OPT_PAGE, 0 },
+    { "json", 0, OPT_JSON, 0 },
+    { "cite", 1, OPT_CITE, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 /* Text for a terminal or a pipe: control characters other than line

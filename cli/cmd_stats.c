@@ -10,9 +10,9 @@
 enum { OPT_DB = 1, OPT_JSON };
 
 static const cli_opt stats_opts[] = {
-    { "db", 1, OPT_DB },
-    { "json", 0, OPT_JSON },
-    { NULL, 0, 0 },
+    { "db", 1, OPT_DB, 0 },
+    { "json", 0, OPT_JSON, 0 },
+    { NULL, 0, 0, 0 },
 };
 
 static int

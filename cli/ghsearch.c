@@ -33,7 +33,7 @@ print_general_help(FILE *fp)
     size_t i;
 
     fprintf(fp, "usage: ghsearch <command> [options] [args]\n"
-                "       ghsearch --version | --help | <command> --help\n\n"
+                "       ghsearch version | help [command] | <command> --help\n\n"
                 "Full-text search over global-health policy documents (English and\n"
                 "Japanese PDFs, press releases, JSON Lines records), with cited passages.\n\n"
                 "Commands:\n");
@@ -66,7 +66,8 @@ main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     name = argv[1];
-    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 ||
+        strcmp(name, "version") == 0) {
         printf("ghsearch %s (libghsearch %s)\n", GHS_VERSION, ghs_version());
         return finish(CLI_EXIT_OK);
     }
@@ -86,7 +87,15 @@ main(int argc, char **argv)
         if (strcmp(name, commands[i]->name) == 0)
             return finish(commands[i]->run(commands[i], argc - 1, argv + 1));
 
-    fprintf(stderr, "ghsearch: unknown %s '%s'\nTry 'ghsearch --help' for more information.\n",
-            name[0] == '-' ? "option" : "command", name);
+    const char *names[G_N_ELEMENTS(commands) + 2];
+    for (i = 0; i < G_N_ELEMENTS(commands); i++)
+        names[i] = commands[i]->name;
+    names[i++] = "help";
+    names[i++] = "version";
+    const char *best = name[0] != '-' ? cli_closest(name, names, G_N_ELEMENTS(names)) : NULL;
+    fprintf(stderr, "ghsearch: unknown %s '%s'", name[0] == '-' ? "option" : "command", name);
+    if (best)
+        fprintf(stderr, " (did you mean '%s'?)", best);
+    fprintf(stderr, "\nTry 'ghsearch --help' for more information.\n");
     return CLI_EXIT_USAGE;
 }

@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..32"
+echo "1..35"
 n=0
 failed=0
 
@@ -759,5 +759,41 @@ else
     skip "mkfifo or ln -s failed here"
 fi
 
-[ "$n" = 32 ] || { echo "# ran $n tests, planned 32"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 33-35
+# Habits of other command-line tools: short options, a lone "-n" never a
+# silent NOT, "did you mean", a version subcommand.
+run short_n search --db "$D" -n 2 -j UHC
+run short_glued search --db "$D" -n2 UHC
+run lone_dash search --db "$D" -x UHC
+run after_dashes search --db "$D" -n 1 -- -x UHC
+if [ "$(rc short_n)" = 0 ] && [ "$(wc -l <"$T/short_n.out")" = 2 ] &&
+   head -1 "$T/short_n.out" | python3 -c 'import json,sys; json.loads(sys.stdin.readline())' &&
+   [ "$(rc short_glued)" = 0 ] && grep -q "^2 passages shown" "$T/short_glued.out" &&
+   [ "$(rc lone_dash)" = 2 ] && grep -q "'-x' is not an option" "$T/lone_dash.err" &&
+   [ ! -s "$T/lone_dash.out" ] && [ "$(rc after_dashes)" = 0 ]; then
+    ok "-n N and -j are --limit and --json; a lone -x is refused with a hint, not searched as NOT x"
+else
+    not_ok "-n N and -j are --limit and --json; a lone -x is refused with a hint, not searched as NOT x"
+    show "$T/short_n.out" "$T/short_n.err" "$T/short_glued.out" "$T/lone_dash.err" "$T/after_dashes.err"
+fi
+run typo_cmd serch UHC
+run typo_opt search --db "$D" --limt 3 UHC
+if [ "$(rc typo_cmd)" = 2 ] && grep -q "unknown command 'serch' (did you mean 'search'?)" "$T/typo_cmd.err" &&
+   [ "$(rc typo_opt)" = 2 ] && grep -q "unknown option '--limt' (did you mean '--limit'?)" "$T/typo_opt.err"; then
+    ok "a mistyped command or option is answered with the one meant"
+else
+    not_ok "a mistyped command or option is answered with the one meant"
+    show "$T/typo_cmd.err" "$T/typo_opt.err"
+fi
+run version version
+run help_search help search
+if [ "$(rc version)" = 0 ] && grep -q "^ghsearch [0-9.]* (libghsearch [0-9.]*)$" "$T/version.out" &&
+   [ "$(rc help_search)" = 0 ] && grep -q -- "-n, --limit N" "$T/help_search.out"; then
+    ok "version and help are subcommands too"
+else
+    not_ok "version and help are subcommands too"
+    show "$T/version.out" "$T/version.err" "$T/help_search.out"
+fi
+
+[ "$n" = 35 ] || { echo "# ran $n tests, planned 35"; failed=$((failed + 1)); }
 exit $((failed > 0))
