@@ -90,6 +90,12 @@ int cli_open_existing(const char *db, ghs_index **out);
  * message is empty). */
 void cli_report_error(const ghs_error *err);
 
+/* Append to o the member name ,"key": (when key is not NULL) and then
+ * json, JSON text the library wrote (ghs_json_string, ghs_hit_json, ...),
+ * which this frees: the library writes every JSON value the command
+ * prints, the command only puts them together. */
+void cli_append_json(GString *o, const char *key, char *json);
+
 /* Ctrl-C (interrupt.c): between cli_sigint_catch() and
  * cli_sigint_release() the first Ctrl-C only sets the flag that
  * cli_interrupted() returns (the command stops at the next file or URL);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json_out.h"
 
 enum { OPT_DB = 1, OPT_JSON, OPT_GLOSSARY };
 
@@ -82,30 +81,30 @@ print_json(const ghs_glossary *g)
 
         g_string_truncate(o, 0);
         g_string_append(o, "{\"term\":");
-        json_append_string(o, p->term);
-        json_append_member(o, "equivalent", p->equivalent);
-        json_append_member(o, "lang", p->lang);
+        cli_append_json(o, NULL, ghs_json_string(p->term));
+        cli_append_json(o, "equivalent", ghs_json_string(p->equivalent));
+        cli_append_json(o, "lang", ghs_json_string(p->lang));
         g_string_append_printf(o, ",\"kind\":\"%s\",\"status\":\"%s\",\"used\":%s,\"weight\":",
                                p->translation ? "translation" : "acronym",
                                ghs_gloss_status_name(p->status),
                                p->status == GHS_GLOSS_ACTIVE ? "true" : "false");
-        json_append_number(o, p->weight);
+        cli_append_json(o, NULL, ghs_json_number(p->weight));
         g_string_append_printf(o, ",\"user\":%s,\"body\":%zu,\"footnotes\":%zu,\"sources\":[",
                                p->user ? "true" : "false", p->body, p->footnotes);
         for (j = 0; j < p->n_sources; j++) {
             const ghs_gloss_source *s = &p->sources[j];
 
             g_string_append(o, j ? ",{\"doc\":" : "{\"doc\":");
-            json_append_string(o, s->doc);
-            json_append_member(o, "title", s->title);
+            cli_append_json(o, NULL, ghs_json_string(s->doc));
+            cli_append_json(o, "title", ghs_json_string(s->title));
             if (s->page > 0)
                 g_string_append_printf(o, ",\"page\":%d", s->page);
             else
                 g_string_append(o, ",\"page\":null");
             g_string_append_printf(o, ",\"place\":\"%s\",\"count\":%zu,\"as_written\":",
                                    s->footnote ? "footnote" : "body", s->count);
-            json_append_string(o, s->as_written);
-            json_append_member(o, "citation", s->citation);
+            cli_append_json(o, NULL, ghs_json_string(s->as_written));
+            cli_append_json(o, "citation", ghs_json_string(s->citation));
             g_string_append_c(o, '}');
         }
         g_string_append(o, "]}\n");

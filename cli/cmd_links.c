@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json_out.h"
 
 enum { OPT_DB = 1, OPT_JSON };
 
@@ -89,19 +88,19 @@ print_json(const ghs_links *l)
     GString *o = g_string_new("{\"doc\":");
     size_t i;
 
-    json_append_string(o, ghs_links_doc(l));
-    json_append_member(o, "title", ghs_links_title(l));
+    cli_append_json(o, NULL, ghs_json_string(ghs_links_doc(l)));
+    cli_append_json(o, "title", ghs_json_string(ghs_links_title(l)));
     g_string_append(o, ",\"links\":[");
     for (i = 0; i < ghs_links_count(l); i++) {
         const ghs_doc_link *k = ghs_links_item(l, i);
 
         g_string_append(o, i ? ",{\"url\":" : "{\"url\":");
-        json_append_string(o, k->url);
-        json_append_member(o, "anchor", k->anchor);
-        json_append_member(o, "state", ghs_link_state_name(k->state));
-        json_append_member(o, "doc", k->doc);
-        json_append_member(o, "path", k->path);
-        json_append_member(o, "reason", k->reason);
+        cli_append_json(o, NULL, ghs_json_string(k->url));
+        cli_append_json(o, "anchor", ghs_json_string(k->anchor));
+        cli_append_json(o, "state", ghs_json_string(ghs_link_state_name(k->state)));
+        cli_append_json(o, "doc", ghs_json_string(k->doc));
+        cli_append_json(o, "path", ghs_json_string(k->path));
+        cli_append_json(o, "reason", ghs_json_string(k->reason));
         g_string_append_c(o, '}');
     }
     g_string_append(o, "],\"linked_from\":[");
@@ -109,10 +108,10 @@ print_json(const ghs_links *l)
         const ghs_link_source *s = ghs_links_from(l, i);
 
         g_string_append(o, i ? ",{\"doc\":" : "{\"doc\":");
-        json_append_string(o, s->doc);
-        json_append_member(o, "title", s->title);
-        json_append_member(o, "anchor", s->anchor);
-        json_append_member(o, "url", s->url);
+        cli_append_json(o, NULL, ghs_json_string(s->doc));
+        cli_append_json(o, "title", ghs_json_string(s->title));
+        cli_append_json(o, "anchor", ghs_json_string(s->anchor));
+        cli_append_json(o, "url", ghs_json_string(s->url));
         g_string_append_c(o, '}');
     }
     g_string_append(o, "]}\n");

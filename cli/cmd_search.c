@@ -10,7 +10,6 @@
 #include <sys/ioctl.h>
 
 #include "cli.h"
-#include "json_out.h"
 #include "render_text.h"
 
 enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND,
@@ -76,7 +75,7 @@ append_cite(GString *line, const ghs_hit *h, int style)
     if (style == GHS_CITE_CSL_JSON)
         g_string_append(line, c);
     else
-        json_append_string(line, c);
+        cli_append_json(line, NULL, ghs_json_string(c));
     g_string_append_c(line, '}');
     ghs_free(c);
     return 0;
@@ -96,7 +95,7 @@ print_facets(const ghs_results *res, int json)
 
     if (json) {
         g_string_append(o, "{\"facets\":");
-        json_append_facets(o, fs, n);
+        cli_append_json(o, NULL, ghs_facets_json(fs, n));
         g_string_append(o, "}\n");
     } else {
         if (n > 0)
@@ -184,7 +183,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
 
         for (k = 0; k < n && rc == 0; k++) {
             g_string_truncate(line, 0);
-            json_append_hit(line, ghs_results_hit(res, k), JSON_SOURCE_PATH);
+            cli_append_json(line, NULL, ghs_hit_json(ghs_results_hit(res, k), 0));
             if (cite >= 0)
                 rc = append_cite(line, ghs_results_hit(res, k), cite);
             g_string_append_c(line, '\n');

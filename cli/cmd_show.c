@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "json_out.h"
 
 enum { OPT_DB = 1, OPT_PAGE, OPT_JSON, OPT_CITE };
 
@@ -125,13 +124,13 @@ run_show(const cli_command *cmd, int argc, char **argv)
     last = has_page ? (int)page : d->pages;
     o = g_string_new(NULL);
     if (json) {
-        g_string_append_c(o, '{');
-        json_append_document_fields(o, d, "id", JSON_SOURCE_PATH);
+        cli_append_json(o, NULL, ghs_document_json(d, 0));
+        g_string_truncate(o, o->len - 1);   /* reopen the object */
         g_string_append(o, ",\"cite\":");
         if (style == GHS_CITE_CSL_JSON)
             g_string_append(o, cite);
         else
-            json_append_string(o, cite);
+            cli_append_json(o, NULL, ghs_json_string(cite));
         g_string_append(o, ",\"text\":[");
     } else {
         put_text(d->title && *d->title ? d->title : d->id);
@@ -161,7 +160,7 @@ run_show(const cli_command *cmd, int argc, char **argv)
                 g_string_append_printf(o, "%d", pg);
             else
                 g_string_append(o, "null");
-            json_append_member(o, "text", text);
+            cli_append_json(o, "text", ghs_json_string(text));
             g_string_append_c(o, '}');
         } else {
             if (pg > 0)

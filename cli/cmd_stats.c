@@ -5,7 +5,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "json_out.h"
 
 enum { OPT_DB = 1, OPT_JSON };
 
@@ -50,10 +49,10 @@ run_stats(const cli_command *cmd, int argc, char **argv)
     if (rc == 0 && json) {
         GString *o = g_string_new("{\"db\":");
 
-        json_append_string(o, db);
+        cli_append_json(o, NULL, ghs_json_string(db));
         g_string_append_printf(o, ",\"documents\":%zu,\"passages\":%zu,\"terms\":%zu,"
                                "\"avg_passage_length\":", s.documents, s.passages, s.terms);
-        json_append_number(o, s.avg_passage_length);
+        cli_append_json(o, NULL, ghs_json_number(s.avg_passage_length));
         g_string_append(o, "}\n");
         fwrite(o->str, 1, o->len, stdout);
         g_string_free(o, TRUE);

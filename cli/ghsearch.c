@@ -1,7 +1,8 @@
 /*
  * ghsearch.c: the `ghsearch` command: dispatches to a subcommand
  * (cmd_*.c), prints the general help and the version, and makes sure a
- * failed write to stdout is not reported as success.
+ * failed write to stdout is not reported as success; puts together the
+ * JSON the library writes (cli_append_json).
  *
  * The command is a thin client of libghsearch (ghsearch.h); it parses
  * arguments and prints, and holds no search logic of its own.
@@ -42,6 +43,15 @@ print_general_help(FILE *fp)
     fprintf(fp, "\nThe index is --db DIR, else $GHSEARCH_DB, else ./ghsearch-db.\n"
                 "Exit status: 0 success (also: no hits), 1 failure, 2 usage error or\n"
                 "malformed query.\n");
+}
+
+void
+cli_append_json(GString *o, const char *key, char *json)
+{
+    if (key)
+        g_string_append_printf(o, ",\"%s\":", key);
+    g_string_append(o, json);
+    ghs_free(json);
 }
 
 static int

@@ -443,7 +443,7 @@ GHS_API int ghs_cite_style_parse(const char *name, ghs_cite_style *out, ghs_erro
 GHS_API int ghs_hit_cite(const ghs_hit *h, ghs_cite_style style, char **out, ghs_error *err);
 
 /* Free memory the library handed over as malloc'ed (citations, page
- * text). NULL is a no-op. */
+ * text, JSON). NULL is a no-op. */
 GHS_API void ghs_free(void *p);
 
 /* ------------------------------------------------------------------ documents */
@@ -529,6 +529,67 @@ GHS_API int ghs_results_export(const ghs_results *r, ghs_export_format fmt, char
  * valid range). */
 GHS_API int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
                            ghs_error *err);
+
+/* ------------------------------------------------------------------ JSON */
+
+/* Hits, documents and facet counts as JSON, as `ghsearch search --json`,
+ * `ghsearch show --json` and the HTTP API print them, and the string and
+ * number forms of their members, for a program that writes objects of its
+ * own around them. Each function returns a new malloc'ed UTF-8 string, on
+ * one line and without a final newline, that the caller frees with
+ * ghs_free(). Strings are written as ghs_json_string writes them, numbers
+ * as ghs_json_number does; the keys come in the order given here, and a
+ * later version may add keys after them. */
+
+/* Flags of ghs_hit_json and ghs_document_json, or'ed; 0 for neither. */
+enum {
+    /* "source" as a remote user may see it (the HTTP API): the
+     * document's URL when it has one, else the source itself when it is
+     * an http(s) URL, else its file name without directories, never a
+     * path of the machine that indexed it. Without it, the source as
+     * indexed (the command line). */
+    GHS_JSON_SOURCE_REMOTE = 1,
+    /* ghs_document_json: the document's id under "doc", as hits and the
+     * HTTP API name it, rather than "id" (`ghsearch show --json`). */
+    GHS_JSON_ID_AS_DOC = 2
+};
+
+/* s as a JSON string: in double quotes, with " and \ escaped, \b \f \n
+ * \r \t for those controls, \u00XX for the other control characters and
+ * DEL, and any other UTF-8 (Japanese included) as it is. Each byte of s
+ * that is not valid UTF-8 becomes U+FFFD, so the result always parses.
+ * NULL gives "". */
+GHS_API char *ghs_json_string(const char *s);
+
+/* v as a JSON number: the shortest of printf's %.6g ("2.25679", "1e-07",
+ * "42"), with a decimal point whatever the locale. NaN and the
+ * infinities, which JSON cannot express, give "0". */
+GHS_API char *ghs_json_number(double v);
+
+/* Hit h as one JSON object:
+ * {"rank","score","doc","title","source","page" (null when 0),"lang",
+ *  "passage","highlights":[[start,end],...],"citation","type","publisher",
+ *  "date","url","linked_from" (only when not ""),"doc_rank","full_passage",
+ *  "window":[start,end],"also_in":[{"doc","title","page"},...] (other places of
+ *  the same words),"tier",
+ *  "rerank" (only when reranked),"page_label" (only when not "")}
+ * (the fields of ghs_hit; "source" as flags say). The object ends with its
+ * closing brace, so a caller may drop that to add members of its own.
+ * NULL for a NULL hit. */
+GHS_API char *ghs_hit_json(const ghs_hit *h, int flags);
+
+/* Document d's metadata as one JSON object:
+ * {"id" (or "doc" with GHS_JSON_ID_AS_DOC),"title","source","url","lang",
+ *  "type","publisher","date","pages","passages"} ("source" as flags say).
+ * Like a hit's, it ends with its closing brace: a caller adds its citation
+ * or text by dropping it. NULL for a NULL document. */
+GHS_API char *ghs_document_json(const ghs_document *d, int flags);
+
+/* The facet counts fs[0..n) (ghs_results_facets) as one JSON object, the
+ * fields in the order of fs:
+ * {"lang":[{"value","documents","passages"},...],"year":[...],...};
+ * "{}" when n is 0. */
+GHS_API char *ghs_facets_json(const ghs_facet *fs, size_t n);
 
 /* ------------------------------------------------------------------ links */
 

@@ -35,7 +35,6 @@
 #include <microhttpd.h>
 
 #include "http.h"
-#include "json_out.h"
 #include "server_internal.h"
 
 struct ghs_http_server {
@@ -98,6 +97,13 @@ http_reply_json(http_reply *r, unsigned status, GString *json)
 }
 
 void
+http_append_json(GString *body, char *json)
+{
+    g_string_append(body, json);
+    ghs_free(json);
+}
+
+void
 http_reply_error(http_reply *r, unsigned status, const char *code, int position,
                  const char *fmt, ...)
 {
@@ -108,8 +114,9 @@ http_reply_error(http_reply *r, unsigned status, const char *code, int position,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    json_append_string(o, code);
-    json_append_member(o, "message", msg);
+    http_append_json(o, ghs_json_string(code));
+    g_string_append(o, ",\"message\":");
+    http_append_json(o, ghs_json_string(msg));
     if (position > 0)
         g_string_append_printf(o, ",\"position\":%d", position);
     g_string_append(o, "}}\n");

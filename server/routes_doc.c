@@ -8,13 +8,18 @@
  * the library, which looks it up among the index's ids and recorded paths
  * and never opens or stats a file by it.
  */
-#include "json_out.h"
 #include "server_internal.h"
 
-static void
-append_metadata(GString *o, const ghs_document *d)
+/* A new body: the document's metadata as the library writes it for a
+ * remote user, left open for more members. */
+static GString *
+open_metadata(const ghs_document *d)
 {
-    json_append_document_fields(o, d, "doc", JSON_SOURCE_REMOTE);
+    GString *o = g_string_new(NULL);
+
+    http_append_json(o, ghs_document_json(d, GHS_JSON_SOURCE_REMOTE | GHS_JSON_ID_AS_DOC));
+    g_string_truncate(o, o->len - 1);   /* reopen the object */
+    return o;
 }
 
 /* ,"citation":"..." for page (0: the whole document); nothing if it fails. */
@@ -24,7 +29,8 @@ append_citation(GString *o, const ghs_document *d, int page)
     char *cite = NULL;
 
     if (ghs_document_cite(d, page, GHS_CITE_TEXT, &cite, NULL) == 0) {
-        json_append_member(o, "citation", cite);
+        g_string_append(o, ",\"citation\":");
+        http_append_json(o, ghs_json_string(cite));
     }
     ghs_free(cite);
 }
@@ -87,11 +93,11 @@ route_doc(const http_request *rq, const char *id, http_reply *r)
 
     if (load(rq, id, 0, &d, &text, r) < 0)
         return;
-    o = g_string_new("{");
-    append_metadata(o, d);
+    o = open_metadata(d);
     append_citation(o, d, 0);
     if (text) {
-        json_append_member(o, "text", text);
+        g_string_append(o, ",\"text\":");
+        http_append_json(o, ghs_json_string(text));
     }
     g_string_append(o, "}\n");
     http_reply_json(r, 200, o);
@@ -122,11 +128,11 @@ route_doc_page(const http_request *rq, const char *id, const char *page_text,
         ghs_document_free(d);
         return;
     }
-    o = g_string_new("{");
-    append_metadata(o, d);
+    o = open_metadata(d);
     g_string_append_printf(o, ",\"page\":%d", (int)page);
     append_citation(o, d, (int)page);
-    json_append_member(o, "text", text);
+    g_string_append(o, ",\"text\":");
+    http_append_json(o, ghs_json_string(text));
     if (page > 1)
         g_string_append_printf(o, ",\"prev\":%d", (int)page - 1);
     else

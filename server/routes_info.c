@@ -2,7 +2,6 @@
  * routes_info.c: GET /health (can the index be opened and read?) and
  * GET /stats (its size), both small JSON objects.
  */
-#include "json_out.h"
 #include "server_internal.h"
 
 /* Borrow a handle and read the stats; 0, or a negative code with err set. */
@@ -29,15 +28,16 @@ route_health(const http_request *rq, http_reply *r)
     if (read_stats(rq, &st, &err) < 0) {
         /* A monitor reads one shape whatever happened: status first. */
         g_string_append(o, "\"unavailable\",\"version\":");
-        json_append_string(o, ghs_version());
+        http_append_json(o, ghs_json_string(ghs_version()));
         g_string_append(o, ",\"error\":{\"code\":\"index_unavailable\",\"message\":");
-        json_append_string(o, err.message[0] ? err.message : ghs_strerror(err.code));
+        http_append_json(o, ghs_json_string(err.message[0] ? err.message
+                                                            : ghs_strerror(err.code)));
         g_string_append(o, "}}\n");
         http_reply_json(r, 503, o);
         return;
     }
     g_string_append(o, "\"ok\",\"version\":");
-    json_append_string(o, ghs_version());
+    http_append_json(o, ghs_json_string(ghs_version()));
     g_string_append_printf(o, ",\"documents\":%zu}\n", st.documents);
     http_reply_json(r, 200, o);
 }
@@ -56,8 +56,9 @@ route_stats(const http_request *rq, http_reply *r)
     o = g_string_new(NULL);
     g_string_append_printf(o, "{\"documents\":%zu,\"passages\":%zu,\"terms\":%zu,"
                            "\"avg_passage_length\":", st.documents, st.passages, st.terms);
-    json_append_number(o, st.avg_passage_length);
-    json_append_member(o, "version", ghs_version());
+    http_append_json(o, ghs_json_number(st.avg_passage_length));
+    g_string_append(o, ",\"version\":");
+    http_append_json(o, ghs_json_string(ghs_version()));
     g_string_append(o, "}\n");
     http_reply_json(r, 200, o);
 }

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "http.h"
-#include "json_out.h"
 #include "server_internal.h"
 
 static const char *const filter_fields[] = { "lang", "type", "year", "publisher" };
@@ -281,7 +280,7 @@ append_facets(GString *o, const ghs_results *res)
     size_t n = ghs_results_facets(res, &fs);
 
     g_string_append(o, ",\"facets\":");
-    json_append_facets(o, fs, n);
+    http_append_json(o, ghs_facets_json(fs, n));
 }
 
 void
@@ -322,14 +321,16 @@ route_search(const http_request *rq, http_reply *r)
     }
 
     o = g_string_new("{\"query\":");
-    json_append_string(o, a.q);
-    json_append_member(o, "effective_query", query);
+    http_append_json(o, ghs_json_string(a.q));
+    g_string_append(o, ",\"effective_query\":");
+    http_append_json(o, ghs_json_string(query));
     n = ghs_results_count(res);
     g_string_append_printf(o, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"count\":%zu",
                            ghs_results_total(res), a.opts.offset,
                            a.opts.limit ? a.opts.limit : (size_t)GHS_SEARCH_DEFAULT_LIMIT, n);
     if (ghs_results_suggestion(res)) {
-        json_append_member(o, "suggestion", ghs_results_suggestion(res));
+        g_string_append(o, ",\"suggestion\":");
+        http_append_json(o, ghs_json_string(ghs_results_suggestion(res)));
     }
     if (a.opts.facets)
         append_facets(o, res);
@@ -338,10 +339,10 @@ route_search(const http_request *rq, http_reply *r)
     for (i = 0; i < n; i++) {
         if (i)
             g_string_append_c(o, ',');
-        json_append_hit(o, ghs_results_hit(res, i), JSON_SOURCE_REMOTE);
+        http_append_json(o, ghs_hit_json(ghs_results_hit(res, i), GHS_JSON_SOURCE_REMOTE));
     }
     g_string_append(o, "],\"took_ms\":");
-    json_append_number(o, (double)(g_get_monotonic_time() - t0) / 1000.0);
+    http_append_json(o, ghs_json_number((double)(g_get_monotonic_time() - t0) / 1000.0));
     g_string_append(o, "}\n");
     http_reply_json(r, 200, o);
 out:

@@ -46,6 +46,11 @@ void http_reply_error(http_reply *r, unsigned status, const char *code,
 /* Set r to a JSON body (takes json). */
 void http_reply_json(http_reply *r, unsigned status, GString *json);
 
+/* Append json, a JSON value the library wrote (ghs_json_string,
+ * ghs_hit_json, ...), to body and free it. The library writes every JSON
+ * value of an answer; the routes put them together. */
+void http_append_json(GString *body, char *json);
+
 /* Routes: each fills r completely. */
 void route_search(const http_request *rq, http_reply *r);
 void route_doc(const http_request *rq, const char *id, http_reply *r);

@@ -1,11 +1,18 @@
 /*
- * json_out.c: writing JSON strings, numbers and search hits for --json.
+ * json.c: hits, documents and facet counts as JSON text, the one writer
+ * behind `ghsearch search --json`, `show --json` and the HTTP API (so both
+ * front ends print the same fields), with the string and number forms they
+ * use for the members of their own objects.
+ *
+ * Only writing, by hand rather than through json-glib, so that the bytes
+ * are ours: key order, DEL escaped, numbers as %.6g whatever the locale.
  */
 #include <math.h>
-
-#include "json_out.h"
-
 #include <string.h>
+
+#include <glib.h>
+
+#include "ghsearch.h"
 
 static void
 append_valid_utf8(GString *out, const char *s)
@@ -31,8 +38,9 @@ append_valid_utf8(GString *out, const char *s)
     }
 }
 
-void
-json_append_string(GString *out, const char *s)
+/* s as a JSON string (ghs_json_string). */
+static void
+append_string(GString *out, const char *s)
 {
     g_string_append_c(out, '"');
     if (s) {
@@ -47,20 +55,17 @@ json_append_string(GString *out, const char *s)
     g_string_append_c(out, '"');
 }
 
-void
-json_append_member(GString *out, const char *key, const char *value)
+/* ,"key":"value" */
+static void
+append_member(GString *out, const char *key, const char *value)
 {
-    char last = out->len ? out->str[out->len - 1] : '{';
-
-    if (last != '{' && last != '[' && last != ',')
-        g_string_append_c(out, ',');
-    json_append_string(out, key);
-    g_string_append_c(out, ':');
-    json_append_string(out, value);
+    g_string_append_printf(out, ",\"%s\":", key);
+    append_string(out, value);
 }
 
-void
-json_append_number(GString *out, double v)
+/* v as a JSON number (ghs_json_number). */
+static void
+append_number(GString *out, double v)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -69,13 +74,23 @@ json_append_number(GString *out, double v)
     g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.6g", v));
 }
 
-/* The "source" to show (json_source_view). */
+/* ,"page":N, or null for 0 (no pages) */
+static void
+append_page(GString *out, int page)
+{
+    if (page > 0)
+        g_string_append_printf(out, ",\"page\":%d", page);
+    else
+        g_string_append(out, ",\"page\":null");
+}
+
+/* The "source" to show (GHS_JSON_SOURCE_REMOTE). */
 static const char *
-shown_source(const char *source, const char *url, json_source_view view)
+shown_source(const char *source, const char *url, int flags)
 {
     const char *slash;
 
-    if (view == JSON_SOURCE_PATH || !source)
+    if (!(flags & GHS_JSON_SOURCE_REMOTE) || !source)
         return source;
     if (url && *url)
         return url;
@@ -85,49 +100,62 @@ shown_source(const char *source, const char *url, json_source_view view)
     return slash ? slash + 1 : source;
 }
 
-void
-json_append_hit(GString *out, const ghs_hit *h, json_source_view view)
+char *ghs_json_string(const char *s)
 {
+    GString *out = g_string_new(NULL);
+
+    append_string(out, s);
+    return g_string_free(out, FALSE);
+}
+
+char *ghs_json_number(double v)
+{
+    GString *out = g_string_new(NULL);
+
+    append_number(out, v);
+    return g_string_free(out, FALSE);
+}
+
+char *ghs_hit_json(const ghs_hit *h, int flags)
+{
+    GString *out;
     size_t i;
 
+    if (!h)
+        return NULL;
+    out = g_string_new(NULL);
     g_string_append_printf(out, "{\"rank\":%d,\"score\":", h->rank);
-    json_append_number(out, h->score);
-    json_append_member(out, "doc", h->doc);
-    json_append_member(out, "title", h->title);
-    json_append_member(out, "source", shown_source(h->source, h->url, view));
-    if (h->page > 0)
-        g_string_append_printf(out, ",\"page\":%d", h->page);
-    else
-        g_string_append(out, ",\"page\":null");
-    json_append_member(out, "lang", h->lang);
-    json_append_member(out, "passage", h->passage);
+    append_number(out, h->score);
+    append_member(out, "doc", h->doc);
+    append_member(out, "title", h->title);
+    append_member(out, "source", shown_source(h->source, h->url, flags));
+    append_page(out, h->page);
+    append_member(out, "lang", h->lang);
+    append_member(out, "passage", h->passage);
     g_string_append(out, ",\"highlights\":[");
     for (i = 0; i < h->n_highlights; i++)
         g_string_append_printf(out, "%s[%d,%d]", i ? "," : "",
                                h->highlights[i].start, h->highlights[i].end);
-    g_string_append(out, "],\"citation\":");
-    json_append_string(out, h->citation);
-    json_append_member(out, "type", h->type);
-    json_append_member(out, "publisher", h->publisher);
-    json_append_member(out, "date", h->date);
-    json_append_member(out, "url", h->url);
-    if (h->linked_from && *h->linked_from) {
-        json_append_member(out, "linked_from", h->linked_from);
-    }
+    g_string_append_c(out, ']');
+    append_member(out, "citation", h->citation);
+    append_member(out, "type", h->type);
+    append_member(out, "publisher", h->publisher);
+    append_member(out, "date", h->date);
+    append_member(out, "url", h->url);
+    if (h->linked_from && *h->linked_from)
+        append_member(out, "linked_from", h->linked_from);
     g_string_append_printf(out, ",\"doc_rank\":%d", h->doc_rank);
     /* "passage" is the window shown; the whole passage and where the
      * window lies in it, and the other places of the same words. */
-    json_append_member(out, "full_passage", h->full_passage ? h->full_passage : h->passage);
+    append_member(out, "full_passage", h->full_passage ? h->full_passage : h->passage);
     g_string_append_printf(out, ",\"window\":[%d,%d],\"also_in\":[",
                            h->window_start, h->window_end);
     for (i = 0; i < h->n_also_in; i++) {
         g_string_append(out, i ? ",{\"doc\":" : "{\"doc\":");
-        json_append_string(out, h->also_in[i].doc);
-        json_append_member(out, "title", h->also_in[i].title);
-        if (h->also_in[i].page > 0)
-            g_string_append_printf(out, ",\"page\":%d}", h->also_in[i].page);
-        else
-            g_string_append(out, ",\"page\":null}");
+        append_string(out, h->also_in[i].doc);
+        append_member(out, "title", h->also_in[i].title);
+        append_page(out, h->also_in[i].page);
+        g_string_append_c(out, '}');
     }
     /* Why it stands here (after the contract's keys, which keep their
      * order): its tier, and its wording score when the re-ranking of a
@@ -135,50 +163,54 @@ json_append_hit(GString *out, const ghs_hit *h, json_source_view view)
     g_string_append_printf(out, "],\"tier\":%d", h->tier);
     if (h->reranked) {
         g_string_append(out, ",\"rerank\":");
-        json_append_number(out, h->rerank);
+        append_number(out, h->rerank);
     }
     /* The page number printed on the page, when the PDF labels its pages
      * ("page" stays the physical page). */
     if (h->page_label && *h->page_label)
-        json_append_member(out, "page_label", h->page_label);
+        append_member(out, "page_label", h->page_label);
     g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
 }
 
-void json_append_facets(GString *out, const ghs_facet *fs, size_t n)
+char *ghs_facets_json(const ghs_facet *fs, size_t n)
 {
+    GString *out = g_string_new("{");
     const char *field = NULL;
-    g_string_append_c(out, '{');
-    for (size_t i = 0; i < n; i++) {
+
+    for (size_t i = 0; fs && i < n; i++) {
         if (!field || strcmp(field, fs[i].field) != 0) {
             if (field)
                 g_string_append(out, "],");
             field = fs[i].field;
-            json_append_string(out, field);
+            append_string(out, field);
             g_string_append(out, ":[");
         } else {
             g_string_append_c(out, ',');
         }
         g_string_append(out, "{\"value\":");
-        json_append_string(out, fs[i].value);
+        append_string(out, fs[i].value);
         g_string_append_printf(out, ",\"documents\":%zu,\"passages\":%zu}",
                                fs[i].documents, fs[i].passages);
     }
     g_string_append(out, field ? "]}" : "}");
+    return g_string_free(out, FALSE);
 }
 
-void json_append_document_fields(GString *out, const ghs_document *d, const char *id_key,
-                                 json_source_view view)
+char *ghs_document_json(const ghs_document *d, int flags)
 {
     static const char *const keys[] = { "title", "source", "url", "lang", "type",
                                          "publisher", "date" };
-    const char *vals[] = { d->title, shown_source(d->source, d->url, view), d->url,
+    GString *out;
+
+    if (!d)
+        return NULL;
+    const char *vals[] = { d->title, shown_source(d->source, d->url, flags), d->url,
                            d->lang, d->type, d->publisher, d->date };
-    json_append_string(out, id_key);
-    g_string_append_c(out, ':');
-    json_append_string(out, d->id);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        g_string_append_printf(out, ",\"%s\":", keys[i]);
-        json_append_string(out, vals[i]);
-    }
-    g_string_append_printf(out, ",\"pages\":%d,\"passages\":%zu", d->pages, d->passages);
+    out = g_string_new(flags & GHS_JSON_ID_AS_DOC ? "{\"doc\":" : "{\"id\":");
+    append_string(out, d->id);
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        append_member(out, keys[i], vals[i]);
+    g_string_append_printf(out, ",\"pages\":%d,\"passages\":%zu}", d->pages, d->passages);
+    return g_string_free(out, FALSE);
 }
