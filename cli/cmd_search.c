@@ -13,7 +13,7 @@
 #include "render_text.h"
 
 enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND,
-       OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY };
+       OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY, OPT_EXPORT };
 
 static const cli_opt search_opts[] = {
     { "db", 1, OPT_DB, 0 },
@@ -28,6 +28,7 @@ static const cli_opt search_opts[] = {
     { "glossary", 1, OPT_GLOSSARY, 0 },
     { "cite", 1, OPT_CITE, 0 },
     { "facets", 0, OPT_FACETS, 0 },
+    { "export", 1, OPT_EXPORT, 0 },
     { NULL, 0, 0, 0 },
 };
 
@@ -123,6 +124,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
     ghs_search_opts so = { GHS_SEARCH_OPTS_INIT };
     const char *db = cli_default_db(), *colour = "auto";
     int json = 0, rc, cite = -1, explain = 0;   /* cite: a ghs_cite_style, -1 when not asked */
+    int export = -1;                            /* a ghs_export_format, -1 when not asked */
     guint i;
     char *query;
     ghs_index *ix = NULL;
@@ -150,6 +152,14 @@ run_search(const cli_command *cmd, int argc, char **argv)
                 rc = cli_usage_error(cmd, "option '--color' needs auto, always or never, not '%s'", v);
             colour = v;
             break;
+        case OPT_EXPORT: {
+            ghs_export_format f;
+
+            if (ghs_export_format_parse(v, &f, &err) < 0)
+                rc = cli_usage_error(cmd, "option '--export' needs bibtex, ris or csl-json, not '%s'", v);
+            export = (int)f;
+            break;
+        }
         case OPT_CITE: {
             ghs_cite_style style;
 
@@ -176,8 +186,20 @@ run_search(const cli_command *cmd, int argc, char **argv)
         rc = err.code == GHS_EQUERY || err.code == GHS_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     if (rc == 0 && explain)   /* on stderr with --json, which stays JSON Lines */
-        fprintf(json ? stderr : stdout, "%s\n\n", ghs_results_explain(res));
-    if (rc == 0 && json) {
+        fprintf(json || export >= 0 ? stderr : stdout, "%s\n\n", ghs_results_explain(res));
+    if (rc == 0 && export >= 0) {
+        /* A file for a reference manager: one entry per document. */
+        char *text = NULL;
+        if (ghs_results_export(res, (ghs_export_format)export, &text, &err) < 0) {
+            cli_report_error(&err);
+            rc = CLI_EXIT_FAIL;
+        } else {
+            fputs(text, stdout);
+            ghs_free(text);
+        }
+        if (rc == 0 && ghs_results_count(res) == 0)
+            fprintf(stderr, "no results for: %s\n", query);
+    } else if (rc == 0 && json) {
         GString *line = g_string_new(NULL);
         size_t k, n = ghs_results_count(res);
 
@@ -221,7 +243,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
 const cli_command cli_cmd_search = {
     "search",
     "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--cite STYLE] "
-    "[--facets] [--color WHEN] QUERY...",
+    "[--export FORMAT] [--facets] [--color WHEN] QUERY...",
     "search the index and print cited passages",
     "Search the index and print the best passages, grouped by document: the\n"
     "best passages of the best documents first. QUERY words are joined with\n"
@@ -248,6 +270,10 @@ const cli_command cli_cmd_search = {
     "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
     "                 bibtex or csl-json; with --json they come as one more\n"
     "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
+    "  --export FORMAT  instead of the hits, a file for a reference manager:\n"
+    "                 bibtex, ris or csl-json, one entry per document of the\n"
+    "                 hits with the pages they stand on (ghsearch search\n"
+    "                 --export bibtex -n 50 UHC > uhc.bib)\n"
     "  --facets       after the hits, count the matching documents per language,\n"
     "                 year, type and publisher (\"lang: ja 3, en 2\" a field a\n"
     "                 line), those with every word and those with some, as\n"

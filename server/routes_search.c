@@ -20,6 +20,7 @@ typedef struct search_args {
     const char *q;              /* "" when absent */
     ghs_search_opts opts;
     GPtrArray *values[N_FILTERS]; /* char *, cleaned values of each filter */
+    int export;                 /* export=: a ghs_export_format, -1 for the JSON answer */
 } search_args;
 
 /* A filter's span in the combined query, to name the argument at fault. */
@@ -142,6 +143,17 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
     a->opts.literal = v && (strcmp(v, "0") == 0 || strcmp(v, "false") == 0);
     v = http_arg(rq, "facets");
     a->opts.facets = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+    a->export = -1;
+    v = http_arg(rq, "export");
+    if (v) {
+        ghs_export_format f;
+        if (ghs_export_format_parse(v, &f, NULL) < 0) {
+            http_reply_error(r, 400, "bad_parameter", 0,
+                             "export must be bibtex, ris or csl-json, not '%s'", v);
+            return -1;
+        }
+        a->export = (int)f;
+    }
     /* Past the budget facet counts are partial; the answer is still 200. */
     a->opts.time_limit = rq->query_timeout;
 
@@ -320,6 +332,27 @@ route_search(const http_request *rq, http_reply *r)
         goto out;
     }
 
+    if (a.export >= 0) {
+        /* A file for a reference manager instead of the JSON answer. */
+        static const char *const types[] = {
+            "application/x-bibtex; charset=utf-8",
+            "application/x-research-info-systems; charset=utf-8",
+            "application/vnd.citationstyles.csl+json; charset=utf-8",
+        };
+        char *text = NULL;
+        int erc = ghs_results_export(res, (ghs_export_format)a.export, &text, &err);
+        reader_pool_release(rq->readers, ix);
+        if (erc < 0) {
+            http_reply_library_error(r, &err);
+        } else {
+            r->status = 200;
+            r->content_type = types[a.export];
+            r->body = g_string_new(text);
+            r->no_store = 1;
+            ghs_free(text);
+        }
+        goto out;
+    }
     o = g_string_new("{\"query\":");
     http_append_json(o, ghs_json_string(a.q));
     g_string_append(o, ",\"effective_query\":");

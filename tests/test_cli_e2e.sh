@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..35"
+echo "1..36"
 n=0
 failed=0
 
@@ -795,5 +795,18 @@ else
     show "$T/version.out" "$T/version.err" "$T/help_search.out"
 fi
 
-[ "$n" = 35 ] || { echo "# ran $n tests, planned 35"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 36
+run export_bib search --db "$D" --export bibtex -n 10 --per-doc 3 UHC
+run export_bad search --db "$D" --export endnote UHC
+if [ "$(rc export_bib)" = 0 ] && [ "$(grep -c '^@' "$T/export_bib.out")" -ge 2 ] &&
+   [ "$(grep -c '^@' "$T/export_bib.out")" = "$(grep '^@' "$T/export_bib.out" | sort -u | wc -l)" ] &&
+   ! grep -q "$B" "$T/export_bib.out" &&
+   [ "$(rc export_bad)" = 2 ] && grep -q "bibtex, ris or csl-json" "$T/export_bad.err"; then
+    ok "--export writes one entry per document, distinct keys, no local path"
+else
+    not_ok "--export writes one entry per document, distinct keys, no local path"
+    show "$T/export_bib.out" "$T/export_bib.err" "$T/export_bad.err"
+fi
+
+[ "$n" = 36 ] || { echo "# ran $n tests, planned 36"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -703,6 +703,30 @@ def t_a_greedy_slow_client_does_not_lock_others_out(srv, db):
           greedy['told'][:200])
 
 
+def t_exports_are_files_for_a_reference_manager(srv, db):
+    want = {'bibtex': 'application/x-bibtex', 'ris': 'application/x-research-info-systems',
+            'csl-json': 'application/vnd.citationstyles.csl+json'}
+    q = '/search?q=%E3%83%A6%E3%83%8B%E3%83%90%E3%83%BC%E3%82%B5%E3%83%AB&limit=10&per_doc=3'
+    _, hits = srv.json(q)
+    docs = list(dict.fromkeys(h['doc'] for h in hits['hits']))
+    for name, ctype in want.items():
+        status, headers, data = srv.request(q + '&export=' + name)
+        check(status == 200 and headers['content-type'].startswith(ctype),
+              (name, status, headers.get('content-type'), data[:200]))
+        text = data.decode('utf-8')
+        if name == 'bibtex':
+            check(text.count('\n@') + text.startswith('@') == len(docs), (len(docs), text[:400]))
+        elif name == 'ris':
+            check(text.startswith('TY  - ') and text.count('ER  - \r\n') == len(docs), text[:400])
+        else:
+            items = json.loads(text)
+            check([i['title'] for i in items] == [h['title'] for h in
+                  [next(x for x in hits['hits'] if x['doc'] == d) for d in docs]], items)
+        check(db not in text and '.jsonl#' not in text, text[:400])
+    status, body = srv.json(q + '&export=endnote')
+    check(status == 400 and 'export' in error_of(body)['message'], body)
+
+
 def t_missing_index_is_refused_at_start(srv, db):
     r = subprocess.run([GHSEARCH, 'serve', '--db', os.path.join(db, 'nope'),
                         '--listen', '127.0.0.1:0'], capture_output=True, text=True, timeout=30)
@@ -745,6 +769,7 @@ TESTS = [
     t_answers_keep_the_connection_open,
     t_a_content_length_that_is_not_a_number_gets_one_json_answer,
     t_a_greedy_slow_client_does_not_lock_others_out,
+    t_exports_are_files_for_a_reference_manager,
     t_missing_index_is_refused_at_start,
 ]
 
