@@ -18,6 +18,7 @@
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FAIL = 1,         /* nothing could be done: no index, locked, I/O */
+    CLI_EXIT_NO_MATCH = 1,     /* search found nothing (as grep and rg say it) */
     CLI_EXIT_USAGE = 2,        /* bad arguments or a malformed query */
     CLI_EXIT_INTERRUPTED = 130 /* index stopped by Ctrl-C (what was done is committed) */
 };

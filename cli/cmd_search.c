@@ -197,8 +197,10 @@ run_search(const cli_command *cmd, int argc, char **argv)
             fputs(text, stdout);
             ghs_free(text);
         }
-        if (rc == 0 && ghs_results_count(res) == 0)
+        if (rc == 0 && ghs_results_count(res) == 0) {
             fprintf(stderr, "no results for: %s\n", query);
+            rc = CLI_EXIT_NO_MATCH;
+        }
     } else if (rc == 0 && json) {
         GString *line = g_string_new(NULL);
         size_t k, n = ghs_results_count(res);
@@ -214,12 +216,15 @@ run_search(const cli_command *cmd, int argc, char **argv)
         g_string_free(line, TRUE);
         if (rc == 0 && so.facets)
             print_facets(res, 1);
+        if (rc == 0 && n == 0)
+            rc = CLI_EXIT_NO_MATCH;   /* nothing printed, as before; the status says it */
     } else if (rc == 0 && ghs_results_count(res) == 0) {
         const char *better = ghs_results_suggestion(res);
 
         fprintf(stderr, "no results for: %s\n", query);
         if (better && *better)
             fprintf(stderr, "did you mean: %s\n", better);
+        rc = CLI_EXIT_NO_MATCH;
     } else if (rc == 0) {
         render_style st;
         size_t shown = ghs_results_count(res), total = ghs_results_total(res);
@@ -228,9 +233,9 @@ run_search(const cli_command *cmd, int argc, char **argv)
         st.cite = cite;
         st.explain = explain;
         render_results(stdout, res, &st);
-        if (total > so.offset + shown)
-            printf("\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
-                   shown, total);
+        if (total > so.offset + shown)   /* on stderr: a pipe gets the passages alone */
+            fprintf(stderr, "\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
+                    shown, total);
         if (so.facets)
             print_facets(res, 0);
     }

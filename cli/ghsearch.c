@@ -41,8 +41,9 @@ print_general_help(FILE *fp)
     for (i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(fp, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(fp, "\nThe index is --db DIR, else $GHSEARCH_DB, else ./ghsearch-db.\n"
-                "Exit status: 0 success (also: no hits), 1 failure, 2 usage error or\n"
-                "malformed query.\n");
+                "Exit status: 0 success; 1 failure, or a search that matched nothing\n"
+                "(as grep says it; the message on stderr tells which); 2 usage error or\n"
+                "malformed query; 130 indexing stopped by Ctrl-C with work left undone.\n");
 }
 
 void

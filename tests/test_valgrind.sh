@@ -130,7 +130,7 @@ vg reindex 0 index --db "$D" --prune "$C"
 vg failing 0 index --db "$D" "$F"
 vg search_ja 0 search --db "$D" 'ユニバーサル・ヘルス・カバレッジ'
 vg search_json 0 search --db "$D" --json --facets '"100 Days Mission" diagnostics'
-vg suggest 0 search --db "$D" 'helth finansing'
+vg suggest 1 search --db "$D" 'helth finansing'   # matches nothing: 1
 vg badquery 2 search --db "$D" '(UHC OR'
 vg stats 0 stats --db "$D" --json
 doc=$("$GHS" search --db "$D" --json --limit 1 '保健' | sed -n 's/.*"doc":"\([^"]*\)".*/\1/p' | head -n 1)
