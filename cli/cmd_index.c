@@ -299,7 +299,8 @@ run_index(const cli_command *cmd, int argc, char **argv)
         printf("links of releases: %zu (%zu indexed, %zu missing, %zu failed, "
                "%zu not-a-document); 'ghsearch links DOC' lists them\n", t.links,
                t.links_indexed, t.links_missing, t.links_failed, t.links_not_document);
-    if (cli_interrupted()) {
+    if (cli_interrupted() &&
+        t.files_added + t.files_updated + t.files_unchanged + t.files_failed < t.files_seen) {
         fprintf(stderr, "ghsearch: interrupted; the files done so far are committed\n");
         return CLI_EXIT_INTERRUPTED;
     }

@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..36"
+echo "1..37"
 n=0
 failed=0
 
@@ -811,5 +811,31 @@ else
     show "$T/export_bib.out" "$T/export_bib.err" "$T/export_bad.err"
 fi
 
-[ "$n" = 36 ] || { echo "# ran $n tests, planned 36"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 37
+# Ctrl-C while the last file is indexed: that file is finished and
+# committed, nothing is left undone, so the run is a success, not 130.
+mkdir -p "$T/sig"
+python3 - "$T/sig/many.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(20000):
+        f.write(json.dumps({"id": "s%d" % i, "text": "保健財政の記録 %d: health financing, "
+                            "primary health care and resilient systems, note %d." % (i, i)},
+                           ensure_ascii=False) + "\n")
+EOF
+"$GHS" index --db "$T/sigdb" "$T/sig" >"$T/sig.out" 2>"$T/sig.err" &
+sig_pid=$!
+sleep 0.5
+kill -INT $sig_pid 2>/dev/null
+wait $sig_pid
+sig_rc=$?
+if [ "$sig_rc" = 0 ] && grep -q "(1 added, 0 updated, 0 unchanged, 0 failed)" "$T/sig.out" &&
+   ! grep -q "interrupted" "$T/sig.err"; then
+    ok "Ctrl-C during the last file: it is finished and committed, and the run exits 0"
+else
+    not_ok "Ctrl-C during the last file: it is finished and committed, and the run exits 0 (exit $sig_rc)"
+    show "$T/sig.out" "$T/sig.err"
+fi
+
+[ "$n" = 37 ] || { echo "# ran $n tests, planned 37"; failed=$((failed + 1)); }
 exit $((failed > 0))
