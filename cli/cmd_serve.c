@@ -39,7 +39,8 @@ parse_seconds(const cli_command *cmd, const char *v, double *out)
     return 0;
 }
 
-/* "HOST:PORT" or "[V6ADDR]:PORT" into *host (newly allocated) and *port. */
+/* "HOST:PORT", "[V6ADDR]:PORT", ":PORT" or "PORT" (the default host,
+ * 127.0.0.1) into *host (newly allocated) and *port. */
 static int
 parse_listen(const cli_command *cmd, const char *v, char **host, unsigned *port)
 {
@@ -53,11 +54,15 @@ parse_listen(const cli_command *cmd, const char *v, char **host, unsigned *port)
             return cli_usage_error(cmd, "option '--listen' needs HOST:PORT or [ADDR]:PORT, not '%s'", v);
         *host = g_strndup(v + 1, (gsize)(close - v - 1));
         colon = close + 1;
+    } else if (v[0] != '\0' && strspn(v, "0123456789") == strlen(v)) {
+        *host = g_strdup("127.0.0.1");   /* just a port */
+        colon = v - 1;
     } else {
         colon = strrchr(v, ':');
-        if (!colon || colon == v)
-            return cli_usage_error(cmd, "option '--listen' needs HOST:PORT, not '%s'", v);
-        *host = g_strndup(v, (gsize)(colon - v));
+        if (!colon)
+            return cli_usage_error(cmd, "option '--listen' needs HOST:PORT, :PORT or PORT, "
+                                   "not '%s'", v);
+        *host = colon == v ? g_strdup("127.0.0.1") : g_strndup(v, (gsize)(colon - v));
     }
     if (cli_parse_count(cmd, "listen", colon + 1, 0, 65535, &port_n) != 0) {
         g_free(*host);
@@ -188,7 +193,8 @@ const cli_command cli_cmd_serve = {
     "Options:\n"
     "  --db DIR               the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
     "  --listen HOST:PORT     address (default 127.0.0.1:8080; port 0 picks a\n"
-    "                         free port); [ADDR]:PORT for IPv6\n"
+    "                         free port); [ADDR]:PORT for IPv6; :PORT or PORT\n"
+    "                         alone listen on 127.0.0.1\n"
     "  --threads N            worker threads (default 4)\n"
     "  --max-connections N    requests in progress before answering 503\n"
     "                         (default 256); idle connections do not count\n"

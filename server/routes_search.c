@@ -124,14 +124,37 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
                          GHS_HTTP_MAX_QUERY);
         return -1;
     }
-    if (parse_count(http_arg(rq, "limit"), 1, GHS_HTTP_MAX_LIMIT, &a->opts.limit) < 0 ||
-        parse_count(http_arg(rq, "offset"), 0, GHS_HTTP_MAX_OFFSET, &a->opts.offset) < 0 ||
-        parse_count(http_arg(rq, "per_doc"), 1, GHS_HTTP_MAX_PER_DOC, &a->opts.per_doc) < 0) {
-        http_reply_error(r, 400, "bad_parameter", 0,
-                         "limit must be 1..%d, offset 0..%d and per_doc 1..%d",
-                         GHS_HTTP_MAX_LIMIT, GHS_HTTP_MAX_OFFSET,
-                         GHS_HTTP_MAX_PER_DOC);
-        return -1;
+    static const struct { const char *name; size_t min, max; } counts[] = {
+        { "limit", 1, GHS_HTTP_MAX_LIMIT },
+        { "offset", 0, GHS_HTTP_MAX_OFFSET },
+        { "per_doc", 1, GHS_HTTP_MAX_PER_DOC },
+    };
+    size_t *count_out[] = { &a->opts.limit, &a->opts.offset, &a->opts.per_doc };
+    for (i = 0; i < G_N_ELEMENTS(counts); i++) {
+        v = http_arg(rq, counts[i].name);
+        if (parse_count(v, counts[i].min, counts[i].max, count_out[i]) < 0) {
+            http_reply_error(r, 400, "bad_parameter", 0, "%s must be a whole number from %zu "
+                             "to %zu, not '%s'", counts[i].name, counts[i].min, counts[i].max, v);
+            return -1;
+        }
+    }
+    /* An argument this endpoint does not know is refused by name: a typo
+     * (limt=5) must not pass silently as if it were not there. */
+    static const char *const known[] = { "q", "limit", "offset", "per_doc", "expand",
+                                         "facets", "export" };
+    for (i = 0; i < rq->arg_keys->len; i++) {
+        const char *key = g_ptr_array_index(rq->arg_keys, i);
+        gboolean ok = FALSE;
+        for (size_t k = 0; k < G_N_ELEMENTS(known) && !ok; k++)
+            ok = strcmp(key, known[k]) == 0;
+        for (size_t k = 0; k < N_FILTERS && !ok; k++)
+            ok = strcmp(key, filter_fields[k]) == 0;
+        if (!ok) {
+            http_reply_error(r, 400, "bad_parameter", 0,
+                             "unknown parameter '%s' (known: q, limit, offset, per_doc, lang, "
+                             "type, year, publisher, facets, expand, export)", key);
+            return -1;
+        }
     }
     /* Glossary expansion is the library's default; expand=0 turns it off. */
     v = http_arg(rq, "expand");
@@ -169,7 +192,7 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
             if (strcmp(key, filter_fields[f]) == 0)
                 break;
         if (f == N_FILTERS || !*v)
-            continue;   /* unknown arguments and empty filters are ignored */
+            continue;   /* not a filter (checked above), or an empty one */
         switch (f) {
         case 0: ok = all_ascii_alpha(v, 2, 3); clean = g_ascii_strdown(v, -1); break;
         case 1: ok = all_ascii_alpha(v, 1, 16); clean = g_ascii_strdown(v, -1); break;

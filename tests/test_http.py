@@ -200,6 +200,12 @@ def t_bad_filter_values_are_400_naming_the_argument(srv, db):
         err = error_of(body)
         check(status == 400 and err['code'] == 'bad_parameter', (arg, status, body))
         check(arg.split('=')[0] in err['message'], (arg, err))
+    # an argument the endpoint does not know is refused by its name
+    for arg in ('limt=5', 'bogus=1', 'Lang=ja'):
+        status, body = srv.json('/search?q=UHC&' + arg)
+        err = error_of(body)
+        check(status == 400 and ("unknown parameter '%s'" % arg.split('=')[0]) in err['message'],
+              (arg, status, body))
     # a type the query language does not know: the library says so
     status, body = srv.json('/search?q=UHC&type=article')
     check(status == 400 and 'type' in error_of(body)['message'], body)
@@ -727,6 +733,21 @@ def t_exports_are_files_for_a_reference_manager(srv, db):
     check(status == 400 and 'export' in error_of(body)['message'], body)
 
 
+def t_listen_takes_a_port_alone(srv, db):
+    # `--listen 8080` and `--listen :8080` mean 127.0.0.1:8080 (port 0: any)
+    for listen in ('0', ':0'):
+        p = subprocess.Popen([GHSEARCH, 'serve', '--db', db, '--listen', listen],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
+        try:
+            line = p.stdout.readline().decode()
+            check(line.startswith('listening on http://127.0.0.1:'), (listen, line,
+                  p.stderr.read().decode() if p.poll() is not None else ''))
+        finally:
+            p.kill()
+            p.wait()
+
+
 def t_missing_index_is_refused_at_start(srv, db):
     r = subprocess.run([GHSEARCH, 'serve', '--db', os.path.join(db, 'nope'),
                         '--listen', '127.0.0.1:0'], capture_output=True, text=True, timeout=30)
@@ -770,6 +791,7 @@ TESTS = [
     t_a_content_length_that_is_not_a_number_gets_one_json_answer,
     t_a_greedy_slow_client_does_not_lock_others_out,
     t_exports_are_files_for_a_reference_manager,
+    t_listen_takes_a_port_alone,
     t_missing_index_is_refused_at_start,
 ]
 
