@@ -287,13 +287,14 @@ run_index(const cli_command *cmd, int argc, char **argv)
     secs = (double)(g_get_monotonic_time() - prog.t0) / G_USEC_PER_SEC;
     mb = (double)t.text_bytes / 1e6;
     why = failure_breakdown(&prog);
-    printf("indexed %zu files (%zu added, %zu updated, %zu unchanged, ",
-           t.files_added + t.files_updated + t.files_unchanged,
-           t.files_added, t.files_updated, t.files_unchanged);
+    size_t files = t.files_added + t.files_updated + t.files_unchanged;
+    printf("indexed %zu file%s (%zu added, %zu updated, %zu unchanged, ", files,
+           files == 1 ? "" : "s", t.files_added, t.files_updated, t.files_unchanged);
     if (prune)
         printf("%zu removed, ", removed);
-    printf("%zu failed%s): %zu pages, %zu passages, %.*f MB of text in %.1f s\n",
-           t.files_failed, why, t.pages, t.passages, mb < 1 ? 2 : 1, mb, secs);
+    printf("%zu failed%s): %zu page%s, %zu passage%s, %.*f MB of text in %.1f s\n",
+           t.files_failed, why, t.pages, t.pages == 1 ? "" : "s", t.passages,
+           t.passages == 1 ? "" : "s", mb < 1 ? 2 : 1, mb, secs);
     g_free(why);
     if (t.links > 0)
         printf("links of releases: %zu (%zu indexed, %zu missing, %zu failed, "

@@ -234,8 +234,8 @@ run_search(const cli_command *cmd, int argc, char **argv)
         st.explain = explain;
         render_results(stdout, res, &st);
         if (total > so.offset + shown)   /* on stderr: a pipe gets the passages alone */
-            fprintf(stderr, "\n%zu passages shown of about %zu (see --limit, --per-doc, --offset)\n",
-                    shown, total);
+            fprintf(stderr, "\n%zu passage%s shown of about %zu (see --limit, --per-doc, "
+                    "--offset)\n", shown, shown == 1 ? "" : "s", total);
         if (so.facets)
             print_facets(res, 0);
     }

@@ -649,7 +649,7 @@ for path in (sys.argv[3], sys.argv[6], sys.argv[7]):
     path = path[:-len(".out")] + ".err"
     if "passages shown" in open(path[:-len(".err")] + ".out", encoding="utf-8").read():
         fail("%s: the footer is on stdout" % path)
-    m = re.search(r"passages shown of about (\d+)", open(path, encoding="utf-8").read())
+    m = re.search(r"passages? shown of about (\d+)", open(path, encoding="utf-8").read())
     if not m:
         fail("%s has no total" % path)
     totals.add(int(m.group(1)))
@@ -829,7 +829,7 @@ sleep 0.5
 kill -INT $sig_pid 2>/dev/null
 wait $sig_pid
 sig_rc=$?
-if [ "$sig_rc" = 0 ] && grep -q "(1 added, 0 updated, 0 unchanged, 0 failed)" "$T/sig.out" &&
+if [ "$sig_rc" = 0 ] && grep -q "^indexed 1 file (1 added, 0 updated, 0 unchanged, 0 failed)" "$T/sig.out" &&
    ! grep -q "interrupted" "$T/sig.err"; then
     ok "Ctrl-C during the last file: it is finished and committed, and the run exits 0"
 else

@@ -55,7 +55,7 @@ def cli(db, q, limit, offset, per_doc, literal):
     r = subprocess.run(args + ['--json', '--', q], capture_output=True, text=True)
     hits = [hit(json.loads(line)) for line in r.stdout.splitlines()]
     text = subprocess.run(args + ['--', q], capture_output=True, text=True).stderr
-    m = re.search(r'^\d+ passages shown of about (\d+) ', text, re.M)
+    m = re.search(r'^\d+ passages? shown of about (\d+) ', text, re.M)
     total = int(m.group(1)) if m else offset + len(hits)
     return hits, total, r
 
