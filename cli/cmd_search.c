@@ -13,7 +13,7 @@
 #include "render_text.h"
 
 enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_NO_EXPAND,
-       OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY, OPT_EXPORT };
+       OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY, OPT_EXPORT, OPT_QUERIES };
 
 static const cli_opt search_opts[] = {
     { "db", 1, OPT_DB, 0 },
@@ -29,6 +29,7 @@ static const cli_opt search_opts[] = {
     { "cite", 1, OPT_CITE, 0 },
     { "facets", 0, OPT_FACETS, 0 },
     { "export", 1, OPT_EXPORT, 0 },
+    { "queries", 1, OPT_QUERIES, 0 },
     { NULL, 0, 0, 0 },
 };
 
@@ -117,6 +118,78 @@ print_facets(const ghs_results *res, int json)
     g_string_free(o, TRUE);
 }
 
+/* The whole of path ("-": standard input) as text; NULL with a message. */
+static char *
+read_text(const char *path)
+{
+    char *text = NULL;
+    GError *gerr = NULL;
+    if (strcmp(path, "-") == 0) {
+        GString *s = g_string_new(NULL);
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+            g_string_append_len(s, buf, (gssize)n);
+        text = g_string_free(s, FALSE);
+    } else if (!g_file_get_contents(path, &text, NULL, &gerr)) {
+        fprintf(stderr, "ghsearch: cannot read %s: %s\n", path, gerr->message);
+        g_error_free(gerr);
+        return NULL;
+    }
+    if (!g_utf8_validate(text, -1, NULL)) {
+        fprintf(stderr, "ghsearch: %s is not UTF-8 text\n", strcmp(path, "-") ? path : "standard input");
+        g_free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* --queries FILE: one query a line (blank lines and lines starting with #
+ * skipped), each hit a JSON line with the query it answers first:
+ * {"query":"...","line":N,"rank":...}. A malformed query is reported with
+ * its line and the others still run. Exit 0 when some query matched, 1
+ * when none did, 2 when a query was malformed. */
+static int
+run_queries(ghs_index *ix, const char *path, const ghs_search_opts *so)
+{
+    char *text = read_text(path);
+    if (!text)
+        return CLI_EXIT_FAIL;
+    char **lines = g_strsplit(text, "\n", -1);
+    g_free(text);
+    int matched = 0, malformed = 0, failed = 0;
+    GString *line = g_string_new(NULL);
+    for (size_t k = 0; lines[k] && !failed; k++) {
+        char *q = g_strstrip(lines[k]);
+        if (!*q || *q == '#')
+            continue;
+        ghs_results *res = NULL;
+        ghs_error err = {0};
+        if (ghs_search(ix, q, so, &res, &err) < 0) {
+            fprintf(stderr, "ghsearch: %s line %zu: %s\n",
+                    strcmp(path, "-") ? path : "standard input", k + 1, err.message);
+            malformed |= err.code == GHS_EQUERY || err.code == GHS_EINVAL;
+            failed = !(err.code == GHS_EQUERY || err.code == GHS_EINVAL);
+            continue;
+        }
+        size_t n = ghs_results_count(res);
+        matched |= n > 0;
+        for (size_t i = 0; i < n; i++) {
+            char *hit = ghs_hit_json(ghs_results_hit(res, i), 0);
+            char *qj = ghs_json_string(q);
+            g_string_printf(line, "{\"query\":%s,\"line\":%zu,%s\n", qj, k + 1, hit + 1);
+            fwrite(line->str, 1, line->len, stdout);
+            ghs_free(qj);
+            ghs_free(hit);
+        }
+        ghs_results_free(res);
+    }
+    g_string_free(line, TRUE);
+    g_strfreev(lines);
+    return failed ? CLI_EXIT_FAIL : malformed ? CLI_EXIT_USAGE
+         : matched ? CLI_EXIT_OK : CLI_EXIT_NO_MATCH;
+}
+
 static int
 run_search(const cli_command *cmd, int argc, char **argv)
 {
@@ -125,6 +198,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
     const char *db = cli_default_db(), *colour = "auto";
     int json = 0, rc, cite = -1, explain = 0;   /* cite: a ghs_cite_style, -1 when not asked */
     int export = -1;                            /* a ghs_export_format, -1 when not asked */
+    const char *queries = NULL;                 /* --queries FILE */
     guint i;
     char *query;
     ghs_index *ix = NULL;
@@ -152,6 +226,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
                 rc = cli_usage_error(cmd, "option '--color' needs auto, always or never, not '%s'", v);
             colour = v;
             break;
+        case OPT_QUERIES: queries = v; break;
         case OPT_EXPORT: {
             ghs_export_format f;
 
@@ -170,15 +245,40 @@ run_search(const cli_command *cmd, int argc, char **argv)
         }
         }
     }
-    if (rc == 0 && p.positional->len == 0)
-        rc = cli_usage_error(cmd, "missing QUERY");
+    if (rc == 0 && queries && p.positional->len > 0)
+        rc = cli_usage_error(cmd, "give QUERY or --queries FILE, not both");
+    if (rc == 0 && !queries && p.positional->len == 0)
+        rc = cli_usage_error(cmd, "missing QUERY (or - to read it from standard input)");
     if (rc != 0) {
         cli_parsed_clear(&p);
         return rc;
     }
-    g_ptr_array_add(p.positional, NULL);
-    query = g_strjoinv(" ", (char **)p.positional->pdata);
-    cli_parsed_clear(&p);
+    if (queries) {
+        cli_parsed_clear(&p);
+        rc = cli_open_existing(db, &ix);
+        if (rc == 0)
+            rc = run_queries(ix, queries, &so);
+        ghs_index_close(ix);
+        return rc;
+    }
+    if (p.positional->len == 1 && strcmp(g_ptr_array_index(p.positional, 0), "-") == 0) {
+        /* ghsearch search - : the query from standard input, lines joined */
+        char *text = read_text("-");
+        cli_parsed_clear(&p);
+        if (!text)
+            return CLI_EXIT_FAIL;
+        g_strdelimit(text, "\r\n\t", ' ');
+        query = g_strdup(g_strstrip(text));
+        g_free(text);
+        if (!*query) {
+            g_free(query);
+            return cli_usage_error(cmd, "missing QUERY: standard input was empty");
+        }
+    } else {
+        g_ptr_array_add(p.positional, NULL);
+        query = g_strjoinv(" ", (char **)p.positional->pdata);
+        cli_parsed_clear(&p);
+    }
 
     rc = cli_open_existing(db, &ix);
     if (rc == 0 && ghs_search(ix, query, &so, &res, &err) < 0) {
@@ -248,14 +348,15 @@ run_search(const cli_command *cmd, int argc, char **argv)
 const cli_command cli_cmd_search = {
     "search",
     "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--cite STYLE] "
-    "[--export FORMAT] [--facets] [--color WHEN] QUERY...",
+    "[--export FORMAT] [--facets] [--color WHEN] QUERY... | - | --queries FILE",
     "search the index and print cited passages",
     "Search the index and print the best passages, grouped by document: the\n"
     "best passages of the best documents first. QUERY words are joined with\n"
     "spaces. Query language: words; \"exact phrase\" or 「フレーズ」; AND, OR,\n"
     "NOT, -word, +word; parentheses; a NEAR/5 b; filters lang:ja,\n"
     "type:pdf|release|record, year:2023, year:2021..2023, publisher:...,\n"
-    "doc:ID, title:WORD. Quote the query for your shell.\n"
+    "doc:ID, title:WORD. Quote the query for your shell. QUERY - reads the\n"
+    "query from standard input.\n"
     "\n"
     "Options:\n"
     "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
@@ -275,6 +376,9 @@ const cli_command cli_cmd_search = {
     "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
     "                 bibtex or csl-json; with --json they come as one more\n"
     "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
+    "  --queries FILE one query a line (FILE - : standard input; blank lines and\n"
+    "                 # lines skipped), each hit a JSON line that starts with the\n"
+    "                 query and its line: {\"query\",\"line\",\"rank\",...}\n"
     "  --export FORMAT  instead of the hits, a file for a reference manager:\n"
     "                 bibtex, ris or csl-json, one entry per document of the\n"
     "                 hits with the pages they stand on (ghsearch search\n"

@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..37"
+echo "1..38"
 n=0
 failed=0
 
@@ -837,5 +837,30 @@ else
     show "$T/sig.out" "$T/sig.err"
 fi
 
-[ "$n" = 37 ] || { echo "# ran $n tests, planned 37"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 38
+# Queries from scripts: "-" reads the query from stdin; --queries FILE runs
+# one a line and echoes each hit's query and line.
+echo 'ユニバーサル・ヘルス・カバレッジ' | "$GHS" search --db "$D" --json -n 2 - >"$T/stdin_q.out" 2>"$T/stdin_q.err"
+stdin_rc=$?
+printf 'UHC\n\n# a comment\n(unclosed\n保健財政\n' >"$T/queries.txt"
+run queries search --db "$D" -n 2 --queries "$T/queries.txt"
+if [ "$stdin_rc" = 0 ] && [ "$(wc -l <"$T/stdin_q.out")" = 2 ] &&
+   [ "$(rc queries)" = 2 ] && grep -q "queries.txt line 4: query error" "$T/queries.err" &&
+   python3 - "$T/queries.out" <<'EOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+got = [(h["query"], h["line"], h["rank"]) for h in lines]
+want = [("UHC", 1, 1), ("UHC", 1, 2), ("保健財政", 5, 1), ("保健財政", 5, 2)]
+if got != want or any(list(h)[:2] != ["query", "line"] for h in lines):
+    print("# got %r" % got)
+    sys.exit(1)
+EOF
+then
+    ok "a query from standard input (-) and a file of queries (--queries) for scripts"
+else
+    not_ok "a query from standard input (-) and a file of queries (--queries) for scripts"
+    show "$T/stdin_q.out" "$T/stdin_q.err" "$T/queries.out" "$T/queries.err"
+fi
+
+[ "$n" = 38 ] || { echo "# ran $n tests, planned 38"; failed=$((failed + 1)); }
 exit $((failed > 0))
