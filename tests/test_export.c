@@ -117,7 +117,7 @@ static void test_bibtex_has_one_entry_a_document_and_pandoc_reads_it(void)
     /* One entry a document, keys distinct, pages of every hit, no path. */
     char **entries = g_strsplit(bib, "\n@", -1);
     g_assert_cmpuint(g_strv_length(entries), ==, ids->len);
-    GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (char **e = entries; *e; e++) {
         const char *brace = strchr(*e, '{');
         char *key = g_strndup(brace + 1, strcspn(brace + 1, ","));
