@@ -118,7 +118,7 @@ static long stride(void)
 
 /* The N to try for a run of `calls` binding calls: every one of the first
  * 40, then about 60 more spread evenly (or every stride-th). */
-static GArray *plan(long calls)
+static GArray *plan(long calls, long samples)
 {
     GArray *ns = g_array_new(FALSE, FALSE, sizeof(long));
     const char *only = g_getenv("GHS_FAULT_ONLY");   /* one N, to look at it */
@@ -129,13 +129,13 @@ static GArray *plan(long calls)
     }
     long step = stride();
     if (step == 0)
-        step = calls > 100 ? (calls - 40) / 60 + 1 : 1;
+        step = calls > samples + 40 ? (calls - 40) / samples + 1 : 1;
     for (long n = 1; n <= calls; n = n < 40 ? n + 1 : n + step)
         g_array_append_val(ns, n);
     return ns;
 }
 
-static void test_every_index_fault_is_reported_and_recovered(void)
+static void index_faults(int kind, long samples)
 {
     char *dir = ghs_test_tmp_dir("ghs-faults-XXXXXX");
     char *base = g_build_filename(dir, "base", NULL);
@@ -154,7 +154,8 @@ static void test_every_index_fault_is_reported_and_recovered(void)
     g_test_message("an index run makes %ld binding calls", calls);
     g_assert_cmpint(calls, >, 100);
 
-    GArray *ns = plan(calls);
+    GArray *ns = plan(calls, samples);
+    xc_test_fail_as(kind);
     int reported = 0, harmless = 0;
     for (guint k = 0; k < ns->len; k++) {
         long n = g_array_index(ns, long, k);
@@ -192,7 +193,9 @@ static void test_every_index_fault_is_reported_and_recovered(void)
         ghs_test_rm_tree(db);
         g_free(db);
     }
-    g_test_message("%u faults injected: %d reported, %d harmless", ns->len, reported, harmless);
+    xc_test_fail_as(XC_ERR_DATABASE);
+    g_test_message("%u %s faults injected: %d reported, %d harmless", ns->len,
+                   kind == XC_ERR_NOMEM ? "out-of-memory" : "database", reported, harmless);
     g_assert_nonnull(strstr(before, "zeolite: 1 of 1"));
     g_array_free(ns, TRUE);
     g_free(want);
@@ -201,6 +204,17 @@ static void test_every_index_fault_is_reported_and_recovered(void)
     g_free(ref);
     g_free(base);
     g_free(dir);
+}
+
+static void test_every_index_fault_is_reported_and_recovered(void)
+{
+    index_faults(XC_ERR_DATABASE, 60);
+}
+
+/* Xapian's std::bad_alloc, as the binding reports it, handled the same. */
+static void test_out_of_memory_in_xapian_is_reported_and_recovered(void)
+{
+    index_faults(XC_ERR_NOMEM, 30);
 }
 
 static void test_every_search_fault_is_an_error_or_the_right_answer(void)
@@ -269,6 +283,8 @@ int main(int argc, char **argv)
     g_free(note);
     g_test_add_func("/faults/every_index_fault_is_reported_and_recovered",
                     test_every_index_fault_is_reported_and_recovered);
+    g_test_add_func("/faults/out_of_memory_in_xapian_is_reported_and_recovered",
+                    test_out_of_memory_in_xapian_is_reported_and_recovered);
     g_test_add_func("/faults/every_search_fault_is_an_error_or_the_right_answer",
                     test_every_search_fault_is_an_error_or_the_right_answer);
     int rc = g_test_run();

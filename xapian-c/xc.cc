@@ -161,6 +161,7 @@ static void set_xapian_error(xc_error *err, const Xapian::Error &e) noexcept
 static std::atomic<long> fault_countdown{0};
 static std::atomic<long> faults_fired{0};
 static std::atomic<const char *> fault_site{""};
+static std::atomic<int> fault_kind{XC_ERR_DATABASE};
 
 static bool inject_fault(xc_error *err, const char *fn) noexcept
 {
@@ -171,7 +172,10 @@ static bool inject_fault(xc_error *err, const char *fn) noexcept
     faults_fired.fetch_add(1);
     fault_site.store(fn);
     if (std::getenv("XC_FAULT_TRAP")) __builtin_trap();
-    set_error(err, XC_ERR_DATABASE, "DatabaseError: injected fault (a test of error handling)");
+    if (fault_kind.load() == XC_ERR_NOMEM)
+        set_error(err, XC_ERR_NOMEM, "bad_alloc: out of memory (injected: a test of error handling)");
+    else
+        set_error(err, XC_ERR_DATABASE, "DatabaseError: injected fault (a test of error handling)");
     return true;
 }
 
@@ -322,6 +326,11 @@ void xc_error_clear(xc_error *err)
         return;
     err->code = XC_OK;
     err->message[0] = '\0';
+}
+
+void xc_test_fail_as(int code)
+{
+    fault_kind.store(code == XC_ERR_NOMEM ? XC_ERR_NOMEM : XC_ERR_DATABASE);
 }
 
 void xc_test_fail_after(long n)

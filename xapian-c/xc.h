@@ -70,6 +70,9 @@ void xc_error_clear(xc_error *err);
  * calls these. With XC_FAULT_TRAP set in the environment the fault also
  * traps, so a debugger shows who made the call. */
 void xc_test_fail_after(long n);
+/* What the injected fault is: XC_ERR_DATABASE (the default) or
+ * XC_ERR_NOMEM, as when Xapian throws std::bad_alloc. */
+void xc_test_fail_as(int code);
 /* How many injected faults fired since the last xc_test_fail_after. */
 long xc_test_faults_fired(void);
 /* Calls left before the injected fault (xc_test_fail_after(huge) then this
