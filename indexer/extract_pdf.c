@@ -3,13 +3,15 @@
  * poppler-glib, page by page.
  *
  * Owns the clean-up of poppler's page text (line ends, control characters,
- * ligatures, hyphenated line ends) and of the document's title, and the
+ * ligatures, hyphenated line ends; the breaks of the layout are
+ * pdf_layout.c's) and of the document's title, and the
  * limits that keep a hostile file (page tree claiming a million pages, a
  * decompression bomb) from taking all memory. It does not isolate poppler
  * itself: time limits and crash isolation are the caller's business (run it
  * in a child process).
  */
 #include "extract_internal.h"
+#include "pdf_layout.h"
 #include "pdf_title.h"
 #include "unicode.h"
 
@@ -455,7 +457,7 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         /* A page poppler cannot load stays as an empty page, so the page
          * numbers of the others still match what a reader sees. */
         PopplerPage *page = poppler_document_get_page(doc, i);
-        char *raw = page != NULL ? poppler_page_get_text(page) : NULL;
+        char *raw = page != NULL ? ghs_pdf_page_text(page, NULL) : NULL;
         if (page != NULL) {
             pg->label = page_label(page);
             g_object_unref(page);

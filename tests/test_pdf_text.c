@@ -1,0 +1,198 @@
+/*
+ * test_pdf_text.c: the text of real reports' pages as a reader sees it.
+ * PDFs drawn here with cairo and pango carry a table whose cells poppler
+ * strings together and a heading set above its paragraph (English and
+ * Japanese). The tests check the extracted pages and what a search finds
+ * on which page.
+ */
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <pango/pangocairo.h>
+
+#include "extract.h"
+#include "ghsearch.h"
+#include "test_util.h"
+
+static char *tmp_dir;
+
+/* Under LeakSanitizer: cairo's PDF surface and fontconfig leak a few
+ * objects of their own while drawing fixtures (as in test_extract_pdf.c). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libcairo.so\nleak:libfontconfig.so\n";
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* Sets text at (x, y) in size pt. */
+static void put(cairo_t *cr, PangoLayout *layout, const char *text, double x, double y,
+                double size)
+{
+    PangoFontDescription *font = pango_font_description_from_string("Noto Sans CJK JP");
+    pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, font);
+    pango_layout_set_width(layout, -1);
+    pango_layout_set_text(layout, text, -1);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, layout);
+    pango_font_description_free(font);
+}
+
+typedef struct drawing {
+    char *path;
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    PangoLayout *layout;
+} drawing;
+
+static drawing draw_begin(const char *file)
+{
+    drawing d = { .path = g_build_filename(tmp_dir, file, NULL) };
+    d.surface = cairo_pdf_surface_create(d.path, 595, 842);
+    d.cr = cairo_create(d.surface);
+    d.layout = pango_cairo_create_layout(d.cr);
+    return d;
+}
+
+/* Finishes the PDF; returns its path (g_free). */
+static char *draw_end(drawing *d)
+{
+    g_object_unref(d->layout);
+    cairo_destroy(d->cr);
+    cairo_surface_finish(d->surface);
+    g_assert_cmpint(cairo_surface_status(d->surface), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(d->surface);
+    return d->path;
+}
+
+static void extract(const char *path, ghs_extracted *e)
+{
+    ghs_error err = {0};
+    if (ghs_extract_pdf(path, e, &err) != 0)
+        g_error("extract %s: %s", path, err.message);
+}
+
+/* The pages (bit i-1 for page i) on which a search for q in the index at
+ * db finds passages. */
+static unsigned pages_found(const char *db, const char *q)
+{
+    ghs_search_opts o = { GHS_SEARCH_OPTS_INIT, .limit = 100, .per_doc = 100, .literal = 1 };
+    ghs_results *r = ghs_test_search(db, q, &o);
+    unsigned pages = 0;
+    for (size_t i = 0; i < ghs_results_count(r); i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        g_assert_cmpint(h->page, >=, 1);
+        g_assert_cmpint(h->page, <=, 32);
+        pages |= 1u << (h->page - 1);
+    }
+    ghs_results_free(r);
+    return pages;
+}
+
+/* A new index at *db holding the file at path. */
+static void index_one(const char *tmpl, const char *path, char **db)
+{
+    ghs_index *ix = ghs_test_index_new(tmpl, db);
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_index_add_file(ix, path, NULL, NULL, &err), ==, 0);
+    ghs_test_index_finish(ix);
+}
+
+/* ------------------------------------------------------------ layout */
+
+/* Page 1: an English heading in large type, a table of 4 rows and 3
+ * columns (cells on one baseline, far apart) and two columns of text.
+ * Page 2: a Japanese heading as long as the lines of its paragraph. */
+static char *draw_table(void)
+{
+    drawing d = draw_begin("table.pdf");
+    put(d.cr, d.layout, "Health spending in low-income countries", 50, 60, 16);
+    static const char *const rows[][3] = {
+        {"Indicator", "Value", "Trend"},
+        {"Income", "Decline", "Reduction"},
+        {"Providers", "2,989.2bn", "Timeliness"},
+        {"Completeness", "Home", "News"},
+    };
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 3; c++)
+            put(d.cr, d.layout, rows[r][c], 50 + c * 90, 120 + r * 20, 11);
+    put(d.cr, d.layout, "The first column covers household\nincome and its steady fall",
+        50, 260, 11);
+    put(d.cr, d.layout, "The second column covers\nout-of-pocket payments", 300, 260, 11);
+    cairo_show_page(d.cr);
+
+    put(d.cr, d.layout, "1. ユニバーサル・ヘルス・カバレッジ（UHC）と保健財政", 50, 60, 16);
+    put(d.cr, d.layout,
+        "ユニバーサル・ヘルス・カバレッジ（UHC）とは、すべての人が、健康\n"
+        "増進、予防、治療、機能回復に関する適切なサービスを、支払い可能な\n"
+        "費用で受けられる状態をいう。日本は長年にわたりUHCを国際保健外交\n"
+        "の柱として掲げてきた。",
+        50, 100, 12);
+    cairo_show_page(d.cr);
+    return draw_end(&d);
+}
+
+static void test_table_cells_never_glue_into_one_word(void)
+{
+    char *path = draw_table();
+    ghs_extracted e = {0};
+    extract(path, &e);
+    const char *t = e.pages[0].text;
+    g_test_message("page 1: %s", t);
+    g_assert_null(strstr(t, "DeclineReduction"));
+    g_assert_null(strstr(t, "Providers2,989.2bn"));
+    g_assert_null(strstr(t, "TimelinessCompleteness"));
+    g_assert_null(strstr(t, "HomeNews"));
+    g_assert_nonnull(strstr(t, "Reduction"));
+    g_assert_nonnull(strstr(t, "2,989.2bn"));
+    ghs_extracted_clear(&e);
+
+    char *db = NULL;
+    index_one("ghs-text-table-XXXXXX", path, &db);
+    /* the second word of each glued pair finds the page */
+    g_assert_cmpuint(pages_found(db, "reduction"), ==, 1u << 0);
+    g_assert_cmpuint(pages_found(db, "news"), ==, 1u << 0);
+    g_assert_cmpuint(pages_found(db, "completeness"), ==, 1u << 0);
+    g_assert_cmpuint(pages_found(db, "\"income decline\""), ==, 1u << 0);
+    ghs_test_rm_db(db);
+    g_free(db);
+    g_free(path);
+}
+
+static void test_heading_line_ends_its_sentence(void)
+{
+    char *path = draw_table();
+    ghs_extracted e = {0};
+    extract(path, &e);
+    /* English: a blank line after the heading, so no sentence runs on */
+    g_assert_true(g_str_has_prefix(e.pages[0].text,
+                                   "Health spending in low-income countries\n\n"));
+    /* Japanese: the heading is not joined to its paragraph's first line */
+    const char *ja = e.pages[1].text;
+    g_test_message("page 2: %s", ja);
+    g_assert_null(strstr(ja, "保健財政ユニバーサル"));
+    g_assert_true(g_str_has_prefix(ja, "1. ユニバーサル・ヘルス・カバレッジ（UHC）と保健財政\n\n"
+                                       "ユニバーサル・ヘルス・カバレッジ（UHC）とは"));
+    /* its wrapped lines are still joined as one text */
+    g_assert_nonnull(strstr(ja, "健康増進"));
+    ghs_extracted_clear(&e);
+    g_free(path);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tmp_dir = ghs_test_tmp_dir("ghs-pdf-text-XXXXXX");
+    g_test_add_func("/pdf_text/table_cells_never_glue_into_one_word",
+                    test_table_cells_never_glue_into_one_word);
+    g_test_add_func("/pdf_text/heading_line_ends_its_sentence",
+                    test_heading_line_ends_its_sentence);
+    int rc = g_test_run();
+    ghs_test_rm_tree(tmp_dir);
+    g_free(tmp_dir);
+    return rc;
+}
