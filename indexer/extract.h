@@ -49,7 +49,9 @@ void ghs_extracted_clear(ghs_extracted *e);
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
  * (U+FB00..FB06) folded, lines of a paragraph kept with '\n', a heading's
  * end and a paragraph set apart by space marked by a blank line, table
- * cells and columns on one line kept apart (pdf_layout.h). A page
+ * cells and columns on one line kept apart (pdf_layout.h), running heads
+ * and feet recurring on most pages of a document of 3 pages or more left
+ * out (pdf_furniture.h). A page
  * without text stays as an empty page (text "", len 0) so numbers match.
  * Each page carries its printed label (/PageLabels) when the PDF's labels
  * differ from the physical numbers somewhere.

@@ -1,9 +1,10 @@
 /*
  * test_pdf_text.c: the text of real reports' pages as a reader sees it.
- * PDFs drawn here with cairo and pango carry a table whose cells poppler
- * strings together and a heading set above its paragraph (English and
- * Japanese). The tests check the extracted pages and what a search finds
- * on which page.
+ * PDFs drawn here with cairo and pango carry a running head and foot with
+ * page numbers on every page, a table whose cells poppler strings
+ * together, a heading set above its paragraph (English and Japanese).
+ * The tests check the extracted pages and what a search finds on which
+ * page.
  */
 #include <string.h>
 
@@ -14,6 +15,7 @@
 
 #include "extract.h"
 #include "ghsearch.h"
+#include "pdf_furniture.h"
 #include "test_util.h"
 
 static char *tmp_dir;
@@ -102,6 +104,168 @@ static void index_one(const char *tmpl, const char *path, char **db)
     ghs_test_index_finish(ix);
 }
 
+/* ------------------------------------------------------------ running heads */
+
+static const char HEAD[] = "TOOLKIT FOR ANALYSIS OF ROUTINE HEALTH FACILITY DATA";
+static const char *const TOPICS[] = {
+    "immunisation coverage", "malaria case reporting", "maternal deaths",
+    "stock-outs of essential medicines", "outpatient visits", "tuberculosis notifications",
+};
+
+/* n pages: page 1 opens with HEAD as its title in large type, the others
+ * carry it as a small running head; every page has a paragraph of its own
+ * and a running foot "Version 2.3 - September 2016 ... Page i of n". */
+static char *draw_report(const char *file, int n)
+{
+    drawing d = draw_begin(file);
+    for (int i = 1; i <= n; i++) {
+        double y = 90;
+        if (i == 1) {
+            put(d.cr, d.layout, HEAD, 50, 40, 13);
+        } else {
+            put(d.cr, d.layout, HEAD, 50, 30, 8);
+        }
+        char *body = g_strdup_printf(
+            "Section %d reviews %s as the district health\n"
+            "information system records %s. Each district office\n"
+            "checks the monthly figures against the registers kept\n"
+            "at the clinics before they are sent to the region.\n"
+            "The review of %s found gaps.",
+            i, TOPICS[(i - 1) % G_N_ELEMENTS(TOPICS)], TOPICS[(i - 1) % G_N_ELEMENTS(TOPICS)],
+            TOPICS[(i - 1) % G_N_ELEMENTS(TOPICS)]);
+        put(d.cr, d.layout, body, 50, y, 11);
+        g_free(body);
+        put(d.cr, d.layout, "Version 2.3 - September 2016", 50, 800, 8);
+        char *foot = g_strdup_printf("Page %d of %d", i, n);
+        put(d.cr, d.layout, foot, 480, 800, 8);
+        g_free(foot);
+        cairo_show_page(d.cr);
+    }
+    return draw_end(&d);
+}
+
+static void test_running_head_and_foot_stay_out_of_the_pages(void)
+{
+    char *path = draw_report("toolkit.pdf", 6);
+    ghs_extracted e = {0};
+    extract(path, &e);
+    g_assert_cmpuint(e.n_pages, ==, 6);
+    for (size_t i = 0; i < e.n_pages; i++) {
+        const char *t = e.pages[i].text;
+        g_test_message("page %zu: %s", i + 1, t);
+        /* the page's own text is all there */
+        g_assert_nonnull(strstr(t, TOPICS[i % G_N_ELEMENTS(TOPICS)]));
+        char *last = g_strdup_printf("The review of %s found gaps.",
+                                     TOPICS[i % G_N_ELEMENTS(TOPICS)]);
+        g_assert_nonnull(strstr(t, last));
+        g_free(last);
+        g_assert_nonnull(strstr(t, "checks the monthly figures against the registers"));
+        /* the running foot and its page number are not */
+        g_assert_null(strstr(t, "Version 2.3"));
+        g_assert_null(strstr(t, "September"));
+        g_assert_null(strstr(t, " of 6"));
+        if (i == 0)
+            /* page 1's title is its heading, whatever the other pages repeat */
+            g_assert_true(g_str_has_prefix(t, HEAD));
+        else
+            g_assert_null(strstr(t, "TOOLKIT"));
+    }
+    ghs_extracted_clear(&e);
+
+    char *db = NULL;
+    index_one("ghs-text-heads-XXXXXX", path, &db);
+    /* The running head's words are on page 1 only, not on every page (a
+     * phrase: single words also match the document's title, which is the
+     * same words) */
+    g_assert_cmpuint(pages_found(db, "\"routine health facility data\""), ==, 1u << 0);
+    g_assert_cmpuint(pages_found(db, "september"), ==, 0);
+    g_assert_cmpuint(pages_found(db, "tuberculosis"), ==, 1u << 5);
+    ghs_test_rm_db(db);
+    g_free(db);
+    g_free(path);
+}
+
+static void test_two_page_document_keeps_its_repeated_lines(void)
+{
+    char *path = draw_report("leaflet.pdf", 2);
+    ghs_extracted e = {0};
+    extract(path, &e);
+    g_assert_cmpuint(e.n_pages, ==, 2);
+    for (size_t i = 0; i < e.n_pages; i++) {
+        g_assert_nonnull(strstr(e.pages[i].text, "Version 2.3 - September 2016"));
+        g_assert_nonnull(strstr(e.pages[i].text, "TOOLKIT FOR ANALYSIS"));
+    }
+    ghs_extracted_clear(&e);
+    g_free(path);
+}
+
+/* Pages for ghs_pdf_drop_furniture() from texts, without layout (the
+ * first and last lines in text order are the edges). */
+static ghs_furniture_page *text_pages(const char *const *texts, size_t n)
+{
+    ghs_furniture_page *p = g_new0(ghs_furniture_page, n);
+    for (size_t i = 0; i < n; i++)
+        p[i].text = g_string_new(texts[i]);
+    return p;
+}
+
+static void free_pages(ghs_furniture_page *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        g_string_free(p[i].text, TRUE);
+        if (p[i].top != NULL)
+            g_ptr_array_unref(p[i].top);
+        if (p[i].bottom != NULL)
+            g_ptr_array_unref(p[i].bottom);
+    }
+    g_free(p);
+}
+
+static void test_lines_repeated_in_the_body_are_text_not_furniture(void)
+{
+    /* Dummy text: the same wrapped paragraph on every page, its lines at
+     * the edges and in the middle alike. */
+    static const char para[] = "Lorem ipsum dolor sit amet\nconsectetur adipiscing elit\n"
+                               "sed do eiusmod tempor\nincididunt ut labore\n";
+    char *page = g_strconcat(para, para, para, NULL);
+    const char *texts[] = { page, page, page, page };
+    ghs_furniture_page *p = text_pages(texts, 4);
+    g_assert_cmpuint(ghs_pdf_drop_furniture(p, 4), ==, 0);
+    for (size_t i = 0; i < 4; i++)
+        g_assert_cmpstr(p[i].text->str, ==, page);
+    free_pages(p, 4);
+    g_free(page);
+}
+
+static void test_running_head_read_mid_page_is_found_where_it_is_drawn(void)
+{
+    /* poppler reads a two-column page's running head at the top of its
+     * second column: in the middle of the text, at the top of the page. */
+    const char *texts[] = {
+        "Title page\nof the report",
+        "left column one\nleft column two\nleft column three\nleft column four\n"
+        "Instructions for Form 1040NR\nright column one\nright column two\nright column three",
+        "more left one\nmore left two\nmore left three\nmore left four\n"
+        "Instructions for Form 1040NR\nmore right one\nmore right two\nmore right three",
+        "last left one\nlast left two\nlast left three\nlast left four\n"
+        "Instructions for Form 1040NR\nlast right one\nlast right two\nlast right three",
+    };
+    ghs_furniture_page *p = text_pages(texts, 4);
+    for (size_t i = 1; i < 4; i++) {
+        p[i].top = g_ptr_array_new_with_free_func(g_free);
+        p[i].bottom = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(p[i].top, g_strdup("Instructions for Form 1040NR"));
+        g_ptr_array_add(p[i].bottom, g_strdup(i == 1 ? "left column four" : "x"));
+    }
+    g_assert_cmpuint(ghs_pdf_drop_furniture(p, 4), ==, 3);
+    for (size_t i = 1; i < 4; i++) {
+        g_assert_null(strstr(p[i].text->str, "Instructions"));
+        g_assert_nonnull(strstr(p[i].text->str, "right"));
+    }
+    g_assert_cmpstr(p[0].text->str, ==, texts[0]);
+    free_pages(p, 4);
+}
+
 /* ------------------------------------------------------------ layout */
 
 /* Page 1: an English heading in large type, a table of 4 rows and 3
@@ -187,6 +351,14 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     tmp_dir = ghs_test_tmp_dir("ghs-pdf-text-XXXXXX");
+    g_test_add_func("/pdf_text/running_head_and_foot_stay_out_of_the_pages",
+                    test_running_head_and_foot_stay_out_of_the_pages);
+    g_test_add_func("/pdf_text/two_page_document_keeps_its_repeated_lines",
+                    test_two_page_document_keeps_its_repeated_lines);
+    g_test_add_func("/pdf_text/lines_repeated_in_the_body_are_text_not_furniture",
+                    test_lines_repeated_in_the_body_are_text_not_furniture);
+    g_test_add_func("/pdf_text/running_head_read_mid_page_is_found_where_it_is_drawn",
+                    test_running_head_read_mid_page_is_found_where_it_is_drawn);
     g_test_add_func("/pdf_text/table_cells_never_glue_into_one_word",
                     test_table_cells_never_glue_into_one_word);
     g_test_add_func("/pdf_text/heading_line_ends_its_sentence",
