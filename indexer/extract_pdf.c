@@ -5,13 +5,15 @@
  * Owns the clean-up of poppler's page text (line ends, control characters,
  * ligatures, hyphenated line ends) and of the document's title, the order
  * of the passes over a document's pages (layout breaks per page,
- * pdf_layout.c; running heads across pages, pdf_furniture.c), and the
- * limits that keep a hostile file (page tree claiming a million pages, a
- * decompression bomb) from taking all memory. It does not isolate poppler
- * itself: time limits and crash isolation are the caller's business (run it
- * in a child process).
+ * pdf_layout.c; running heads across pages, pdf_furniture.c; notes and
+ * form fields after each page's text, pdf_annots.c), and the limits that
+ * keep a hostile file (page tree claiming a million pages, a decompression
+ * bomb) from taking all memory. It does not isolate poppler itself: time
+ * limits and crash isolation are the caller's business (run it in a child
+ * process).
  */
 #include "extract_internal.h"
+#include "pdf_annots.h"
 #include "pdf_furniture.h"
 #include "pdf_layout.h"
 #include "pdf_title.h"
@@ -174,8 +176,8 @@ static void drop_page_number_lines(GString *t)
         g_string_truncate(t, t->len - 1);
 }
 
-/* The first pass over raw (poppler's text of a page): valid UTF-8, clean
- * line ends. */
+/* The first pass over raw (poppler's text of a page, or of its notes and
+ * fields): valid UTF-8, clean line ends. */
 static GString *clean_page_lines(const char *raw)
 {
     GString *t = g_string_sized_new(raw != NULL ? strlen(raw) : 0);
@@ -473,8 +475,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
     }
 
     /* Every page first (the running heads are found across them), then
-     * hyphens and Japanese line wraps joined page by page. */
+     * hyphens and Japanese line wraps joined page by page, and the notes
+     * and form fields of each page after its own text. */
     ghs_furniture_page *lines = g_new0(ghs_furniture_page, (size_t)n);
+    GString **notes = g_new0(GString *, (size_t)n);
     e->pages = g_new0(ghs_page, (size_t)n);
     size_t total = 0;
     for (int i = 0; i < n && rc == 0; i++) {
@@ -488,9 +492,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         /* A page poppler cannot load stays as an empty page, so the page
          * numbers of the others still match what a reader sees. */
         PopplerPage *page = poppler_document_get_page(doc, i);
-        char *raw = NULL;
+        char *raw = NULL, *raw_notes = NULL;
         if (page != NULL) {
             raw = ghs_pdf_page_text(page, &layout);
+            raw_notes = ghs_pdf_annotation_text(page, raw);
             pg->label = page_label(page);
             g_object_unref(page);
         }
@@ -503,8 +508,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
             g_clear_pointer(&lines[i].top, g_ptr_array_unref);
             g_clear_pointer(&lines[i].bottom, g_ptr_array_unref);
         }
+        notes[i] = clean_page_lines(raw_notes);
         g_free(raw);
-        total += lines[i].text->len;
+        g_free(raw_notes);
+        total += lines[i].text->len + notes[i]->len;
         if (total > GHS_X_MAX_TEXT)
             rc = ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
                           "[pdf][%s p.%d] too large: over %zu MiB of text",
@@ -521,6 +528,13 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
             char *text = join_hyphens(own->str, own->len, &len);
             GString *t = g_string_new_len(text, (gssize)len);
             g_free(text);
+            if (notes[i]->len > 0) {
+                text = join_hyphens(notes[i]->str, notes[i]->len, &len);
+                if (t->len > 0)
+                    g_string_append(t, "\n\n");
+                g_string_append_len(t, text, (gssize)len);
+                g_free(text);
+            }
             pg->len = t->len;
             pg->text = g_string_free(t, FALSE);
             any_text = any_text || pg->len > 0;
@@ -528,8 +542,10 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         g_string_free(own, TRUE);
         g_clear_pointer(&lines[i].top, g_ptr_array_unref);
         g_clear_pointer(&lines[i].bottom, g_ptr_array_unref);
+        g_string_free(notes[i], TRUE);
     }
     g_free(lines);
+    g_free(notes);
     if (rc != 0) {
         g_object_unref(doc);
         ghs_extracted_clear(e);

@@ -2,9 +2,11 @@
  * test_pdf_text.c: the text of real reports' pages as a reader sees it.
  * PDFs drawn here with cairo and pango carry a running head and foot with
  * page numbers on every page, a table whose cells poppler strings
- * together, a heading set above its paragraph (English and Japanese).
- * The tests check the extracted pages and what a search finds on which
- * page.
+ * together, a heading set above its paragraph (English and Japanese); a
+ * PDF written here by hand carries its words only in a FreeText
+ * annotation and in form fields. The tests check the extracted pages and
+ * what a search finds on which page; the real pdf.js files with notes and
+ * fields in $GHS_SHARED_DATA/pdf are read too.
  */
 #include <string.h>
 
@@ -347,6 +349,105 @@ static void test_heading_line_ends_its_sentence(void)
     g_free(path);
 }
 
+/* ------------------------------------------------------------ notes and fields */
+
+/* A PDF of two pages, written by hand (cairo writes no annotations): page
+ * 1 is empty, page 2 has no content stream, only a FreeText annotation
+ * without an appearance, a filled-in text field, a combo box with one item
+ * chosen and a hidden FreeText annotation. */
+static char *write_annotated_pdf(void)
+{
+    static const char *const objects[] = {
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R 7 0 R] >> >>",
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R 6 0 R 7 0 R 8 0 R] >>",
+        "<< /Type /Annot /Subtype /FreeText /Rect [72 600 500 700] /F 4 "
+        "/DA (/Helv 12 Tf 0 g) /Contents (Cholera vaccination campaign in the lake districts) >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (district) /F 4 /P 4 0 R "
+        "/Rect [72 500 400 520] /DA (/Helv 10 Tf 0 g) /V (Mwanza surveillance office) >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 131072 /T (disease) /F 4 /P 4 0 R "
+        "/Rect [72 450 400 470] /DA (/Helv 10 Tf 0 g) /Opt [(Malaria) (Dengue)] /V (Dengue) >>",
+        "<< /Type /Annot /Subtype /FreeText /Rect [72 300 500 350] /F 2 "
+        "/DA (/Helv 12 Tf 0 g) /Contents (Confidential reviewer remark) >>",
+    };
+    GString *pdf = g_string_new("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
+    size_t n = G_N_ELEMENTS(objects);
+    size_t *offsets = g_new(size_t, n);
+    for (size_t i = 0; i < n; i++) {
+        offsets[i] = pdf->len;
+        g_string_append_printf(pdf, "%zu 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+    size_t xref = pdf->len;
+    g_string_append_printf(pdf, "xref\n0 %zu\n0000000000 65535 f \n", n + 1);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(pdf, "%010zu 00000 n \n", offsets[i]);
+    g_string_append_printf(pdf, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                           n + 1, xref);
+    char *path = g_build_filename(tmp_dir, "annotated.pdf", NULL);
+    g_assert_true(g_file_set_contents(path, pdf->str, (gssize)pdf->len, NULL));
+    g_string_free(pdf, TRUE);
+    g_free(offsets);
+    return path;
+}
+
+static void test_notes_and_form_fields_are_text_of_their_page(void)
+{
+    char *path = write_annotated_pdf();
+    ghs_extracted e = {0};
+    ghs_error err = {0};
+    /* not "no text layer": the words are in the notes and fields */
+    g_assert_cmpint(ghs_extract_pdf(path, &e, &err), ==, 0);
+    g_assert_cmpuint(e.n_pages, ==, 2);
+    g_assert_cmpstr(e.pages[0].text, ==, "");
+    const char *t = e.pages[1].text;
+    g_test_message("page 2: %s", t);
+    g_assert_nonnull(strstr(t, "Cholera vaccination campaign in the lake districts"));
+    g_assert_nonnull(strstr(t, "Mwanza surveillance office"));
+    g_assert_nonnull(strstr(t, "Dengue"));
+    /* an item not chosen, and a hidden note, are nothing a reader sees */
+    g_assert_null(strstr(t, "Malaria"));
+    g_assert_null(strstr(t, "Confidential"));
+    ghs_extracted_clear(&e);
+
+    char *db = NULL;
+    index_one("ghs-text-notes-XXXXXX", path, &db);
+    g_assert_cmpuint(pages_found(db, "cholera vaccination"), ==, 1u << 1);
+    g_assert_cmpuint(pages_found(db, "mwanza"), ==, 1u << 1);
+    g_assert_cmpuint(pages_found(db, "dengue"), ==, 1u << 1);
+    g_assert_cmpuint(pages_found(db, "confidential"), ==, 0);
+    ghs_test_rm_db(db);
+    g_free(db);
+    g_free(path);
+}
+
+/* pdf.js's regression files whose only words are in a FreeText note
+ * without appearance, a text field, a sticky note. */
+static void test_real_files_with_words_only_in_notes_and_fields_are_read(void)
+{
+    static const struct {
+        const char *file, *words;
+    } cases[] = {
+        {"pdfjs-freetext_no_appearance.pdf", "الإنترنت العالمي المفتوح"},
+        {"pdfjs-annotation-tx.pdf", "tx annotation"},
+        {"pdfjs-annotation-text-without-popup.pdf", "Text content without Popup annotation"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *path = ghs_test_shared_data("pdf", cases[i].file, NULL);
+        if (path == NULL)
+            return;
+        ghs_extracted e = {0};
+        ghs_error err = {0};
+        int rc = ghs_extract_pdf(path, &e, &err);
+        if (rc != 0)
+            g_error("%s: %s", cases[i].file, err.message);
+        g_assert_cmpuint(e.n_pages, >=, 1);
+        g_assert_nonnull(strstr(e.pages[0].text, cases[i].words));
+        ghs_extracted_clear(&e);
+        g_free(path);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -363,6 +464,10 @@ int main(int argc, char **argv)
                     test_table_cells_never_glue_into_one_word);
     g_test_add_func("/pdf_text/heading_line_ends_its_sentence",
                     test_heading_line_ends_its_sentence);
+    g_test_add_func("/pdf_text/notes_and_form_fields_are_text_of_their_page",
+                    test_notes_and_form_fields_are_text_of_their_page);
+    g_test_add_func("/pdf_text/real_files_with_words_only_in_notes_and_fields_are_read",
+                    test_real_files_with_words_only_in_notes_and_fields_are_read);
     int rc = g_test_run();
     ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
