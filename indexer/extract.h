@@ -47,7 +47,12 @@ void ghs_extracted_clear(ghs_extracted *e);
 
 /* PDF through poppler-glib, page by page: pages numbered from 1, hyphenated
  * line ends joined ("recom-\nmendation" -> "recommendation"), ligatures
- * (U+FB00..FB06) folded, lines of a paragraph kept with '\n'. A page
+ * (U+FB00..FB06) folded, lines of a paragraph kept with '\n', a heading's
+ * end and a paragraph set apart by space marked by a blank line, table
+ * cells and columns on one line kept apart (pdf_layout.h), running heads
+ * and feet recurring on most pages of a document of 3 pages or more left
+ * out (pdf_furniture.h), and the words of FreeText and Text notes and
+ * form field values after the page's own text (pdf_annots.h). A page
  * without text stays as an empty page (text "", len 0) so numbers match.
  * Each page carries its printed label (/PageLabels) when the PDF's labels
  * differ from the physical numbers somewhere.
@@ -60,7 +65,7 @@ void ghs_extracted_clear(ghs_extracted *e);
  * "too large" past 20,000 pages or 64 MiB of text, and a content stream
  * encoded with an image filter, i.e. a decompression bomb),
  * GHS_EENCRYPTED (needs a password; an empty user password is tried),
- * GHS_ENOTEXT (no page has text). On success e is filled (caller clears);
+ * GHS_ENOTEXT (no page has text, nor notes or form fields). On success e is filled (caller clears);
  * on failure e is left empty. Poppler itself is not time-limited here. */
 int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err);
 

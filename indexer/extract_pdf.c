@@ -3,13 +3,19 @@
  * poppler-glib, page by page.
  *
  * Owns the clean-up of poppler's page text (line ends, control characters,
- * ligatures, hyphenated line ends) and of the document's title, and the
- * limits that keep a hostile file (page tree claiming a million pages, a
- * decompression bomb) from taking all memory. It does not isolate poppler
- * itself: time limits and crash isolation are the caller's business (run it
- * in a child process).
+ * ligatures, hyphenated line ends) and of the document's title, the order
+ * of the passes over a document's pages (layout breaks per page,
+ * pdf_layout.c; running heads across pages, pdf_furniture.c; notes and
+ * form fields after each page's text, pdf_annots.c), and the limits that
+ * keep a hostile file (page tree claiming a million pages, a decompression
+ * bomb) from taking all memory. It does not isolate poppler itself: time
+ * limits and crash isolation are the caller's business (run it in a child
+ * process).
  */
 #include "extract_internal.h"
+#include "pdf_annots.h"
+#include "pdf_furniture.h"
+#include "pdf_layout.h"
 #include "pdf_title.h"
 #include "unicode.h"
 
@@ -161,22 +167,44 @@ static void drop_page_number_lines(GString *t)
     const char *last = t->len ? g_strrstr_len(t->str, (gssize)t->len, "\n") : NULL;
     if (last && is_page_number_line(last + 1, t->len - (size_t)(last + 1 - t->str)))
         g_string_truncate(t, (gsize)(last - t->str));
+    /* The blank line that set the number apart goes with it. */
+    size_t blank = 0;
+    while (blank < t->len && t->str[blank] == '\n')
+        blank++;
+    g_string_erase(t, 0, (gssize)blank);
+    while (t->len > 0 && t->str[t->len - 1] == '\n')
+        g_string_truncate(t, t->len - 1);
 }
 
-static char *clean_page_text(const char *raw, size_t *len)
+/* The first pass over raw (poppler's text of a page, or of its notes and
+ * fields): valid UTF-8, clean line ends. */
+static GString *clean_page_lines(const char *raw)
 {
-    GString *tmp = g_string_sized_new(strlen(raw));
+    GString *t = g_string_sized_new(raw != NULL ? strlen(raw) : 0);
+    if (raw == NULL)
+        return t;
     if (g_utf8_validate(raw, -1, NULL)) {
-        clean_layout(raw, tmp);
+        clean_layout(raw, t);
     } else {
         char *valid = g_utf8_make_valid(raw, -1);
-        clean_layout(valid, tmp);
+        clean_layout(valid, t);
         g_free(valid);
     }
-    drop_page_number_lines(tmp);
-    char *text = join_hyphens(tmp->str, tmp->len, len);
-    g_string_free(tmp, TRUE);
-    return text;
+    return t;
+}
+
+/* The lines at a page's edges (pdf_layout.h), cleaned as its text is, so
+ * that they read as the lines of the cleaned text. Takes lines (frees it);
+ * returns a new array. */
+static GPtrArray *clean_edge_lines(GPtrArray *lines)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < lines->len; i++) {
+        GString *t = clean_page_lines(g_ptr_array_index(lines, i));
+        g_ptr_array_add(out, g_string_free(t, FALSE));
+    }
+    g_ptr_array_free(lines, TRUE);
+    return out;
 }
 
 /* ---------------------------------------------------------- page labels */
@@ -446,36 +474,82 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
                            name, n, GHS_X_MAX_PAGES);
     }
 
+    /* Every page first (the running heads are found across them), then
+     * hyphens and Japanese line wraps joined page by page, and the notes
+     * and form fields of each page after its own text. */
+    ghs_furniture_page *lines = g_new0(ghs_furniture_page, (size_t)n);
+    GString **notes = g_new0(GString *, (size_t)n);
     e->pages = g_new0(ghs_page, (size_t)n);
     size_t total = 0;
-    bool any_text = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && rc == 0; i++) {
         ghs_page *pg = &e->pages[e->n_pages++];
         pg->number = i + 1;
+        ghs_pdf_page_layout layout = {
+            .top = g_ptr_array_new_with_free_func(g_free),
+            .bottom = g_ptr_array_new_with_free_func(g_free),
+            .edge_lines = GHS_FURNITURE_EDGE_LINES,
+        };
         /* A page poppler cannot load stays as an empty page, so the page
          * numbers of the others still match what a reader sees. */
         PopplerPage *page = poppler_document_get_page(doc, i);
-        char *raw = page != NULL ? poppler_page_get_text(page) : NULL;
+        char *raw = NULL, *raw_notes = NULL;
         if (page != NULL) {
+            raw = ghs_pdf_page_text(page, &layout);
+            raw_notes = ghs_pdf_annotation_text(page, raw);
             pg->label = page_label(page);
             g_object_unref(page);
         }
-        if (raw != NULL) {
-            pg->text = clean_page_text(raw, &pg->len);
-            g_free(raw);
-        } else {
-            pg->text = g_strdup("");
-            pg->len = 0;
+        lines[i].text = clean_page_lines(raw);
+        drop_page_number_lines(lines[i].text);
+        lines[i].top = clean_edge_lines(layout.top);
+        lines[i].bottom = clean_edge_lines(layout.bottom);
+        if (lines[i].top->len == 0) {
+            /* No layout: the running heads are looked for in text order. */
+            g_clear_pointer(&lines[i].top, g_ptr_array_unref);
+            g_clear_pointer(&lines[i].bottom, g_ptr_array_unref);
         }
-        any_text = any_text || pg->len > 0;
-        total += pg->len;
-        if (total > GHS_X_MAX_TEXT) {
-            g_object_unref(doc);
-            ghs_extracted_clear(e);
-            return ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
-                               "[pdf][%s p.%d] too large: over %zu MiB of text",
-                               name, i + 1, GHS_X_MAX_TEXT >> 20);
+        notes[i] = clean_page_lines(raw_notes);
+        g_free(raw);
+        g_free(raw_notes);
+        total += lines[i].text->len + notes[i]->len;
+        if (total > GHS_X_MAX_TEXT)
+            rc = ghs_fail(err, GHS_EFORMAT, GHS_REASON_TOO_LARGE,
+                          "[pdf][%s p.%d] too large: over %zu MiB of text",
+                          name, i + 1, GHS_X_MAX_TEXT >> 20);
+    }
+    if (rc == 0)
+        ghs_pdf_drop_furniture(lines, e->n_pages);
+    bool any_text = false;
+    for (size_t i = 0; i < e->n_pages; i++) {
+        ghs_page *pg = &e->pages[i];
+        GString *own = lines[i].text;
+        if (rc == 0) {
+            size_t len = 0;
+            char *text = join_hyphens(own->str, own->len, &len);
+            GString *t = g_string_new_len(text, (gssize)len);
+            g_free(text);
+            if (notes[i]->len > 0) {
+                text = join_hyphens(notes[i]->str, notes[i]->len, &len);
+                if (t->len > 0)
+                    g_string_append(t, "\n\n");
+                g_string_append_len(t, text, (gssize)len);
+                g_free(text);
+            }
+            pg->len = t->len;
+            pg->text = g_string_free(t, FALSE);
+            any_text = any_text || pg->len > 0;
         }
+        g_string_free(own, TRUE);
+        g_clear_pointer(&lines[i].top, g_ptr_array_unref);
+        g_clear_pointer(&lines[i].bottom, g_ptr_array_unref);
+        g_string_free(notes[i], TRUE);
+    }
+    g_free(lines);
+    g_free(notes);
+    if (rc != 0) {
+        g_object_unref(doc);
+        ghs_extracted_clear(e);
+        return rc;
     }
 
     if (!any_text) {

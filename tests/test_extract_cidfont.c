@@ -265,8 +265,8 @@ static void test_japanese_text_comes_out_of_non_embedded_cid_fonts(void)
         g_assert_cmpstr(e.pages[0].text, ==, page1_text);
         g_assert_cmpuint(e.pages[0].len, ==, strlen(page1_text));
         /* 90ms-RKSJ-H: Shift_JIS kanji and kana, half-width digits; the
-         * short heading keeps its own line. */
-        char *want = g_strconcat(page2_heading, "\n", page2_body, NULL);
+         * short heading, set apart above the body, ends a paragraph. */
+        char *want = g_strconcat(page2_heading, "\n\n", page2_body, NULL);
         g_assert_cmpstr(e.pages[1].text, ==, want);
         g_free(want);
     }
