@@ -145,6 +145,10 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
         fprintf(stderr, "ghsearch: interrupted; run 'ghsearch fetch' again to go on\n");
         return CLI_EXIT_INTERRUPTED;
     }
+    if (t.failed > 0 && t.downloaded == 0 && t.cached == 0) {
+        fprintf(stderr, "ghsearch: no download succeeded (%zu failed)\n", t.failed);
+        return CLI_EXIT_FAIL;
+    }
     return CLI_EXIT_OK;
 }
 
@@ -174,7 +178,8 @@ const cli_command cli_cmd_fetch = {
     "\n"
     "One line per URL on stdout (downloaded, cached, failed or not-a-document,\n"
     "with the reason), then a summary. Exit 0 when the run went through even\n"
-    "if some URLs failed; 1 when nothing could be done; 130 after Ctrl-C.\n",
+    "if some URLs failed; 1 when nothing could be done or every download\n"
+    "failed; 130 after Ctrl-C.\n",
     fetch_opts,
     0,
     run_fetch,

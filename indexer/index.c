@@ -832,8 +832,12 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
             return ghs_set_error(err, GHS_EIO, "[index][%s] no such file or directory",
                                  paths[i]);
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    for (size_t i = 0; i < n_paths; i++)
-        ghs_walk_files(paths[i], is_indexable, files);
+    for (size_t i = 0; i < n_paths; i++) {
+        if (g_file_test(paths[i], G_FILE_TEST_IS_DIR))
+            ghs_walk_files(paths[i], is_indexable, files);
+        else   /* named by the user: a type we do not read is reported, not ignored */
+            g_ptr_array_add(files, g_strdup(paths[i]));
+    }
     tot->files_seen = files->len;
     int rc = 0, stopped = 0;
     /* File i + 1 is planned, and a PDF's extraction started in its child

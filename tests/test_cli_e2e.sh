@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..38"
+echo "1..39"
 n=0
 failed=0
 
@@ -862,5 +862,22 @@ else
     show "$T/stdin_q.out" "$T/stdin_q.err" "$T/queries.out" "$T/queries.err"
 fi
 
-[ "$n" = 38 ] || { echo "# ran $n tests, planned 38"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 39
+# Messages for people: a file of a type we do not read is named with the
+# types we do; a folder holding no index is said so in words.
+printf 'x' >"$T/notes.docx"
+run docx index --db "$T/docxdb" "$T/notes.docx"
+mkdir -p "$T/emptydb"
+run emptydb search --db "$T/emptydb" UHC
+if grep -q "skipped $T/notes.docx: .*unsupported file type (expected .pdf, .html, .htm, .txt or .jsonl)" "$T/docx.err" &&
+   grep -q "1 failed: 1 unsupported" "$T/docx.out" &&
+   [ "$(rc emptydb)" = 1 ] && grep -q "no index at $T/emptydb: the folder holds no ghsearch index" "$T/emptydb.err" &&
+   ! grep -q "DatabaseNotFoundError" "$T/emptydb.err"; then
+    ok "an unsupported file is named with the types ghsearch reads; an empty --db folder is 'no index at'"
+else
+    not_ok "an unsupported file is named with the types ghsearch reads; an empty --db folder is 'no index at'"
+    show "$T/docx.out" "$T/docx.err" "$T/emptydb.err"
+fi
+
+[ "$n" = 39 ] || { echo "# ran $n tests, planned 39"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -33,7 +33,7 @@ unset GHSEARCH_DB GHSEARCH_CACHE NO_COLOR
 export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 export GHSEARCH_DB="$T/db" GHSEARCH_CACHE="$T/cache"
 
-echo "1..15"
+echo "1..16"
 n=0
 failed=0
 . "$(dirname "$0")/tap.sh"
@@ -171,6 +171,18 @@ assert hits[0]["linked_from"] == sys.argv[2], hits[0]
 EOF
 then ok "search --json carries linked_from for a Japanese hit in the local PDF"
 else not_ok "search --json carries linked_from for a Japanese hit in the local PDF"; show "$T/search_ja.out"
+fi
+
+# Every download failing is a failure of the run (exit 1), not a success.
+mkdir -p "$T/gone"
+printf '<html><body><h1>Gone</h1><p>Text.</p><a href="%s/gone-1.pdf">a</a> <a href="%s/gone-2.pdf">b</a></body></html>\n' \
+    "$BASE" "$BASE" >"$T/gone/gone.html"
+run fetch_gone fetch --delay 0 --cache "$T/gone-cache" "$T/gone"
+if [ "$(rc fetch_gone)" = 1 ] && grep -qE "0 downloaded, 0 already cached, [2-9] failed" "$T/fetch_gone.out" &&
+   grep -q "no download succeeded" "$T/fetch_gone.err"; then
+    ok "fetch exits 1 when every download failed"
+else
+    not_ok "fetch exits 1 when every download failed (exit $(rc fetch_gone))"; show "$T/fetch_gone.out" "$T/fetch_gone.err"
 fi
 
 # ---------------------------------------------------------------- again
