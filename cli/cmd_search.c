@@ -46,17 +46,23 @@ terminal_width(void)
     return 80;
 }
 
-/* --color WHEN: always | never | auto (a terminal and NO_COLOR unset). */
+/* --color WHEN: always (colour), never (plain), marks (** around
+ * matches), auto: on a terminal colour, or marks when NO_COLOR is set; in a
+ * pipe plain text, which scripts read as it is. */
 static int
-want_colour(const char *when)
+render_mode(const char *when)
 {
     const char *no_colour = getenv("NO_COLOR");
 
     if (strcmp(when, "always") == 0)
-        return 1;
+        return RENDER_COLOUR;
     if (strcmp(when, "never") == 0)
-        return 0;
-    return isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+        return RENDER_PLAIN;
+    if (strcmp(when, "marks") == 0)
+        return RENDER_MARKS;
+    if (!isatty(STDOUT_FILENO))
+        return RENDER_PLAIN;
+    return no_colour && *no_colour ? RENDER_MARKS : RENDER_COLOUR;
 }
 
 /* --json --cite STYLE: the citation in that style as one more field,
@@ -222,8 +228,10 @@ run_search(const cli_command *cmd, int argc, char **argv)
         case OPT_PER_DOC: rc = cli_parse_count(cmd, "per-doc", v, 1, 100000, &so.per_doc); break;
         case OPT_OFFSET: rc = cli_parse_count(cmd, "offset", v, 0, 100000000, &so.offset); break;
         case OPT_COLOR:
-            if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
-                rc = cli_usage_error(cmd, "option '--color' needs auto, always or never, not '%s'", v);
+            if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never") &&
+                strcmp(v, "marks"))
+                rc = cli_usage_error(cmd, "option '--color' needs auto, always, never or marks, "
+                                     "not '%s'", v);
             colour = v;
             break;
         case OPT_QUERIES: queries = v; break;
@@ -329,7 +337,7 @@ run_search(const cli_command *cmd, int argc, char **argv)
         render_style st;
         size_t shown = ghs_results_count(res), total = ghs_results_total(res);
 
-        render_style_init(&st, want_colour(colour), MIN(terminal_width(), 100));
+        render_style_init(&st, render_mode(colour), MIN(terminal_width(), 100));
         st.cite = cite;
         st.explain = explain;
         render_results(stdout, res, &st);
@@ -371,18 +379,17 @@ const cli_command cli_cmd_search = {
     "                 \"url\",\"doc_rank\",\"full_passage\",\"window\",\"also_in\",\n"
     "                 \"tier\" (1: the passage has every query word, 2: some),\n"
     "                 \"rerank\" (only when the wording re-ranking placed it)}\n"
-    "  --color WHEN   mark matches with colour: auto (default: on a terminal\n"
-    "                 when NO_COLOR is unset), always, never\n"
+    "  --color WHEN   how matches are marked: auto (default: colour on a\n"
+    "                 terminal, **word** there when NO_COLOR is set, plain text in\n"
+    "                 a pipe), always (colour), never (plain), marks (**word**)\n"
     "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
     "                 bibtex or csl-json; with --json they come as one more\n"
     "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
-    "  --queries FILE one query a line (FILE - : standard input; blank lines and\n"
-    "                 # lines skipped), each hit a JSON line that starts with the\n"
-    "                 query and its line: {\"query\",\"line\",\"rank\",...}\n"
+    "  --queries FILE one query a line (- : stdin; # comments), each hit a JSON\n"
+    "                 line: {\"query\",\"line\",\"rank\",...}\n"
     "  --export FORMAT  instead of the hits, a file for a reference manager:\n"
-    "                 bibtex, ris or csl-json, one entry per document of the\n"
-    "                 hits with the pages they stand on (ghsearch search\n"
-    "                 --export bibtex -n 50 UHC > uhc.bib)\n"
+    "                 bibtex, ris or csl-json, an entry per document with the\n"
+    "                 pages of its hits\n"
     "  --facets       after the hits, count the matching documents per language,\n"
     "                 year, type and publisher (\"lang: ja 3, en 2\" a field a\n"
     "                 line), those with every word and those with some, as\n"

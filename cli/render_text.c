@@ -21,9 +21,9 @@ typedef struct line_range {
 } line_range;
 
 void
-render_style_init(render_style *st, int colour, int width)
+render_style_init(render_style *st, int mode, int width)
 {
-    if (colour) {
+    if (mode == RENDER_COLOUR) {
         st->hl_open = "\033[1;31m";
         st->hl_close = "\033[0m";
         st->hl_width = 0;
@@ -32,8 +32,8 @@ render_style_init(render_style *st, int colour, int width)
         st->dim_open = "\033[2m";
         st->dim_close = "\033[0m";
     } else {
-        st->hl_open = st->hl_close = "**";
-        st->hl_width = 2;
+        st->hl_open = st->hl_close = mode == RENDER_MARKS ? "**" : "";
+        st->hl_width = mode == RENDER_MARKS ? 2 : 0;
         st->em_open = st->em_close = st->dim_open = st->dim_close = "";
     }
     st->width = width < 40 ? 40 : width;

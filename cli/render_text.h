@@ -21,10 +21,16 @@ typedef struct render_style {
     int explain;                     /* 1: a line per hit saying why it stands there */
 } render_style;
 
-/* Colour on: ANSI bold red for matches (like grep), bold titles, dim
- * sources. Colour off: matches between "**" and "**", nothing else added.
- * width below 40 is raised to 40. cite is set to -1, explain to 0. */
-void render_style_init(render_style *st, int colour, int width);
+/* How matches are shown: */
+enum {
+    RENDER_PLAIN = 0,    /* not at all: plain text, for pipes and --color=never */
+    RENDER_MARKS = 1,    /* between "**" and "**" (NO_COLOR on a terminal, --color=marks) */
+    RENDER_COLOUR = 2    /* ANSI bold red (like grep), bold titles, dim sources */
+};
+
+/* A style for mode (RENDER_*). width below 40 is raised to 40. cite is
+ * set to -1, explain to 0. */
+void render_style_init(render_style *st, int mode, int width);
 
 /* Append text wrapped to st->width, every line starting with indent spaces
  * and ending with '\n'. Runs of white space and control characters become

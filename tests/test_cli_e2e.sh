@@ -259,7 +259,9 @@ else
 fi
 
 # ---------------------------------------------------------------- 9
-run ja_text search --db "$D" 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+run ja_text search --db "$D" 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50 --color=marks
+run ja_plain search --db "$D" 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50
+run ja_never search --db "$D" 'ユニバーサル・ヘルス・カバレッジ' --per-doc 10 --limit 50 --color=never
 ja_title=$(python3 -c '
 import json, sys
 for l in open(sys.argv[1], encoding="utf-8"):
@@ -271,10 +273,13 @@ if [ "$(rc ja_text)" = 0 ] && [ -n "$ja_title" ] &&
    [ "$(grep -cF -- "$ja_title — p. " "$T/ja_text.out")" = 1 ] &&
    grep -Eq -- 'p\. 2( |$)' "$T/ja_text.out" && grep -Eq -- 'p\. 4( |$)' "$T/ja_text.out" &&
    grep -q -- '\*\*[^*][^*]*\*\*' "$T/ja_text.out" &&
-   ! grep -q $'\033' "$T/ja_text.out"; then
-    ok "readable output groups pages 2 and 4 under one title header and marks matches with ** (no ANSI when piped)"
+   ! grep -q $'\033' "$T/ja_text.out" &&
+   ! grep -q -- '\*\*' "$T/ja_plain.out" && ! grep -q $'\033' "$T/ja_plain.out" &&
+   cmp -s "$T/ja_plain.out" "$T/ja_never.out" &&
+   [ "$(sed 's/\*\*//g' "$T/ja_text.out" | tr -d ' \n' | md5sum)" = "$(tr -d ' \n' <"$T/ja_plain.out" | md5sum)" ]; then
+    ok "readable output groups pages 2 and 4 under one title header; a pipe gets plain text, --color=marks marks matches with **"
 else
-    not_ok "readable output groups pages 2 and 4 under one title header and marks matches with ** (no ANSI when piped)"
+    not_ok "readable output groups pages 2 and 4 under one title header; a pipe gets plain text, --color=marks marks matches with **"
     show "$T/ja_text.out" "$T/ja_text.err"
 fi
 
