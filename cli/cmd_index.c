@@ -30,7 +30,7 @@ typedef struct progress {
     int tty;               /* draw the progress line (stderr is a terminal) */
     int drawn;             /* a progress line is on screen */
     gint64 t0, last_draw;  /* monotonic microseconds */
-    size_t pages, passages, text_bytes;
+    size_t pages, records, passages, text_bytes;
     const char *reason[16];  /* distinct failure reasons (ghs_error_reason) */
     size_t n_reason[16];     /* files failed for each */
 } progress;
@@ -126,8 +126,11 @@ draw(progress *p, const ghs_file_event *ev)
         return;
     p->last_draw = now;
     line = g_string_new("\r\033[K");
-    g_string_append_printf(line, "indexing %zu/%zu files, %zu pages, %zu passages, %.1f MB/s",
-                           ev->files_done, ev->files_total, p->pages, p->passages,
+    g_string_append_printf(line, "indexing %zu/%zu files, %zu pages, ", ev->files_done,
+                           ev->files_total, p->pages);
+    if (p->records)
+        g_string_append_printf(line, "%zu records, ", p->records);
+    g_string_append_printf(line, "%zu passages, %.2f MB/s", p->passages,
                            secs > 0 ? (double)p->text_bytes / 1e6 / secs : 0.0);
     /* the name of the file just done, cut so the line never wraps */
     room = stderr_columns() - 1 - (int)(line->len - 4) - 2;
@@ -151,6 +154,7 @@ on_file(const ghs_file_event *ev, void *user)
 
     if (r && r->status != GHS_ADD_FAILED) {
         p->pages += r->pages;
+        p->records += r->records;
         p->passages += r->passages;
         p->text_bytes += r->text_bytes;
     }
@@ -292,8 +296,10 @@ run_index(const cli_command *cmd, int argc, char **argv)
            files == 1 ? "" : "s", t.files_added, t.files_updated, t.files_unchanged);
     if (prune)
         printf("%zu removed, ", removed);
-    printf("%zu failed%s): %zu page%s, %zu passage%s, %.*f MB of text in %.1f s\n",
-           t.files_failed, why, t.pages, t.pages == 1 ? "" : "s", t.passages,
+    printf("%zu failed%s): %zu page%s, ", t.files_failed, why, t.pages, t.pages == 1 ? "" : "s");
+    if (t.records > 0)
+        printf("%zu record%s, ", t.records, t.records == 1 ? "" : "s");
+    printf("%zu passage%s, %.*f MB of text in %.1f s\n", t.passages,
            t.passages == 1 ? "" : "s", mb < 1 ? 2 : 1, mb, secs);
     g_free(why);
     if (t.links > 0)

@@ -129,10 +129,11 @@ typedef enum {
 typedef struct ghs_add_report {
     ghs_add_status status;
     size_t documents;   /* documents written (JSON Lines files hold many) */
-    size_t pages;       /* pages read */
+    size_t pages;       /* pages read (of PDFs and releases) */
     size_t passages;    /* passages written */
     size_t text_bytes;  /* UTF-8 bytes of text analysed */
     size_t skipped;     /* records/lines skipped inside the file (reported via err) */
+    size_t records;     /* JSON Lines records read (not counted as pages) */
 } ghs_add_report;
 
 /* Optional metadata that overrides what the file itself says (from the
@@ -212,6 +213,7 @@ typedef struct ghs_index_totals {
      * document that is not among the paths is indexed and counted (and
      * reported through progress) like the files above. */
     size_t links, links_indexed, links_missing, links_failed, links_not_document;
+    size_t records;        /* JSON Lines records read */
 } ghs_index_totals;
 
 /* Index files and directories (walked recursively, in sorted order, hidden

@@ -390,7 +390,7 @@ static int write_jsonl_record(ghs_builder *b, void *user)
            : ghs_builder_finish(b, ix->wdb, &written, c->err);
     ix->uncommitted += written;
     c->written += written;
-    c->rep->pages += ghs_builder_pages(b);
+    c->rep->records += ghs_builder_pages(b);   /* a record is one "page" of text */
     c->rep->text_bytes += ghs_builder_text_bytes(b);
     c->rep->passages += ghs_builder_passages(b);
     if (rc == 0) {
@@ -874,6 +874,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         if (rep.status != GHS_ADD_FAILED) {   /* a failed file wrote nothing */
             tot->documents += rep.documents;
             tot->pages += rep.pages;
+            tot->records += rep.records;
             tot->passages += rep.passages;
             tot->text_bytes += rep.text_bytes;
         }

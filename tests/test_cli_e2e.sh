@@ -116,10 +116,10 @@ run index index --db "$D" --manifest "$MANIFEST" "$CORPUS"
 echo "# indexed the sample corpus in $(( $(date +%s) - start )) s"
 diag <"$T/index.out"
 if [ "$(rc index)" = 0 ] &&
-   grep -Eq '^indexed ([4-9]|[1-9][0-9]+) files \([0-9]+ added, [0-9]+ updated, [0-9]+ unchanged, 0 failed\): [1-9][0-9]* pages, [1-9][0-9]* passages' "$T/index.out"; then
-    ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed"
+   grep -Eq '^indexed ([4-9]|[1-9][0-9]+) files \([0-9]+ added, [0-9]+ updated, [0-9]+ unchanged, 0 failed\): [1-9][0-9]* pages, '"$(grep -c . "$CORPUS/records.jsonl")"' records, [1-9][0-9]* passages' "$T/index.out"; then
+    ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed, records as records"
 else
-    not_ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed"
+    not_ok "index of the sample corpus exits 0 and its summary counts at least 4 files, 0 failed, records as records"
     echo "# exit status $(rc index)"
     show "$T/index.err"
 fi

@@ -323,6 +323,8 @@ static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
         ghs_index_close(ix);
         g_test_message("the second run wrote %zu records", rep.documents);
         g_assert_cmpuint(rep.documents, ==, RESUME_RECORDS - (st1.documents - 1));
+        g_assert_cmpuint(rep.records, ==, rep.documents);   /* records, not pages */
+        g_assert_cmpuint(rep.pages, ==, 0);
 
         /* The same index a run never interrupted makes. */
         char *db2 = g_build_filename(dir, "db2", NULL);
