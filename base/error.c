@@ -29,6 +29,7 @@ const char *ghs_strerror(int code)
     case GHS_ETIMEOUT: return "timed out";
     case GHS_EINTERNAL: return "internal error";
     case GHS_ENOTFOUND: return "not found";
+    case GHS_ESTOPPED: return "stopped";
     default: return "unknown error";
     }
 }

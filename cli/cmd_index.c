@@ -176,6 +176,14 @@ on_file(const ghs_file_event *ev, void *user)
     return cli_interrupted();
 }
 
+/* Asked by the library after each batch committed inside a large file. */
+static int
+stop_requested(void *user)
+{
+    (void)user;
+    return cli_interrupted();
+}
+
 static int
 report_open_error(const char *db, const ghs_error *err)
 {
@@ -272,12 +280,15 @@ run_index(const cli_command *cmd, int argc, char **argv)
     }
 
     cli_sigint_catch();
+    ghs_index_set_stop(ix, stop_requested, NULL);
 
     rc = ghs_index_add_paths(ix, (const char *const *)p.positional->pdata,
                              p.positional->len, on_file, &prog, &t, &err);
     clear_line(&prog);
     cli_sigint_release();
     cli_parsed_clear(&p);
+    if (rc == GHS_ESTOPPED)
+        rc = 0;   /* Ctrl-C inside a large file: the summary, then exit 130 below */
     if (rc < 0) {
         if (err.code == GHS_ELOCKED)
             report_open_error(db, &err);
@@ -308,7 +319,8 @@ run_index(const cli_command *cmd, int argc, char **argv)
                t.links_indexed, t.links_missing, t.links_failed, t.links_not_document);
     if (cli_interrupted() &&
         t.files_added + t.files_updated + t.files_unchanged + t.files_failed < t.files_seen) {
-        fprintf(stderr, "ghsearch: interrupted; the files done so far are committed\n");
+        fprintf(stderr, "ghsearch: interrupted; what was done is committed: run the same "
+                "command again to go on\n");
         return CLI_EXIT_INTERRUPTED;
     }
     if (t.files_seen == 0) {

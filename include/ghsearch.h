@@ -67,7 +67,9 @@ enum {
     GHS_EUNSUPPORTED = -10, /* a file type the indexer does not read */
     GHS_ETIMEOUT = -11, /* extraction ran past its time limit */
     GHS_EINTERNAL = -12,
-    GHS_ENOTFOUND = -13 /* no such document (or page) in the index */
+    GHS_ENOTFOUND = -13, /* no such document (or page) in the index */
+    GHS_ESTOPPED = -14  /* the caller asked to stop (ghs_index_set_stop); what was
+                           committed stays, and the next run goes on from there */
 };
 
 /* Finer reasons a file is unusable, carried beside the code so that
@@ -185,9 +187,16 @@ GHS_API int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error
 /* Make ix (writable) commit after every `passages` passages written (0:
  * the default, $GHSEARCH_COMMIT_EVERY or 20000), also inside a large JSON
  * Lines file: an interrupted run then loses at most one batch, and the
- * file, whose path record is written only once it is whole, is indexed
- * again by the next run. GHS_EINVAL when ix is read-only. */
+ * next run goes on after the last batch committed (the file's path record
+ * is written only once it is whole). GHS_EINVAL when ix is read-only. */
 GHS_API int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
+
+/* Ask should_stop(user) after each batch committed inside a JSON Lines
+ * file: non-zero ends ghs_index_add_paths with GHS_ESTOPPED right there,
+ * the file left unfinished for the next run to go on from (a Ctrl-C is
+ * honoured within a batch, not at the end of the file). Between files,
+ * the progress callback's return value does the same. NULL turns it off. */
+GHS_API void ghs_index_set_stop(ghs_index *ix, int (*should_stop)(void *user), void *user);
 
 /* One event of ghs_index_add_paths, passed to the progress callback after
  * each file. Everything it points to is valid only during the callback. */

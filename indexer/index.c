@@ -156,6 +156,14 @@ static char *guess_lang(const ghs_page *pages, size_t n)
 
 /* ------------------------------------------------------------ files */
 
+void ghs_index_set_stop(ghs_index *ix, int (*should_stop)(void *user), void *user)
+{
+    if (!ix)
+        return;
+    ix->stop_fn = should_stop;
+    ix->stop_user = user;
+}
+
 int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err)
 {
     if (!ix->wdb)
@@ -253,6 +261,7 @@ typedef struct jsonl_ctx {
     const char *sha;       /* the file's content hash, for its progress record */
     size_t done_line;      /* the last record written: its line and the */
     uint64_t done_offset;  /* offset past it (0: none yet) */
+    int stopped;           /* the caller asked to stop after a batch */
 } jsonl_ctx;
 
 /* On the worker thread: the builder of one record, NULL for a record of
@@ -403,8 +412,13 @@ static int write_jsonl_record(ghs_builder *b, void *user)
     /* A batch is committed once the file has at least the passages it had
      * before this run, so a reader never sees it shrink while it is
      * indexed again. */
-    if (rc == 0 && ix->uncommitted >= ix->batch && c->written >= c->floor)
+    if (rc == 0 && ix->uncommitted >= ix->batch && c->written >= c->floor) {
         rc = commit_batch(c);
+        if (rc == 0 && ix->stop_fn && ix->stop_fn(ix->stop_user)) {
+            c->stopped = 1;   /* right after a commit: nothing is lost */
+            return 1;
+        }
+    }
     if (rc < 0) {
         c->failed = rc;
         return 1;
@@ -648,6 +662,10 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         in_transaction = c.in_transaction;
         if (c.failed)
             rc = c.failed;
+        else if (c.stopped)
+            rc = ghs_set_error(err, GHS_ESTOPPED,
+                               "[jsonl][%s] stopped after line %zu; the next run goes on from "
+                               "there", base, c.done_line);
         else if (rc > 0)
             rc = 0;
         if (rc == 0 && rep->skipped && err)
@@ -718,8 +736,10 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         xc_error_clear(&xe2);
         if (in_transaction)
             xc_wdb_cancel_transaction(ix->wdb, &xe2);
-        rep->passages = 0;
-        rep->documents = 0;
+        if (rc != GHS_ESTOPPED) {   /* stopped: its committed batches stay */
+            rep->passages = 0;
+            rep->documents = 0;
+        }
     }
     g_free(doc_id);
     if (rc == 0 && ix->uncommitted >= ix->batch)
@@ -865,21 +885,23 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         ghs_error ferr = {0};
         int frc = add_planned(ix, &cur, NULL, &rep, &ferr);
         plan_clear(&cur);
-        switch (rep.status) {
+        switch (frc == GHS_ESTOPPED ? -1 : (int)rep.status) {
         case GHS_ADD_ADDED: tot->files_added++; break;
         case GHS_ADD_UPDATED: tot->files_updated++; break;
         case GHS_ADD_UNCHANGED: tot->files_unchanged++; break;
         case GHS_ADD_FAILED: tot->files_failed++; break;
+        default: break;   /* stopped inside: neither done nor failed */
         }
-        if (rep.status != GHS_ADD_FAILED) {   /* a failed file wrote nothing */
+        if (rep.status != GHS_ADD_FAILED || frc == GHS_ESTOPPED) {   /* a failed file wrote nothing */
             tot->documents += rep.documents;
             tot->pages += rep.pages;
             tot->records += rep.records;
             tot->passages += rep.passages;
             tot->text_bytes += rep.text_bytes;
         }
-        /* A database error (not a file's fault) stops the run. */
-        if (frc == GHS_EDB || frc == GHS_ELOCKED || frc == GHS_ENOMEM) {
+        /* A database error (not a file's fault), or the caller's stop,
+         * ends the run. */
+        if (frc == GHS_EDB || frc == GHS_ELOCKED || frc == GHS_ENOMEM || frc == GHS_ESTOPPED) {
             if (err)
                 *err = ferr;
             rc = frc;

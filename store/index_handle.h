@@ -29,6 +29,8 @@ struct ghs_index {
     ghs_analyzer *build_an;  /* analyzer of the worker thread (pipeline.h); writers only */
     unsigned shard_k, shard_n; /* write only ids of shard k of n; n == 0: all */
     char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
+    int (*stop_fn)(void *);  /* ghs_index_set_stop: asked after each batch; NULL: never */
+    void *stop_user;
 };
 
 /* Translate a binding error into a ghsearch error with a place prefix. */

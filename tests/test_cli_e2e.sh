@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..39"
+echo "1..40"
 n=0
 failed=0
 
@@ -823,7 +823,7 @@ mkdir -p "$T/sig"
 python3 - "$T/sig/many.jsonl" <<'EOF'
 import json, sys
 with open(sys.argv[1], "w", encoding="utf-8") as f:
-    for i in range(20000):
+    for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 15000):
         f.write(json.dumps({"id": "s%d" % i, "text": "保健財政の記録 %d: health financing, "
                             "primary health care and resilient systems, note %d." % (i, i)},
                            ensure_ascii=False) + "\n")
@@ -884,5 +884,38 @@ else
     show "$T/docx.out" "$T/docx.err" "$T/emptydb.err"
 fi
 
-[ "$n" = 39 ] || { echo "# ran $n tests, planned 39"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 40
+# Ctrl-C inside a large file with small batches: honoured after the batch
+# being written (not at the end of the file), exit 130, and the next run
+# goes on from there.
+mkdir -p "$T/sig2"
+python3 - "$T/sig2/many.jsonl" 20000 <<'EOF'
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(json.dumps({"id": "s%d" % i, "text": "保健財政の記録 %d: health financing, "
+                            "primary health care and resilient systems, note %d." % (i, i)},
+                           ensure_ascii=False) + "\n")
+EOF
+"$GHS" index --db "$T/sig2db" --batch 500 "$T/sig2" >"$T/sig2.out" 2>"$T/sig2.err" &
+sig2_pid=$!
+sleep 0.5
+kill -INT $sig2_pid 2>/dev/null
+wait $sig2_pid
+sig2_rc=$?
+sig2_docs=$("$GHS" stats --db "$T/sig2db" --json 2>/dev/null | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+run sig2_again index --db "$T/sig2db" --batch 500 "$T/sig2"
+sig2_final=$("$GHS" stats --db "$T/sig2db" --json 2>/dev/null | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+if [ "$sig2_rc" = 130 ] && grep -q "interrupted; what was done is committed" "$T/sig2.err" &&
+   [ "${sig2_docs:-0}" -gt 0 ] && [ "${sig2_docs:-0}" -lt 20000 ] &&
+   [ "$(rc sig2_again)" = 0 ] && [ "$sig2_final" = 20000 ] &&
+   grep -q "records" "$T/sig2_again.out" &&
+   ! grep -q " 20000 records" "$T/sig2_again.out"; then
+    ok "Ctrl-C inside a large file stops after the batch being written (exit 130); the next run goes on"
+else
+    not_ok "Ctrl-C inside a large file stops after the batch being written (exit 130); the next run goes on (exit $sig2_rc, $sig2_docs then $sig2_final documents)"
+    show "$T/sig2.out" "$T/sig2.err" "$T/sig2_again.out" "$T/sig2_again.err"
+fi
+
+[ "$n" = 40 ] || { echo "# ran $n tests, planned 40"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -19,7 +19,7 @@ def declared(header):
     names, unmarked = set(), []
     for stmt in text.split(';'):
         stmt = ' '.join(stmt.split())
-        if 'typedef' in stmt or '(*' in stmt:
+        if 'typedef' in stmt:
             continue
         m = re.search(r'\b(ghs_[a-z0-9_]+)\s*\(', stmt)
         if not m:

@@ -345,6 +345,45 @@ static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
     g_free(dir);
 }
 
+static int stop_at_once(void *user)
+{
+    (*(int *)user)++;
+    return 1;
+}
+
+/* ghs_index_set_stop: asked after each batch inside a JSON Lines file; a
+ * stop ends the run with GHS_ESTOPPED right after that commit, and the next
+ * run goes on from there to the same index a run without stops makes. */
+static void test_a_stop_between_batches_ends_the_run_and_the_next_goes_on(void)
+{
+    char *dir = tmp_dir();
+    GString *g = g_string_new(NULL);
+    for (int i = 1; i <= 400; i++)
+        g_string_append_printf(g, "{\"id\":\"n%03d\",\"text\":\"記録%d: 保健財政 note %d on "
+                               "health financing.\"}\n", i, i, i);
+    char *f = put(dir, "notes.jsonl", g->str);
+    g_string_free(g, TRUE);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { f };
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    int asked = 0;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+    ghs_index_set_stop(ix, stop_at_once, &asked);
+    g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err), ==, GHS_ESTOPPED);
+    g_assert_nonnull(strstr(err.message, "stopped after line 50"));
+    ghs_index_close(ix);
+    g_assert_cmpint(asked, ==, 1);
+    g_assert_cmpuint(stats_of(db).documents, ==, 50);
+    ghs_index_totals t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.records, ==, 350);   /* the rest, not the file again */
+    g_assert_cmpuint(stats_of(db).documents, ==, 400);
+    g_free(db);
+    g_free(f);
+    g_free(dir);
+}
+
 static pid_t spawn_holder(const char *db, int *release_fd)
 {
     int go[2], ready[2];
@@ -603,6 +642,8 @@ int main(int argc, char **argv)
                     test_prune_removes_only_files_gone_under_the_given_paths);
     g_test_add_func("/robust/incremental/killed_run_resumes_inside_a_large_jsonl_file",
                     test_killed_run_resumes_inside_a_large_jsonl_file);
+    g_test_add_func("/robust/incremental/a_stop_between_batches_ends_the_run_and_the_next_goes_on",
+                    test_a_stop_between_batches_ends_the_run_and_the_next_goes_on);
     g_test_add_func("/robust/lock/second_writer_is_told_the_pid_of_the_first",
                     test_second_writer_is_told_the_pid_of_the_first);
     g_test_add_func("/robust/lock/stale_pid_note_of_a_dead_writer_does_not_block",
