@@ -11,7 +11,7 @@
 #include "http.h"
 
 enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_MAX_CLIENT_CONN, OPT_TIMEOUT,
-       OPT_QUERY_TIMEOUT };
+       OPT_QUERY_TIMEOUT, OPT_CORS, OPT_QUIET };
 
 static const cli_opt serve_opts[] = {
     { "db", 1, OPT_DB, 0 },
@@ -21,6 +21,8 @@ static const cli_opt serve_opts[] = {
     { "max-client-connections", 1, OPT_MAX_CLIENT_CONN, 0 },
     { "timeout", 1, OPT_TIMEOUT, 0 },
     { "query-timeout", 1, OPT_QUERY_TIMEOUT, 0 },
+    { "cors", 1, OPT_CORS, 0 },
+    { "quiet", 0, OPT_QUIET, 'q' },
     { NULL, 0, 0, 0 },
 };
 
@@ -87,6 +89,7 @@ run_serve(const cli_command *cmd, int argc, char **argv)
     guint i;
     sigset_t stop;
     ghs_index *ix = NULL;
+    int quiet = 0;
 
     rc = cli_parse(cmd, argc, argv, &p);
     if (rc != 0)
@@ -96,6 +99,8 @@ run_serve(const cli_command *cmd, int argc, char **argv)
 
         switch (g_array_index(p.ids, int, i)) {
         case OPT_DB: db = v; break;
+        case OPT_CORS: cfg.cors_origin = v; break;
+        case OPT_QUIET: quiet = 1; break;
         case OPT_LISTEN:
             g_free(host);
             host = NULL;
@@ -147,6 +152,7 @@ run_serve(const cli_command *cmd, int argc, char **argv)
     cfg.host = host ? host : "127.0.0.1";
     cfg.port = port;
     cfg.log = stderr;
+    cfg.access_log = quiet ? NULL : stderr;
     if (ghs_http_start(&server, &cfg, errbuf, sizeof errbuf) < 0) {
         fprintf(stderr, "ghsearch: %s\n", errbuf);
         g_free(host);
@@ -210,6 +216,11 @@ const cli_command cli_cmd_serve = {
     "                         0: none). Past it the answer is still 200 with\n"
     "                         the same hits, but facet counts cover only the\n"
     "                         matches seen in time\n"
+    "  --cors ORIGIN          let pages from ORIGIN (e.g. http://localhost:8888,\n"
+    "                         or *) call the API from a browser; off by default\n"
+    "  -q, --quiet            no access log (by default one line a request on\n"
+    "                         stderr: time, method, path without the query\n"
+    "                         string, status, bytes, milliseconds)\n"
     "  -h, --help             this help\n"
     "\n"
     "The server reads the index only; run 'ghsearch index' beside it and new\n"

@@ -50,6 +50,8 @@ struct ghs_http_server {
     unsigned busy;             /* connections with a request in progress
                                   (started and not cut); under conns_lock */
     FILE *log;
+    FILE *access_log;          /* a line per request, or NULL */
+    char *cors_origin;         /* or NULL */
     GMutex conns_lock;         /* guards conns, every conn_state and stopping */
     GHashTable *conns;         /* conn_state *: the open connections */
     GThread *watchdog;
@@ -83,6 +85,7 @@ typedef struct req_ctx {
     int path_has_nul;          /* the path holds %00, which MHD's decoding cuts at */
     int headers_seen;          /* the first call (headers complete) is past */
     guint64 body_len;          /* body bytes received (and dropped) so far */
+    gint64 t0;                 /* monotonic µs when the request line came */
 } req_ctx;
 
 /* ------------------------------------------------------------ replies */
@@ -260,8 +263,31 @@ args_are_utf8(const http_request *rq)
     return 1;
 }
 
+/* One access-log line: when, method, path (never the query string, which
+ * holds what the user searched for), status, bytes sent, milliseconds. */
+static void
+log_request(ghs_http_server *s, const char *method, const char *url, const http_reply *r,
+            gint64 t0)
+{
+    if (!s->access_log)
+        return;
+    GDateTime *now = g_date_time_new_now_utc();
+    char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+    char *safe = g_strescape(url ? url : "", NULL);
+    size_t bytes = r->body ? r->body->len : r->static_len;
+    double ms = t0 ? (double)(g_get_monotonic_time() - t0) / 1000.0 : 0.0;
+    g_mutex_lock(&s->log_lock);
+    fprintf(s->access_log, "%s %s %s %u %zu %.1f ms\n", when, method, safe, r->status, bytes,
+            ms);
+    fflush(s->access_log);
+    g_mutex_unlock(&s->log_lock);
+    g_free(safe);
+    g_free(when);
+    g_date_time_unref(now);
+}
+
 static enum MHD_Result
-send_reply(struct MHD_Connection *c, http_reply *r, int close_after)
+send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int close_after)
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;
@@ -286,6 +312,16 @@ send_reply(struct MHD_Connection *c, http_reply *r, int close_after)
                                 "form-action 'self'; frame-ancestors 'none'");
     if (r->status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (s->cors_origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors_origin);
+        if (strcmp(s->cors_origin, "*") != 0)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
+        if (r->status == 204) {   /* a preflight */
+            MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+            MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Accept");
+            MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+        }
+    }
     if (r->status == 503)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     if (close_after)
@@ -517,6 +553,11 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         ctx->body_len += *upload_data_size;
         *upload_data_size = 0;
         return ctx->body_len > GHS_HTTP_MAX_BODY ? MHD_NO : MHD_YES;
+    } else if (strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0 && s->cors_origin) {
+        r.status = 204;   /* a CORS preflight: the headers say what is allowed */
+        r.content_type = "text/plain; charset=utf-8";
+        r.body = g_string_new(NULL);
+        r.no_store = 1;
     } else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
                strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
         http_reply_error(&r, 405, "method_not_allowed", 0,
@@ -562,8 +603,9 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         g_free(safe);
     }
 
+    log_request(s, method, url, &r, ctx->t0);
     if (conn_advance(s, cs, 1))
-        ret = send_reply(c, &r, close_after);
+        ret = send_reply(s, c, &r, close_after);
     else
         ret = MHD_NO;   /* the watchdog cut the connection meanwhile */
     if (r.body)
@@ -601,6 +643,7 @@ log_uri(void *cls, const char *uri, struct MHD_Connection *c)
     conn_state *cs = conn_of(c);
 
     ctx->uri_len = strlen(uri);
+    ctx->t0 = g_get_monotonic_time();
     ctx->path_has_nul = raw_path_has_nul(uri);
     if (cs) {
         g_mutex_lock(&s->conns_lock);
@@ -811,6 +854,7 @@ server_free(ghs_http_server *s)
     g_mutex_clear(&s->conns_lock);
     g_mutex_clear(&s->log_lock);
     g_free(s->host);
+    g_free(s->cors_origin);
     g_free(s);
 }
 
@@ -838,6 +882,8 @@ ghs_http_start(ghs_http_server **out, const ghs_http_config *cfg, char *errbuf,
     s->max_client_connections = cfg->max_client_connections ? cfg->max_client_connections
                                 : MAX(1, s->max_connections / 2);
     s->log = cfg->log;
+    s->access_log = cfg->access_log;
+    s->cors_origin = g_strdup(cfg->cors_origin);
     g_mutex_init(&s->conns_lock);
     g_mutex_init(&s->log_lock);
     g_cond_init(&s->watchdog_wake);

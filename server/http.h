@@ -39,6 +39,10 @@ typedef struct ghs_http_config {
     double query_timeout_s;    /* per-query budget (ghs_search_opts.time_limit):
                                   0 means 2 s, negative means none */
     FILE *log;                 /* where internal errors are written; may be NULL */
+    FILE *access_log;          /* one line per request (time, method, path without
+                                  its query string, status, bytes, ms); NULL: none */
+    const char *cors_origin;   /* Access-Control-Allow-Origin for the API (and an
+                                  answer to preflight OPTIONS); NULL: no CORS */
 } ghs_http_config;
 
 /* Bounds of a request (also documented in the README). */

@@ -10,6 +10,7 @@ and stopped at the end; all traffic stays on loopback.
 import ctypes
 import http.client
 import json
+import re
 import os
 import shutil
 import signal
@@ -733,6 +734,40 @@ def t_exports_are_files_for_a_reference_manager(srv, db):
     check(status == 400 and 'export' in error_of(body)['message'], body)
 
 
+def t_each_request_is_logged_without_its_query(srv, db):
+    marker = 'zeolite%20secret%20words'
+    srv.request('/search?q=' + marker)
+    srv.request('/doc/no-such-document')
+    srv.log.seek(0)
+    lines = srv.log.read().decode('utf-8', 'replace').splitlines()
+    line_re = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (GET|HEAD|POST|OPTIONS|PUT|DELETE) '
+                         r'\S+ \d{3} \d+ \d+\.\d ms$')
+    access = [l for l in lines if line_re.match(l)]
+    check(any(' GET /search 200 ' in l for l in access), lines[-5:])
+    check(any(' GET /doc/no-such-document 404 ' in l for l in access), lines[-5:])
+    check(not any('zeolite' in l or 'secret' in l for l in lines), [l for l in lines if 'secret' in l])
+
+
+def t_cors_is_off_unless_asked(srv, db):
+    status, headers, _ = srv.request('/search?q=UHC', headers={'Origin': 'http://example.org'})
+    check(status == 200 and 'access-control-allow-origin' not in headers, headers)
+    status, _, _ = srv.request('/search?q=UHC', method='OPTIONS')
+    check(status == 405, status)
+    other = Server(db, '--cors', 'http://localhost:8888', '--quiet')
+    try:
+        status, headers, _ = other.request('/search?q=UHC', headers={'Origin': 'http://localhost:8888'})
+        check(status == 200 and headers.get('access-control-allow-origin') == 'http://localhost:8888',
+              headers)
+        status, headers, _ = other.request('/search?q=UHC', method='OPTIONS', headers={
+            'Origin': 'http://localhost:8888', 'Access-Control-Request-Method': 'GET'})
+        check(status == 204 and 'GET' in headers.get('access-control-allow-methods', ''),
+              (status, headers))
+        other.log.seek(0)
+        check(not re.search(rb' GET /search 200 ', other.log.read()), 'logged despite --quiet')
+    finally:
+        other.stop()
+
+
 def t_listen_takes_a_port_alone(srv, db):
     # `--listen 8080` and `--listen :8080` mean 127.0.0.1:8080 (port 0: any)
     for listen in ('0', ':0'):
@@ -792,6 +827,8 @@ TESTS = [
     t_a_greedy_slow_client_does_not_lock_others_out,
     t_exports_are_files_for_a_reference_manager,
     t_listen_takes_a_port_alone,
+    t_each_request_is_logged_without_its_query,
+    t_cors_is_off_unless_asked,
     t_missing_index_is_refused_at_start,
 ]
 
