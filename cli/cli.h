@@ -91,6 +91,12 @@ int cli_open_existing(const char *db, ghs_index **out);
  * message is empty). */
 void cli_report_error(const ghs_error *err);
 
+/* err's message for a person: the library's "[place][file] what" becomes
+ * "file: what", or just "what" when the place names no file or when
+ * drop_file (the line names the file already). With GHSEARCH_DEBUG set it
+ * is the message as the library wrote it. g_free the result. */
+char *cli_message(const ghs_error *err, int drop_file);
+
 /* Append to o the member name ,"key": (when key is not NULL) and then
  * json, JSON text the library wrote (ghs_json_string, ghs_hit_json, ...),
  * which this frees: the library writes every JSON value the command

@@ -159,17 +159,18 @@ on_file(const ghs_file_event *ev, void *user)
         p->text_bytes += r->text_bytes;
     }
     if (ev->error) {
-        const char *why = ev->error->message[0] ? ev->error->message
-                                                : ghs_strerror(ev->error->code);
-
         clear_line(p);
         if (!r || r->status == GHS_ADD_FAILED) {
+            char *why = cli_message(ev->error, 1);   /* the line names the file */
             fprintf(stderr, "ghsearch: skipped %s: %s\n", ev->path, why);
+            g_free(why);
             count_failure(p, ev->error);
-        }
-        else
-            fprintf(stderr, "ghsearch: warning: %s: %zu bad record%s skipped: %s\n",
+        } else {
+            char *why = cli_message(ev->error, 0);   /* the first bad line, with its number */
+            fprintf(stderr, "ghsearch: warning: %s: %zu bad record%s skipped, the first: %s\n",
                     ev->path, r->skipped, r->skipped == 1 ? "" : "s", why);
+            g_free(why);
+        }
     }
     if (p->tty)
         draw(p, ev);

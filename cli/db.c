@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -16,11 +17,42 @@ cli_default_db(void)
     return env && *env ? env : "./ghsearch-db";
 }
 
+char *
+cli_message(const ghs_error *err, int drop_file)
+{
+    const char *m = err->message[0] ? err->message : ghs_strerror(err->code);
+    const char *debug = getenv("GHSEARCH_DEBUG");
+    char *file = NULL;
+
+    if (debug && *debug)
+        return g_strdup(m);
+    /* "[pdf][report.pdf p.3] no text" -> tags "pdf", "report.pdf p.3" */
+    while (*m == '[') {
+        const char *close = strchr(m, ']');
+        if (!close)
+            break;
+        char *tag = g_strndup(m + 1, (gsize)(close - m - 1));
+        if (strpbrk(tag, "./:") != NULL) {   /* a file (with its line or page) */
+            g_free(file);
+            file = tag;
+        } else {
+            g_free(tag);   /* the library's place: "pdf", "index", "show" */
+        }
+        m = close + 1;
+        while (*m == ' ')
+            m++;
+    }
+    char *out = file && !drop_file ? g_strdup_printf("%s: %s", file, m) : g_strdup(m);
+    g_free(file);
+    return out;
+}
+
 void
 cli_report_error(const ghs_error *err)
 {
-    fprintf(stderr, "ghsearch: %s\n",
-            err->message[0] ? err->message : ghs_strerror(err->code));
+    char *m = cli_message(err, 0);
+    fprintf(stderr, "ghsearch: %s\n", m);
+    g_free(m);
 }
 
 int

@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..40"
+echo "1..41"
 n=0
 failed=0
 
@@ -917,5 +917,23 @@ else
     show "$T/sig2.out" "$T/sig2.err" "$T/sig2_again.out" "$T/sig2_again.err"
 fi
 
-[ "$n" = 40 ] || { echo "# ran $n tests, planned 40"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 41
+# Messages without the library's internal tags ("[show]", "[pdf][x.pdf]"):
+# the file once, then what happened; GHSEARCH_DEBUG shows them as written.
+run tag_show show --db "$D" no-such-document
+GHSEARCH_DEBUG=1 "$GHS" show --db "$D" no-such-document >/dev/null 2>"$T/tag_debug.err"
+printf '{"id":"a","text":"x"}\n{"id":"a","text":"again"}\n' >"$T/dup.jsonl"
+run tag_jsonl index --db "$T/tagdb" "$T/dup.jsonl"
+if grep -qx "ghsearch: no document 'no-such-document'" "$T/tag_show.err" &&
+   grep -q "^ghsearch: \[" "$T/tag_debug.err" &&
+   grep -q "the first: dup.jsonl:2: id \"a\" is already used on line 1" "$T/tag_jsonl.err" &&
+   ! grep -q "\]" "$T/tag_jsonl.err" "$T/docx.err" &&
+   [ "$(grep -o "notes.docx" "$T/docx.err" | wc -l)" = 1 ]; then
+    ok "messages name the file once and carry no internal tags (GHSEARCH_DEBUG shows them)"
+else
+    not_ok "messages name the file once and carry no internal tags (GHSEARCH_DEBUG shows them)"
+    show "$T/tag_show.err" "$T/tag_debug.err" "$T/tag_jsonl.err" "$T/docx.err"
+fi
+
+[ "$n" = 41 ] || { echo "# ran $n tests, planned 41"; failed=$((failed + 1)); }
 exit $((failed > 0))
