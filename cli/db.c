@@ -67,12 +67,7 @@ cli_open_existing(const char *db, ghs_index **out)
         return CLI_EXIT_FAIL;
     }
     if (ghs_index_open(out, db, GHS_OPEN_READ, &err) < 0) {
-        /* A folder that holds no index (an empty one, a typo'd --db): say
-         * so in words, not with Xapian's "Couldn't detect type of database". */
-        char *rev = g_build_filename(db, "iamglass", NULL);
-        int no_index = g_file_test(db, G_FILE_TEST_IS_DIR) && !g_file_test(rev, G_FILE_TEST_EXISTS);
-        g_free(rev);
-        if (no_index)
+        if (err.reason == GHS_REASON_NO_INDEX)
             fprintf(stderr, "ghsearch: no index at %s: the folder holds no ghsearch index "
                     "(run 'ghsearch index --db %s PATH...' first)\n", db, db);
         else

@@ -79,8 +79,10 @@ enum ghs_reason {
     GHS_REASON_NOT_PDF = 1,    /* GHS_EFORMAT: not a PDF at all (no header) */
     GHS_REASON_TOO_LARGE = 2,  /* GHS_EFORMAT: over a limit (bytes, pages, text,
                                 * or a decompression bomb refused) */
-    GHS_REASON_CRASHED = 3     /* GHS_EFORMAT: the extractor crashed, exited or
+    GHS_REASON_CRASHED = 3,    /* GHS_EFORMAT: the extractor crashed, exited or
                                 * ran out of memory on it */
+    GHS_REASON_NO_INDEX = 4    /* GHS_EDB from ghs_index_open: the folder holds no
+                                * index at all (empty, or a mistyped path) */
 };
 
 typedef struct ghs_error {

@@ -117,8 +117,16 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
             ix->placeholder = ix->db != NULL;
         }
         if (!ix->db) {
-            int rc = ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", path,
-                                   xe.message);
+            /* A folder with no database at all (empty, or a mistyped
+             * --db) says so in its reason, which callers can put in words. */
+            char *rev = g_build_filename(path, "iamglass", NULL);
+            int none = g_file_test(path, G_FILE_TEST_IS_DIR) &&
+                       !g_file_test(rev, G_FILE_TEST_EXISTS);
+            g_free(rev);
+            int rc = none ? ghs_fail(err, GHS_EDB, GHS_REASON_NO_INDEX, "[index][%s] no index "
+                                     "here: the folder holds no ghsearch index", path)
+                          : ghs_set_error(err, GHS_EDB, "[index][%s] cannot open: %s", path,
+                                          xe.message);
             ghs_index_close(ix);
             return rc;
         }

@@ -498,6 +498,7 @@ static void test_database_still_being_created_reads_as_empty(void)
     g_assert_cmpint(ghs_index_open(&ix, dir, GHS_OPEN_READ, &err), ==, GHS_EDB);
     g_assert_null(ix);
     g_assert_nonnull(strstr(err.message, dir));
+    g_assert_cmpint(err.reason, ==, GHS_REASON_NO_INDEX);   /* said in words by the CLI */
     g_assert_true(g_file_set_contents(lock, "", 0, NULL));
     g_assert_cmpint(ghs_index_open(&ix, dir, GHS_OPEN_READ, &err), ==, 0);
     ghs_results *r = NULL;
