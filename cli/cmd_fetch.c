@@ -27,19 +27,6 @@ static const cli_opt fetch_opts[] = {
     { NULL, 0, 0, 0 },
 };
 
-/* The reason without the "[fetch][URL] " the line already shows. */
-static const char *
-reason_of(const ghs_fetch_event *ev)
-{
-    const char *m = ev->error && ev->error->message[0] ? ev->error->message : "failed";
-    size_t n = strlen(ev->url);
-
-    if (strncmp(m, "[fetch][", 8) == 0 && strncmp(m + 8, ev->url, n) == 0 &&
-        strncmp(m + 8 + n, "] ", 2) == 0)
-        return m + 8 + n + 2;
-    return m;
-}
-
 static int
 on_url(const ghs_fetch_event *ev, void *user)
 {
@@ -52,10 +39,14 @@ on_url(const ghs_fetch_event *ev, void *user)
     case GHS_FETCH_CACHED:
         printf("cached          %s\n", ev->url);
         break;
-    default:
-        printf("%-15s %s: %s%s\n", ghs_fetch_status_name(ev->status), ev->url, reason_of(ev),
+    default: {
+        /* the reason without the "[fetch][URL]" the line already shows */
+        char *why = ev->error ? cli_message(ev->error, 1) : g_strdup("failed");
+        printf("%-15s %s: %s%s\n", ghs_fetch_status_name(ev->status), ev->url, why,
                *ev->path ? " (the copy fetched before is kept)" : "");
+        g_free(why);
         break;
+    }
     }
     fflush(stdout);
     return cli_interrupted();
