@@ -150,9 +150,15 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
         for (size_t k = 0; k < N_FILTERS && !ok; k++)
             ok = strcmp(key, filter_fields[k]) == 0;
         if (!ok) {
-            http_reply_error(r, 400, "bad_parameter", 0,
-                             "unknown parameter '%s' (known: q, limit, offset, per_doc, lang, "
-                             "type, year, publisher, facets, expand, export)", key);
+            GString *names = g_string_new(NULL);
+            for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
+                g_string_append_printf(names, "%s, ", known[k]);
+            for (size_t k = 0; k < N_FILTERS; k++)
+                g_string_append_printf(names, k + 1 < N_FILTERS ? "%s, " : "%s",
+                                       filter_fields[k]);
+            http_reply_error(r, 400, "bad_parameter", 0, "unknown parameter '%s' (known: %s)",
+                             key, names->str);
+            g_string_free(names, TRUE);
             return -1;
         }
     }
