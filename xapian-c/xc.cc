@@ -575,7 +575,18 @@ int xc_wdb_delete_documents_term(xc_wdb *wdb, const char *term, xc_error *err)
     return guarded(err, -1, __func__, [&] {
         need(wdb, "wdb");
         need(term, "term");
-        wdb->db.delete_document(term);
+        /* The document ids first, then each deleted: Xapian 1.4.22's
+         * delete_document(term) reads the term's postings while deleting,
+         * and when the deletions fill the flush threshold
+         * (XAPIAN_FLUSH_THRESHOLD) midway, the flush rewrites the posting
+         * list under it. On a database compacted from several parts that
+         * ends in "Unexpected end of posting list" or "Document ID in new
+         * chunk of postlist ... is not greater than final document ID". */
+        std::vector<Xapian::docid> ids;
+        for (auto it = wdb->db.postlist_begin(term); it != wdb->db.postlist_end(term); ++it)
+            ids.push_back(*it);
+        for (Xapian::docid id : ids)
+            wdb->db.delete_document(id);
         return 0;
     });
 }
@@ -693,6 +704,27 @@ xc_termlist *xc_wdb_allterms(xc_wdb *wdb, const char *prefix, xc_error *err)
         const std::string p = prefix ? prefix : "";
         return new_termlist(wdb->db.allterms_begin(p), wdb->db.allterms_end(p),
                             xc_termlist::FREQ_ITERATOR, nullptr);
+    });
+}
+
+/* ----------------------------------------------------------- compaction */
+
+int xc_compact(const char *const *srcs, size_t n, const char *dest, xc_error *err)
+{
+    return guarded(err, -1, __func__, [&] {
+        need(srcs, "srcs");
+        need(dest, "dest");
+        if (n == 0)
+            throw Xapian::InvalidArgumentError("no database to compact");
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++) {
+            need(srcs[i], "srcs[i]");
+            all.add_database(Xapian::Database(srcs[i]));
+        }
+        /* FULL packs each block as tightly as it goes: later runs write
+         * again only where they change the index. */
+        all.compact(dest, Xapian::Compactor::FULL);
+        return 0;
     });
 }
 
@@ -932,6 +964,15 @@ int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
     return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         enq->enq.set_collapse_key(slot, collapse_max);
+        return 0;
+    });
+}
+
+int xc_enquire_set_ties_by_value(xc_enquire *enq, unsigned slot, xc_error *err)
+{
+    return guarded_sticky(err, __func__, [&] {
+        need(enq, "enq");
+        enq->enq.set_sort_by_relevance_then_value(slot, false);
         return 0;
     });
 }

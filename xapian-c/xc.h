@@ -200,6 +200,16 @@ char *xc_wdb_get_metadata(xc_wdb *wdb, const char *key, size_t *len, xc_error *e
 xc_doc *xc_wdb_get_document_by_term(xc_wdb *wdb, const char *term, xc_error *err);
 xc_termlist *xc_wdb_allterms(xc_wdb *wdb, const char *prefix, xc_error *err);
 
+/* ------------------------------------------------------------- compaction */
+
+/* Merge the databases at srcs[0..n-1] into one new, compacted database at
+ * dest (a directory that must not hold a database yet), the way Xapian
+ * builds a large database from parts written in parallel. Document ids are
+ * renumbered: srcs[0]'s first, in their order, then srcs[1]'s, and so on.
+ * A user metadata key found in several sources keeps the first source's
+ * value. The sources are only read. 0 or -1. */
+int xc_compact(const char *const *srcs, size_t n, const char *dest, xc_error *err);
+
 /* ---------------------------------------------------------------- documents */
 
 /* A new, empty document. NULL only on out-of-memory.
@@ -288,6 +298,10 @@ int xc_enquire_set_collapse_key(xc_enquire *enq, unsigned slot,
                                 unsigned collapse_max, xc_error *err);
 /* Sort by relevance, ties broken by docid ascending (Xapian's default). */
 int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err);
+/* Sort by relevance, ties broken by the value in slot (ascending bytes),
+ * then by docid: the order then does not depend on how documents were
+ * numbered (one database, merged parts, shards). */
+int xc_enquire_set_ties_by_value(xc_enquire *enq, unsigned slot, xc_error *err);
 /* Limit the time get_mset spends checking documents beyond those it returns
  * (Xapian's Enquire::set_time_limit): after `seconds` the matcher stops
  * honouring check_at_least, so match spies (facets) and the match estimates
