@@ -13,6 +13,7 @@
 
 #include "index_handle.h"
 #include "lock.h"
+#include "merge.h"
 #include "schema.h"
 
 /* Commit after this many passages so a long run keeps memory bounded and
@@ -67,6 +68,8 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
     ix->path = g_strdup(path);
     ix->writable = mode == GHS_OPEN_WRITE;
     ix->batch = ghs_index_default_batch();
+    ix->lock_fd = -1;
+    ix->compact_after = 1;
     xc_error xe;
     xc_error_clear(&xe);
     if (ix->writable) {
@@ -74,12 +77,36 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
          * before writing them to the tables, even inside a transaction: its
          * default, 10000, costs about 200 MB and more CPU (bigger in-memory
          * maps) than 1000 on passages of Japanese text. */
-        g_setenv("XAPIAN_FLUSH_THRESHOLD", "1000", FALSE);
+        if (!g_getenv("XAPIAN_FLUSH_THRESHOLD"))   /* set once, before any writer thread */
+            g_setenv("XAPIAN_FLUSH_THRESHOLD", "1000", FALSE);
         if (g_mkdir_with_parents(path, 0755) != 0) {
             int e = errno;
             ghs_set_error(err, GHS_EIO, "[index][%s] cannot create: %s", path, g_strerror(e));
             ghs_index_close(ix);
             return GHS_EIO;
+        }
+        ix->lock_fd = ghs_lock_take(path);
+        if (ix->lock_fd < 0) {
+            int e = errno;
+            long holder = e == EWOULDBLOCK ? ghs_lock_holder(path) : 0;
+            int rc = e != EWOULDBLOCK
+                ? ghs_set_error(err, GHS_EIO, "[index][%s] cannot write there: %s", path,
+                                g_strerror(e))
+                : holder > 0
+                ? ghs_set_error(err, GHS_ELOCKED,
+                                "[index][%s] locked by PID %ld: another ghsearch is writing to it",
+                                path, holder)
+                : ghs_set_error(err, GHS_ELOCKED,
+                                "[index][%s] locked: another ghsearch is writing to it", path);
+            ghs_index_close(ix);
+            return rc;
+        }
+        /* A writer killed while moving a merged database into place left
+         * it complete beside the tables: finish the move (merge.h). */
+        if (ghs_merge_install(path, err) < 0) {
+            int rc = err ? err->code : GHS_EIO;
+            ghs_index_close(ix);
+            return rc;
         }
         /* A writer killed while creating the database can leave its files
          * without the revision file that makes them a database; nothing was
@@ -109,6 +136,15 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
                             strlen(GHS_SCHEMA_VERSION), &xe);
     } else {
         ix->db = xc_db_open(path, &xe);
+        /* A writer is moving a merged database into place: a moment. */
+        for (int i = 0; i < 500 && (!ix->db || being_created(path)) && ghs_merge_pending(path);
+             i++) {
+            g_usleep(10000);
+            if (ix->db)
+                xc_db_close(ix->db);
+            xc_error_clear(&xe);
+            ix->db = xc_db_open(path, &xe);
+        }
         if (!ix->db && being_created(path)) {
             /* A writer is creating it (or was killed while creating it):
              * nothing is committed yet, so it reads as an empty index. */
@@ -154,6 +190,8 @@ void ghs_index_close(ghs_index *ix)
         xc_wdb_close(ix->wdb);   /* commits what is pending */
         ghs_lock_forget(ix->path);
     }
+    ghs_lock_release(ix->lock_fd);
+    g_free(ix->manifest_path);
     ghs_analyzer_free(ix->an);
     ghs_analyzer_free(ix->build_an);
     ghs_manifest_free(ix->manifest);
@@ -218,7 +256,36 @@ int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *
         return rc;
     ghs_manifest_free(ix->manifest);
     ix->manifest = m;
+    g_free(ix->manifest_path);
+    ix->manifest_path = g_strdup(manifest_path);
     return 0;
+}
+
+int ghs_index_replace(ghs_index *ix, const char *const *srcs, size_t n, ghs_error *err)
+{
+    if (!ix->wdb)
+        return ghs_set_error(err, GHS_EINVAL, "[index][%s] opened read-only", ix->path);
+    int rc = ghs_index_commit(ix, err);
+    if (rc == 0)
+        rc = ghs_merge_stage(ix->path, srcs, n, err);
+    if (rc < 0)
+        return rc;
+    /* Xapian's handles let go of the old tables; our lock (lock.h) keeps
+     * other writers out until the merged database is open again. */
+    if (ix->db) {
+        xc_db_close(ix->db);
+        ix->db = NULL;
+    }
+    xc_wdb_close(ix->wdb);
+    ix->wdb = NULL;
+    rc = ghs_merge_install(ix->path, err);
+    xc_error xe;
+    xc_error_clear(&xe);
+    ix->wdb = xc_wdb_open(ix->path, XC_DB_CREATE_OR_OPEN, &xe);
+    if (!ix->wdb)
+        return rc < 0 ? rc : ghs_error_from_xc(err, &xe, "index");
+    ghs_lock_note(ix->path);
+    return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------ stats */

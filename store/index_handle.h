@@ -31,6 +31,12 @@ struct ghs_index {
     char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
     int (*stop_fn)(void *);  /* ghs_index_set_stop: asked after each batch; NULL: never */
     void *stop_user;
+    int lock_fd;             /* the writer's own lock (lock.h); -1 when none */
+    unsigned jobs;           /* writers of ghs_index_add_paths (ghs_index_set_jobs) */
+    char *manifest_path;     /* the manifest loaded, for the parallel writers */
+    int compact_after;       /* compact after a run that grew the index enough */
+    int split_writer;        /* one of the writers of a parallel run (parallel.h) */
+    int quiet_bad_lines;     /* leave JSON Lines bad lines to writer 0 (parallel.h) */
 };
 
 /* Translate a binding error into a ghsearch error with a place prefix. */
@@ -39,6 +45,13 @@ int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place);
 /* Passages per commit when the caller has not said (GHSEARCH_COMMIT_EVERY,
  * else 20000). */
 size_t ghs_index_default_batch(void);
+
+/* Replace ix's database by the compacted merge of the databases srcs
+ * (ix->path may be one of them; documents in source order), through
+ * merge.h; ix stays open for writing, on the merged database. Pending
+ * changes are committed first. 0, or a negative GHS_E* code with err
+ * filled (the index is then the old one or the merged one, never a mix). */
+int ghs_index_replace(ghs_index *ix, const char *const *srcs, size_t n, ghs_error *err);
 
 /* The reading handle of ix (opened on first use for a writable index).
  * NULL with err filled on failure. Owned by ix. */

@@ -5,10 +5,12 @@
 #include "lock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -62,4 +64,26 @@ long ghs_lock_holder(const char *db_dir)
     if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
         return pid;
     return 0;
+}
+
+int ghs_lock_take(const char *db_dir)
+{
+    char *path = g_build_filename(db_dir, GHS_LOCK_FILE, NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    g_free(path);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e == EAGAIN ? EWOULDBLOCK : e;
+        return -1;
+    }
+    return fd;
+}
+
+void ghs_lock_release(int fd)
+{
+    if (fd >= 0)
+        close(fd);   /* closing the descriptor releases the flock */
 }
