@@ -14,7 +14,7 @@
 
 #include "cli.h"
 
-enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE, OPT_CACHE, OPT_BATCH };
+enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE, OPT_CACHE, OPT_BATCH, OPT_JOBS };
 
 static const cli_opt index_opts[] = {
     { "db", 1, OPT_DB, 0 },
@@ -23,6 +23,7 @@ static const cli_opt index_opts[] = {
     { "prune", 0, OPT_PRUNE, 0 },
     { "cache", 1, OPT_CACHE, 0 },
     { "batch", 1, OPT_BATCH, 0 },
+    { "jobs", 1, OPT_JOBS, 0 },
     { NULL, 0, 0, 0 },
 };
 
@@ -207,8 +208,8 @@ run_index(const cli_command *cmd, int argc, char **argv)
 {
     cli_parsed p = {0};
     const char *db = cli_default_db(), *manifest = NULL, *shard = NULL, *cache = NULL;
-    const char *batch = NULL;
-    guint64 batch_n = 0;
+    const char *batch = NULL, *jobs = NULL;
+    guint64 batch_n = 0, jobs_n = 0;
     unsigned shard_k = 0, shard_n = 0;
     int prune = 0;
     size_t removed = 0;
@@ -234,6 +235,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
         case OPT_PRUNE: prune = 1; break;
         case OPT_CACHE: cache = v; break;
         case OPT_BATCH: batch = v; break;
+        case OPT_JOBS: jobs = v; break;
         }
     }
     if (shard) {
@@ -249,6 +251,10 @@ run_index(const cli_command *cmd, int argc, char **argv)
         cli_parsed_clear(&p);
         return cli_usage_error(cmd, "--batch takes a number of passages, 1 or more");
     }
+    if (jobs && (!g_ascii_string_to_unsigned(jobs, 10, 0, 64, &jobs_n, NULL))) {
+        cli_parsed_clear(&p);
+        return cli_usage_error(cmd, "--jobs takes a number of writers, 0 (one per core) to 64");
+    }
     if (p.positional->len == 0) {
         cli_parsed_clear(&p);
         return cli_usage_error(cmd, "missing PATH (files or directories to index)");
@@ -260,6 +266,8 @@ run_index(const cli_command *cmd, int argc, char **argv)
         cli_parsed_clear(&p);
         return report_open_error(db, &err);
     }
+    if (jobs)
+        ghs_index_set_jobs(ix, (unsigned)jobs_n);
     if ((manifest && ghs_index_set_manifest(ix, manifest, &err) < 0) ||
         (batch && ghs_index_set_batch(ix, (size_t)batch_n, &err) < 0) ||
         (shard && ghs_index_set_shard(ix, shard_k, shard_n, &err) < 0) ||
@@ -334,7 +342,7 @@ run_index(const cli_command *cmd, int argc, char **argv)
 
 const cli_command cli_cmd_index = {
     "index",
-    "[--db DIR] [--manifest FILE] [--cache DIR] [--shard K/N] [--batch N] [--prune] PATH...",
+    "[--db DIR] [--manifest FILE] [--cache DIR] [--shard K/N] [--batch N] [--jobs N] [--prune] PATH...",
     "add files and directories to the index",
     "Index files and directories (walked recursively, hidden entries skipped):\n"
     "PDFs (.pdf), releases (.html, .htm, .txt) and JSON Lines records (.jsonl:\n"
@@ -360,6 +368,12 @@ const cli_command cli_cmd_index = {
     "                   Lines file (default: $GHSEARCH_COMMIT_EVERY, else\n"
     "                   20000); a run killed or stopped loses at most one\n"
     "                   batch, and the next run redoes the files not finished\n"
+    "  --jobs N         writers on a first run into an empty index (default 0:\n"
+    "                   one per core, at most 8): each writes the documents of\n"
+    "                   its share into a database of its own, and these are\n"
+    "                   merged into the index by Xapian's compaction; the index\n"
+    "                   searches the same as with one writer (--jobs 1). A run\n"
+    "                   into an index that holds passages uses one writer\n"
     "  -h, --help       this help\n"
     "\n"
     "Memory stays bounded whatever the size of the files: JSON Lines files are\n"

@@ -200,6 +200,14 @@ GHS_API int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
  * the progress callback's return value does the same. NULL turns it off. */
 GHS_API void ghs_index_set_stop(ghs_index *ix, int (*should_stop)(void *user), void *user);
 
+/* How many writers ghs_index_add_paths uses (0, the default: one per core,
+ * at most 8). A run into an empty index splits its files, and the
+ * records of JSON Lines files, among them, each writing a database of its
+ * own, and merges those into the index with Xapian's compaction; a run
+ * into an index that holds passages changes it with one writer. Either
+ * way the index searches the same. n == 1 writes with one. */
+GHS_API void ghs_index_set_jobs(ghs_index *ix, unsigned n);
+
 /* One event of ghs_index_add_paths, passed to the progress callback after
  * each file. Everything it points to is valid only during the callback. */
 typedef struct ghs_file_event {

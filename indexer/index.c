@@ -36,6 +36,7 @@
 #include "index_handle.h"
 #include "links.h"
 #include "passages.h"
+#include "parallel.h"
 #include "pipeline.h"
 #include "schema.h"
 #include "walk.h"
@@ -426,10 +427,18 @@ static int write_jsonl_record(ghs_builder *b, void *user)
     return 0;
 }
 
+int ghs_jsonl_no_valid_record(ghs_error *err, const char *path, const char *first_bad)
+{
+    return ghs_set_error(err, GHS_EFORMAT, "[jsonl][%s] no valid record (%s)", path,
+                         first_bad);
+}
+
 static int on_jsonl_error(size_t line, const char *message, void *user)
 {
     (void)line;
     jsonl_ctx *c = user;
+    if (c->ix->quiet_bad_lines)
+        return 0;
     if (c->rep->skipped++ == 0)
         ghs_set_error(&c->first_bad, GHS_EFORMAT, "%s", message);
     return 0;
@@ -670,9 +679,10 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             rc = 0;
         if (rc == 0 && rep->skipped && err)
             *err = c.first_bad;
-        if (rc == 0 && rep->documents == 0 && rep->skipped)
-            file_failed = ghs_set_error(err, GHS_EFORMAT, "[jsonl][%s] no valid record (%s)",
-                                        path, c.first_bad.message);
+        /* A parallel writer sees only its shard's records: whether any
+         * line was good is decided over all of them (parallel.c). */
+        if (rc == 0 && rep->documents == 0 && rep->skipped && !ix->split_writer)
+            file_failed = ghs_jsonl_no_valid_record(err, path, c.first_bad.message);
     } else {
         xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
         ghs_meta m = merged_meta(ix, base, meta);
@@ -833,6 +843,29 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
 
 /* ------------------------------------------------------------ walking */
 
+/* Compact the index after a run that wrote at least a quarter of its
+ * passages (a first run, or one that added much): the index a user finds
+ * is then its compacted size, with no step of their own. */
+static int compact_if_grown(ghs_index *ix, const ghs_index_totals *tot, ghs_error *err)
+{
+    if (!ix->compact_after || tot->passages == 0)
+        return 0;
+    xc_error xe;
+    xc_error_clear(&xe);
+    uint32_t docs = xc_wdb_doccount(ix->wdb, &xe);
+    if (xe.code != XC_OK)
+        return ghs_error_from_xc(err, &xe, "index");
+    if ((uint64_t)tot->passages * 4 < docs)
+        return 0;
+    const char *self = ix->path;
+    return ghs_index_replace(ix, &self, 1, err);
+}
+
+void ghs_index_set_jobs(ghs_index *ix, unsigned n)
+{
+    ix->jobs = n;
+}
+
 static int is_indexable(const char *path)
 {
     return kind_of(path) != KIND_NONE;
@@ -851,6 +884,7 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
         if (!g_file_test(paths[i], G_FILE_TEST_EXISTS))
             return ghs_set_error(err, GHS_EIO, "[index][%s] no such file or directory",
                                  paths[i]);
+    int compacted = 0;
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
     for (size_t i = 0; i < n_paths; i++) {
         if (g_file_test(paths[i], G_FILE_TEST_IS_DIR))
@@ -859,7 +893,32 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
             g_ptr_array_add(files, g_strdup(paths[i]));
     }
     tot->files_seen = files->len;
-    int rc = 0, stopped = 0;
+    int stopped = 0;
+    /* A parallel run killed before its end left its writers' work. */
+    int rc = ghs_parallel_recover(ix, err);
+    if (rc == 0) {
+        unsigned jobs = ghs_parallel_jobs(ix, files);
+        rc = jobs > 1 ? ghs_parallel_index_files(ix, jobs, files, progress, user, tot, &stopped,
+                                                 err)
+                      : ghs_index_files(ix, files, progress, user, tot, &stopped, err);
+        if (jobs > 1)
+            compacted = 1;
+    }
+    /* Follow the links of the releases among the files (links.h). */
+    if (rc == 0 && !stopped)
+        rc = ghs_links_follow(ix, (const char *const *)files->pdata, files->len, progress,
+                              user, tot, err);
+    g_ptr_array_free(files, TRUE);
+    int crc = ghs_index_commit(ix, rc ? NULL : err);
+    if (rc == 0 && crc == 0 && !compacted)
+        crc = compact_if_grown(ix, tot, err);
+    return rc ? rc : crc;
+}
+
+int ghs_index_files(ghs_index *ix, GPtrArray *files, ghs_progress_fn progress, void *user,
+                    ghs_index_totals *tot, int *stopped, ghs_error *err)
+{
+    int rc = 0;
     /* File i + 1 is planned, and a PDF's extraction started in its child
      * process, before file i is written. */
     file_plan cur, next;
@@ -914,19 +973,13 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
                 .files_done = i + 1, .files_total = files->len,
             };
             if (progress(&ev, user)) {
-                stopped = 1;
+                *stopped = 1;
                 break;
             }
         }
     }
     if (have_next)
         plan_clear(&next);
-    /* Follow the links of the releases among the files (links.h). */
-    if (rc == 0 && !stopped)
-        rc = ghs_links_follow(ix, (const char *const *)files->pdata, files->len, progress,
-                              user, tot, err);
-    g_ptr_array_free(files, TRUE);
-    int crc = ghs_index_commit(ix, rc ? NULL : err);
-    return rc ? rc : crc;
+    return rc;
 }
 

@@ -257,11 +257,36 @@ static int jsonl_report(const ghs_file_event *ev, void *user)
     return 0;
 }
 
+/* Documents committed so far by a run into db with `jobs` writers: in
+ * the index itself for one writer, in the writers' own databases
+ * (indexer/parallel.h) for more. */
+static size_t committed_documents(const char *db, unsigned jobs)
+{
+    size_t total = 0;
+    for (unsigned k = 0; k < (jobs > 1 ? jobs : 1); k++) {
+        char name[16];
+        g_snprintf(name, sizeof name, "%u", k);
+        char *p = jobs > 1 ? g_build_filename(db, ".ghsearch-jobs", name, NULL) : g_strdup(db);
+        ghs_index *ix = NULL;
+        ghs_stats st = {0};
+        if (g_file_test(p, G_FILE_TEST_IS_DIR) && ghs_index_open(&ix, p, GHS_OPEN_READ, NULL) == 0) {
+            if (ghs_index_stats(ix, &st, NULL) == 0)
+                total += st.documents;
+            ghs_index_close(ix);
+        }
+        g_free(p);
+    }
+    return total;
+}
+
 /* A run killed inside a large JSON Lines file keeps the files finished
  * before it and the batches it committed, and the next run goes on after
  * the last committed record instead of starting the file over: repeated
- * interruptions still finish the job, with no passage twice. */
-static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
+ * interruptions still finish the job, with no passage twice. With one
+ * writer what was committed is searchable at once; with several, the next
+ * run merges what each had committed and goes on from the earliest record
+ * any of them had reached. */
+static void killed_run_resumes(unsigned jobs)
 {
     char *dir = tmp_dir();
     char *src = g_build_filename(dir, "src", NULL);
@@ -285,27 +310,50 @@ static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
         ghs_index *ix = NULL;
         ghs_error err = {0};
         if (ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err) < 0 ||
-            ghs_index_set_batch(ix, 50, &err) < 0 ||
-            ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err) < 0)
+            ghs_index_set_batch(ix, 50, &err) < 0)
+            _exit(3);
+        ghs_index_set_jobs(ix, jobs);
+        if (ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err) < 0)
             _exit(3);
         _exit(0);   /* finished before it could be killed */
     }
     size_t committed = 0;
     for (int waited = 0; waited < 60000 && committed < 200; waited += 5) {
         g_usleep(5000);
-        ghs_index *ix = NULL;
-        ghs_stats st = {0};
-        if (g_file_test(db, G_FILE_TEST_IS_DIR) && ghs_index_open(&ix, db, GHS_OPEN_READ, NULL) == 0) {
-            if (ghs_index_stats(ix, &st, NULL) == 0)
-                committed = st.documents;
-            ghs_index_close(ix);
-        }
+        committed = committed_documents(db, jobs);
     }
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
     if (!WIFSIGNALED(status)) {
         g_test_skip("the first run finished before it could be killed");
+    } else if (jobs > 1) {
+        /* The index opens (the writers' work is not in it yet). */
+        ghs_stats st1 = stats_of(db);
+        g_assert_cmpuint(st1.documents, <, RESUME_RECORDS + 1);
+        ghs_index *ix = NULL;
+        ghs_error err = {0};
+        ghs_add_report rep = {0};
+        g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+        g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+        g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, jsonl_report, &rep, NULL, &err), ==, 0);
+        ghs_index_close(ix);
+        g_test_message("killed with %zu documents committed by the writers; the second run "
+                       "wrote %zu records", committed, rep.documents);
+        g_assert_cmpuint(rep.documents, <, RESUME_RECORDS);   /* went on, not over */
+        g_assert_true(has_document(db, "a-note.txt"));
+        char *db2 = g_build_filename(dir, "db2", NULL);
+        index_paths(db2, paths, 1);
+        ghs_stats st2 = stats_of(db), whole = stats_of(db2);
+        g_assert_cmpuint(st2.documents, ==, RESUME_RECORDS + 1);
+        g_assert_cmpuint(st2.passages, ==, whole.passages);
+        g_assert_cmpuint(hits(db, "\"Record 1234 on\""), ==, 1);
+        char *jobs_dir = g_build_filename(db, ".ghsearch-jobs", NULL);
+        g_assert_false(g_file_test(jobs_dir, G_FILE_TEST_EXISTS));   /* merged and removed */
+        g_free(jobs_dir);
+        ghs_index_totals t = index_paths(db, paths, 1);
+        g_assert_cmpuint(t.files_unchanged, ==, 2);
+        g_free(db2);
     } else {
         ghs_stats st1 = stats_of(db);
         g_test_message("killed with %zu of %d documents committed", st1.documents,
@@ -345,6 +393,16 @@ static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
     g_free(dir);
 }
 
+static void test_killed_run_resumes_inside_a_large_jsonl_file(void)
+{
+    killed_run_resumes(1);
+}
+
+static void test_killed_parallel_run_is_merged_and_finished_by_the_next(void)
+{
+    killed_run_resumes(2);
+}
+
 static int stop_at_once(void *user)
 {
     (*(int *)user)++;
@@ -353,7 +411,9 @@ static int stop_at_once(void *user)
 
 /* ghs_index_set_stop: asked after each batch inside a JSON Lines file; a
  * stop ends the run with GHS_ESTOPPED right after that commit, and the next
- * run goes on from there to the same index a run without stops makes. */
+ * run goes on from there to the same index a run without stops makes (one
+ * writer, whose batches are counted exactly; several writers are stopped
+ * by cli_e2e's Ctrl-C test). */
 static void test_a_stop_between_batches_ends_the_run_and_the_next_goes_on(void)
 {
     char *dir = tmp_dir();
@@ -370,6 +430,7 @@ static void test_a_stop_between_batches_ends_the_run_and_the_next_goes_on(void)
     int asked = 0;
     g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
     g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+    ghs_index_set_jobs(ix, 1);
     ghs_index_set_stop(ix, stop_at_once, &asked);
     g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err), ==, GHS_ESTOPPED);
     g_assert_nonnull(strstr(err.message, "stopped after line 50"));
@@ -642,6 +703,8 @@ int main(int argc, char **argv)
                     test_prune_removes_only_files_gone_under_the_given_paths);
     g_test_add_func("/robust/incremental/killed_run_resumes_inside_a_large_jsonl_file",
                     test_killed_run_resumes_inside_a_large_jsonl_file);
+    g_test_add_func("/robust/incremental/killed_parallel_run_is_merged_and_finished_by_the_next",
+                    test_killed_parallel_run_is_merged_and_finished_by_the_next);
     g_test_add_func("/robust/incremental/a_stop_between_batches_ends_the_run_and_the_next_goes_on",
                     test_a_stop_between_batches_ends_the_run_and_the_next_goes_on);
     g_test_add_func("/robust/lock/second_writer_is_told_the_pid_of_the_first",
