@@ -4,9 +4,16 @@
  */
 #include "parallel.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "filestate.h"
@@ -58,33 +65,18 @@ typedef struct par_file {
 } par_file;
 
 typedef struct par_run {
-    GMutex mu;
     unsigned n;
     ghs_progress_fn progress;
     void *user;
-    int (*stop_fn)(void *);
-    void *stop_user;
     GHashTable *pending;      /* path -> par_file, until every writer reported it */
     GHashTable *failed_jsonl; /* absolute paths of JSON Lines files that failed */
     size_t done, total;
-    int stop;                 /* the caller asked to stop */
+    volatile int *stop;       /* shared with the writers' processes */
     ghs_index_totals *tot;
 } par_run;
 
-typedef struct par_writer {
-    par_run *run;
-    unsigned k;
-    ghs_index *ix;
-    GPtrArray *files;
-    ghs_index_totals tot;
-    int stopped;
-    int rc;
-    ghs_error err;
-} par_writer;
-
-static void merge_report(par_file *pf, const ghs_file_event *ev)
+static void merge_report(par_file *pf, const ghs_add_report *r, const ghs_error *error)
 {
-    const ghs_add_report *r = ev->report;
     pf->seen++;
     pf->rep.documents += r->documents;
     pf->rep.pages += r->pages;
@@ -93,15 +85,15 @@ static void merge_report(par_file *pf, const ghs_file_event *ev)
     pf->rep.records += r->records;
     pf->rep.skipped += r->skipped;
     if (r->status == GHS_ADD_FAILED) {
-        if (!pf->failed && ev->error)
-            pf->fail_err = *ev->error;
+        if (!pf->failed && error)
+            pf->fail_err = *error;
         pf->failed = 1;
     } else if (r->status == GHS_ADD_ADDED || r->status == GHS_ADD_UPDATED) {
         pf->changed = 1;
         pf->changed_status = r->status;
     }
-    if (r->status != GHS_ADD_FAILED && r->skipped && ev->error && !pf->has_bad) {
-        pf->bad_err = *ev->error;
+    if (r->status != GHS_ADD_FAILED && r->skipped && error && !pf->has_bad) {
+        pf->bad_err = *error;
         pf->has_bad = 1;
     }
 }
@@ -142,56 +134,185 @@ static void emit(par_run *run, const char *path, par_file *pf)
             .files_done = run->done, .files_total = run->total,
         };
         if (run->progress(&ev, run->user))
-            run->stop = 1;
+            *run->stop = 1;
     }
 }
 
-/* A writer's progress callback: add its report; the last writer to report
- * a file sends the file's one event. */
-static int on_writer_file(const ghs_file_event *ev, void *user)
+/* A writer's report of a file: the last writer to report a file sends the
+ * file's one event. */
+static void add_report(par_run *run, const char *path, const ghs_add_report *r,
+                       const ghs_error *error)
 {
-    par_writer *w = user;
-    par_run *run = w->run;
-    g_mutex_lock(&run->mu);
-    par_file *pf = g_hash_table_lookup(run->pending, ev->path);
+    par_file *pf = g_hash_table_lookup(run->pending, path);
     if (!pf) {
         pf = g_new0(par_file, 1);
-        g_hash_table_insert(run->pending, g_strdup(ev->path), pf);
+        g_hash_table_insert(run->pending, g_strdup(path), pf);
     }
-    merge_report(pf, ev);
+    merge_report(pf, r, error);
     if (pf->seen == run->n) {
-        emit(run, ev->path, pf);
-        g_hash_table_remove(run->pending, ev->path);
+        emit(run, path, pf);
+        g_hash_table_remove(run->pending, path);
     }
-    int stop = run->stop;
-    g_mutex_unlock(&run->mu);
-    return stop;
 }
 
-/* A writer's stop check after each batch: the caller's, asked once for
- * all writers. */
+/* ------------------------------------------- the writers' processes */
+
+/* Each writer is a process of its own, forked before any thread of this
+ * run starts: a writer forks a child for every PDF it extracts, which is
+ * safe only from a process whose other threads hold no lock (GLib's type
+ * system, ICU), as a single writer's is when it forks. A writer sends
+ * this process one message a file and one at its end, over a pipe. */
+enum { MSG_FILE = 1, MSG_END = 2 };
+
+typedef struct msg_head {
+    uint32_t type;
+    int32_t status;       /* MSG_FILE: ghs_add_status; MSG_END: the run's code */
+    int32_t stopped;      /* MSG_END: progress asked to stop */
+    int32_t has_error;    /* a ghs_error follows */
+    uint64_t n[6];        /* documents, pages, passages, text_bytes, skipped, records */
+    uint32_t path_len;    /* the path's bytes follow (after the error) */
+} msg_head;
+
+static int write_all(int fd, const void *p, size_t len)
+{
+    const char *c = p;
+    while (len > 0) {
+        ssize_t w = write(fd, c, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *p, size_t len)
+{
+    char *c = p;
+    while (len > 0) {
+        ssize_t r = read(fd, c, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+static int send_msg(int fd, uint32_t type, int status, int stopped, const ghs_add_report *r,
+                    const ghs_error *error, const char *path)
+{
+    msg_head h = { .type = type, .status = status, .stopped = stopped,
+                   .has_error = error != NULL, .path_len = path ? (uint32_t)strlen(path) : 0 };
+    if (r) {
+        h.n[0] = r->documents;
+        h.n[1] = r->pages;
+        h.n[2] = r->passages;
+        h.n[3] = r->text_bytes;
+        h.n[4] = r->skipped;
+        h.n[5] = r->records;
+    }
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)&h, sizeof h);
+    if (error)
+        g_byte_array_append(b, (const guint8 *)error, sizeof *error);
+    if (path)
+        g_byte_array_append(b, (const guint8 *)path, h.path_len);
+    int rc = write_all(fd, b->data, b->len);
+    g_byte_array_free(b, TRUE);
+    return rc;
+}
+
+/* What a writer's process keeps. */
+typedef struct writer_ctx {
+    int fd;
+    volatile int *stop;
+} writer_ctx;
+
+static int writer_on_file(const ghs_file_event *ev, void *user)
+{
+    writer_ctx *w = user;
+    if (send_msg(w->fd, MSG_FILE, (int)ev->report->status, 0, ev->report, ev->error,
+                 ev->path) < 0)
+        return 1;   /* the coordinator is gone: stop */
+    return *w->stop;
+}
+
 static int writer_should_stop(void *user)
 {
-    par_writer *w = user;
-    par_run *run = w->run;
-    g_mutex_lock(&run->mu);
-    if (!run->stop && run->stop_fn && run->stop_fn(run->stop_user))
-        run->stop = 1;
-    int stop = run->stop;
-    g_mutex_unlock(&run->mu);
-    return stop;
+    writer_ctx *w = user;
+    return *w->stop;
 }
 
-static gpointer writer_main(gpointer data)
+static int open_writer(ghs_index *ix, unsigned k, unsigned n, const char *token,
+                       ghs_index **out, ghs_error *err);
+
+/* The body of writer k's process: open its database, index files into
+ * it and say how it went. Never returns; never touches ix's own handles
+ * (the coordinator's, copied by the fork). */
+static G_NORETURN void writer_main(ghs_index *ix, unsigned k, unsigned n, const char *token,
+                                   GPtrArray *files, int fd, volatile int *stop)
 {
-    par_writer *w = data;
-    w->rc = ghs_index_files(w->ix, w->files, on_writer_file, w, &w->tot, &w->stopped, &w->err);
-    if (w->rc < 0) {   /* a database error: the other writers stop too */
-        g_mutex_lock(&w->run->mu);
-        w->run->stop = 1;
-        g_mutex_unlock(&w->run->mu);
+    writer_ctx w = { .fd = fd, .stop = stop };
+    ghs_index_totals tot = {0};
+    ghs_error err = {0};
+    int stopped = 0;
+    ghs_index *wix = NULL;
+    int rc = open_writer(ix, k, n, token, &wix, &err);
+    if (rc == 0) {
+        ghs_index_set_stop(wix, writer_should_stop, &w);
+        rc = ghs_index_files(wix, files, writer_on_file, &w, &tot, &stopped, &err);
     }
-    return NULL;
+    if (wix) {
+        wix->manifest = NULL;   /* the coordinator's copy */
+        ghs_index_close(wix);   /* commits what is pending */
+    }
+    ghs_add_report sum = { .documents = tot.documents, .pages = tot.pages,
+                           .passages = tot.passages, .text_bytes = tot.text_bytes,
+                           .records = tot.records };
+    send_msg(fd, MSG_END, rc, stopped, &sum, rc < 0 ? &err : NULL, NULL);
+    _exit(0);   /* nothing of the coordinator's (its stdio, its index) is flushed here */
+}
+
+/* One message from a writer: 1 when it was its last, 0 for a file, -1 when
+ * the pipe ended first (the writer died). */
+static int read_msg(int fd, par_run *run, ghs_index_totals *wtot, int *wrc, ghs_error *werr)
+{
+    msg_head h;
+    if (read_all(fd, &h, sizeof h) < 0)
+        return -1;
+    ghs_error e = {0};
+    if (h.has_error && read_all(fd, &e, sizeof e) < 0)
+        return -1;
+    e.message[sizeof e.message - 1] = '\0';
+    char *path = g_malloc(h.path_len + 1);
+    if (read_all(fd, path, h.path_len) < 0) {
+        g_free(path);
+        return -1;
+    }
+    path[h.path_len] = '\0';
+    int last = h.type == MSG_END;
+    if (last) {
+        wtot->documents += h.n[0];
+        wtot->pages += h.n[1];
+        wtot->passages += h.n[2];
+        wtot->text_bytes += h.n[3];
+        wtot->records += h.n[5];
+        *wrc = h.status;
+        if (h.has_error)
+            *werr = e;
+    } else {
+        ghs_add_report r = { .status = (ghs_add_status)h.status, .documents = h.n[0],
+                             .pages = h.n[1], .passages = h.n[2], .text_bytes = h.n[3],
+                             .skipped = h.n[4], .records = h.n[5] };
+        add_report(run, path, &r, h.has_error ? &e : NULL);
+    }
+    g_free(path);
+    return last;
 }
 
 /* ------------------------------------------------------- the jobs folder */
@@ -510,57 +631,127 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
 {
     char *token = NULL;
     int rc = start_run(ix, files, &token, err);
-    par_writer *ws = g_new0(par_writer, n);
+    /* One flag all processes see: the caller's stop, for every writer. */
+    volatile int *stop = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (stop == MAP_FAILED) {
+        stop = NULL;
+        if (rc == 0)
+            rc = ghs_set_error(err, GHS_EINTERNAL, "[index] cannot share memory with the "
+                               "writers: %s", g_strerror(errno));
+    } else {
+        *stop = 0;
+    }
     par_run run = {
-        .n = n, .progress = progress, .user = user, .stop_fn = ix->stop_fn,
-        .stop_user = ix->stop_user, .total = files->len, .tot = tot,
+        .n = n, .progress = progress, .user = user, .total = files->len, .tot = tot,
+        .stop = stop,
         .pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .failed_jsonl = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
     };
-    g_mutex_init(&run.mu);
-    /* Every writer is opened here, before any thread starts: opening
-     * sets the environment (ghs_index_open). */
-    for (unsigned k = 0; k < n && rc == 0; k++)
-        rc = open_writer(ix, k, n, token, &ws[k].ix, err);
-    GThread **threads = g_new0(GThread *, n);
+    pid_t *pids = g_new0(pid_t, n);
+    int *fds = g_new(int, n);
+    for (unsigned k = 0; k < n; k++)
+        fds[k] = -1;
+    fflush(NULL);
     for (unsigned k = 0; k < n && rc == 0; k++) {
-        ws[k] = (par_writer){ .run = &run, .k = k, .ix = ws[k].ix, .files = files };
-        ghs_index_set_stop(ws[k].ix, writer_should_stop, &ws[k]);
-        GError *gerr = NULL;
-        threads[k] = g_thread_try_new("ghs-writer", writer_main, &ws[k], &gerr);
-        if (!threads[k]) {
+        int pfd[2];
+        if (pipe(pfd) != 0) {
             rc = ghs_set_error(err, GHS_EINTERNAL, "[index] cannot start a writer: %s",
-                               gerr->message);
-            g_error_free(gerr);
-            g_mutex_lock(&run.mu);
-            run.stop = 1;
-            g_mutex_unlock(&run.mu);
+                               g_strerror(errno));
+            break;
         }
+        pid_t coordinator = getpid();
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* A writer dies with the run: killed or not, no writer goes on
+             * alone (the next run merges what the writers committed). */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != coordinator)
+                _exit(1);
+            /* Nothing of the coordinator's open files: above all not the
+             * index's locks (ours and Xapian's), which must go when the
+             * coordinator goes, not when the last writer has exited. */
+            int out = pfd[1];
+            if (out > 3)
+                close_range(3, (unsigned)out - 1, 0);
+            close_range((unsigned)out + 1, ~0U, 0);
+            writer_main(ix, k, n, token, files, pfd[1], stop);
+        }
+        close(pfd[1]);
+        if (pid < 0) {
+            close(pfd[0]);
+            rc = ghs_set_error(err, GHS_EINTERNAL, "[index] cannot start a writer: %s",
+                               g_strerror(errno));
+            break;
+        }
+        pids[k] = pid;
+        fds[k] = pfd[0];
     }
-    int stop_rc = 0;
-    for (unsigned k = 0; k < n; k++) {
-        if (threads[k])
-            g_thread_join(threads[k]);
-        if (ws[k].ix) {
-            tot->documents += ws[k].tot.documents;
-            tot->pages += ws[k].tot.pages;
-            tot->passages += ws[k].tot.passages;
-            tot->text_bytes += ws[k].tot.text_bytes;
-            tot->records += ws[k].tot.records;
-            if (threads[k] && ws[k].rc == GHS_ESTOPPED && !stop_rc) {
-                stop_rc = ws[k].rc;
-                if (rc == 0 && err)
-                    *err = ws[k].err;
-            } else if (threads[k] && ws[k].rc < 0 && rc == 0) {
-                rc = ws[k].rc;
-                if (err)
-                    *err = ws[k].err;
+    if (rc < 0 && stop)
+        *stop = 1;
+
+    /* Gather the writers' reports, and ask the caller's stop meanwhile. */
+    ghs_index_totals wtot = {0};
+    int first_rc = 0, stop_rc = 0;
+    ghs_error first_err = {0}, stop_err = {0};
+    unsigned open_fds = 0;
+    for (unsigned k = 0; k < n; k++)
+        open_fds += fds[k] >= 0;
+    struct pollfd *pfds = g_new0(struct pollfd, n);
+    while (open_fds > 0) {
+        for (unsigned k = 0; k < n; k++)
+            pfds[k] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
+        int r = poll(pfds, n, 100);
+        if (stop && !*stop && ix->stop_fn && ix->stop_fn(ix->stop_user))
+            *stop = 1;
+        if (r <= 0)
+            continue;
+        for (unsigned k = 0; k < n; k++) {
+            if (fds[k] < 0 || !(pfds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            int wrc = 0;
+            ghs_error werr = {0};
+            int m = read_msg(fds[k], &run, &wtot, &wrc, &werr);
+            if (m == 0)
+                continue;
+            if (m < 0) {
+                wrc = ghs_set_error(&werr, GHS_EINTERNAL, "[index] writer %u of %u ended "
+                                    "before its work", k + 1, n);
             }
-            ws[k].ix->manifest = NULL;
-            ghs_index_close(ws[k].ix);   /* commits what the writer had pending */
+            close(fds[k]);
+            fds[k] = -1;
+            open_fds--;
+            if (wrc == GHS_ESTOPPED && !stop_rc) {
+                stop_rc = wrc;
+                stop_err = werr;
+            } else if (wrc < 0 && !first_rc) {
+                first_rc = wrc;
+                first_err = werr;
+                *stop = 1;   /* the other writers stop too */
+            }
         }
     }
-    *stopped = run.stop && !stop_rc && rc == 0;
+    g_free(pfds);
+    for (unsigned k = 0; k < n; k++) {
+        if (pids[k] > 0) {
+            int status = 0;
+            while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+                ;
+        }
+    }
+    tot->documents += wtot.documents;
+    tot->pages += wtot.pages;
+    tot->passages += wtot.passages;
+    tot->text_bytes += wtot.text_bytes;
+    tot->records += wtot.records;
+    if (rc == 0 && first_rc) {
+        rc = first_rc;
+        if (err)
+            *err = first_err;
+    } else if (rc == 0 && stop_rc && err) {
+        *err = stop_err;
+    }
+    *stopped = stop && *stop && !stop_rc && rc == 0;
     /* What every writer committed goes into the index, even after an
      * error or a stop, so that no work is lost; the jobs folder stays
      * for the next run only when merging itself failed. */
@@ -571,11 +762,12 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
         if (err)
             *err = merr;
     }
-    g_free(threads);
-    g_free(ws);
+    if (stop)
+        munmap((void *)stop, sizeof(int));
+    g_free(pids);
+    g_free(fds);
     g_free(token);
     g_hash_table_destroy(run.pending);
     g_hash_table_destroy(run.failed_jsonl);
-    g_mutex_clear(&run.mu);
     return rc ? rc : stop_rc;
 }

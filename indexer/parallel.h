@@ -4,13 +4,16 @@
  *
  * Xapian writes one database from one thread, and writing is most of what
  * indexing costs. So a run into an empty index splits its input among
- * ix->jobs writers, each a whole indexer of its own (index.c's loop) into
- * its own database under db_dir/GHS_JOBS_DIR, keeping the documents of
- * one shard (ghs_shard_of: a file by its id, a JSON Lines record by its
- * own), and then merges them into the index with Xapian's compaction
- * (merge.h), the way Xapian recommends building large databases. The
- * caller sees one run: one progress event a file (the writers' reports of
- * it added up), one set of totals, one stop.
+ * ix->jobs writers, each a whole indexer of its own (index.c's loop) in a
+ * process of its own, into its own database under db_dir/GHS_JOBS_DIR,
+ * keeping the documents of one shard (ghs_shard_of: a file by its id, a
+ * JSON Lines record by its own), and then merges them into the index with
+ * Xapian's compaction (merge.h), the way Xapian recommends building large
+ * databases. Processes, not threads: a writer forks a child to extract
+ * each PDF, which is safe only while no other thread of the forking
+ * process may hold a lock. The caller sees one run: one progress event a
+ * file (the writers' reports of it added up, sent to the calling process
+ * over pipes), one set of totals, one stop.
  *
  * A run killed before the merge leaves the writers' databases, each
  * consistent at its last commit: the next run merges them first
