@@ -18,6 +18,8 @@ PACKAGES=(
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
+  # ghsearch serve gzips answers for clients that ask (Accept-Encoding)
+  zlib1g-dev
   clang libclang-rt-14-dev valgrind
   # ghsearch fetch downloads over https: the certificate authorities are
   # only a Recommends of libcurl
