@@ -26,6 +26,8 @@ PACKAGES=(
   libcurl4-openssl-dev ca-certificates
   # the README's HTTP examples (and their test) use curl
   curl
+  # the man page's test renders it as man does, warnings being errors
+  groff-base
   # the export test reads BibTeX and CSL JSON back with a real consumer
   pandoc
 )
