@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -54,6 +55,66 @@ const char *ghs_error_reason(const ghs_error *err)
     case GHS_REASON_CRASHED: return "crashed";
     default: return "damaged";
     }
+}
+
+/* The place tag at m ("[pdf]" at "[pdf][x.pdf] ..."): *len its bytes
+ * inside the brackets; the text after it, spaces skipped; NULL when m
+ * starts with no tag. */
+static const char *next_tag(const char *m, size_t *len)
+{
+    const char *close;
+
+    if (*m != '[' || !(close = strchr(m, ']')))
+        return NULL;
+    *len = (size_t)(close - m - 1);
+    close++;
+    while (*close == ' ')
+        close++;
+    return close;
+}
+
+const char *ghs_error_what(const ghs_error *err)
+{
+    const char *m, *rest;
+    size_t len;
+
+    if (!err)
+        return ghs_strerror(GHS_OK);
+    if (!err->message[0])
+        return ghs_strerror(err->code);
+    for (m = err->message; (rest = next_tag(m, &len)) != NULL; m = rest)
+        ;
+    return *m ? m : ghs_strerror(err->code);
+}
+
+int ghs_error_file(const ghs_error *err, char *buf, size_t size)
+{
+    const char *m, *rest, *file = NULL;
+    size_t len, file_len = 0;
+
+    if (buf && size)
+        buf[0] = '\0';
+    if (!err)
+        return 0;
+    for (m = err->message; (rest = next_tag(m, &len)) != NULL; m = rest) {
+        /* the last tag that looks like a file: "[index][a/b.pdf]" */
+        if (memchr(m + 1, '/', len) || memchr(m + 1, '.', len) || memchr(m + 1, ':', len)) {
+            file = m + 1;
+            file_len = len;
+        }
+    }
+    if (!file)
+        return 0;
+    if (buf && size) {
+        if (file_len >= size) {
+            file_len = size - 1;
+            while (file_len > 0 && ((unsigned char)file[file_len] & 0xC0) == 0x80)
+                file_len--;   /* not inside a UTF-8 sequence */
+        }
+        memcpy(buf, file, file_len);
+        buf[file_len] = '\0';
+    }
+    return 1;
 }
 
 static int vfill(ghs_error *err, int code, int reason, int position, const char *fmt,

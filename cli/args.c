@@ -13,10 +13,175 @@
 
 #include "cli.h"
 
+/* Columns text takes on a terminal (East Asian wide characters two). */
+static size_t
+columns(const char *text, size_t bytes)
+{
+    size_t n = 0;
+    for (const char *p = text; p < text + bytes && *p; p = g_utf8_next_char(p))
+        n += g_unichar_iswide(g_utf8_get_char(p)) ? 2 : 1;
+    return n;
+}
+
+/* Write text (one paragraph) to fp from column col, wrapped at 79 columns,
+ * every further line indented to indent; ends the line. */
+static void
+print_wrapped(FILE *fp, const char *text, size_t col, size_t indent)
+{
+    const char *p = text;
+
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t w = columns(p, len);
+
+        if (col > indent && col + 1 + w > 79) {
+            fprintf(fp, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, len, fp);
+        col += w;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', fp);
+}
+
+/* "-n, --limit N" or "--color, --colour WHEN": o and its other names. */
+static char *
+opt_label(const cli_opt *o)
+{
+    GString *s = g_string_new(NULL);
+
+    if (o->short_name)
+        g_string_append_printf(s, "-%c, ", o->short_name);
+    g_string_append_printf(s, "--%s", o->name);
+    for (const cli_opt *a = o + 1; a->name && !a->help; a++)
+        if (a->id == o->id)
+            g_string_append_printf(s, ", --%s", a->name);
+    if (o->arg)
+        g_string_append_printf(s, " %s", o->arg);
+    return g_string_free(s, FALSE);
+}
+
+/* Print "  label  text" lines: text from column 2 + widest label + 2 (at
+ * most 26; a longer label has its text on the next line). */
+static void
+print_table(FILE *fp, size_t n, char **labels, const char *const *texts)
+{
+    size_t width = 0;
+
+    for (size_t i = 0; i < n; i++)
+        width = MAX(width, columns(labels[i], strlen(labels[i])));
+    width = MIN(width, 22);
+    for (size_t i = 0; i < n; i++) {
+        size_t w = columns(labels[i], strlen(labels[i]));
+        fprintf(fp, "  %s", labels[i]);
+        if (w > width) {
+            fprintf(fp, "\n%*s", (int)width + 4, "");
+        } else {
+            fprintf(fp, "%*s", (int)(width - w + 2), "");
+        }
+        print_wrapped(fp, texts[i], width + 4, width + 4);
+    }
+}
+
+void
+cli_print_items(FILE *fp, const cli_item *items)
+{
+    size_t n = 0;
+    while (items[n].term)
+        n++;
+    char **labels = g_new0(char *, n + 1);
+    const char **texts = g_new0(const char *, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = g_strdup(items[i].term);
+        texts[i] = items[i].text;
+    }
+    print_table(fp, n, labels, texts);
+    g_strfreev(labels);
+    g_free(texts);
+}
+
+char *
+cli_synopsis(const cli_command *cmd)
+{
+    GString *s = g_string_new(NULL);
+
+    for (const cli_opt *o = cmd->opts; o && o->name; o++) {
+        if (!o->help)
+            continue;   /* another name of the option before */
+        g_string_append_printf(s, "[--%s%s%s] ", o->name, o->arg ? " " : "",
+                               o->arg ? o->arg : "");
+    }
+    g_string_append(s, cmd->operands);
+    if (s->len && s->str[s->len - 1] == ' ')
+        g_string_truncate(s, s->len - 1);
+    return g_string_free(s, FALSE);
+}
+
+/* "usage: ghsearch CMD [--db DIR] ...", wrapped under the command. */
+static void
+print_usage(FILE *fp, const cli_command *cmd)
+{
+    char *syn = cli_synopsis(cmd);
+    size_t col = strlen("usage: ghsearch  ") + strlen(cmd->name);
+
+    fprintf(fp, "usage: ghsearch %s ", cmd->name);
+    /* break only between bracketed options, never inside one */
+    GString *line = g_string_new(NULL);
+    for (const char *p = syn; *p;) {
+        const char *end = *p == '[' ? strchr(p, ']') : NULL;
+        size_t len = end ? (size_t)(end - p + 1) : strcspn(p, " ");
+        if (line->len && col + line->len + 1 + len > 79) {
+            fprintf(fp, "%s\n%*s", line->str, (int)col, "");
+            g_string_truncate(line, 0);
+        }
+        if (line->len)
+            g_string_append_c(line, ' ');
+        g_string_append_len(line, p, (gssize)len);
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    fprintf(fp, "%s\n", line->str);
+    g_string_free(line, TRUE);
+    g_free(syn);
+}
+
 void
 cli_print_help(const cli_command *cmd)
 {
-    printf("usage: ghsearch %s %s\n\n%s", cmd->name, cmd->synopsis, cmd->help);
+    size_t n = 0;
+
+    print_usage(stdout, cmd);
+    printf("\n%s\nOptions:\n", cmd->help);
+    for (const cli_opt *o = cmd->opts; o && o->name; o++)
+        n++;
+    char **labels = g_new0(char *, n + 2);
+    const char **texts = g_new0(const char *, n + 2);
+    size_t k = 0;
+    for (const cli_opt *o = cmd->opts; o && o->name; o++) {
+        if (!o->help)
+            continue;
+        labels[k] = opt_label(o);
+        texts[k++] = o->help;
+    }
+    labels[k] = g_strdup("-h, --help");
+    texts[k++] = "this help";
+    print_table(stdout, k, labels, texts);
+    g_strfreev(labels);
+    g_free(texts);
+    if (cmd->topic) {
+        printf("\n%s:\n", cmd->topic);
+        cli_print_items(stdout, cmd->topic_items);
+    }
+    if (cmd->notes)
+        printf("\n%s", cmd->notes);
 }
 
 int
@@ -28,9 +193,9 @@ cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: ghsearch %s %s\n"
-            "Try 'ghsearch %s --help' for more information.\n",
-            cmd->name, cmd->synopsis, cmd->name);
+    fputc('\n', stderr);
+    print_usage(stderr, cmd);
+    fprintf(stderr, "Try 'ghsearch %s --help' for more information.\n", cmd->name);
     return CLI_EXIT_USAGE;
 }
 
@@ -156,7 +321,7 @@ cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out)
                 cli_parsed_clear(out);
                 return cli_usage_error(cmd, "unknown option '--%.*s'%s", (int)len, name, h);
             }
-            if (!o->has_arg) {
+            if (!(o->arg != NULL)) {
                 if (eq) {
                     cli_parsed_clear(out);
                     return cli_usage_error(cmd, "option '--%s' takes no value", o->name);
@@ -175,9 +340,9 @@ cli_parse(const cli_command *cmd, int argc, char **argv, cli_parsed *out)
             cli_print_help(cmd);
             cli_parsed_clear(out);
             return -1;
-        } else if (find_short(cmd, a[1]) && (a[2] == '\0' || find_short(cmd, a[1])->has_arg)) {
+        } else if (find_short(cmd, a[1]) && (a[2] == '\0' || (find_short(cmd, a[1])->arg != NULL))) {
             const cli_opt *o = find_short(cmd, a[1]);
-            if (!o->has_arg) {
+            if (!(o->arg != NULL)) {
                 add_opt(out, o->id, NULL);
             } else if (a[2] != '\0') {
                 add_opt(out, o->id, a + 2);   /* -n3 */

@@ -10,6 +10,7 @@
 #define GHS_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <glib.h>
 
 #include "ghsearch.h"
@@ -23,23 +24,53 @@ enum {
     CLI_EXIT_INTERRUPTED = 130 /* index stopped by Ctrl-C (what was done is committed) */
 };
 
+/* What the shell completes for an option's value or a command's operands
+ * (the bash completion the build writes from these tables). */
+typedef enum cli_complete {
+    CLI_COMPLETE_NONE = 0,   /* free text: a query, a number, an id */
+    CLI_COMPLETE_FILE,       /* a file name */
+    CLI_COMPLETE_DIR,        /* a directory */
+    CLI_COMPLETE_WORDS,      /* one of cli_opt.values */
+    CLI_COMPLETE_COMMAND     /* a subcommand's name (`ghsearch help CMD`) */
+} cli_complete;
+
 /* One option of a subcommand: `--name`, `--name VALUE` or `--name=VALUE`,
- * and, when it has a short name, `-n VALUE`, `-nVALUE` or `-j`. */
+ * and, when it has a short name, `-n VALUE`, `-nVALUE` or `-j`. The same
+ * entry gives `--help` its line, the man page its item and the shell
+ * completion its word, so none of them can leave an option out. */
 typedef struct cli_opt {
     const char *name;   /* without the leading dashes */
-    int has_arg;        /* 1 when the option takes a value */
+    const char *arg;    /* the value's name ("DIR", "N"), NULL: takes no value */
     int id;             /* what the subcommand switches on (non-zero) */
     char short_name;    /* 'n' for -n, or 0 */
+    const char *help;   /* what it does, one paragraph, wrapped when printed;
+                           NULL: another name of the option with the same id
+                           before it (--colour), shown with it */
+    cli_complete complete;  /* what completes the value */
+    const char *values; /* CLI_COMPLETE_WORDS: "auto always never marks" */
 } cli_opt;
+
+/* A term and what it means: a line of the query language, an exit
+ * status, an environment variable, a file, an example. Tables end with an
+ * entry whose term is NULL. */
+typedef struct cli_item {
+    const char *term;
+    const char *text;
+} cli_item;
 
 typedef struct cli_command cli_command;
 
 struct cli_command {
     const char *name;       /* "search" */
-    const char *synopsis;   /* "[--db DIR] ... QUERY..." */
+    const char *operands;   /* after the options in the usage line: "QUERY..." */
     const char *summary;    /* one line for `ghsearch --help` */
-    const char *help;       /* body of `ghsearch CMD --help` */
+    const char *help;       /* what the command does: paragraphs before the options */
     const cli_opt *opts;    /* terminated by an entry with name NULL */
+    const char *notes;      /* after the options (output, exit statuses), or NULL */
+    const char *topic;      /* a table of its own after the options, its title
+                               ("Query language"), or NULL */
+    const cli_item *topic_items;
+    cli_complete operand_complete; /* what completes the operands */
     int dash_words;         /* 1: "-word" is a positional argument (query NOT) */
     int (*run)(const cli_command *cmd, int argc, char **argv);
 };
@@ -69,8 +100,16 @@ const char *cli_closest(const char *word, const char *const *candidates, size_t 
  * returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Print the full help of cmd to stdout. */
+/* Print the full help of cmd to stdout: usage line, help, the options from
+ * its table, its topic table and its notes. */
 void cli_print_help(const cli_command *cmd);
+
+/* The usage line's arguments, from the option table: "[--db DIR] [--limit
+ * N] ... QUERY...". g_free. */
+char *cli_synopsis(const cli_command *cmd);
+
+/* Print items as "  term  text" lines, wrapped, to fp. */
+void cli_print_items(FILE *fp, const cli_item *items);
 
 /* Parse a whole decimal number in [min, max] given to option `--opt`.
  * Returns 0, or reports a usage error and returns CLI_EXIT_USAGE. */
@@ -110,6 +149,22 @@ void cli_append_json(GString *o, const char *key, char *json);
 void cli_sigint_catch(void);
 void cli_sigint_release(void);
 int cli_interrupted(void);
+
+/* What the general help and the man page say besides the commands
+ * (ghsearch.c). */
+extern const char cli_about[];              /* what ghsearch is, a paragraph */
+extern const cli_item cli_exit_statuses[];
+extern const cli_item cli_environment[];
+extern const cli_item cli_files[];
+extern const cli_item cli_examples[];
+
+/* Every subcommand, in the order of the general help; n of them. */
+const cli_command *const *cli_commands(size_t *n);
+
+/* `ghsearch --dump-options` (hidden; the build runs it): every command,
+ * option and table above as one JSON object on stdout, which
+ * cli/mkdocs.py turns into the man page and the bash completion. */
+int cli_dump_options(void);
 
 extern const cli_command cli_cmd_index;
 extern const cli_command cli_cmd_search;

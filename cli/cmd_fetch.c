@@ -17,14 +17,21 @@ enum { OPT_DB = 1, OPT_MANIFEST, OPT_CACHE, OPT_DELAY, OPT_TIMEOUT, OPT_MAX_SIZE
        OPT_REFRESH };
 
 static const cli_opt fetch_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "manifest", 1, OPT_MANIFEST, 0 },
-    { "cache", 1, OPT_CACHE, 0 },
-    { "delay", 1, OPT_DELAY, 0 },
-    { "timeout", 1, OPT_TIMEOUT, 0 },
-    { "max-size", 1, OPT_MAX_SIZE, 0 },
-    { "refresh", 0, OPT_REFRESH, 0 },
-    { NULL, 0, 0, 0 },
+    { "manifest", "FILE", OPT_MANIFEST, 0, "fetch the URLs of this corpus manifest",
+      CLI_COMPLETE_FILE, NULL },
+    { "cache", "DIR", OPT_CACHE, 0, "the fetch cache (default: $GHSEARCH_CACHE, else "
+      "./ghsearch-cache; 'ghsearch index' uses the same)", CLI_COMPLETE_DIR, NULL },
+    { "db", "DIR", OPT_DB, 0, "also fetch the missing links of this index (default: "
+      "$GHSEARCH_DB, else ./ghsearch-db, when it exists)", CLI_COMPLETE_DIR, NULL },
+    { "delay", "MS", OPT_DELAY, 0, "wait between two requests to one host (default 1000)",
+      CLI_COMPLETE_NONE, NULL },
+    { "timeout", "S", OPT_TIMEOUT, 0, "give up on one download after S seconds "
+      "(default 300)", CLI_COMPLETE_NONE, NULL },
+    { "max-size", "MB", OPT_MAX_SIZE, 0, "refuse documents larger than this (default 256)",
+      CLI_COMPLETE_NONE, NULL },
+    { "refresh", NULL, OPT_REFRESH, 0, "download again URLs that are already cached",
+      CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 static int
@@ -144,34 +151,23 @@ run_fetch(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_fetch = {
-    "fetch",
-    "[--manifest FILE] [--cache DIR] [--db DIR] [options] [PATH...]",
-    "download the documents releases link to",
+    .name = "fetch",
+    .operands = "[PATH...]",
+    .summary = "download the documents releases link to",
+    .help =
     "Download into the fetch cache the documents listed in the manifest, those\n"
     "the releases under PATH (files or directories) link to, and the links the\n"
     "index recorded as missing. 'ghsearch index' then finds them there and\n"
     "indexes them as the documents the releases link to. Only PDFs and HTML\n"
     "pages are kept; each is stored once, by content hash. A URL already in\n"
     "the cache is not downloaded again (see --refresh); a failed download never\n"
-    "replaces a good copy; an interrupted one is resumed by the next run.\n"
-    "\n"
-    "Options:\n"
-    "  --manifest FILE  fetch the URLs of this corpus manifest\n"
-    "  --cache DIR      the fetch cache (default: $GHSEARCH_CACHE, else\n"
-    "                   ./ghsearch-cache; 'ghsearch index' uses the same)\n"
-    "  --db DIR         also fetch the missing links of this index (default:\n"
-    "                   $GHSEARCH_DB, else ./ghsearch-db, when it exists)\n"
-    "  --delay MS       wait between two requests to one host (default 1000)\n"
-    "  --timeout S      give up on one download after S seconds (default 300)\n"
-    "  --max-size MB    refuse documents larger than this (default 256)\n"
-    "  --refresh        download again URLs that are already cached\n"
-    "  -h, --help       this help\n"
-    "\n"
+    "replaces a good copy; an interrupted one is resumed by the next run.\n",
+    .opts = fetch_opts,
+    .notes =
     "One line per URL on stdout (downloaded, cached, failed or not-a-document,\n"
     "with the reason), then a summary. Exit 0 when the run went through even\n"
     "if some URLs failed; 1 when nothing could be done or every download\n"
     "failed; 130 after Ctrl-C.\n",
-    fetch_opts,
-    0,
-    run_fetch,
+    .operand_complete = CLI_COMPLETE_FILE,
+    .run = run_fetch,
 };

@@ -14,10 +14,14 @@
 enum { OPT_DB = 1, OPT_JSON, OPT_GLOSSARY };
 
 static const cli_opt glossary_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "json", 0, OPT_JSON, 0 },
-    { "glossary", 1, OPT_GLOSSARY, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "glossary", "FILE", OPT_GLOSSARY, 0, "apply a glossary file, one rule a line (see "
+      "below); give the same file to `search --glossary`", CLI_COMPLETE_FILE, NULL },
+    { "json", NULL, OPT_JSON, 0, "one pair a line: {\"term\", \"equivalent\", \"lang\", "
+      "\"kind\", \"status\", \"used\", \"weight\", \"user\", \"body\", \"footnotes\", "
+      "\"sources\":[{\"doc\", \"title\", \"page\", \"place\", \"count\", \"as_written\", "
+      "\"citation\"}]}", CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 static const char *
@@ -165,9 +169,10 @@ run_glossary(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_glossary = {
-    "glossary",
-    "[--db DIR] [--json] [--glossary FILE] [TERM]",
-    "list the term pairs mined from the corpus, with where they are defined",
+    .name = "glossary",
+    .operands = "[TERM]",
+    .summary = "list the term pairs mined from the corpus, with where they are defined",
+    .help =
     "List the glossary the indexer mined from the corpus: acronyms with their\n"
     "long forms in English and Japanese (\"Universal Health Coverage (UHC)\",\n"
     "\"ユニバーサル・ヘルス・カバレッジ（UHC）\", \"感染症危機対応医薬品等\n"
@@ -178,24 +183,15 @@ const cli_command cli_cmd_glossary = {
     "query, with what weight, and where it is defined (cited like search hits;\n"
     "footnote definitions count less than definitions in a body). An acronym\n"
     "with two meanings in the corpus is expanded to neither until a glossary\n"
-    "file chooses one.\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR         the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --glossary FILE  apply a glossary file, one rule a line ('#' comments):\n"
-    "                     UHC = Universal Health Coverage   add or choose a pair\n"
-    "                     !PPR = peste des petits ruminants veto a pair\n"
-    "                     !ACT                              veto every pair of ACT\n"
-    "                   (give the same file to `search --glossary`)\n"
-    "  --json           one pair a line: {\"term\",\"equivalent\",\"lang\",\"kind\",\n"
-    "                   \"status\",\"used\",\"weight\",\"user\",\"body\",\"footnotes\",\n"
-    "                   \"sources\":[{\"doc\",\"title\",\"page\",\"place\",\"count\",\n"
-    "                   \"as_written\",\"citation\"}]}\n"
-    "  -h, --help       this help\n"
+    "file chooses one.\n",
+    .opts = glossary_opts,
+    .notes =
+    "A glossary file has one rule a line ('#' comments):\n"
+    "  UHC = Universal Health Coverage     add or choose a pair\n"
+    "  !PPR = peste des petits ruminants   veto a pair\n"
+    "  !ACT                                veto every pair of ACT\n"
     "\n"
     "Nothing found: a line on stderr, exit 0. A bad glossary file exits 2 with\n"
-    "its line: \"ghsearch: [glossary][FILE:LINE] ...\".\n",
-    glossary_opts,
-    0,
-    run_glossary,
+    "its line: \"ghsearch: FILE:LINE: ...\".\n",
+    .run = run_glossary,
 };

@@ -17,14 +17,30 @@
 enum { OPT_DB = 1, OPT_MANIFEST, OPT_SHARD, OPT_PRUNE, OPT_CACHE, OPT_BATCH, OPT_JOBS };
 
 static const cli_opt index_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "manifest", 1, OPT_MANIFEST, 0 },
-    { "shard", 1, OPT_SHARD, 0 },
-    { "prune", 0, OPT_PRUNE, 0 },
-    { "cache", 1, OPT_CACHE, 0 },
-    { "batch", 1, OPT_BATCH, 0 },
-    { "jobs", 1, OPT_JOBS, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index, created when missing (default: $GHSEARCH_DB, "
+      "else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "manifest", "FILE", OPT_MANIFEST, 0, "corpus manifest (TSV: id, file, url, title, "
+      "publisher, date, lang, type) whose metadata wins over the files'",
+      CLI_COMPLETE_FILE, NULL },
+    { "cache", "DIR", OPT_CACHE, 0, "where 'ghsearch fetch' stored linked documents "
+      "(default: $GHSEARCH_CACHE, else ./ghsearch-cache)", CLI_COMPLETE_DIR, NULL },
+    { "shard", "K/N", OPT_SHARD, 0, "write only the documents of shard K of N "
+      "(0 <= K < N): those whose id (manifest id, record id, else file name) has FNV-1a "
+      "hash % N == K; the others count as unchanged. N runs give N databases that a "
+      "Xapian stub file (lines \"auto DIR\", \"remote HOST:PORT\") joins",
+      CLI_COMPLETE_NONE, NULL },
+    { "batch", "N", OPT_BATCH, 0, "commit every N passages, also inside a large JSON "
+      "Lines file (default: $GHSEARCH_COMMIT_EVERY, else 20000); a run killed or stopped "
+      "loses at most one batch, and the next run redoes the files not finished",
+      CLI_COMPLETE_NONE, NULL },
+    { "jobs", "N", OPT_JOBS, 0, "writers on a first run into an empty index (default 0: "
+      "one per core, at most 8): each writes the documents of its share into a database "
+      "of its own, and these are merged into the index by Xapian's compaction; the index "
+      "searches the same as with one writer (--jobs 1). A run into an index that holds "
+      "passages uses one writer", CLI_COMPLETE_NONE, NULL },
+    { "prune", NULL, OPT_PRUNE, 0, "also remove the documents of files under PATH that no "
+      "longer exist", CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 typedef struct progress {
@@ -341,41 +357,17 @@ run_index(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_index = {
-    "index",
-    "[--db DIR] [--manifest FILE] [--cache DIR] [--shard K/N] [--batch N] [--jobs N] [--prune] PATH...",
-    "add files and directories to the index",
+    .name = "index",
+    .operands = "PATH...",
+    .summary = "add files and directories to the index",
+    .help =
     "Index files and directories (walked recursively, hidden entries skipped):\n"
     "PDFs (.pdf), releases (.html, .htm, .txt) and JSON Lines records (.jsonl:\n"
     "{\"id\",\"title\",\"text\",\"lang\",\"url\",\"date\",\"publisher\"} a line).\n"
     "Files already indexed are updated when they changed and left alone when\n"
-    "they did not, so running the same command again is cheap.\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR         the index, created when missing\n"
-    "                   (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --manifest FILE  corpus manifest (TSV: id, file, url, title, publisher,\n"
-    "                   date, lang, type) whose metadata wins over the files'\n"
-    "  --shard K/N      write only the documents of shard K of N (0 <= K < N):\n"
-    "                   those whose id (manifest id, record id, else file name)\n"
-    "                   has FNV-1a hash % N == K; the others count as\n"
-    "                   unchanged. N runs give N databases that a Xapian stub\n"
-    "                   file (lines \"auto DIR\", \"remote HOST:PORT\") joins\n"
-    "  --prune          also remove the documents of files under PATH that\n"
-    "                   no longer exist\n"
-    "  --cache DIR      where 'ghsearch fetch' stored linked documents\n"
-    "                   (default: $GHSEARCH_CACHE, else ./ghsearch-cache)\n"
-    "  --batch N        commit every N passages, also inside a large JSON\n"
-    "                   Lines file (default: $GHSEARCH_COMMIT_EVERY, else\n"
-    "                   20000); a run killed or stopped loses at most one\n"
-    "                   batch, and the next run redoes the files not finished\n"
-    "  --jobs N         writers on a first run into an empty index (default 0:\n"
-    "                   one per core, at most 8): each writes the documents of\n"
-    "                   its share into a database of its own, and these are\n"
-    "                   merged into the index by Xapian's compaction; the index\n"
-    "                   searches the same as with one writer (--jobs 1). A run\n"
-    "                   into an index that holds passages uses one writer\n"
-    "  -h, --help       this help\n"
-    "\n"
+    "they did not, so running the same command again is cheap.\n",
+    .opts = index_opts,
+    .notes =
     "Memory stays bounded whatever the size of the files: JSON Lines files are\n"
     "read a record at a time (analyzed on a second thread while the first\n"
     "writes), and Xapian writes its postings out every\n"
@@ -392,7 +384,6 @@ const cli_command cli_cmd_index = {
     "Exit 0 when the index is consistent, even if files were skipped; 1 when\n"
     "nothing could be done (missing path, locked index, no indexable file);\n"
     "130 after Ctrl-C (the files done so far are committed).\n",
-    index_opts,
-    0,
-    run_index,
+    .operand_complete = CLI_COMPLETE_FILE,
+    .run = run_index,
 };

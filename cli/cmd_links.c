@@ -12,9 +12,11 @@
 enum { OPT_DB = 1, OPT_JSON };
 
 static const cli_opt links_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "json", 0, OPT_JSON, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "json", NULL, OPT_JSON, 0, "one JSON object: {\"doc\", \"title\", \"links\":[{\"url\", "
+      "\"anchor\", \"state\", \"doc\", \"path\", \"reason\"}], \"linked_from\":[{\"doc\", "
+      "\"title\", \"anchor\", \"url\"}]}", CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 /* One line of text without control characters (an anchor may hold any). */
@@ -169,9 +171,10 @@ run_links(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_links = {
-    "links",
-    "[--db DIR] [--json] DOC",
-    "list a release's links and where a document is linked from",
+    .name = "links",
+    .operands = "DOC",
+    .summary = "list a release's links and where a document is linked from",
+    .help =
     "List the links of document DOC (its id, the path of an indexed file, or\n"
     "its file name when only one indexed file has it) as the last 'ghsearch\n"
     "index' resolved them, and the releases that link to DOC. Each link has a\n"
@@ -180,18 +183,10 @@ const cli_command cli_cmd_links = {
     "  missing          no local copy next to the release, among the indexed\n"
     "                   files or in the fetch cache ('ghsearch fetch' gets it)\n"
     "  failed           a local copy was found but could not be indexed\n"
-    "  not-a-document   an image, archive or other file that is not indexed\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR    the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --json      one JSON object: {\"doc\",\"title\",\"links\":[{\"url\",\"anchor\",\n"
-    "              \"state\",\"doc\",\"path\",\"reason\"}],\"linked_from\":[{\"doc\",\n"
-    "              \"title\",\"anchor\",\"url\"}]}\n"
-    "  -h, --help  this help\n"
-    "\n"
+    "  not-a-document   an image, archive or other file that is not indexed\n",
+    .opts = links_opts,
+    .notes =
     "Exit 0, 1 when the index or the document does not exist, or 2 when DOC\n"
     "is a file name several indexed files have (the message lists their ids).\n",
-    links_opts,
-    0,
-    run_links,
+    .run = run_links,
 };

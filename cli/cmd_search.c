@@ -16,21 +16,66 @@ enum { OPT_DB = 1, OPT_LIMIT, OPT_PER_DOC, OPT_OFFSET, OPT_JSON, OPT_COLOR, OPT_
        OPT_CITE, OPT_FACETS, OPT_EXPLAIN, OPT_GLOSSARY, OPT_EXPORT, OPT_QUERIES };
 
 static const cli_opt search_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "limit", 1, OPT_LIMIT, 'n' },
-    { "per-doc", 1, OPT_PER_DOC, 0 },
-    { "offset", 1, OPT_OFFSET, 0 },
-    { "json", 0, OPT_JSON, 'j' },
-    { "color", 1, OPT_COLOR, 0 },
-    { "colour", 1, OPT_COLOR, 0 },
-    { "no-expand", 0, OPT_NO_EXPAND, 0 },
-    { "explain", 0, OPT_EXPLAIN, 0 },
-    { "glossary", 1, OPT_GLOSSARY, 0 },
-    { "cite", 1, OPT_CITE, 0 },
-    { "facets", 0, OPT_FACETS, 0 },
-    { "export", 1, OPT_EXPORT, 0 },
-    { "queries", 1, OPT_QUERIES, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "limit", "N", OPT_LIMIT, 'n', "return N passages (default 10)", CLI_COMPLETE_NONE, NULL },
+    { "per-doc", "N", OPT_PER_DOC, 0, "passages per document (default 2; raise it to see "
+      "all)", CLI_COMPLETE_NONE, NULL },
+    { "offset", "N", OPT_OFFSET, 0, "skip the first N passages (paging)",
+      CLI_COMPLETE_NONE, NULL },
+    { "json", NULL, OPT_JSON, 'j', "JSON Lines, one hit per line, best first: {\"rank\", "
+      "\"score\", \"doc\", \"title\", \"source\", \"page\" (null when the source has no pages), "
+      "\"lang\", \"passage\", \"highlights\" ([start,end] code point offsets into passage, "
+      "end exclusive), \"citation\", \"type\", \"publisher\", \"date\", \"url\", \"doc_rank\", "
+      "\"full_passage\", \"window\", \"also_in\", \"tier\" (1: the passage has every query "
+      "word, 2: some), \"rerank\" (only when the wording re-ranking placed it)}",
+      CLI_COMPLETE_NONE, NULL },
+    { "color", "WHEN", OPT_COLOR, 0, "how matches are marked: auto (default: colour on a "
+      "terminal, **word** there when NO_COLOR is set, plain text in a pipe), always "
+      "(colour), never (plain), marks (**word**)",
+      CLI_COMPLETE_WORDS, "auto always never marks" },
+    { "colour", "WHEN", OPT_COLOR, 0, NULL, CLI_COMPLETE_WORDS, "auto always never marks" },
+    { "cite", "STYLE", OPT_CITE, 0, "citations in STYLE: text (Title, Publisher, Year, "
+      "p. N, URL), bibtex or csl-json; with --json they come as one more field, \"cite\" "
+      "(a string, or the CSL-JSON object)", CLI_COMPLETE_WORDS, "text bibtex csl-json" },
+    { "queries", "FILE", OPT_QUERIES, 0, "one query a line (- : stdin; # comments), each "
+      "hit a JSON line: {\"query\", \"line\", \"rank\",...}", CLI_COMPLETE_FILE, NULL },
+    { "export", "FORMAT", OPT_EXPORT, 0, "instead of the hits, a file for a reference "
+      "manager: bibtex, ris or csl-json, an entry per document with the pages of its hits",
+      CLI_COMPLETE_WORDS, "bibtex ris csl-json" },
+    { "facets", NULL, OPT_FACETS, 0, "after the hits, count the matching documents per "
+      "language, year, type and publisher (\"lang: ja 3, en 2\" a field a line), those "
+      "with every word and those with some, as the list; with --json one last line "
+      "{\"facets\":{\"lang\":[{\"value\", \"documents\", \"passages\"}, ...],...}}",
+      CLI_COMPLETE_NONE, NULL },
+    { "no-expand", NULL, OPT_NO_EXPAND, 0, "literal search: a word does not also match its "
+      "glossary equivalents (UHC -> Universal Health Coverage, "
+      "ユニバーサル・ヘルス・カバレッジ; see `ghsearch glossary`)", CLI_COMPLETE_NONE, NULL },
+    { "glossary", "FILE", OPT_GLOSSARY, 0, "add, choose or veto glossary pairs (see "
+      "`ghsearch glossary --help`)", CLI_COMPLETE_FILE, NULL },
+    { "explain", NULL, OPT_EXPLAIN, 0, "first print how the query was read and expanded, "
+      "then per hit why it stands there: its rank, tier, BM25 score and wording "
+      "re-ranking score", CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
+};
+
+/* The query language, for `search --help` and the man page. */
+static const cli_item query_language[] = {
+    { "word word", "passages with the words; those with every word rank first" },
+    { "\"exact phrase\"", "the words in this order; 「フレーズ」 too" },
+    { "a OR b", "either; AND and NOT likewise (in capitals)" },
+    { "-word, NOT word", "leave out passages with the word" },
+    { "+word", "the word must be there" },
+    { "( ... )", "group: (UHC OR PHC) 財政" },
+    { "a NEAR/5 b", "a and b within 5 words (NEAR alone: 10)" },
+    { "lang:ja", "filter by language (an ISO 639 code: ja, en, zh, ...)" },
+    { "type:pdf", "filter by type: pdf, release or record" },
+    { "year:2023", "filter by year, or a range: year:2021..2023" },
+    { "publisher:WHO", "filter by publisher; quote several words: publisher:\"World "
+      "Health Organization\"" },
+    { "doc:ID, title:word", "one document; a word of the title" },
+    { "\"foo:bar\"", "any other name before a colon is an error listing the fields: "
+      "quote such a word to search it" },
+    { NULL, NULL },
 };
 
 static int
@@ -354,56 +399,18 @@ run_search(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_search = {
-    "search",
-    "[--db DIR] [--limit N] [--per-doc N] [--offset N] [--json] [--cite STYLE] "
-    "[--export FORMAT] [--facets] [--color WHEN] QUERY... | - | --queries FILE",
-    "search the index and print cited passages",
+    .name = "search",
+    .operands = "QUERY... | -",
+    .summary = "search the index and print cited passages",
+    .help =
     "Search the index and print the best passages, grouped by document: the\n"
     "best passages of the best documents first. QUERY words are joined with\n"
-    "spaces. Query language: words; \"exact phrase\" or 「フレーズ」; AND, OR,\n"
-    "NOT, -word, +word; parentheses; a NEAR/5 b; filters lang:ja,\n"
-    "type:pdf|release|record, year:2023, year:2021..2023, publisher:...,\n"
-    "doc:ID, title:WORD. Quote the query for your shell. QUERY - reads the\n"
-    "query from standard input.\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  -n, --limit N  return N passages (default 10)\n"
-    "  --per-doc N    passages per document (default 2; raise it to see all)\n"
-    "  --offset N     skip the first N passages (paging)\n"
-    "  -j, --json     JSON Lines, one hit per line, best first:\n"
-    "                 {\"rank\",\"score\",\"doc\",\"title\",\"source\",\"page\" (null\n"
-    "                 when the source has no pages),\"lang\",\"passage\",\n"
-    "                 \"highlights\" ([start,end] code point offsets into passage,\n"
-    "                 end exclusive),\"citation\",\"type\",\"publisher\",\"date\",\n"
-    "                 \"url\",\"doc_rank\",\"full_passage\",\"window\",\"also_in\",\n"
-    "                 \"tier\" (1: the passage has every query word, 2: some),\n"
-    "                 \"rerank\" (only when the wording re-ranking placed it)}\n"
-    "  --color WHEN   how matches are marked: auto (default: colour on a\n"
-    "                 terminal, **word** there when NO_COLOR is set, plain text in\n"
-    "                 a pipe), always (colour), never (plain), marks (**word**)\n"
-    "  --cite STYLE   citations in STYLE: text (Title, Publisher, Year, p. N, URL),\n"
-    "                 bibtex or csl-json; with --json they come as one more\n"
-    "                 field, \"cite\" (a string, or the CSL-JSON object)\n"
-    "  --queries FILE one query a line (- : stdin; # comments), each hit a JSON\n"
-    "                 line: {\"query\",\"line\",\"rank\",...}\n"
-    "  --export FORMAT  instead of the hits, a file for a reference manager:\n"
-    "                 bibtex, ris or csl-json, an entry per document with the\n"
-    "                 pages of its hits\n"
-    "  --facets       after the hits, count the matching documents per language,\n"
-    "                 year, type and publisher (\"lang: ja 3, en 2\" a field a\n"
-    "                 line), those with every word and those with some, as\n"
-    "                 the list; with --json one last line {\"facets\":{\"lang\":\n"
-    "                 [{\"value\",\"documents\",\"passages\"},...],...}}\n"
-    "  --no-expand    literal search: a word does not also match its glossary\n"
-    "                 equivalents (UHC -> Universal Health Coverage,\n"
-    "                 ユニバーサル・ヘルス・カバレッジ; see `ghsearch glossary`)\n"
-    "  --glossary FILE  add, choose or veto glossary pairs (see `ghsearch glossary --help`)\n"
-    "  --explain      first print how the query was read and expanded, then per\n"
-    "                 hit why it stands there: its rank, tier, BM25 score and\n"
-    "                 wording re-ranking score\n"
-    "  -h, --help     this help\n"
-    "\n"
+    "spaces (quote the query for your shell); QUERY - reads the query from\n"
+    "standard input. The query language is below.\n",
+    .opts = search_opts,
+    .topic = "Query language",
+    .topic_items = query_language,
+    .notes =
     "Readable output: per document \"N. Title — p. 3 [ja] (score 12.34)\" and its\n"
     "source; per passage the text, wrapped, \"also in: ...\" (other documents\n"
     "and pages with the same words, shown once), and \"cite: <citation>\".\n"
@@ -420,9 +427,8 @@ const cli_command cli_cmd_search = {
     "pass a word starting with \"--\".\n"
     "\n"
     "No hits: \"no results for: QUERY\" on stderr, with \"did you mean: ...\" when\n"
-    "close words of the index would match (nothing with --json), exit 0.\n"
+    "close words of the index would match (nothing with --json), exit 1.\n"
     "A malformed query exits 2 with its position: \"query error at N: ...\".\n",
-    search_opts,
-    1,
-    run_search,
+    .dash_words = 1,
+    .run = run_search,
 };

@@ -14,16 +14,28 @@ enum { OPT_DB = 1, OPT_LISTEN, OPT_THREADS, OPT_MAX_CONN, OPT_MAX_CLIENT_CONN, O
        OPT_QUERY_TIMEOUT, OPT_CORS, OPT_QUIET };
 
 static const cli_opt serve_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "listen", 1, OPT_LISTEN, 0 },
-    { "threads", 1, OPT_THREADS, 0 },
-    { "max-connections", 1, OPT_MAX_CONN, 0 },
-    { "max-client-connections", 1, OPT_MAX_CLIENT_CONN, 0 },
-    { "timeout", 1, OPT_TIMEOUT, 0 },
-    { "query-timeout", 1, OPT_QUERY_TIMEOUT, 0 },
-    { "cors", 1, OPT_CORS, 0 },
-    { "quiet", 0, OPT_QUIET, 'q' },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "listen", "HOST:PORT", OPT_LISTEN, 0, "address (default 127.0.0.1:8080; port 0 picks "
+      "a free port); [ADDR]:PORT for IPv6; :PORT or PORT alone listen on 127.0.0.1",
+      CLI_COMPLETE_NONE, NULL },
+    { "threads", "N", OPT_THREADS, 0, "worker threads (default 4)", CLI_COMPLETE_NONE, NULL },
+    { "max-connections", "N", OPT_MAX_CONN, 0, "requests in progress before answering 503 "
+      "(default 256); idle connections do not count", CLI_COMPLETE_NONE, NULL },
+    { "max-client-connections", "N", OPT_MAX_CLIENT_CONN, 0, "requests in progress from "
+      "one client address before answering 429 (default: half of --max-connections)",
+      CLI_COMPLETE_NONE, NULL },
+    { "timeout", "S", OPT_TIMEOUT, 0, "seconds a connection has to send each whole "
+      "request, from its opening or its previous answer; a slower one gets 408 and is "
+      "closed, an idle one is closed (default 15)", CLI_COMPLETE_NONE, NULL },
+    { "query-timeout", "S", OPT_QUERY_TIMEOUT, 0, "time budget of one search, in seconds "
+      "(default 2; 0: none). Past it the answer is still 200 with the same hits, but "
+      "facet counts cover only the matches seen in time", CLI_COMPLETE_NONE, NULL },
+    { "cors", "ORIGIN", OPT_CORS, 0, "let pages from ORIGIN (e.g. http://localhost:8888, "
+      "or *) call the API from a browser; off by default", CLI_COMPLETE_NONE, NULL },
+    { "quiet", NULL, OPT_QUIET, 'q', "no access log (by default one line a request on "
+      "stderr: time, method, path without the query string, status, bytes, milliseconds)",
+      CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 /* Seconds for --query-timeout: a decimal number in [0, 3600] ("0.5", "2");
@@ -173,59 +185,35 @@ run_serve(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_serve = {
-    "serve",
-    "[--db DIR] [--listen HOST:PORT] [--threads N] [--max-connections N] "
-    "[--max-client-connections N] [--timeout S] [--query-timeout S]",
-    "serve the JSON API and the search page over HTTP",
+    .name = "serve",
+    .operands = "",
+    .summary = "serve the JSON API and the search page over HTTP",
+    .help =
     "Serve the index over HTTP until interrupted (Ctrl-C or SIGTERM): the\n"
-    "search page at / and a JSON API. Prints \"listening on http://HOST:PORT\"\n"
-    "once ready.\n"
+    "search page at / and a JSON API, described at /openapi.json (OpenAPI\n"
+    "3.1). Prints \"listening on http://HOST:PORT\" once ready.\n"
     "\n"
     "Endpoints (GET):\n"
     "  /search?q=QUERY[&limit=N][&offset=N][&per_doc=N][&lang=ja][&type=pdf]\n"
-    "          [&year=2023][&publisher=WHO][&facets=1]\n"
-    "      {\"query\",\"total\",\"count\",\"hits\":[...]} with the hit fields of\n"
-    "      'ghsearch search --json', but \"source\" is the document's URL or\n"
-    "      file name, never a server path; filters may repeat (either value)\n"
+    "          [&year=2023][&publisher=WHO][&facets=1][&expand=0][&export=bibtex]\n"
+    "      {\"query\",\"total\",\"count\",\"suggestion\",\"hits\":[...]} with the hit\n"
+    "      fields of 'ghsearch search --json', but \"source\" is the document's\n"
+    "      URL or file name, never a server path; filters may repeat (either\n"
+    "      value); \"suggestion\" (when nothing matched) is q with close words\n"
+    "      of the index in place, as text\n"
     "  /doc/ID              a document's metadata and page count (and text\n"
     "                       when it has no pages)\n"
     "  /doc/ID/page/N       the text of page N of a PDF\n"
-    "  /health, /stats\n"
+    "  /health, /stats, /openapi.json\n"
     "Errors: {\"error\":{\"code\",\"message\",\"position\"}} with 400 (malformed\n"
-    "query: position is its character in q), 404, 405, 413 (q over 1 KiB),\n"
-    "414 (URL over 8 KiB), 408 (request not in within --timeout), 429 (one\n"
-    "client over --max-client-connections), 503 (overloaded or no index).\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR               the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --listen HOST:PORT     address (default 127.0.0.1:8080; port 0 picks a\n"
-    "                         free port); [ADDR]:PORT for IPv6; :PORT or PORT\n"
-    "                         alone listen on 127.0.0.1\n"
-    "  --threads N            worker threads (default 4)\n"
-    "  --max-connections N    requests in progress before answering 503\n"
-    "                         (default 256); idle connections do not count\n"
-    "  --max-client-connections N\n"
-    "                         requests in progress from one client address\n"
-    "                         before answering 429 (default: half of\n"
-    "                         --max-connections)\n"
-    "  --timeout S            seconds a connection has to send each whole\n"
-    "                         request, from its opening or its previous answer;\n"
-    "                         a slower one gets 408 and is closed, an idle one\n"
-    "                         is closed (default 15)\n"
-    "  --query-timeout S      time budget of one search, in seconds (default 2;\n"
-    "                         0: none). Past it the answer is still 200 with\n"
-    "                         the same hits, but facet counts cover only the\n"
-    "                         matches seen in time\n"
-    "  --cors ORIGIN          let pages from ORIGIN (e.g. http://localhost:8888,\n"
-    "                         or *) call the API from a browser; off by default\n"
-    "  -q, --quiet            no access log (by default one line a request on\n"
-    "                         stderr: time, method, path without the query\n"
-    "                         string, status, bytes, milliseconds)\n"
-    "  -h, --help             this help\n"
-    "\n"
+    "query: position is its character in q; a bad or unknown parameter,\n"
+    "named), 404, 405, 413 (q over 1 KiB), 414 (URL over 8 KiB), 408 (request\n"
+    "not in within --timeout), 429 (one client over\n"
+    "--max-client-connections), 503 (overloaded or no index). Answers over\n"
+    "1 KiB are gzip-compressed for clients that accept it.\n",
+    .opts = serve_opts,
+    .notes =
     "The server reads the index only; run 'ghsearch index' beside it and new\n"
     "commits are seen by the next request.\n",
-    serve_opts,
-    0,
-    run_serve,
+    .run = run_serve,
 };

@@ -11,11 +11,15 @@
 enum { OPT_DB = 1, OPT_PAGE, OPT_JSON, OPT_CITE };
 
 static const cli_opt show_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "page", 1, OPT_PAGE, 0 },
-    { "json", 0, OPT_JSON, 0 },
-    { "cite", 1, OPT_CITE, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "page", "N", OPT_PAGE, 0, "only page N (PDFs), cited with the page",
+      CLI_COMPLETE_NONE, NULL },
+    { "json", NULL, OPT_JSON, 0, "one JSON object: {\"id\", \"title\", \"source\", \"lang\", "
+      "\"type\", \"publisher\", \"date\", \"url\", \"pages\", \"passages\", \"cite\", "
+      "\"text\":[{\"page\" (null without pages), \"text\"}, ...]}", CLI_COMPLETE_NONE, NULL },
+    { "cite", "STYLE", OPT_CITE, 0, "text (default), bibtex or csl-json",
+      CLI_COMPLETE_WORDS, "text bibtex csl-json" },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 /* Text for a terminal or a pipe: control characters other than line
@@ -187,26 +191,17 @@ done:
 }
 
 const cli_command cli_cmd_show = {
-    "show",
-    "[--db DIR] [--page N] [--json] [--cite STYLE] DOC",
-    "show a document's metadata and text",
+    .name = "show",
+    .operands = "DOC",
+    .summary = "show a document's metadata and text",
+    .help =
     "Show what the index holds for document DOC (the \"doc\" of a search hit,\n"
     "the path of an indexed file, or its file name when only one indexed file\n"
     "has it): its metadata, its citation and its text, page by page for a\n"
-    "PDF, put back together from the indexed passages.\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR      the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --page N      only page N (PDFs), cited with the page\n"
-    "  --json        one JSON object: {\"id\",\"title\",\"source\",\"lang\",\"type\",\n"
-    "                \"publisher\",\"date\",\"url\",\"pages\",\"passages\",\"cite\",\n"
-    "                \"text\":[{\"page\" (null without pages),\"text\"},...]}\n"
-    "  --cite STYLE  text (default), bibtex or csl-json\n"
-    "  -h, --help    this help\n"
-    "\n"
+    "PDF, put back together from the indexed passages.\n",
+    .opts = show_opts,
+    .notes =
     "Exit 1 when there is no such document, 2 for a page out of range or a\n"
     "file name several indexed files have (the message lists their ids).\n",
-    show_opts,
-    0,
-    run_show,
+    .run = run_show,
 };

@@ -9,9 +9,10 @@
 enum { OPT_DB = 1, OPT_JSON };
 
 static const cli_opt stats_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "json", 0, OPT_JSON, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)", CLI_COMPLETE_DIR, NULL },
+    { "json", NULL, OPT_JSON, 0, "one JSON object: {\"db\", \"documents\", \"passages\", "
+      "\"terms\", \"avg_passage_length\"}", CLI_COMPLETE_NONE, NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 static int
@@ -69,18 +70,12 @@ run_stats(const cli_command *cmd, int argc, char **argv)
 }
 
 const cli_command cli_cmd_stats = {
-    "stats",
-    "[--db DIR] [--json]",
-    "show the size of the index",
+    .name = "stats",
+    .operands = "",
+    .summary = "show the size of the index",
+    .help =
     "Show the number of documents, passages and distinct terms in the index\n"
-    "and the average passage length (in terms).\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR    the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  --json      one JSON object: {\"db\",\"documents\",\"passages\",\"terms\",\n"
-    "              \"avg_passage_length\"}\n"
-    "  -h, --help  this help\n",
-    stats_opts,
-    0,
-    run_stats,
+    "and the average passage length (in terms).\n",
+    .opts = stats_opts,
+    .run = run_stats,
 };

@@ -20,31 +20,16 @@ cli_default_db(void)
 char *
 cli_message(const ghs_error *err, int drop_file)
 {
-    const char *m = err->message[0] ? err->message : ghs_strerror(err->code);
     const char *debug = getenv("GHSEARCH_DEBUG");
-    char *file = NULL;
+    char file[512];
 
     if (debug && *debug)
-        return g_strdup(m);
-    /* "[pdf][report.pdf p.3] no text" -> tags "pdf", "report.pdf p.3" */
-    while (*m == '[') {
-        const char *close = strchr(m, ']');
-        if (!close)
-            break;
-        char *tag = g_strndup(m + 1, (gsize)(close - m - 1));
-        if (strpbrk(tag, "./:") != NULL) {   /* a file (with its line or page) */
-            g_free(file);
-            file = tag;
-        } else {
-            g_free(tag);   /* the library's place: "pdf", "index", "show" */
-        }
-        m = close + 1;
-        while (*m == ' ')
-            m++;
-    }
-    char *out = file && !drop_file ? g_strdup_printf("%s: %s", file, m) : g_strdup(m);
-    g_free(file);
-    return out;
+        return g_strdup(err->message[0] ? err->message : ghs_strerror(err->code));
+    /* "[pdf][report.pdf p.3] no text": the library tells the file from
+     * the place and what happened */
+    if (!drop_file && ghs_error_file(err, file, sizeof file))
+        return g_strdup_printf("%s: %s", file, ghs_error_what(err));
+    return g_strdup(ghs_error_what(err));
 }
 
 void

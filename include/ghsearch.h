@@ -101,6 +101,23 @@ GHS_API const char *ghs_strerror(int code);
  * or "failed" for anything else (and for NULL). Static storage. */
 GHS_API const char *ghs_error_reason(const ghs_error *err);
 
+/* err's message for a person: what happened, without the bracketed places
+ * the message starts with ("[pdf][report.pdf p.3] no text layer" gives
+ * "no text layer"), which are for logs and debugging. ghs_strerror(code)
+ * when the message is empty; "no error" for NULL. Points into err or static
+ * storage. The text after the places may still quote a cause from below
+ * (a Xapian message naming the index's path, say): a program answering
+ * other machines maps index failures to its own words. */
+GHS_API const char *ghs_error_what(const ghs_error *err);
+
+/* The file err's places name, with its line or page ("report.pdf p.3" from
+ * "[pdf][report.pdf p.3] ...", "notes.jsonl:12" from "[jsonl][notes.jsonl:12]"),
+ * for a message that should say which file: copied into buf (size bytes,
+ * NUL-terminated, cut short if need be). Returns 1 when a place names a
+ * file, else 0 with buf "" (the place is an operation: "[index]", "[doc]").
+ * A place names a file when it holds '/', '.' or ':'. */
+GHS_API int ghs_error_file(const ghs_error *err, char *buf, size_t size);
+
 /* ------------------------------------------------------------------ index */
 
 typedef struct ghs_index ghs_index;

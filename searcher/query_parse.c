@@ -24,15 +24,20 @@
  * Lexical rules:
  *   space    = U+0009..U+000D | U+0020 | U+3000 ;
  *   special  = "(" ")" '"' "（" "）" "＂" "“" "”" "「" "」" ;
- *   WORD     = 1*( char - space - special ) ;   "COVID-19", "a:b", URLs
+ *   WORD     = 1*( char - space - special ) ;   "COVID-19", "10:30", URLs
  *   PHRASE   = dq { char - dq } dq | "「" { char - "」" } "」" ;
  *              dq = '"' | "＂" | "“" | "”", any of them closes any of them
  *              (Japanese text often uses ”…”); inner spaces trimmed; an
  *              empty phrase is an error. A stray "」" is an error.
  *   FILTER   = field ( ":" | "：" ) ( 1*( char - space - special ) | PHRASE ) ;
  *              field = "lang" | "type" | "year" | "publisher" | "doc" |
- *              "title" (lower case). Any other "x:y" is a WORD. Values:
- *              lang 2-3 ASCII letters (lower-cased), type pdf|release|record
+ *              "title" (lower case). Another name of lower-case ASCII
+ *              letters before a colon and a value ("foo:bar", "lan:ja"), or
+ *              a field in capitals ("Lang:ja"), is an error listing the
+ *              fields; any other "x:y" is a WORD ("10:30", "ISO:3166",
+ *              URLs), and a quoted "foo:bar" searches the words. Values:
+ *              lang 2-3 ASCII letters (lower-cased; two letters must be an
+ *              ISO 639-1 code), type pdf|release|record
  *              (lower-cased), year YYYY or YYYY..YYYY (full-width digits
  *              and 2021〜2023 accepted, stored as ASCII; start <= end).
  *   AND OR NOT NEAR "NEAR/" digits
@@ -411,6 +416,35 @@ static const char *match_field(const char *s, size_t len)
     return NULL;
 }
 
+/* The bytes of s to show when it is cut at about max: whole characters. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+/* The two-letter language codes of ISO 639-1: "lang:xx" is a mistake, not
+ * a language with no documents. Three-letter codes (ISO 639-2/3, several
+ * thousand) are taken as written. */
+static const char iso639_1[] =
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch "
+    "co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga "
+    "gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja "
+    "jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv "
+    "mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or "
+    "os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr "
+    "ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi "
+    "vo wa wo xh yi yo za zh zu";
+
+static int is_iso639_1(const char *code)
+{
+    for (const char *c = iso639_1; *c; c += c[2] ? 3 : 2)
+        if (c[0] == code[0] && c[1] == code[1])
+            return 1;
+    return 0;
+}
+
 /* Find the phrase opened at cp[o]: *a..*b is its inner code point range
  * without surrounding spaces, *c its closing quote. */
 static int scan_phrase(parser *p, size_t o, size_t *a, size_t *b, size_t *c)
@@ -450,6 +484,12 @@ static int filter_value(parser *p, const char *field, size_t v0, size_t v1,
         }
         if (i < v1 || nv < 2 || nv > 3) {
             fail(p, pos, "lang must be 2 or 3 letters, like lang:ja");
+            return 0;
+        }
+        if (nv == 2 && !is_iso639_1(out)) {
+            out[k] = '\0';
+            fail(p, pos, "unknown language '%s': lang takes an ISO 639 code such as "
+                 "ja, en or zh", out);
             return 0;
         }
     } else if (strcmp(field, "type") == 0) {
@@ -580,6 +620,39 @@ static int scan_operator(parser *p, token *t, const char *s, size_t len)
     return 1;
 }
 
+/* Is the word at code points i..j, with its first colon at k, an attempt
+ * at a field that does not exist ("foo:bar", "lan:ja", "Lang:ja")? Then
+ * fail with the fields listed and the way to search the word itself.
+ * A name in lower-case ASCII letters is one; so is a known field written
+ * in capitals. Anything else with a colon stays a word: "10:30",
+ * "COVID-19:", "ISO:3166", a URL ("https://..."), or a colon ending the
+ * word ("Note:"). */
+static int unknown_field(parser *p, size_t i, size_t k, size_t j)
+{
+    const char *s = p->q + p->off[i];
+    size_t len = p->off[k] - p->off[i], x;
+    char name[16];
+    int lower = 1;
+
+    if (k + 1 >= j || p->cp[k + 1] == '/' || len < 2 || len >= sizeof name)
+        return 0;
+    for (x = 0; x < len; x++) {
+        char c = s[x];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return 0;
+        lower &= c >= 'a' && c <= 'z';
+        name[x] = (char)(c | 0x20);
+    }
+    name[len] = '\0';
+    if (!lower && !match_field(name, len))
+        return 0;
+    fail(p, (int)i + 1, "unknown field '%.*s' (the fields are lang, type, year, "
+         "publisher, doc and title; to search the word itself, put it in quotes: "
+         "\"%.*s\")", (int)len, s,
+         (int)(p->off[j] - p->off[i] > 60 ? utf8_cut(s, 60) : p->off[j] - p->off[i]), s);
+    return 1;
+}
+
 static void scan_word(parser *p, token *t, int literal)
 {
     size_t i = p->i, j = i, k;
@@ -602,6 +675,8 @@ static void scan_word(parser *p, token *t, int literal)
         scan_filter(p, t, field, i, k, j);
         return;
     }
+    if (k < j && unknown_field(p, i, k, j))
+        return;
     t->kind = T_TERM;
     t->node = leaf_new(p, GHS_Q_WORD, s, len, (int)i + 1, (int)j);
 }

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <zlib.h>
 
 #include "http.h"
 #include "server_internal.h"
@@ -126,14 +127,39 @@ http_reply_error(http_reply *r, unsigned status, const char *code, int position,
     g_free(msg);
     if (r->body)
         g_string_free(r->body, TRUE);
+    g_free(r->log_detail);
     memset(r, 0, sizeof *r);
     http_reply_json(r, status, o);
+}
+
+const char *
+http_error_text(const ghs_error *err)
+{
+    switch (err->code) {
+    case GHS_EQUERY:
+    case GHS_EINVAL:
+    case GHS_ENOTFOUND:
+        /* about what the client sent: its query, its document id */
+        return ghs_error_what(err);
+    case GHS_EDB:
+        return err->reason == GHS_REASON_NO_INDEX
+               ? "the server's index folder holds no ghsearch index"
+               : "the index cannot be opened or read";
+    case GHS_EIO:
+        return "the index cannot be read";
+    case GHS_ELOCKED:
+        return "the index is locked";
+    case GHS_ENOMEM:
+        return "the server ran out of memory";
+    default:
+        return "internal error";
+    }
 }
 
 void
 http_reply_library_error(http_reply *r, const ghs_error *err)
 {
-    const char *msg = err->message[0] ? err->message : ghs_strerror(err->code);
+    const char *msg = http_error_text(err);
 
     switch (err->code) {
     case GHS_EQUERY:
@@ -154,6 +180,8 @@ http_reply_library_error(http_reply *r, const ghs_error *err)
     default:
         http_reply_error(r, 500, "internal", 0, "%s", msg);
     }
+    if (r->status >= 500)   /* the whole story, for the operator */
+        r->log_detail = g_strdup(err->message[0] ? err->message : ghs_strerror(err->code));
 }
 
 const char *
@@ -170,47 +198,132 @@ http_arg(const http_request *rq, const char *key)
 
 /* ------------------------------------------------------------ dispatch */
 
+/* Does path match template ("/doc/{id}/page/{n}")? Each {field} matches
+ * one or more characters, slashes included (a document id may hold
+ * them), the longest that lets the rest match, so "/doc/a/page/b/page/3"
+ * is document "a/page/b", page 3. On a match args[n..] receive the fields
+ * (g_free each); at most max of them. Linear in the path for templates
+ * with a literal after each field but the last: a request cannot make the
+ * server search long. */
 static int
-path_is(const char *path, const char *name)
+path_match(const char *tmpl, const char *path, char **args, int n, int max)
 {
-    return strcmp(path, name) == 0;
-}
+    const char *brace = strchr(tmpl, '{');
+    const char *close, *lit, *next;
+    size_t plain, len, lit_len, pos;
 
-/* "/doc/ID" or "/doc/ID/page/N" (ID may itself hold slashes: the page
- * suffix is matched from the end). */
-static void
-route_doc_path(const http_request *rq, const char *rest, http_reply *r)
-{
-    const char *suffix = g_strrstr(rest, "/page/");
-    char *id;
-
-    if (suffix && suffix > rest) {
-        id = g_strndup(rest, (gsize)(suffix - rest));
-        route_doc_page(rq, id, suffix + strlen("/page/"), r);
-    } else {
-        id = g_strdup(rest);
-        route_doc(rq, id, r);
+    if (!brace)
+        return strcmp(tmpl, path) == 0;
+    plain = (size_t)(brace - tmpl);
+    close = strchr(brace, '}');
+    assert(close && n < max);
+    if (strncmp(tmpl, path, plain) != 0)
+        return 0;
+    path += plain;
+    len = strlen(path);
+    lit = close + 1;
+    if (!*lit) {   /* the last field: the rest of the path */
+        if (len == 0)
+            return 0;
+        args[n] = g_strdup(path);
+        return 1;
     }
-    g_free(id);
+    next = strchr(lit, '{');
+    lit_len = next ? (size_t)(next - lit) : strlen(lit);
+    assert(lit_len > 0);   /* "{a}{b}" could not be told apart */
+    for (pos = len; pos-- > 1;) {
+        if (strncmp(path + pos, lit, lit_len) != 0)
+            continue;
+        if (path_match(lit, path + pos, args, n + 1, max)) {
+            args[n] = g_strndup(path, pos);
+            return 1;
+        }
+    }
+    return 0;
 }
+
+static void
+answer_search(const http_request *rq, char **args, http_reply *r)
+{
+    (void)args;
+    route_search(rq, r);
+}
+
+static void
+answer_doc(const http_request *rq, char **args, http_reply *r)
+{
+    if (rq->wants_html)
+        route_asset("/", r);   /* the page renders the document from the JSON */
+    else
+        route_doc(rq, args[0], r);
+}
+
+static void
+answer_doc_page(const http_request *rq, char **args, http_reply *r)
+{
+    if (rq->wants_html)
+        route_asset("/", r);
+    else
+        route_doc_page(rq, args[0], args[1], r);
+}
+
+static void
+answer_health(const http_request *rq, char **args, http_reply *r)
+{
+    (void)args;
+    route_health(rq, r);
+}
+
+static void
+answer_stats(const http_request *rq, char **args, http_reply *r)
+{
+    (void)args;
+    route_stats(rq, r);
+}
+
+static void
+answer_openapi(const http_request *rq, char **args, http_reply *r)
+{
+    (void)args;
+    route_openapi(rq, r);
+}
+
+static void
+answer_page(const http_request *rq, char **args, http_reply *r)
+{
+    (void)rq;
+    (void)args;
+    route_asset("/", r);
+}
+
+/* A route added here needs its description in openapi.json:
+ * tests/test_openapi.c fails until it has one. */
+const http_route http_routes[] = {
+    { "/", answer_page },
+    { "/search", answer_search },
+    { "/doc/{id}/page/{n}", answer_doc_page },
+    { "/doc/{id}", answer_doc },
+    { "/health", answer_health },
+    { "/stats", answer_stats },
+    { "/openapi.json", answer_openapi },
+    { NULL, NULL },
+};
 
 static void
 dispatch(const http_request *rq, http_reply *r)
 {
-    const char *p = rq->path;
+    char *args[4] = { NULL };
 
-    if (path_is(p, "/search"))
-        route_search(rq, r);
-    else if (path_is(p, "/health"))
-        route_health(rq, r);
-    else if (path_is(p, "/stats"))
-        route_stats(rq, r);
-    else if (g_str_has_prefix(p, "/doc/") && p[5] && rq->wants_html)
-        route_asset("/", r);   /* the page renders the document from the JSON */
-    else if (g_str_has_prefix(p, "/doc/") && p[5])
-        route_doc_path(rq, p + 5, r);
-    else if (route_asset(p, r) != 0)
-        http_reply_error(r, 404, "not_found", 0, "no such endpoint: %s", p);
+    for (const http_route *rt = http_routes; rt->path; rt++) {
+        if (path_match(rt->path, rq->path, args, 0, (int)G_N_ELEMENTS(args))) {
+            rt->answer(rq, args, r);
+            for (size_t i = 0; i < G_N_ELEMENTS(args); i++)
+                g_free(args[i]);
+            return;
+        }
+    }
+    if (route_asset(rq->path, r) != 0)
+        http_reply_error(r, 404, "not_found", 0, "no such endpoint: %s", rq->path);
 }
 
 /* The query-string arguments as collected, and the first one that holds a
@@ -286,9 +399,114 @@ log_request(ghs_http_server *s, const char *method, const char *url, const http_
     g_date_time_unref(now);
 }
 
+/* Answers smaller than this go out as they are: gzip's header and trailer
+ * (18 bytes) and the work would buy nothing. */
+#define GHS_HTTP_GZIP_MIN 1024
+
+/* Text a client may want compressed: JSON, HTML, CSS, JavaScript, SVG and
+ * the exports; every such type of ours names its charset. */
+static int
+compressible(const char *type)
+{
+    return g_str_has_prefix(type, "text/") || g_str_has_prefix(type, "application/json") ||
+           g_str_has_prefix(type, "image/svg+xml") || strstr(type, "charset=") != NULL;
+}
+
+/* How much the client wants gzip by its Accept-Encoding (RFC 9110
+ * 12.5.3): its q-value ("gzip" or "x-gzip"; 1 without one), else that of
+ * "*", else 0. "gzip;q=0" refuses it. */
+static double
+gzip_quality(const char *accept_encoding)
+{
+    double gzip = -1, star = -1;
+    char **items = g_strsplit(accept_encoding, ",", -1);
+
+    for (char **it = items; *it; it++) {
+        char **parts = g_strsplit(*it, ";", -1);
+        const char *coding = g_strstrip(parts[0]);
+        double q = 1;
+
+        for (char **p = parts + 1; *p; p++) {
+            const char *param = g_strstrip(*p);
+            if ((param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+                char *end = NULL;
+                q = g_ascii_strtod(param + 2, &end);
+                if (end == param + 2 || q < 0 || q > 1)
+                    q = 0;   /* unreadable: not an acceptance */
+            }
+        }
+        if (g_ascii_strcasecmp(coding, "gzip") == 0 || g_ascii_strcasecmp(coding, "x-gzip") == 0)
+            gzip = MAX(gzip, q);
+        else if (strcmp(coding, "*") == 0)
+            star = MAX(star, q);
+        g_strfreev(parts);
+    }
+    g_strfreev(items);
+    return gzip >= 0 ? gzip : star >= 0 ? star : 0;
+}
+
+/* data gzip-compressed, or NULL when zlib fails (the answer then goes out
+ * uncompressed). */
+static GString *
+gzip_bytes(const void *data, size_t len)
+{
+    z_stream z;
+    GString *out;
+    uLong bound;
+
+    memset(&z, 0, sizeof z);
+    if (len > G_MAXUINT32 ||
+        deflateInit2(&z, 6, Z_DEFLATED, 15 + 16 /* a gzip wrapper */, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    bound = deflateBound(&z, (uLong)len);
+    out = g_string_sized_new(bound);
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out->str;
+    z.avail_out = (uInt)bound;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+        deflateEnd(&z);
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    g_string_set_size(out, z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+/* Compress r's body when the client accepts gzip and the answer is text
+ * over GHS_HTTP_GZIP_MIN bytes; such an answer varies by Accept-Encoding
+ * whether or not this one is compressed. */
+static void
+maybe_gzip(struct MHD_Connection *c, http_reply *r)
+{
+    size_t len = r->body ? r->body->len : r->static_len;
+    const char *ae;
+    GString *z;
+
+    if (r->status == 204 || len < GHS_HTTP_GZIP_MIN || !r->content_type ||
+        !compressible(r->content_type))
+        return;
+    r->varies_by_encoding = 1;
+    ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    if (!ae || gzip_quality(ae) <= 0)
+        return;
+    z = gzip_bytes(r->body ? r->body->str : r->static_body, len);
+    if (!z)
+        return;
+    if (r->body)
+        g_string_free(r->body, TRUE);
+    r->body = z;
+    r->static_body = NULL;
+    r->static_len = 0;
+    r->gzipped = 1;
+}
+
 static enum MHD_Result
 send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int close_after)
 {
+    char vary[64];
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
@@ -303,7 +521,12 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");   /* /doc/... */
+    /* Accept: /doc/... is the page or JSON; Origin: the CORS answer */
+    g_snprintf(vary, sizeof vary, "Accept%s%s", r->varies_by_encoding ? ", Accept-Encoding" : "",
+               s->cors_origin && strcmp(s->cors_origin, "*") != 0 ? ", Origin" : "");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, vary);
+    if (r->gzipped)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             r->no_store ? "no-store" : "no-cache");
     if (g_str_has_prefix(r->content_type, "text/html"))
@@ -314,8 +537,6 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     if (s->cors_origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors_origin);
-        if (strcmp(s->cors_origin, "*") != 0)
-            MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
         if (r->status == 204) {   /* a preflight */
             MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
             MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Accept");
@@ -595,14 +816,19 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         g_ptr_array_free(rq.arg_values, TRUE);
         g_free(ac.nul_key);
     }
-    if (r.status >= 500 && r.status != 503 && s->log) {
+    if (s->log && (r.log_detail || (r.status >= 500 && r.status != 503))) {
         char *safe = g_strescape(url, NULL);   /* a decoded path may hold newlines */
 
-        fprintf(s->log, "ghsearch serve: %s %s: %u %s", method, safe, r.status,
-                r.body ? r.body->str : "\n");
+        if (r.log_detail)   /* what the client was not told */
+            fprintf(s->log, "ghsearch serve: %s %s: %u %s\n", method, safe, r.status,
+                    r.log_detail);
+        else
+            fprintf(s->log, "ghsearch serve: %s %s: %u %s", method, safe, r.status,
+                    r.body ? r.body->str : "\n");
         g_free(safe);
     }
 
+    maybe_gzip(c, &r);
     log_request(s, method, url, &r, ctx->t0);
     if (conn_advance(s, cs, 1))
         ret = send_reply(s, c, &r, close_after);
@@ -610,6 +836,7 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         ret = MHD_NO;   /* the watchdog cut the connection meanwhile */
     if (r.body)
         g_string_free(r.body, TRUE);
+    g_free(r.log_detail);
     *upload_data_size = 0;
     return ret;
 }

@@ -13,6 +13,8 @@
  *                           (and its text when it has no pages)
  *   /doc/{id}/page/{n}      the text of one page of a PDF
  *   /health, /stats
+ *   /openapi.json           the OpenAPI 3.1 description of all of them
+ * Answers of text over 1 KiB are gzip-compressed when the client accepts it.
  * Errors are JSON: {"error":{"code":"...","message":"...","position":N}}
  * (position only for a malformed query, 1-based code point in q).
  */

@@ -42,7 +42,7 @@ static void
 reply_doc_error(http_reply *r, const ghs_error *err)
 {
     if (err->code == GHS_ENOTFOUND || err->code == GHS_EINVAL)
-        http_reply_error(r, 404, "not_found", 0, "%s", err->message);
+        http_reply_error(r, 404, "not_found", 0, "%s", ghs_error_what(err));
     else
         http_reply_library_error(r, err);
 }

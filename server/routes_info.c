@@ -30,10 +30,11 @@ route_health(const http_request *rq, http_reply *r)
         g_string_append(o, "\"unavailable\",\"version\":");
         http_append_json(o, ghs_json_string(ghs_version()));
         g_string_append(o, ",\"error\":{\"code\":\"index_unavailable\",\"message\":");
-        http_append_json(o, ghs_json_string(err.message[0] ? err.message
-                                                            : ghs_strerror(err.code)));
+        http_append_json(o, ghs_json_string(http_error_text(&err)));
         g_string_append(o, "}}\n");
         http_reply_json(r, 503, o);
+        /* the library's own words name the index's path: the log's only */
+        r->log_detail = g_strdup(err.message[0] ? err.message : ghs_strerror(err.code));
         return;
     }
     g_string_append(o, "\"ok\",\"version\":");

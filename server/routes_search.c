@@ -13,13 +13,67 @@
 #include "http.h"
 #include "server_internal.h"
 
-static const char *const filter_fields[] = { "lang", "type", "year", "publisher" };
-#define N_FILTERS G_N_ELEMENTS(filter_fields)
+static const char *const bool_values[] = { "1", "0", "true", "false", NULL };
+static const char *const export_values[] = { "bibtex", "ris", "csl-json", NULL };
+static const char *const type_values[] = { "pdf", "release", "record", NULL };
+
+/* The arguments /search takes, how each is checked and what /openapi.json
+ * says of it (openapi.c writes the parameters from this table, so the
+ * description cannot promise what the checks refuse). The filters (lang,
+ * type, year, publisher) are the entries with filter set, in the order
+ * they are put before q. */
+const http_param http_search_params[] = {
+    { .name = "q", .kind = HTTP_PARAM_TEXT, .max = GHS_HTTP_MAX_QUERY, .example = "UHC financing",
+      .description = "The query, in the query language of `ghsearch search`: words, "
+      "\"exact phrase\" or 「フレーズ」, AND, OR, NOT, -word, +word, parentheses, "
+      "a NEAR/5 b, and the filters lang:, type:, year:, publisher:, doc:, title: (any "
+      "other name before a colon is an error; quote such a word to search it). "
+      "Required unless a filter is given (the filter alone then browses). At most "
+      G_STRINGIFY(GHS_HTTP_MAX_QUERY) " bytes (else 413)." },
+    { .name = "limit", .kind = HTTP_PARAM_COUNT, .min = 1, .max = GHS_HTTP_MAX_LIMIT,
+      .example = "10",
+      .description = "Hits to return (default " G_STRINGIFY(GHS_SEARCH_DEFAULT_LIMIT) ")." },
+    { .name = "offset", .kind = HTTP_PARAM_COUNT, .min = 0, .max = GHS_HTTP_MAX_OFFSET,
+      .example = "0",
+      .description = "Hits to skip, for paging; ranks go on across pages." },
+    { .name = "per_doc", .kind = HTTP_PARAM_COUNT, .min = 1, .max = GHS_HTTP_MAX_PER_DOC,
+      .example = "2",
+      .description = "Passages per document (default " G_STRINGIFY(GHS_SEARCH_DEFAULT_PER_DOC)
+      "; raise it to see every matching passage)." },
+    { .name = "expand", .kind = HTTP_PARAM_ENUM, .values = bool_values, .example = "0",
+      .description = "0 or false: literal search, a word does not also match its "
+      "glossary equivalents (as `ghsearch search --no-expand`). Default 1." },
+    { .name = "facets", .kind = HTTP_PARAM_ENUM, .values = bool_values, .example = "1",
+      .description = "1 or true: also count the matching documents per language, year, "
+      "type and publisher (\"facets\" in the answer). Default 0." },
+    { .name = "export", .kind = HTTP_PARAM_ENUM, .values = export_values, .example = "bibtex",
+      .description = "Instead of the JSON answer, the hits as a file for a reference "
+      "manager: one entry per document, with the pages of its hits." },
+    { .name = "lang", .kind = HTTP_PARAM_PATTERN, .pattern = "^[A-Za-z]{2,3}$", .repeat = 1,
+      .expect = "a language code such as ja or en", .example = "ja",
+      .description = "Only documents in this language: an ISO 639 code such as ja, en "
+      "or zh (a two-letter code must be one of ISO 639-1). May repeat: either value." },
+    { .name = "type", .kind = HTTP_PARAM_ENUM, .values = type_values, .repeat = 1,
+      .example = "pdf",
+      .description = "Only documents of this type (case does not matter). May repeat: "
+      "either value." },
+    { .name = "year", .kind = HTTP_PARAM_PATTERN, .pattern = "^[0-9]{4}([.][.][0-9]{4})?$",
+      .repeat = 1, .expect = "YYYY or YYYY..YYYY", .example = "2023",
+      .description = "Only documents of this year, YYYY, or of a range of years, "
+      "YYYY..YYYY. May repeat: either value." },
+    { .name = "publisher", .kind = HTTP_PARAM_TEXT, .max = 256, .repeat = 1,
+      .example = "WHO",
+      .description = "Only documents whose publisher has these words (quotes are "
+      "ignored; at most 256 bytes). May repeat: either value." },
+    { .name = NULL },
+};
+
+#define N_PARAMS (G_N_ELEMENTS(http_search_params) - 1)
 
 typedef struct search_args {
     const char *q;              /* "" when absent */
     ghs_search_opts opts;
-    GPtrArray *values[N_FILTERS]; /* char *, cleaned values of each filter */
+    GPtrArray *values[N_PARAMS]; /* char *, cleaned values of each filter (repeat) */
     int export;                 /* export=: a ghs_export_format, -1 for the JSON answer */
 } search_args;
 
@@ -34,41 +88,18 @@ search_args_clear(search_args *a)
 {
     size_t i;
 
-    for (i = 0; i < N_FILTERS; i++)
+    for (i = 0; i < N_PARAMS; i++)
         if (a->values[i])
             g_ptr_array_free(a->values[i], TRUE);
 }
 
-static int
-all_ascii_alpha(const char *s, size_t min, size_t max)
+static const http_param *
+find_param(const char *name)
 {
-    size_t n = strlen(s), i;
-
-    if (n < min || n > max)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!g_ascii_isalpha(s[i]))
-            return 0;
-    return 1;
-}
-
-/* YYYY or YYYY..YYYY in ASCII digits. */
-static int
-is_year(const char *s)
-{
-    size_t n = strlen(s), i;
-
-    if (n != 4 && n != 10)
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (n == 10 && (i == 4 || i == 5)) {
-            if (s[i] != '.')
-                return 0;
-        } else if (!g_ascii_isdigit(s[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    for (const http_param *p = http_search_params; p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
 }
 
 /* A publisher value safe inside a quoted phrase: every quote character of
@@ -92,16 +123,55 @@ clean_phrase_value(const char *v)
     return g_string_free(s, FALSE);
 }
 
-static int
-parse_count(const char *v, guint64 min, guint64 max, size_t *out)
+/* "1, 0, true or false" */
+static char *
+values_text(const char *const *values)
 {
+    GString *s = g_string_new(NULL);
+
+    for (size_t i = 0; values[i]; i++)
+        g_string_append_printf(s, "%s%s", i == 0 ? "" : values[i + 1] ? ", " : " or ",
+                               values[i]);
+    return g_string_free(s, FALSE);
+}
+
+/* Check v against p. 0, or -1 with r filled: 400 naming the argument. */
+static int
+check_value(const http_param *p, const char *v, http_reply *r)
+{
+    char *expected = NULL;
     guint64 n;
 
-    if (!v)
-        return 0;
-    if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
+    switch (p->kind) {
+    case HTTP_PARAM_COUNT:
+        if (g_ascii_string_to_unsigned(v, 10, p->min, p->max, &n, NULL))
+            return 0;
+        http_reply_error(r, 400, "bad_parameter", 0, "%s must be a whole number from %zu "
+                         "to %zu, not '%s'", p->name, p->min, p->max, v);
         return -1;
-    *out = (size_t)n;
+    case HTTP_PARAM_ENUM:
+        for (size_t i = 0; p->values[i]; i++)
+            if (g_ascii_strcasecmp(v, p->values[i]) == 0)
+                return 0;
+        expected = values_text(p->values);
+        http_reply_error(r, 400, "bad_parameter", 0, "bad value for %s: '%s' (%s)",
+                         p->name, v, expected);
+        g_free(expected);
+        return -1;
+    case HTTP_PARAM_PATTERN:
+        if (g_regex_match_simple(p->pattern, v, 0, 0))
+            return 0;
+        http_reply_error(r, 400, "bad_parameter", 0, "bad value for %s: '%s' (%s)",
+                         p->name, v, p->expect);
+        return -1;
+    case HTTP_PARAM_TEXT:
+        if (p->max == 0 || strlen(v) <= p->max)
+            return 0;
+        http_reply_error(r, strcmp(p->name, "q") == 0 ? 413 : 400,
+                         strcmp(p->name, "q") == 0 ? "query_too_long" : "bad_parameter", 0,
+                         "%s is %zu bytes; the limit is %zu", p->name, strlen(v), p->max);
+        return -1;
+    }
     return 0;
 }
 
@@ -115,110 +185,83 @@ parse_args(const http_request *rq, search_args *a, http_reply *r)
 
     memset(a, 0, sizeof *a);
     a->opts.size = sizeof a->opts;
+    a->export = -1;
     a->q = http_arg(rq, "q");
     if (!a->q)
         a->q = "";
-    if (strlen(a->q) > GHS_HTTP_MAX_QUERY) {
-        http_reply_error(r, 413, "query_too_long", 0,
-                         "q is %zu bytes; the limit is %d", strlen(a->q),
-                         GHS_HTTP_MAX_QUERY);
+    /* q's size first: a query over the limit is 413 whatever else is wrong */
+    if (check_value(find_param("q"), a->q, r) < 0)
         return -1;
-    }
-    static const struct { const char *name; size_t min, max; } counts[] = {
-        { "limit", 1, GHS_HTTP_MAX_LIMIT },
-        { "offset", 0, GHS_HTTP_MAX_OFFSET },
-        { "per_doc", 1, GHS_HTTP_MAX_PER_DOC },
-    };
-    size_t *count_out[] = { &a->opts.limit, &a->opts.offset, &a->opts.per_doc };
-    for (i = 0; i < G_N_ELEMENTS(counts); i++) {
-        v = http_arg(rq, counts[i].name);
-        if (parse_count(v, counts[i].min, counts[i].max, count_out[i]) < 0) {
-            http_reply_error(r, 400, "bad_parameter", 0, "%s must be a whole number from %zu "
-                             "to %zu, not '%s'", counts[i].name, counts[i].min, counts[i].max, v);
-            return -1;
-        }
-    }
     /* An argument this endpoint does not know is refused by name: a typo
      * (limt=5) must not pass silently as if it were not there. */
-    static const char *const known[] = { "q", "limit", "offset", "per_doc", "expand",
-                                         "facets", "export" };
     for (i = 0; i < rq->arg_keys->len; i++) {
         const char *key = g_ptr_array_index(rq->arg_keys, i);
-        gboolean ok = FALSE;
-        for (size_t k = 0; k < G_N_ELEMENTS(known) && !ok; k++)
-            ok = strcmp(key, known[k]) == 0;
-        for (size_t k = 0; k < N_FILTERS && !ok; k++)
-            ok = strcmp(key, filter_fields[k]) == 0;
-        if (!ok) {
+        if (!find_param(key)) {
             GString *names = g_string_new(NULL);
-            for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
-                g_string_append_printf(names, "%s, ", known[k]);
-            for (size_t k = 0; k < N_FILTERS; k++)
-                g_string_append_printf(names, k + 1 < N_FILTERS ? "%s, " : "%s",
-                                       filter_fields[k]);
+            for (const http_param *p = http_search_params; p->name; p++)
+                g_string_append_printf(names, "%s%s", p == http_search_params ? "" : ", ",
+                                       p->name);
             http_reply_error(r, 400, "bad_parameter", 0, "unknown parameter '%s' (known: %s)",
                              key, names->str);
             g_string_free(names, TRUE);
             return -1;
         }
     }
+    for (f = 0; f < N_PARAMS; f++)
+        if (http_search_params[f].repeat)
+            a->values[f] = g_ptr_array_new_with_free_func(g_free);
+    /* Every value in order; a filter's empty value is as if it were absent
+     * (a form's unset field). */
+    for (i = 0; i < rq->arg_keys->len; i++) {
+        const http_param *p = find_param(g_ptr_array_index(rq->arg_keys, i));
+        char *clean;
+
+        v = g_ptr_array_index(rq->arg_values, i);
+        if (p->repeat && !*v)
+            continue;
+        if (check_value(p, v, r) < 0)
+            goto bad;
+        if (!p->repeat)
+            continue;   /* read below: the last one counts */
+        if (strcmp(p->name, "publisher") == 0) {
+            if (!(clean = clean_phrase_value(v))) {
+                http_reply_error(r, 400, "bad_parameter", 0,
+                                 "bad value for publisher: '%s' (words, not only quotes)", v);
+                goto bad;
+            }
+        } else {
+            clean = g_ascii_strdown(v, -1);
+        }
+        g_ptr_array_add(a->values[p - http_search_params], clean);
+    }
+    size_t *counts[] = { &a->opts.limit, &a->opts.offset, &a->opts.per_doc };
+    const char *count_names[] = { "limit", "offset", "per_doc" };
+    for (f = 0; f < G_N_ELEMENTS(counts); f++)
+        if ((v = http_arg(rq, count_names[f])) != NULL)
+            *counts[f] = (size_t)g_ascii_strtoull(v, NULL, 10);
     /* Glossary expansion is the library's default; expand=0 turns it off. */
     v = http_arg(rq, "expand");
-    if (v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0 &&
-        strcmp(v, "1") != 0 && strcmp(v, "true") != 0) {
-        http_reply_error(r, 400, "bad_parameter", 0, "expand must be 1 or 0, not '%s'", v);
-        return -1;
-    }
-    a->opts.literal = v && (strcmp(v, "0") == 0 || strcmp(v, "false") == 0);
+    a->opts.literal = v && (strcmp(v, "0") == 0 || g_ascii_strcasecmp(v, "false") == 0);
     v = http_arg(rq, "facets");
-    a->opts.facets = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
-    a->export = -1;
+    a->opts.facets = v && (strcmp(v, "1") == 0 || g_ascii_strcasecmp(v, "true") == 0);
     v = http_arg(rq, "export");
     if (v) {
-        ghs_export_format f;
-        if (ghs_export_format_parse(v, &f, NULL) < 0) {
-            http_reply_error(r, 400, "bad_parameter", 0,
-                             "export must be bibtex, ris or csl-json, not '%s'", v);
-            return -1;
+        ghs_export_format ef;
+        char *lower = g_ascii_strdown(v, -1);
+        int rc = ghs_export_format_parse(lower, &ef, NULL);
+        g_free(lower);
+        if (rc < 0) {   /* the table and the library disagree: say so */
+            http_reply_error(r, 500, "internal", 0, "export format '%s' is not known", v);
+            goto bad;
         }
-        a->export = (int)f;
+        a->export = (int)ef;
     }
     /* Past the budget facet counts are partial; the answer is still 200. */
     a->opts.time_limit = rq->query_timeout;
-
-    for (f = 0; f < N_FILTERS; f++)
-        a->values[f] = g_ptr_array_new_with_free_func(g_free);
-    for (i = 0; i < rq->arg_keys->len; i++) {
-        const char *key = g_ptr_array_index(rq->arg_keys, i);
-        char *clean = NULL;
-        int ok;
-
-        v = g_ptr_array_index(rq->arg_values, i);
-        for (f = 0; f < N_FILTERS; f++)
-            if (strcmp(key, filter_fields[f]) == 0)
-                break;
-        if (f == N_FILTERS || !*v)
-            continue;   /* not a filter (checked above), or an empty one */
-        switch (f) {
-        case 0: ok = all_ascii_alpha(v, 2, 3); clean = g_ascii_strdown(v, -1); break;
-        case 1: ok = all_ascii_alpha(v, 1, 16); clean = g_ascii_strdown(v, -1); break;
-        case 2: ok = is_year(v); clean = g_strdup(v); break;
-        default:
-            ok = strlen(v) <= 256 && (clean = clean_phrase_value(v)) != NULL;
-        }
-        if (!ok) {
-            g_free(clean);
-            http_reply_error(r, 400, "bad_parameter", 0, "bad value for %s: %s%s",
-                             filter_fields[f], v,
-                             f == 0 ? " (a language code such as ja or en)" :
-                             f == 1 ? " (pdf, release or record)" :
-                             f == 2 ? " (YYYY or YYYY..YYYY)" : "");
-            search_args_clear(a);
-            return -1;
-        }
-        g_ptr_array_add(a->values[f], clean);
-    }
     return 0;
+bad:
+    search_args_clear(a);
+    return -1;
 }
 
 /* Only spaces (ASCII or ideographic)? */
@@ -238,35 +281,53 @@ is_blank(const char *s)
  * where each filter sits; *q_offset the code points before q (0 when q is
  * blank and left out). */
 static char *
-combined_query(const search_args *a, GArray *spans, long *q_offset)
+combined_query(const search_args *a, GArray *spans, long *q_offset, size_t *q_byte)
 {
     GString *s = g_string_new(NULL);
     size_t f;
     guint i;
 
-    for (f = 0; f < N_FILTERS; f++) {
-        for (i = 0; i < a->values[f]->len; i++) {
+    for (f = 0; f < N_PARAMS; f++) {
+        const char *name = http_search_params[f].name;
+
+        for (i = 0; a->values[f] && i < a->values[f]->len; i++) {
             filter_span sp;
             const char *v = g_ptr_array_index(a->values[f], i);
 
-            sp.param = filter_fields[f];
+            sp.param = name;
             sp.start = (long)g_utf8_strlen(s->str, -1) + 1;
-            if (f == 3)
-                g_string_append_printf(s, "%s:\"%s\" ", filter_fields[f], v);
+            if (strcmp(name, "publisher") == 0)
+                g_string_append_printf(s, "%s:\"%s\" ", name, v);
             else
-                g_string_append_printf(s, "%s:%s ", filter_fields[f], v);
+                g_string_append_printf(s, "%s:%s ", name, v);
             sp.end = (long)g_utf8_strlen(s->str, -1) - 1;
             g_array_append_val(spans, sp);
         }
     }
     *q_offset = 0;
+    *q_byte = 0;
     if (!is_blank(a->q)) {
         g_string_append_c(s, '(');
         *q_offset = (long)g_utf8_strlen(s->str, -1);
+        *q_byte = s->len;
         g_string_append(s, a->q);
         g_string_append_c(s, ')');
     }
     return g_string_free(s, FALSE);
+}
+
+/* The library's "did you mean" is the whole query with words replaced
+ * (filters and operators as they were): the client wrote only q, so it gets
+ * q's part of it, text to show and to send back as q. */
+static char *
+suggestion_for_q(const char *suggestion, const char *query, size_t q_byte)
+{
+    size_t n = strlen(suggestion);
+
+    if (q_byte > 0 && n > q_byte && strncmp(suggestion, query, q_byte) == 0 &&
+        suggestion[n - 1] == ')')
+        return g_strndup(suggestion + q_byte, n - q_byte - 1);
+    return g_strdup(suggestion);
 }
 
 /* The combined query failed to parse: say which argument is at fault, in
@@ -331,6 +392,7 @@ route_search(const http_request *rq, http_reply *r)
     GArray *spans;
     char *query;
     long q_offset;
+    size_t q_byte;
     ghs_index *ix;
     ghs_results *res = NULL;
     ghs_error err = {0};
@@ -341,7 +403,7 @@ route_search(const http_request *rq, http_reply *r)
     if (parse_args(rq, &a, r) < 0)
         return;
     spans = g_array_new(FALSE, FALSE, sizeof(filter_span));
-    query = combined_query(&a, spans, &q_offset);
+    query = combined_query(&a, spans, &q_offset, &q_byte);
     if (!*query) {
         http_reply_error(r, 400, "missing_query", 0,
                          "give a query as q=... (or at least one filter)");
@@ -391,8 +453,10 @@ route_search(const http_request *rq, http_reply *r)
                            ghs_results_total(res), a.opts.offset,
                            a.opts.limit ? a.opts.limit : (size_t)GHS_SEARCH_DEFAULT_LIMIT, n);
     if (ghs_results_suggestion(res)) {
+        char *sugg = suggestion_for_q(ghs_results_suggestion(res), query, q_byte);
         g_string_append(o, ",\"suggestion\":");
-        http_append_json(o, ghs_json_string(ghs_results_suggestion(res)));
+        http_append_json(o, ghs_json_string(sugg));
+        g_free(sugg);
     }
     if (a.opts.facets)
         append_facets(o, res);

@@ -33,7 +33,60 @@ typedef struct http_reply {
     const void *static_body;    /* embedded asset, static storage */
     size_t static_len;
     int no_store;               /* 1: Cache-Control: no-store (API answers) */
+    int gzipped;                /* set by http.c: body is gzip-compressed */
+    int varies_by_encoding;     /* set by http.c: Vary: Accept-Encoding */
+    char *log_detail;           /* owned, or NULL: for the server's log only, what
+                                   the client was not told (a library message
+                                   naming a path of this machine) */
 } http_reply;
+
+/* One query-string argument of an endpoint: how it is checked, and what
+ * /openapi.json says of it (openapi.c writes the parameters from the same
+ * tables the routes check against, so the two cannot disagree). */
+typedef enum {
+    HTTP_PARAM_TEXT,    /* any text, at most max bytes (0: no limit) */
+    HTTP_PARAM_COUNT,   /* a whole number in min..max */
+    HTTP_PARAM_ENUM,    /* one of values (case aside) */
+    HTTP_PARAM_PATTERN  /* matching pattern (a regular expression) */
+} http_param_kind;
+
+typedef struct http_param {
+    const char *name;
+    http_param_kind kind;
+    size_t min, max;            /* COUNT: the range; TEXT: max bytes */
+    const char *const *values;  /* ENUM: NULL-terminated */
+    const char *pattern;        /* PATTERN: anchored; GRegex and JSON Schema alike */
+    int repeat;                 /* a filter: may repeat (either value), "" is absent */
+    const char *expect;         /* PATTERN: what a good value looks like, for errors */
+    const char *description;    /* for /openapi.json */
+    const char *example;        /* for /openapi.json (a number for COUNT), or NULL */
+} http_param;
+
+/* The arguments of /search (routes_search.c); the entry after the last has
+ * name NULL. */
+extern const http_param http_search_params[];
+
+/* A path the server answers: its OpenAPI path template, and the route.
+ * args are the template's {fields}, in order. */
+typedef struct http_route {
+    const char *path;           /* "/doc/{id}/page/{n}" */
+    void (*answer)(const http_request *rq, char **args, http_reply *r);
+} http_route;
+
+/* Every path the server answers besides the search page's own files
+ * (assets.c), in the order they are tried (http.c); ends with path NULL.
+ * /openapi.json describes each of them (tests/test_openapi.c checks it). */
+extern const http_route http_routes[];
+
+/* The OpenAPI 3.1 description of the API (openapi.c), as JSON text; g_free. */
+char *http_openapi_json(void);
+void route_openapi(const http_request *rq, http_reply *r);
+
+/* What a client may read of a library error (no place tags, no path of this
+ * machine): ghs_error_what() for the client's own mistakes (a malformed
+ * query, an unknown document), a sentence of the server's for a failing
+ * index, whose cause may name its path. Static or err's storage. */
+const char *http_error_text(const ghs_error *err);
 
 /* The last value of query-string argument key, or NULL when absent. */
 const char *http_arg(const http_request *rq, const char *key);

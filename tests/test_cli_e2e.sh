@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..41"
+echo "1..42"
 n=0
 failed=0
 
@@ -935,5 +935,23 @@ else
     show "$T/tag_show.err" "$T/tag_debug.err" "$T/tag_jsonl.err" "$T/docx.err"
 fi
 
-[ "$n" = 41 ] || { echo "# ran $n tests, planned 41"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 42
+# A field the query language does not have is an error listing the fields,
+# not a word that silently finds nothing ("lan:ja") or "Foo Bar"
+# ("foo:bar"); quoted, it is searched. lang: takes a real language code.
+run field search --db "$D" 'lan:ja UHC'
+run field_quoted search --db "$D" '"foo:bar"'
+run lang_xx search --db "$D" 'UHC lang:xx'
+if [ "$(rc field)" = 2 ] && grep -q "query error at 1: unknown field 'lan'" "$T/field.err" &&
+   grep -q "lang, type, year, publisher, doc and title" "$T/field.err" &&
+   grep -q 'put it in quotes: "lan:ja"' "$T/field.err" &&
+   [ "$(rc field_quoted)" != 2 ] &&
+   [ "$(rc lang_xx)" = 2 ] && grep -q "unknown language 'xx'" "$T/lang_xx.err"; then
+    ok "an unknown field: is an error listing the fields (quoted it is searched); lang:xx is an error"
+else
+    not_ok "an unknown field: is an error listing the fields (quoted it is searched); lang:xx is an error"
+    show "$T/field.err" "$T/field_quoted.err" "$T/lang_xx.err"
+fi
+
+[ "$n" = 42 ] || { echo "# ran $n tests, planned 42"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -8,6 +8,7 @@ corpus in corpus/). Every server is started here on 127.0.0.1 with port 0
 and stopped at the end; all traffic stays on loopback.
 """
 import ctypes
+import gzip
 import http.client
 import json
 import re
@@ -795,6 +796,133 @@ def t_missing_index_is_refused_at_start(srv, db):
     check(r.returncode == 1 and 'cannot listen' in r.stderr, r.stderr)
 
 
+def t_answers_are_gzipped_when_asked_and_only_then(srv, db):
+    path = '/search?q=UHC&limit=5'
+    status, plain_headers, plain = srv.request(path)
+    check(status == 200 and 'content-encoding' not in plain_headers, plain_headers)
+    check('accept-encoding' in plain_headers.get('vary', '').lower(), plain_headers)
+    for ae in ('gzip', 'br, gzip;q=0.5', 'GZIP', '*', 'x-gzip'):
+        status, headers, data = srv.request(path, headers={'Accept-Encoding': ae})
+        check(status == 200 and headers.get('content-encoding') == 'gzip', (ae, headers))
+        check('accept-encoding' in headers.get('vary', '').lower(), headers)
+        check(int(headers['content-length']) == len(data) < len(plain), (ae, len(data), len(plain)))
+        body = json.loads(gzip.decompress(data))
+        check(body['hits'] == json.loads(plain)['hits'], ae)
+    # refused (q=0), not offered, or another coding only: as it is
+    for ae in ('gzip;q=0', 'br', 'identity', '*;q=0', 'gzip;q=0, *'):
+        status, headers, data = srv.request(path, headers={'Accept-Encoding': ae})
+        check(status == 200 and 'content-encoding' not in headers, (ae, headers))
+        json.loads(data)
+    # the page and its script are text too; a small answer is not worth it
+    status, headers, data = srv.request('/', headers={'Accept-Encoding': 'gzip'})
+    check(status == 200 and headers.get('content-encoding') == 'gzip', headers)
+    check(b'<html' in gzip.decompress(data).lower(), 'the page')
+    status, headers, data = srv.request('/health', headers={'Accept-Encoding': 'gzip'})
+    check(status == 200 and 'content-encoding' not in headers and len(data) < 1024, headers)
+    # HEAD says the length of what GET sends
+    status, headers, data = srv.request(path, method='HEAD', headers={'Accept-Encoding': 'gzip'})
+    check(status == 200 and headers.get('content-encoding') == 'gzip' and not data, headers)
+
+
+def t_error_messages_carry_no_internal_tags(srv, db):
+    for path in ('/doc/no-such-doc', '/doc/no-such-doc/page/2'):
+        status, body = srv.json(path)
+        msg = error_of(body)['message']
+        check(status == 404 and msg == "no document 'no-such-doc'", (path, msg))
+    status, body = search(srv, 'UHC "x')
+    check(status == 400 and '[' not in error_of(body)['message'], body)
+
+
+def t_a_broken_index_is_told_without_the_servers_paths(srv, db):
+    # the index disappears under a running server: clients learn that it is
+    # unavailable, never where it lies; the server's log says what happened
+    tmp = tempfile.mkdtemp(prefix='ghs-http-gone-')
+    copy = os.path.join(tmp, 'private-index-dir')
+    shutil.copytree(db, copy)
+    other = Server(copy, '--quiet')
+    try:
+        status, body = other.json('/health')
+        check(status == 200, body)
+        shutil.rmtree(copy)
+        for path in ('/health', '/stats', '/search?q=UHC', '/doc/uhc-brief-ja.pdf'):
+            status, headers, data = other.request(path)
+            text = data.decode()
+            check(status == 503 and 'index' in json.loads(text)['error']['message'], (path, text))
+            check('private-index-dir' not in text and tmp not in text and '[' not in text,
+                  (path, text))
+        other.log.seek(0)
+        log = other.log.read().decode()
+        check('private-index-dir' in log, 'the log should say which index: %r' % log)
+    finally:
+        other.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def t_unknown_language_and_field_are_400_naming_them(srv, db):
+    status, body = srv.json('/search?q=UHC&lang=xx')
+    err = error_of(body)
+    check(status == 400 and err['code'] == 'bad_parameter' and 'lang' in err['message'] and
+          "'xx'" in err['message'], body)
+    for q_, field in (('lan:ja UHC', 'lan'), ('foo:bar', 'foo')):
+        status, body = search(srv, q_)
+        err = error_of(body)
+        check(status == 400 and err['code'] == 'malformed_query' and err['position'] == 1, body)
+        check(("unknown field '%s'" % field) in err['message'] and 'lang, type, year, publisher'
+              in err['message'], err)
+    # quoted, the word is searched
+    status, body = search(srv, '"foo:bar"')
+    check(status == 200, body)
+    for v in ('ja', 'EN', 'zh', 'jpn'):
+        status, body = srv.json('/search?q=UHC&lang=' + v)
+        check(status == 200, (v, body))
+
+
+def t_the_suggestion_is_text_to_show_and_send_back(srv, db):
+    status, body = search(srv, 'financng', lang='en')
+    check(status == 200 and body['hits'] == [] and body.get('suggestion') == 'financing', body)
+    status, again = search(srv, body['suggestion'], lang='en')
+    check(status == 200 and again['hits'], again)
+
+
+def openapi(srv):
+    status, doc = srv.json('/openapi.json')
+    check(status == 200 and doc['openapi'].startswith('3.1'), doc.get('openapi'))
+    return doc
+
+
+def t_openapi_states_the_parameters_the_server_enforces(srv, db):
+    doc = openapi(srv)
+    out = subprocess.run([GHSEARCH, '--version'], capture_output=True, text=True).stdout
+    check(doc['info']['version'] in out, (doc['info'], out))
+    params = {p['name']: p for p in doc['paths']['/search']['get']['parameters']}
+    check({'q', 'limit', 'offset', 'per_doc', 'lang', 'type', 'year', 'publisher', 'facets',
+           'expand', 'export'} == set(params), sorted(params))
+    check('suggestion' in doc['components']['schemas']['SearchAnswer']['properties'], 'suggestion')
+    for name, p in params.items():
+        schema = p['schema'].get('items', p['schema'])
+        good, bad = [], ['no such value']
+        if schema['type'] == 'integer':
+            good = [schema['minimum'], schema['maximum']]
+            bad = [schema['minimum'] - 1, schema['maximum'] + 1, 'x']
+        elif 'enum' in schema:
+            good = schema['enum']
+        elif 'pattern' in schema:
+            good = [p['example'][0] if isinstance(p['example'], list) else p['example']]
+            bad = ['a1', '12345']
+        elif name == 'q':
+            good, bad = ['UHC'], []
+        else:
+            good, bad = ['WHO', 'x' * schema['maxLength']], ['x' * (schema['maxLength'] + 1)]
+        for v in good:
+            status, _, data = srv.request('/search?q=UHC&%s=%s' % (name, q(str(v))))
+            check(status == 200, (name, v, status, data[:200]))
+        for v in bad:
+            status, body = srv.json('/search?q=UHC&%s=%s' % (name, q(str(v))))
+            check(status == 400 and name in error_of(body)['message'], (name, v, status, body))
+    status, body = srv.json('/search?q=' + 'x' * (params['q']['schema']['maxLength'] + 1))
+    check(status == 413, (status, body))
+
+
 TESTS = [
     t_health_says_ok_with_the_version,
     t_stats_count_what_the_index_holds,
@@ -830,6 +958,12 @@ TESTS = [
     t_each_request_is_logged_without_its_query,
     t_cors_is_off_unless_asked,
     t_missing_index_is_refused_at_start,
+    t_answers_are_gzipped_when_asked_and_only_then,
+    t_error_messages_carry_no_internal_tags,
+    t_a_broken_index_is_told_without_the_servers_paths,
+    t_unknown_language_and_field_are_400_naming_them,
+    t_the_suggestion_is_text_to_show_and_send_back,
+    t_openapi_states_the_parameters_the_server_enforces,
 ]
 
 

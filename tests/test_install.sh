@@ -44,6 +44,17 @@ else
 fi
 libdir=$(dirname "$lib")
 
+# 2b. the manual and the shell completion, where man and bash-completion look
+man=$(find "$dest" -path '*/share/man/man1/ghsearch.1' -type f | head -n 1)
+completion=$(find "$dest" -path '*/share/bash-completion/completions/ghsearch' -type f | head -n 1)
+if [ -n "$man" ] && grep -q '^\.TH GHSEARCH 1' "$man" && [ -n "$completion" ] &&
+   grep -q 'complete -F _ghsearch ghsearch' "$completion"; then
+  ok "the man page (man1/ghsearch.1) and the bash completion (completions/ghsearch) are installed"
+else
+  echo "man=$man completion=$completion" >"$tmp/out"
+  not_ok "the man page (man1/ghsearch.1) and the bash completion (completions/ghsearch) are installed"
+fi
+
 # 3. compile the example with the flags pkg-config gives, warnings as errors
 export PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_SYSROOT_DIR=$dest

@@ -179,6 +179,40 @@ static void test_strerror_names_every_code_apart(void)
     g_free(path);
 }
 
+/* What a person reads: the message without its places; the file the
+ * places name, for the messages that say which file. */
+static void test_error_what_leaves_out_the_places_and_file_names_the_file(void)
+{
+    static const struct { const char *message; int code; const char *what, *file; } cases[] = {
+        { "[pdf][report.pdf p.3] no text layer", GHS_ENOTEXT, "no text layer", "report.pdf p.3" },
+        { "[doc] no document 'x'", GHS_ENOTFOUND, "no document 'x'", "" },
+        { "[index][/srv/db] cannot open: gone", GHS_EDB, "cannot open: gone", "/srv/db" },
+        { "[jsonl][notes.jsonl:12] bad record", GHS_EFORMAT, "bad record", "notes.jsonl:12" },
+        { "query error at 3: unclosed quote", GHS_EQUERY, "query error at 3: unclosed quote", "" },
+        { "[show]", GHS_EINVAL, "invalid argument", "" },
+        { "", GHS_EDB, "index error", "" },
+        { "[unclosed tag", GHS_EINTERNAL, "[unclosed tag", "" },
+    };
+    char buf[64];
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        ghs_error e = { .code = cases[i].code };
+        g_strlcpy(e.message, cases[i].message, sizeof e.message);
+        g_assert_cmpstr(ghs_error_what(&e), ==, cases[i].what);
+        g_assert_cmpint(ghs_error_file(&e, buf, sizeof buf), ==, cases[i].file[0] != '\0');
+        g_assert_cmpstr(buf, ==, cases[i].file);
+    }
+    g_assert_cmpstr(ghs_error_what(NULL), ==, ghs_strerror(GHS_OK));
+    g_assert_cmpint(ghs_error_file(NULL, buf, sizeof buf), ==, 0);
+    g_assert_cmpstr(buf, ==, "");
+    /* a short buffer gets as much of the file as fits, whole characters */
+    ghs_error e = { .code = GHS_EFORMAT };
+    g_strlcpy(e.message, "[pdf][報告書.pdf] damaged", sizeof e.message);
+    char small[5];
+    g_assert_cmpint(ghs_error_file(&e, small, sizeof small), ==, 1);
+    g_assert_cmpstr(small, ==, "報");
+}
+
 static void test_every_glossary_status_has_a_name(void)
 {
     g_assert_cmpstr(ghs_gloss_status_name(GHS_GLOSS_ACTIVE), ==, "active");
@@ -541,6 +575,8 @@ int main(int argc, char **argv)
                     test_missing_or_malformed_manifest_is_an_error_naming_the_file);
     g_test_add_func("/public_api/shard_of/an_id_is_pinned_to_its_shard",
                     test_shard_of_an_id_is_pinned);
+    g_test_add_func("/public_api/error/what_leaves_out_the_places_and_file_names_the_file",
+                    test_error_what_leaves_out_the_places_and_file_names_the_file);
     g_test_add_func("/public_api/shard_of/one_shard_or_none_holds_every_id",
                     test_one_shard_or_none_holds_every_id);
     g_test_add_func("/public_api/shard_of/many_ids_spread_evenly_over_the_shards",

@@ -136,14 +136,44 @@ static void test_quoted_filter_value_keeps_its_spaces(void)
     assert_tree("year:\"2023\"x", "(DEFAULT (FILTER year \"2023\") (WORD \"x\"))");
 }
 
-static void test_unknown_fields_urls_and_times_stay_plain_words(void)
+static void test_urls_times_and_capitals_with_a_colon_stay_plain_words(void)
 {
     assert_tree("https://example.org/a:b",
                 "(WORD \"https://example.org/a:b\")");
-    assert_tree("foo:bar 10:30", "(DEFAULT (WORD \"foo:bar\") (WORD \"10:30\"))");
-    /* field names are lower case only */
-    assert_tree("Lang:ja", "(WORD \"Lang:ja\")");
-    assert_tree("ISO:3166", "(WORD \"ISO:3166\")");
+    assert_tree("10:30 COVID-19:", "(DEFAULT (WORD \"10:30\") (WORD \"COVID-19:\"))");
+    /* a colon ending the word is punctuation; capitals are an acronym */
+    assert_tree("Note: ISO:3166", "(DEFAULT (WORD \"Note:\") (WORD \"ISO:3166\"))");
+    assert_tree("file:/x", "(WORD \"file:/x\")");
+    /* quoted, an unknown field is text to search */
+    assert_tree("\"foo:bar\"", "(PHRASE \"foo:bar\")");
+}
+
+/* "lan:ja UHC" must not search the word "lan:ja" and find nothing, or
+ * "foo:bar" find "Foo Bar": the user meant a field. */
+static void test_unknown_fields_are_errors_listing_the_fields(void)
+{
+    static const char fields[] = "(the fields are lang, type, year, publisher, doc and title; "
+                                 "to search the word itself, put it in quotes: ";
+    char *want = g_strdup_printf("unknown field 'lan' %s\"lan:ja\")", fields);
+    assert_error("lan:ja UHC", 1, want);
+    g_free(want);
+    want = g_strdup_printf("unknown field 'foo' %s\"foo:bar\")", fields);
+    assert_error("保健 foo:bar", 4, want);
+    g_free(want);
+    /* a known field in capitals, and the full-width colon of a Japanese IME */
+    want = g_strdup_printf("unknown field 'Lang' %s\"Lang:ja\")", fields);
+    assert_error("Lang:ja", 1, want);
+    g_free(want);
+    want = g_strdup_printf("unknown field 'yaer' %s\"yaer：2023\")", fields);
+    assert_error("yaer：2023", 1, want);
+    g_free(want);
+    /* a long word is cut short in the message, between characters */
+    ghs_qnode *n = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_query_parse("foo:保健保健保健保健保健保健保健保健保健保健保健保健保健保健保健保健保健保健",
+                                    &n, &err), ==, GHS_EQUERY);
+    g_assert_true(g_utf8_validate(err.message, -1, NULL));
+    g_assert_nonnull(strstr(err.message, "unknown field 'foo'"));
 }
 
 static void test_hyphens_inside_or_alone_are_part_of_words(void)
@@ -385,6 +415,10 @@ static void test_field_values_are_validated(void)
     assert_error("lang:japanese", 6, "lang must be 2 or 3 letters, like lang:ja");
     assert_error("lang:日本", 6, "lang must be 2 or 3 letters, like lang:ja");
     assert_error("lang:j", 6, "lang must be 2 or 3 letters, like lang:ja");
+    assert_error("lang:xx", 6, "unknown language 'xx': lang takes an ISO 639 code such as "
+                 "ja, en or zh");
+    assert_error("lang:QQ", 6, "unknown language 'qq': lang takes an ISO 639 code such as "
+                 "ja, en or zh");
     assert_error("type:doc", 6, "type must be pdf, release or record");
     assert_error("type:pdfx", 6, "type must be pdf, release or record");
     assert_error("year:21", 6, "year must be YYYY or YYYY..YYYY");
@@ -612,7 +646,8 @@ int main(int argc, char **argv)
     T(filters_join_the_default_group);
     T(filter_values_are_checked_and_normalized);
     T(quoted_filter_value_keeps_its_spaces);
-    T(unknown_fields_urls_and_times_stay_plain_words);
+    T(urls_times_and_capitals_with_a_colon_stay_plain_words);
+    T(unknown_fields_are_errors_listing_the_fields);
     T(hyphens_inside_or_alone_are_part_of_words);
     T(minus_excludes_from_the_whole_group);
     T(only_negative_query_has_no_positive_side);

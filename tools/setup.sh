@@ -18,12 +18,16 @@ PACKAGES=(
   libicu-dev libglib2.0-dev libjson-glib-dev libxml2-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libmicrohttpd-dev chromium
+  # ghsearch serve gzips answers for clients that ask (Accept-Encoding)
+  zlib1g-dev
   clang libclang-rt-14-dev valgrind
   # ghsearch fetch downloads over https: the certificate authorities are
   # only a Recommends of libcurl
   libcurl4-openssl-dev ca-certificates
   # the README's HTTP examples (and their test) use curl
   curl
+  # the man page's test renders it as man does, warnings being errors
+  groff-base
   # the export test reads BibTeX and CSL JSON back with a real consumer
   pandoc
 )
