@@ -126,6 +126,10 @@ http_reply_error(http_reply *r, unsigned status, const char *code, int position,
     g_free(msg);
     if (r->body)
         g_string_free(r->body, TRUE);
+    if (r->has_file)
+        close(r->file_fd);
+    if (r->headers)
+        g_ptr_array_free(r->headers, TRUE);
     memset(r, 0, sizeof *r);
     http_reply_json(r, status, o);
 }
@@ -168,6 +172,21 @@ http_arg(const http_request *rq, const char *key)
     return v;
 }
 
+const char *
+http_header(const http_request *rq, const char *name)
+{
+    return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+void
+http_reply_header(http_reply *r, const char *name, const char *value)
+{
+    if (!r->headers)
+        r->headers = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(r->headers, g_strdup(name));
+    g_ptr_array_add(r->headers, g_strdup(value));
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static int
@@ -205,7 +224,11 @@ dispatch(const http_request *rq, http_reply *r)
         route_health(rq, r);
     else if (path_is(p, "/stats"))
         route_stats(rq, r);
-    else if (g_str_has_prefix(p, "/doc/") && p[5] && rq->wants_html)
+    else if (g_str_has_prefix(p, "/doc/") && strlen(p) > 9 && g_str_has_suffix(p, "/pdf")) {
+        char *id = g_strndup(p + 5, strlen(p) - 9);   /* a browser asks for it as a page */
+        route_doc_pdf(rq, id, r);
+        g_free(id);
+    } else if (g_str_has_prefix(p, "/doc/") && p[5] && rq->wants_html)
         route_asset("/", r);   /* the page renders the document from the JSON */
     else if (g_str_has_prefix(p, "/doc/") && p[5])
         route_doc_path(rq, p + 5, r);
@@ -274,7 +297,7 @@ log_request(ghs_http_server *s, const char *method, const char *url, const http_
     GDateTime *now = g_date_time_new_now_utc();
     char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     char *safe = g_strescape(url ? url : "", NULL);
-    size_t bytes = r->body ? r->body->len : r->static_len;
+    size_t bytes = r->body ? r->body->len : r->has_file ? (size_t)r->file_len : r->static_len;
     double ms = t0 ? (double)(g_get_monotonic_time() - t0) / 1000.0 : 0.0;
     g_mutex_lock(&s->log_lock);
     fprintf(s->access_log, "%s %s %s %u %zu %.1f ms\n", when, method, safe, r->status, bytes,
@@ -292,7 +315,13 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
-    if (r->body)
+    if (r->has_file) {
+        /* MHD owns the descriptor from here, and closes it */
+        resp = MHD_create_response_from_fd_at_offset64(r->file_len, r->file_fd, r->file_offset);
+        if (!resp)
+            close(r->file_fd);
+        r->has_file = 0;
+    } else if (r->body)
         resp = MHD_create_response_from_buffer(r->body->len, r->body->str,
                                                MHD_RESPMEM_MUST_COPY);
     else
@@ -312,6 +341,9 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
                                 "form-action 'self'; frame-ancestors 'none'");
     if (r->status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    for (guint i = 0; r->headers && i + 1 < r->headers->len; i += 2)
+        MHD_add_response_header(resp, g_ptr_array_index(r->headers, i),
+                                g_ptr_array_index(r->headers, i + 1));
     if (s->cors_origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors_origin);
         if (strcmp(s->cors_origin, "*") != 0)
@@ -571,6 +603,7 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         arg_collector ac = { &rq, NULL };
 
         rq.path = url;
+        rq.conn = c;
         rq.readers = s->readers;
         rq.query_timeout = s->query_timeout;
         accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -610,6 +643,10 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         ret = MHD_NO;   /* the watchdog cut the connection meanwhile */
     if (r.body)
         g_string_free(r.body, TRUE);
+    if (r.has_file)
+        close(r.file_fd);
+    if (r.headers)
+        g_ptr_array_free(r.headers, TRUE);
     *upload_data_size = 0;
     return ret;
 }
