@@ -492,10 +492,11 @@ typedef struct ghs_document {
                                changed since; a fetched document's copy in the
                                fetch cache): what opens the document on this
                                machine, which source does not say when it is the
-                               manifest's URL. "" when unknown: a JSON Lines
-                               record, or a document of a shard other than the
-                               first of a sharded index. Never part of
-                               ghs_document_json, whatever the flags. */
+                               manifest's URL; for a JSON Lines record, the
+                               JSON Lines file. "" when unknown: a document
+                               of a shard other than the first of a sharded
+                               index. Never part of ghs_document_json,
+                               whatever the flags. */
 } ghs_document;
 
 /* The id of the document ref names, as a user types it (`ghsearch show`,
