@@ -110,6 +110,43 @@ render_mode(const char *when)
     return no_colour && *no_colour ? RENDER_MARKS : RENDER_COLOUR;
 }
 
+/* Terminal hyperlinks from the readable output to each hit's page: on a
+ * terminal whenever matches are marked (colour or **), and with
+ * --color=always anywhere (less -R shows them); never in plain text. */
+static int
+want_links(const char *when, int mode)
+{
+    if (strcmp(when, "always") == 0)
+        return 1;
+    return mode != RENDER_PLAIN && isatty(STDOUT_FILENO);
+}
+
+/* The documents of the hits shown, looked up once each, for their links. */
+typedef struct hit_links {
+    ghs_index *ix;
+    GHashTable *docs;   /* doc id -> ghs_document * (NULL when it could not be read) */
+} hit_links;
+
+static char *
+hit_link(const ghs_hit *h, void *user)
+{
+    hit_links *hl = user;
+    ghs_document *d;
+
+    if (!g_hash_table_lookup_extended(hl->docs, h->doc, NULL, (gpointer *)&d)) {
+        if (ghs_document_get(hl->ix, h->doc, &d, NULL) < 0)
+            d = NULL;
+        g_hash_table_insert(hl->docs, g_strdup(h->doc), d);
+    }
+    return d ? cli_document_link(d, h->page) : NULL;
+}
+
+static void
+free_document(gpointer d)
+{
+    ghs_document_free(d);
+}
+
 /* --json --cite STYLE: the citation in that style as one more field,
  * "cite": a string for text and bibtex, the CSL-JSON item itself (an
  * object) for csl-json. The contract's "citation" field stays as it is. */
@@ -381,11 +418,19 @@ run_search(const cli_command *cmd, int argc, char **argv)
     } else if (rc == 0) {
         render_style st;
         size_t shown = ghs_results_count(res), total = ghs_results_total(res);
+        int mode = render_mode(colour);
+        hit_links links = { ix, g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                      free_document) };
 
-        render_style_init(&st, render_mode(colour), MIN(terminal_width(), 100));
+        render_style_init(&st, mode, MIN(terminal_width(), 100));
         st.cite = cite;
         st.explain = explain;
+        if (want_links(colour, mode)) {
+            st.link = hit_link;
+            st.link_user = &links;
+        }
         render_results(stdout, res, &st);
+        g_hash_table_destroy(links.docs);
         if (total > so.offset + shown)   /* on stderr: a pipe gets the passages alone */
             fprintf(stderr, "\n%zu passage%s shown of about %zu (see --limit, --per-doc, "
                     "--offset)\n", shown, shown == 1 ? "" : "s", total);
@@ -414,6 +459,7 @@ const cli_command cli_cmd_search = {
     "Readable output: per document \"N. Title — p. 3 [ja] (score 12.34)\" and its\n"
     "source; per passage the text, wrapped, \"also in: ...\" (other documents\n"
     "and pages with the same words, shown once), and \"cite: <citation>\".\n"
+    "On a terminal, source and cite: link to the hit's page (see ghsearch open).\n"
     "Passages with every query word come first, whatever their scores; the\n"
     "line \"— passages with only some of the words —\" marks where the others\n"
     "begin. Within each part documents stand by their best passage's score,\n"

@@ -18,6 +18,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_search,
     &cli_cmd_stats,
     &cli_cmd_show,
+    &cli_cmd_open,
     &cli_cmd_glossary,
     &cli_cmd_links,
 #ifdef GHS_WITH_FETCH

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "cli.h"
 #include "render_text.h"
 
 typedef struct cell {
@@ -39,6 +40,8 @@ render_style_init(render_style *st, int mode, int width)
     st->width = width < 40 ? 40 : width;
     st->cite = -1;
     st->explain = 0;
+    st->link = NULL;
+    st->link_user = NULL;
 }
 
 static int
@@ -317,6 +320,19 @@ append_clean(GString *out, const char *s)
     g_array_free(cells, TRUE);
 }
 
+/* append_clean, as a terminal hyperlink to hit h's page when st has links. */
+static void
+append_linked(GString *out, const char *s, const ghs_hit *h, const render_style *st)
+{
+    char *url = st->link ? st->link(h, st->link_user) : NULL;
+    GString *text = g_string_new(NULL);
+
+    append_clean(text, s);
+    cli_append_hyperlink(out, url, text->str);
+    g_string_free(text, TRUE);
+    g_free(url);
+}
+
 /* "p. 15 (PDF p. 16)" when the page's printed label differs from its
  * physical number, else "p. 16". */
 static void
@@ -371,7 +387,10 @@ append_citation(GString *out, const ghs_hit *h, const render_style *st)
         if (**l == '\0' && l != lines)
             continue;
         g_string_append_printf(out, "   %s%s", st->dim_open, l == lines ? "cite: " : "  ");
-        append_clean(out, *l);
+        if (l == lines)
+            append_linked(out, *l, h, st);
+        else
+            append_clean(out, *l);
         g_string_append_printf(out, "%s\n", st->dim_close);
     }
     g_strfreev(lines);
@@ -443,7 +462,7 @@ render_results(FILE *fp, const ghs_results *r, const render_style *st)
                 g_string_append_printf(out, ", wording %.2f", h->rerank);
             g_string_append_c(out, ')');
             g_string_append_printf(out, "\n   %s", st->dim_open);
-            append_clean(out, h->source);
+            append_linked(out, h->source, h, st);
             if (h->linked_from && *h->linked_from) {
                 g_string_append(out, "\n   linked from ");
                 append_clean(out, h->linked_from);

@@ -19,6 +19,10 @@ typedef struct render_style {
     int width;                       /* columns available for a line */
     int cite;                        /* a ghs_cite_style, or -1: hit->citation */
     int explain;                     /* 1: a line per hit saying why it stands there */
+    /* Terminal hyperlinks (OSC 8): the URL that opens hit h's page
+     * (g_free'd by the caller), or NULL; NULL for none at all. */
+    char *(*link)(const ghs_hit *h, void *user);
+    void *link_user;
 } render_style;
 
 /* How matches are shown: */
@@ -29,7 +33,7 @@ enum {
 };
 
 /* A style for mode (RENDER_*). width below 40 is raised to 40. cite is
- * set to -1, explain to 0. */
+ * set to -1, explain to 0, link to NULL. */
 void render_style_init(render_style *st, int mode, int width);
 
 /* Append text wrapped to st->width, every line starting with indent spaces
@@ -48,7 +52,9 @@ void render_wrap(GString *out, const char *text, const ghs_span *spans,
  * ones), with st->explain "rank 7: tier 1 (all words), BM25 9.87, not
  * re-ranked", the wrapped passage, "also in: Title, p. 2; ..." when the
  * same words stand elsewhere, and "cite: <citation>" (in st->cite's style
- * when set; a BibTeX entry takes several lines). Before the first hit of
+ * when set; a BibTeX entry takes several lines). With st->link, the
+ * source and the citation's first line are terminal hyperlinks to the
+ * hit's page. Before the first hit of
  * tier 2 a line "— passages with only some of the words —" (at the top
  * when the page starts in tier 2). */
 void render_results(FILE *fp, const ghs_results *r, const render_style *st);

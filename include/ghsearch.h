@@ -391,6 +391,12 @@ typedef struct ghs_hit {
                              "iii"), when the PDF labels its pages otherwise
                              than 1, 2, 3...; else "". page stays the physical
                              page; citation says "p. 15 (PDF p. 16)" */
+    /* The highlights of the whole of full_passage (code point offsets into
+     * it, end exclusive, in order): the matches outside the window too,
+     * for a reader showing the passage in full (the server's page view).
+     * Equal to highlights when the passage is shown whole. */
+    const ghs_span *full_highlights;
+    size_t n_full_highlights;
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -498,6 +504,16 @@ typedef struct ghs_document {
     const char *url;        /* may be "" */
     int pages;              /* PDF pages; 0 when the source has no pages */
     size_t passages;        /* passages indexed for it */
+    const char *path;       /* the absolute path of the local file it was indexed
+                               from, as recorded then (the file may have moved or
+                               changed since; a fetched document's copy in the
+                               fetch cache): what opens the document on this
+                               machine, which source does not say when it is the
+                               manifest's URL; for a JSON Lines record, the
+                               JSON Lines file. "" when unknown: a document
+                               of a shard other than the first of a sharded
+                               index. Never part of ghs_document_json,
+                               whatever the flags. */
 } ghs_document;
 
 /* The id of the document ref names, as a user types it (`ghsearch show`,

@@ -23,7 +23,7 @@
 /* ghs_document with the storage of its strings. */
 typedef struct doc_box {
     ghs_document pub;   /* first: a ghs_document * is a doc_box * */
-    char *strs[8];
+    char *strs[9];      /* the 8 fields of fill_from_record, then path */
 } doc_box;
 
 void ghs_document_free(ghs_document *d)
@@ -167,6 +167,7 @@ int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_erro
     if (len > 0) {
         fill_from_record(b, rec, len);
         b->pub.pages = (int)ghs_docdata_get_int(rec, len, GHS_F_PAGES, 0);
+        b->strs[8] = ghs_docdata_dup(rec, len, GHS_F_PATH);
     } else if (passages > 0) {
         first_and_pages f = { .box = b };
         rc = scan_passages(db, id, -1, visit_meta, &f, err);
@@ -175,6 +176,9 @@ int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_erro
         rc = ghs_set_error(err, GHS_ENOTFOUND, "[show] no document '%s'", id);
     }
     free(rec);
+    if (!b->strs[8])
+        b->strs[8] = g_strdup("");   /* freed with free(): GLib's allocator is malloc */
+    b->pub.path = b->strs[8];
     if (rc < 0) {
         ghs_document_free(&b->pub);
         return rc;

@@ -341,6 +341,8 @@ int ghs_window_hit(ghs_analyzer *a, ghs_hit *h, const ghs_tokens *toks, GPtrArra
     if (rc < 0)
         return rc;
     h->full_passage = p;
+    h->full_highlights = h->highlights;
+    h->n_full_highlights = h->n_highlights;
     h->window_start = (int)w.start;
     h->window_end = (int)w.end;
     if (strcmp(w.text, p) == 0) {

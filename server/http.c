@@ -128,6 +128,10 @@ http_reply_error(http_reply *r, unsigned status, const char *code, int position,
     if (r->body)
         g_string_free(r->body, TRUE);
     g_free(r->log_detail);
+    if (r->has_file)
+        close(r->file_fd);
+    if (r->headers)
+        g_ptr_array_free(r->headers, TRUE);
     memset(r, 0, sizeof *r);
     http_reply_json(r, status, o);
 }
@@ -194,6 +198,21 @@ http_arg(const http_request *rq, const char *key)
         if (strcmp(g_ptr_array_index(rq->arg_keys, i), key) == 0)
             v = g_ptr_array_index(rq->arg_values, i);
     return v;
+}
+
+const char *
+http_header(const http_request *rq, const char *name)
+{
+    return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+void
+http_reply_header(http_reply *r, const char *name, const char *value)
+{
+    if (!r->headers)
+        r->headers = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(r->headers, g_strdup(name));
+    g_ptr_array_add(r->headers, g_strdup(value));
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -268,6 +287,12 @@ answer_doc_page(const http_request *rq, char **args, http_reply *r)
 }
 
 static void
+answer_doc_pdf(const http_request *rq, char **args, http_reply *r)
+{
+    route_doc_pdf(rq, args[0], r);   /* a browser asks for it as a page: the PDF all the same */
+}
+
+static void
 answer_health(const http_request *rq, char **args, http_reply *r)
 {
     (void)args;
@@ -302,6 +327,7 @@ const http_route http_routes[] = {
     { "/", answer_page },
     { "/search", answer_search },
     { "/doc/{id}/page/{n}", answer_doc_page },
+    { "/doc/{id}/pdf", answer_doc_pdf },
     { "/doc/{id}", answer_doc },
     { "/health", answer_health },
     { "/stats", answer_stats },
@@ -387,7 +413,7 @@ log_request(ghs_http_server *s, const char *method, const char *url, const http_
     GDateTime *now = g_date_time_new_now_utc();
     char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
     char *safe = g_strescape(url ? url : "", NULL);
-    size_t bytes = r->body ? r->body->len : r->static_len;
+    size_t bytes = r->body ? r->body->len : r->has_file ? (size_t)r->file_len : r->static_len;
     double ms = t0 ? (double)(g_get_monotonic_time() - t0) / 1000.0 : 0.0;
     g_mutex_lock(&s->log_lock);
     fprintf(s->access_log, "%s %s %s %u %zu %.1f ms\n", when, method, safe, r->status, bytes,
@@ -485,7 +511,7 @@ maybe_gzip(struct MHD_Connection *c, http_reply *r)
     const char *ae;
     GString *z;
 
-    if (r->status == 204 || len < GHS_HTTP_GZIP_MIN || !r->content_type ||
+    if (r->has_file || r->status == 204 || len < GHS_HTTP_GZIP_MIN || !r->content_type ||
         !compressible(r->content_type))
         return;
     r->varies_by_encoding = 1;
@@ -510,7 +536,13 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
     struct MHD_Response *resp;
     enum MHD_Result ret;
 
-    if (r->body)
+    if (r->has_file) {
+        /* MHD owns the descriptor from here, and closes it */
+        resp = MHD_create_response_from_fd_at_offset64(r->file_len, r->file_fd, r->file_offset);
+        if (!resp)
+            close(r->file_fd);
+        r->has_file = 0;
+    } else if (r->body)
         resp = MHD_create_response_from_buffer(r->body->len, r->body->str,
                                                MHD_RESPMEM_MUST_COPY);
     else
@@ -535,6 +567,9 @@ send_reply(ghs_http_server *s, struct MHD_Connection *c, http_reply *r, int clos
                                 "form-action 'self'; frame-ancestors 'none'");
     if (r->status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    for (guint i = 0; r->headers && i + 1 < r->headers->len; i += 2)
+        MHD_add_response_header(resp, g_ptr_array_index(r->headers, i),
+                                g_ptr_array_index(r->headers, i + 1));
     if (s->cors_origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cors_origin);
         if (r->status == 204) {   /* a preflight */
@@ -792,6 +827,7 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
         arg_collector ac = { &rq, NULL };
 
         rq.path = url;
+        rq.conn = c;
         rq.readers = s->readers;
         rq.query_timeout = s->query_timeout;
         accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -837,6 +873,10 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url,
     if (r.body)
         g_string_free(r.body, TRUE);
     g_free(r.log_detail);
+    if (r.has_file)
+        close(r.file_fd);
+    if (r.headers)
+        g_ptr_array_free(r.headers, TRUE);
     *upload_data_size = 0;
     return ret;
 }

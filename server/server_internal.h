@@ -23,6 +23,7 @@ typedef struct http_request {
     reader_pool *readers;   /* where to borrow an index handle */
     int wants_html;         /* Accept names text/html: a browser navigating */
     double query_timeout;   /* seconds per search (ghs_search_opts.time_limit); 0 = none */
+    void *conn;             /* http.c's connection, for http_header() */
 } http_request;
 
 /* What a route answers. Exactly one of body / static_body is set. */
@@ -38,6 +39,13 @@ typedef struct http_reply {
     char *log_detail;           /* owned, or NULL: for the server's log only, what
                                    the client was not told (a library message
                                    naming a path of this machine) */
+    int has_file;               /* 1: the body is file_len bytes of file_fd from
+                                   file_offset instead (a read-only file the route
+                                   opened; http.c closes it) */
+    int file_fd;
+    guint64 file_offset, file_len;
+    GPtrArray *headers;         /* more response headers, name and value by turns
+                                   (char *, owned), or NULL */
 } http_reply;
 
 /* One query-string argument of an endpoint: how it is checked, and what
@@ -91,6 +99,12 @@ const char *http_error_text(const ghs_error *err);
 /* The last value of query-string argument key, or NULL when absent. */
 const char *http_arg(const http_request *rq, const char *key);
 
+/* The value of request header name (case-insensitive), or NULL. */
+const char *http_header(const http_request *rq, const char *name);
+
+/* Add a response header to r (copies both). */
+void http_reply_header(http_reply *r, const char *name, const char *value);
+
 /* Set r to a JSON error: {"error":{"code":code,"message":msg[,"position":pos]}}
  * (position written only when > 0). */
 void http_reply_error(http_reply *r, unsigned status, const char *code,
@@ -109,6 +123,8 @@ void route_search(const http_request *rq, http_reply *r);
 void route_doc(const http_request *rq, const char *id, http_reply *r);
 void route_doc_page(const http_request *rq, const char *id, const char *page,
                     http_reply *r);
+/* GET /doc/{id}/pdf (routes_pdf.c): the document's indexed PDF file. */
+void route_doc_pdf(const http_request *rq, const char *id, http_reply *r);
 void route_health(const http_request *rq, http_reply *r);
 void route_stats(const http_request *rq, http_reply *r);
 

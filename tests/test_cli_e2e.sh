@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..42"
+echo "1..45"
 n=0
 failed=0
 
@@ -953,5 +953,74 @@ else
     show "$T/field.err" "$T/field_quoted.err" "$T/lang_xx.err"
 fi
 
-[ "$n" = 42 ] || { echo "# ran $n tests, planned 42"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 43
+# On a terminal each hit's source and citation are terminal hyperlinks
+# (OSC 8) to the indexed PDF at the hit's page; a pipe and --color=never
+# get plain text, --color=always the links too.
+EN_URI=$(python3 -c 'import pathlib, sys; print(pathlib.Path(sys.argv[1]).as_uri())' "$CORPUS/$EN_PDF")
+OSC8_OPEN=$(printf '\033]8;;')
+script -qec "'$GHS' search --db '$D' -n 1 'diagnostics type:pdf'" /dev/null </dev/null >"$T/tty_links.out" 2>&1
+run pipe_links search --db "$D" -n 1 'diagnostics type:pdf'
+run never_links search --db "$D" -n 1 --color=never 'diagnostics type:pdf'
+run always_links search --db "$D" -n 1 --color=always 'diagnostics type:pdf'
+if python3 - "$T/tty_links.out" "$EN_URI#page=3" "$T/always_links.out" <<'EOF' &&
+import sys
+want = sys.argv[2]
+for path in (sys.argv[1], sys.argv[3]):
+    out = open(path, encoding="utf-8", errors="replace").read()
+    cite = "\x1b]8;;%s\x1b\\Building Health Systems That Withstand Crises: A 2023 Policy Brief on Global Health, p. 3\x1b]8;;\x1b\\" % want
+    if cite not in out:
+        print("# no hyperlinked citation to %s in %s: %r" % (want, path, out[:600]))
+        sys.exit(1)
+    if out.count("\x1b]8;;" + want) < 2:
+        print("# the source line is not a link in %s" % path)
+        sys.exit(1)
+EOF
+   [ "$(rc pipe_links)" = 0 ] && ! grep -qF "$OSC8_OPEN" "$T/pipe_links.out" &&
+   ! grep -qF "$OSC8_OPEN" "$T/never_links.out" && grep -q "cite: Building Health" "$T/pipe_links.out"; then
+    ok "on a terminal the source and citation link to the PDF at the hit's page; a pipe and --color=never get plain text"
+else
+    not_ok "on a terminal the source and citation link to the PDF at the hit's page; a pipe and --color=never get plain text"
+    show "$T/tty_links.out" "$T/pipe_links.out" "$T/never_links.out"
+fi
+
+# ---------------------------------------------------------------- 44
+# ghsearch open DOC --page N hands the PDF's file:// link at that page to
+# $BROWSER (%s stands for the link), else to xdg-open; --print prints it.
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/opened.txt"\n' "$T" >"$T/bin/fake-browser"
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" > "%s/xdg.txt"\n' "$T" >"$T/bin/xdg-open"
+chmod +x "$T/bin/fake-browser" "$T/bin/xdg-open"
+BROWSER="$T/bin/fake-browser --new-tab %s" "$GHS" open --db "$D" "$EN_PDF" --page 2 >"$T/open_browser.out" 2>&1
+open_browser_rc=$?
+env -u BROWSER PATH="$T/bin:$PATH" "$GHS" open --db "$D" sample-brief-ja -p 3 >"$T/open_xdg.out" 2>&1
+open_xdg_rc=$?
+run open_print open --db "$D" --print sample-release-ja
+if [ "$open_browser_rc" = 0 ] && [ "$(cat "$T/opened.txt" 2>/dev/null)" = "$(printf -- '--new-tab\n%s#page=2' "$EN_URI")" ] &&
+   [ "$open_xdg_rc" = 0 ] && grep -qx "file://.*/$JA_PDF#page=3" "$T/xdg.txt" &&
+   [ "$(rc open_print)" = 0 ] && grep -qx "file://.*/release-ja.html" "$T/open_print.out"; then
+    ok "open DOC --page N gives \$BROWSER (else xdg-open) the file:// link at that page; --print prints it"
+else
+    not_ok "open DOC --page N gives \$BROWSER (else xdg-open) the file:// link at that page; --print prints it"
+    show "$T/open_browser.out" "$T/opened.txt" "$T/open_xdg.out" "$T/xdg.txt" "$T/open_print.out" "$T/open_print.err"
+fi
+
+# ---------------------------------------------------------------- 45
+# What open cannot do is said: a page out of range (2), a document with
+# nothing to open (1), an unknown document (1); the command is in --help.
+run open_page open --db "$D" --print sample-brief-en --page 99
+run open_record open --db "$D" --print note-health-financing-ja
+run open_none open --db "$D" --print no-such-document
+run help_all --help
+if [ "$(rc open_page)" = 2 ] && grep -q "has pages 1 to 4, not 99" "$T/open_page.err" &&
+   [ "$(rc open_record)" = 1 ] && grep -q "no file on this machine and no web address" "$T/open_record.err" &&
+   [ "$(rc open_none)" = 1 ] && [ ! -s "$T/open_page.out" ] &&
+   grep -q "^  open  *open a document at a page" "$T/help_all.out"; then
+    ok "open says why it cannot open: a page out of range (exit 2), nothing to open or no such document (exit 1)"
+else
+    not_ok "open says why it cannot open: a page out of range (exit 2), nothing to open or no such document (exit 1)"
+    show "$T/open_page.err" "$T/open_record.err" "$T/open_none.err" "$T/help_all.out"
+fi
+
+[ "$n" = 45 ] || { echo "# ran $n tests, planned 45"; failed=$((failed + 1)); }
 exit $((failed > 0))

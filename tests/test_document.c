@@ -382,6 +382,66 @@ static void test_doc_filter_takes_the_same_names(void)
     g_free(all);
 }
 
+/* The file a document was indexed from is known even when its source is
+ * the manifest's URL: it is what opens the PDF on this machine. */
+static void test_a_pdf_cited_by_its_url_still_knows_its_local_file(void)
+{
+    if (!need_pdf())
+        return;
+    ghs_index *ix = open_ro();
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_get(ix, "uhc-brief-ja", &d, &err), ==, 0);
+    g_assert_cmpstr(d->source, ==, "https://example.org/uhc-brief-ja.pdf");
+    g_assert_true(g_path_is_absolute(d->path));
+    g_assert_true(g_str_has_suffix(d->path, "/corpus/uhc-brief-ja.pdf"));
+    g_assert_true(g_file_test(d->path, G_FILE_TEST_IS_REGULAR));
+    char *json = ghs_document_json(d, 0);
+    g_assert_null(strstr(json, "\"path\""));   /* never written out */
+    ghs_free(json);
+    ghs_document_free(d);
+    ghs_index_close(ix);
+}
+
+/* A hit shows a window of its passage; full_highlights mark the matches of
+ * the whole passage, those outside the window too, at the places the
+ * window's own highlights stand. */
+static void test_full_highlights_cover_the_whole_passage(void)
+{
+    ghs_index *ix = open_ro();
+    ghs_search_opts o = { GHS_SEARCH_OPTS_INIT, .limit = 10, .per_doc = 10 };
+    ghs_results *r = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_search(ix, "doc:note-uhc health", &o, &r, &err), ==, 0);
+    size_t cut = 0;
+    for (size_t i = 0; i < ghs_results_count(r); i++) {
+        const ghs_hit *h = ghs_results_hit(r, i);
+        glong full_len = g_utf8_strlen(h->full_passage, -1);
+        gboolean lead = g_str_has_prefix(h->passage, "\xe2\x80\xa6");   /* "…" */
+        g_assert_cmpuint(h->n_full_highlights, >=, h->n_highlights);
+        for (size_t k = 0; k < h->n_full_highlights; k++) {
+            const ghs_span *s = &h->full_highlights[k];
+            g_assert_true(0 <= s->start && s->start < s->end && s->end <= full_len);
+            char *word = g_utf8_substring(h->full_passage, s->start, s->end);
+            char *lower = g_utf8_strdown(word, -1);
+            g_assert_cmpstr(lower, ==, "health");
+            g_free(lower);
+            g_free(word);
+        }
+        for (size_t k = 0; k < h->n_highlights; k++) {
+            int at = h->highlights[k].start - (lead ? 1 : 0) + h->window_start;
+            gboolean found = FALSE;
+            for (size_t j = 0; j < h->n_full_highlights; j++)
+                found |= h->full_highlights[j].start == at;
+            g_assert_true(found);
+        }
+        cut += h->n_full_highlights > h->n_highlights;
+    }
+    g_assert_cmpuint(cut, >, 0);   /* some match stands outside a window */
+    ghs_results_free(r);
+    ghs_index_close(ix);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -389,6 +449,10 @@ int main(int argc, char **argv)
     build_ref_index();
     g_test_add_func("/document/pdf_metadata_comes_from_the_index",
                     test_pdf_metadata_comes_from_the_index);
+    g_test_add_func("/document/a_pdf_cited_by_its_url_still_knows_its_local_file",
+                    test_a_pdf_cited_by_its_url_still_knows_its_local_file);
+    g_test_add_func("/document/full_highlights_cover_the_whole_passage",
+                    test_full_highlights_cover_the_whole_passage);
     g_test_add_func("/document/page_text_holds_that_page_only",
                     test_page_text_holds_that_page_only);
     g_test_add_func("/document/text_record_reads_back_in_order_with_repeats_once",

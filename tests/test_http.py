@@ -437,6 +437,114 @@ def t_search_page_and_its_files_are_served(srv, db):
     check('accept' in headers.get('vary', '').lower(), headers)
 
 
+def t_a_hits_pdf_is_served_by_document_id_with_ranges(srv, db):
+    # the hit's document id is all it takes: the bytes of the indexed file,
+    # as a PDF, with the headers a viewer needs to fetch it in pieces
+    pdf = os.path.join(CORPUS, 'g7-health-brief-en.pdf')
+    with open(pdf, 'rb') as f:
+        whole = f.read()
+    status, body = search(srv, 'diagnostics type:pdf lang:en', limit=1)
+    hit = body['hits'][0]
+    check(hit['doc'] == 'g7-health-brief-en.pdf' and hit['page'], hit)
+    path = '/doc/%s/pdf' % q(hit['doc'])
+    status, headers, data = srv.request(path)
+    check(status == 200 and headers['content-type'] == 'application/pdf', (status, headers))
+    check(data == whole, 'not the indexed file: %d bytes of %d' % (len(data), len(whole)))
+    check(headers.get('accept-ranges') == 'bytes' and headers.get('etag', '').startswith('"'), headers)
+    check('last-modified' in headers and 'filename="g7-health-brief-en.pdf"' in
+          headers.get('content-disposition', ''), headers)
+    # a browser following the link gets the PDF, not the search page
+    status, headers, data = srv.request(path, headers={'Accept': 'text/html,*/*'})
+    check(status == 200 and data == whole, (status, headers))
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=100-199'})
+    check(status == 206 and data == whole[100:200], (status, len(data)))
+    check(headers.get('content-range') == 'bytes 100-199/%d' % len(whole), headers)
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=-10'})
+    check(status == 206 and data == whole[-10:], (status, data))
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=%d-' % (len(whole) - 5)})
+    check(status == 206 and data == whole[-5:], (status, data))
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=%d-' % len(whole)})
+    check(status == 416 and headers.get('content-range') == 'bytes */%d' % len(whole), (status, headers))
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=0-1,5-6'})
+    check(status == 200 and data == whole, status)   # several ranges: the whole file
+    etag, modified = headers['etag'], headers['last-modified']
+    status, headers, data = srv.request(path, headers={'If-None-Match': etag})
+    check(status == 304 and data == b'', status)
+    status, headers, data = srv.request(path, headers={'If-Modified-Since': modified})
+    check(status == 304 and data == b'', status)
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=0-9', 'If-Range': etag})
+    check(status == 206 and data == whole[:10], status)
+    status, headers, data = srv.request(path, headers={'Range': 'bytes=0-9', 'If-Range': '"other"'})
+    check(status == 200 and data == whole, status)
+    status, headers, data = srv.request(path, method='HEAD')
+    check(status == 200 and data == b'' and headers.get('content-length') == str(len(whole)), headers)
+    # the indexed path names the document too, as for /doc/{id}
+    status, headers, data = srv.request('/doc/%s/pdf' % q(pdf))
+    check(status == 200 and data == whole, status)
+
+
+def t_only_an_indexed_pdf_is_served_and_never_a_path(srv, db):
+    for path in ('/doc/note-health-financing-ja/pdf', '/doc/release-ja.html/pdf',
+                 '/doc/no-such-doc/pdf', '/doc/' + q('../../etc/passwd') + '/pdf',
+                 '/doc/' + q(os.path.join(CORPUS, 'nothing.pdf')) + '/pdf', '/doc//pdf'):
+        status, headers, data = srv.request(path)
+        check(status == 404 and json.loads(data)['error']['code'] == 'not_found', (path, status, data))
+        check(b'/etc' not in data or b'passwd' in path.encode(), (path, data))
+    # a document whose file is gone, or is no longer a PDF, is not served
+    tmp = tempfile.mkdtemp(prefix='ghs-pdf-', dir=os.path.dirname(db))
+    own_db = os.path.join(tmp, 'db')
+    pdf = os.path.join(tmp, 'brief.pdf')
+    shutil.copy(os.path.join(CORPUS, 'g7-health-brief-en.pdf'), pdf)
+    subprocess.run([GHSEARCH, 'index', '--db', own_db, pdf], check=True, capture_output=True)
+    own = Server(own_db)
+    try:
+        status, body = own.json('/search?q=diagnostics&limit=1')
+        doc = body['hits'][0]['doc']
+        status, headers, data = own.request('/doc/%s/pdf' % q(doc))
+        check(status == 200 and data.startswith(b'%PDF-'), status)
+        with open(pdf, 'w') as f:
+            f.write('not a PDF any more\n')
+        status, headers, data = own.request('/doc/%s/pdf' % q(doc))
+        check(status == 404 and b'not on this server' in data and tmp.encode() not in data,
+              (status, data))
+        os.remove(pdf)
+        os.mkfifo(pdf)   # must not hold the server
+        status, headers, data = own.request('/doc/%s/pdf' % q(doc), timeout=10)
+        check(status == 404, status)
+    finally:
+        own.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def t_a_page_asked_with_the_query_says_where_its_passages_and_words_are(srv, db):
+    # the page view marks the passages the search found on that page, the
+    # clicked one (rank 1 is the query's best on the page) and their words
+    status, body = search(srv, 'UHC financing', limit=10, per_doc=5)
+    hit = [h for h in body['hits'] if h['doc'] == 'g7-health-brief-en.pdf'][0]
+    path = '/doc/g7-health-brief-en.pdf/page/%d' % hit['page']
+    status, page = srv.json(path + '?q=' + q('UHC financing'))
+    check(status == 200 and page['query'] == 'UHC financing' and page['marks'], page.get('marks'))
+    text = page['text']
+    best = [m for m in page['marks'] if m['rank'] == 1][0]
+    check(text[best['start']:best['end']] == hit['full_passage'], (best, hit['full_passage'][:80]))
+    words = {text[s:e].lower() for m in page['marks'] for s, e in m['highlights']}
+    check({'uhc', 'financing'} <= words, words)
+    for m in page['marks']:
+        check(0 <= m['start'] < m['end'] <= len(text), m)
+        check(all(m['start'] <= s < e <= m['end'] for s, e in m['highlights']), m)
+    starts = [m['start'] for m in page['marks']]
+    check(starts == sorted(starts), starts)
+    # a record's text (no pages) too; no q, no marks; a bad q, no marks but the page
+    status, rec = srv.json('/doc/note-health-financing-ja?q=' + q('保健財政'))
+    check(status == 200 and rec['marks'] and
+          all(rec['text'][s:e] in ('保健財政', '保健', '財政') for m in rec['marks']
+              for s, e in m['highlights']), rec.get('marks'))
+    status, plain = srv.json(path)
+    check(status == 200 and 'marks' not in plain, plain.keys())
+    status, bad = srv.json(path + '?q=' + q('"unclosed'))
+    check(status == 200 and bad['marks'] == [] and bad['text'] == plain['text'], bad.get('marks'))
+
+
 def t_parallel_requests_all_succeed(srv, db):
     failures = []
     queries = [UHC_JA, '"100 Days Mission"', 'health financing', '薬剤耐性', 'UHC lang:en']
@@ -946,6 +1054,9 @@ TESTS = [
     t_other_methods_are_405_with_allow,
     t_oversize_requests_are_414_and_413,
     t_search_page_and_its_files_are_served,
+    t_a_hits_pdf_is_served_by_document_id_with_ranges,
+    t_only_an_indexed_pdf_is_served_and_never_a_path,
+    t_a_page_asked_with_the_query_says_where_its_passages_and_words_are,
     t_parallel_requests_all_succeed,
     t_new_commits_are_seen_without_a_restart,
     t_too_many_requests_in_progress_get_503,

@@ -1,8 +1,11 @@
 // app.js: the search page's behaviour, plain JavaScript, no framework.
-// State lives in the URL (?q=&lang=&type=&offset=) so a search can be
-// shared and the back button works; /doc/ID/page/N renders one page of a
-// document from the same URL's JSON. Text from the index is only ever put
-// into the page as text nodes, never as HTML.
+// State lives in the URL (?q=&lang=&type=&year=&publisher=&offset=) so a
+// search can be shared and the back button works; /doc/ID/page/N renders
+// one page of a document from the same URL's JSON, and carries the search
+// it was opened from (the same arguments, plus passage=K: the K-th best
+// passage of that search on the page), whose passages and words it marks.
+// Text from the index is only ever put into the page as text nodes, never
+// as HTML.
 'use strict';
 
 (function () {
@@ -15,6 +18,11 @@
   const results = $('results');
   const pager = $('pager');
   const docView = $('doc-view');
+  const suggestionBox = $('suggestion');
+  const header = $('top');
+  const toggle = $('filters-toggle');
+  const FILTERS = ['lang', 'type', 'year', 'publisher'];
+  const FACET_GROUPS = ['year', 'publisher'];   // their buttons come from the facets
   let generation = 0;   // drops answers that arrive after a newer request
 
   function el(tag, attrs, ...kids) {
@@ -30,9 +38,20 @@
     return e;
   }
 
-  function docHref(doc, page) {
+  // A document's (page's) view; st, when given, is the search it is opened
+  // from, and passage which of that search's passages on the page to show.
+  function docHref(doc, page, st, passage) {
     const base = '/doc/' + encodeURIComponent(doc);
-    return page ? base + '/page/' + page : base;
+    const path = page ? base + '/page/' + page : base;
+    const p = st ? stateParams(st) : new URLSearchParams();
+    if (st && st.q && passage) p.set('passage', String(passage));
+    const s = p.toString();
+    return path + (s ? '?' + s : '');
+  }
+
+  // The document's PDF as the server holds it, opened at a physical page.
+  function pdfHref(doc, page) {
+    return '/doc/' + encodeURIComponent(doc) + '/pdf' + (page ? '#page=' + page : '');
   }
 
   // A passage as an array of code points for display: a line break that a
@@ -52,7 +71,10 @@
   // (ghsearch's contract) while JS strings index UTF-16 units, so slice an
   // array of code points, never the string itself.
   function highlighted(passage, spans) {
-    const cps = displayCodePoints(passage);
+    return highlightedCodePoints(displayCodePoints(passage), spans);
+  }
+
+  function highlightedCodePoints(cps, spans) {
     const frag = document.createDocumentFragment();
     const sorted = (spans || [])
       .map(([s, e]) => [Math.max(0, s), Math.min(cps.length, e)])
@@ -86,23 +108,23 @@
 
   function readState() {
     const p = new URLSearchParams(location.search);
-    return {
-      q: p.get('q') || '',
-      lang: p.get('lang') || '',
-      type: p.get('type') || '',
-      year: p.get('year') || '',
-      offset: Math.max(0, parseInt(p.get('offset') || '0', 10) || 0),
-    };
+    const st = { q: p.get('q') || '' };
+    for (const f of FILTERS) st[f] = p.get(f) || '';
+    st.offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
+    st.passage = Math.max(0, parseInt(p.get('passage') || '0', 10) || 0);
+    return st;
+  }
+
+  function stateParams(st) {
+    const p = new URLSearchParams();
+    if (st.q) p.set('q', st.q);
+    for (const f of FILTERS) if (st[f]) p.set(f, st[f]);
+    if (st.offset) p.set('offset', String(st.offset));
+    return p;
   }
 
   function stateUrl(st) {
-    const p = new URLSearchParams();
-    if (st.q) p.set('q', st.q);
-    if (st.lang) p.set('lang', st.lang);
-    if (st.type) p.set('type', st.type);
-    if (st.year) p.set('year', st.year);
-    if (st.offset) p.set('offset', String(st.offset));
-    const s = p.toString();
+    const s = stateParams(st).toString();
     return '/' + (s ? '?' + s : '');
   }
 
@@ -113,22 +135,27 @@
   }
 
   // Filter buttons show the documents matching the query for each value
-  // (the library's facet counts); years come and go with the facets.
+  // (the library's facet counts); years and publishers come and go with
+  // the facets (the newest year first, the publishers with the most
+  // documents first), and the one chosen stays.
   function showFilters(st, facets) {
-    const yearGroup = $('year-group');
-    if (facets) {
-      const years = (facets.year || []).map((f) => f.value);
-      if (st.year && !years.includes(st.year)) years.push(st.year);
-      years.sort().reverse();
-      for (const b of yearGroup.querySelectorAll('button[data-value]:not([data-value=""])')) b.remove();
-      for (const y of years) {
-        const b = el('button', { type: 'button', 'data-filter': 'year', 'data-value': y,
-          'aria-pressed': 'false' }, y);
-        b.addEventListener('click', () => applyFilter('year', y));
-        yearGroup.append(b);
+    for (const field of FACET_GROUPS) {
+      if (!facets) break;
+      const group = $(field + '-group');
+      const values = (facets[field] || []).map((f) => f.value);
+      if (st[field] && !values.includes(st[field])) values.push(st[field]);
+      if (field === 'year') values.sort().reverse();
+      for (const b of group.querySelectorAll('button[data-value]:not([data-value=""])')) b.remove();
+      for (const v of values) {
+        const b = el('button', { type: 'button', 'data-filter': field, 'data-value': v,
+          'aria-pressed': 'false' }, v);
+        b.addEventListener('click', () => applyFilter(field, v));
+        group.append(b);
       }
-      yearGroup.hidden = years.length === 0;
+      group.hidden = values.length === 0;
     }
+    const on = FILTERS.filter((f) => st[f]).length;
+    toggle.querySelector('.active-count').textContent = on ? '(' + on + ')' : '';
     for (const b of document.querySelectorAll('button[data-filter]')) {
       const f = b.dataset.filter, v = b.dataset.value;
       b.setAttribute('aria-pressed', String(st[f] === v));
@@ -145,6 +172,34 @@
     st[field] = value;
     st.offset = 0;
     go(st);
+  }
+
+  // "Did you mean": the server runs the filters and the query as one,
+  // "lang:en (finanzing)", and suggests in that form; the reader is shown
+  // only the words of their own query, corrected, and the filters stay.
+  function suggestedQuery(data) {
+    const s = data.suggestion, q = data.query || '', eff = data.effective_query || '';
+    if (!s || !q.trim()) return null;
+    const wrapped = '(' + q + ')';
+    let text = null;
+    if (eff.endsWith(wrapped)) {
+      const filters = eff.slice(0, eff.length - wrapped.length);
+      if (s.startsWith(filters + '(') && s.endsWith(')')) text = s.slice(filters.length + 1, -1);
+    } else if (eff === q) {
+      text = s;
+    }
+    text = text && text.trim();
+    return text && text !== q.trim() ? text : null;
+  }
+
+  function showSuggestion(data, st) {
+    const better = suggestedQuery(data);
+    if (!better) { suggestionBox.hidden = true; return; }
+    const next = { ...st, q: better, offset: 0 };
+    const link = el('a', { href: stateUrl(next), lang: 'en' }, better);
+    link.addEventListener('click', (ev) => { ev.preventDefault(); go(next); });
+    suggestionBox.replaceChildren('Did you mean / もしかして: ', link);
+    suggestionBox.hidden = false;
   }
 
   // ---------------------------------------------------------------- search
@@ -167,7 +222,13 @@
   function renderHits(data, st) {
     results.replaceChildren();
     let group = null, list = null, doc = null, tier = 1;
+    const onPage = new Map();   // doc and page -> hits shown of it so far
     for (const h of data.hits) {
+      // which of the search's passages on its page this one is (1: the best)
+      const key = h.doc + '\u0000' + (h.page || 0);
+      const nth = (onPage.get(key) || 0) + 1;
+      onPage.set(key, nth);
+      const href = docHref(h.doc, h.page, st, nth);
       if (h.tier > tier) {
         // Passages with every word come first whatever their scores: say
         // where the others begin (a document's hits share one tier).
@@ -180,16 +241,18 @@
         doc = h.doc;
         list = el('ol', { class: 'passages' });
         group = el('li', { class: 'doc', lang: h.lang || null },
-          el('h2', null, el('a', { href: docHref(h.doc, h.page) }, h.title || h.doc)),
+          el('h2', null, el('a', { href }, h.title || h.doc)),
           metaLine(h), list);
         results.append(group);
       }
-      const page = h.page ? el('a', { class: 'page-badge', href: docHref(h.doc, h.page),
+      const page = h.page ? el('a', { class: 'page-badge', href,
         'aria-label': 'page ' + h.page }, 'p. ' + h.page) : null;
-      list.append(el('li', { class: 'passage', tabindex: '0', 'data-href': docHref(h.doc, h.page),
+      const pdf = h.type === 'pdf' && h.page ? el('a', { class: 'pdf-link', href: pdfHref(h.doc, h.page),
+        target: '_blank', rel: 'noopener', lang: 'en' }, 'PDF p. ' + h.page + ' ↗') : null;
+      list.append(el('li', { class: 'passage', tabindex: '0', 'data-href': href,
         lang: h.lang || null },
         el('p', { class: 'text' }, page, highlighted(h.passage, h.highlights)),
-        el('p', { class: 'cite' }, h.citation)));
+        el('p', { class: 'cite' }, h.citation, pdf)));
     }
     const shown = data.hits.length;
     if (shown === 0) {
@@ -208,6 +271,7 @@
     const my = ++generation;
     input.value = st.q;
     errorBox.hidden = true;
+    suggestionBox.hidden = true;
     docView.hidden = true;
     results.hidden = false;
     showFilters(st, null);
@@ -219,7 +283,7 @@
     }
     const p = new URLSearchParams({ q: st.q, limit: String(LIMIT), offset: String(st.offset),
       facets: '1' });
-    for (const f of ['lang', 'type', 'year']) if (st[f]) p.set(f, st[f]);
+    for (const f of FILTERS) if (st[f]) p.set(f, st[f]);
     statusLine.textContent = 'Searching… 検索中';
     try {
       const resp = await fetch('/search?' + p, { headers: { Accept: 'application/json' } });
@@ -234,6 +298,7 @@
       }
       showFilters(st, data.facets);
       renderHits(data, st);
+      if (data.hits.length === 0) showSuggestion(data, st);
     } catch (e) {
       if (my !== generation) return;
       statusLine.textContent = '';
@@ -243,13 +308,48 @@
 
   // ---------------------------------------------------------------- document view
 
-  async function showDocument(path) {
+  // The text of a page (or of a document without pages) as paragraphs,
+  // with the search's passages (marks: code point ranges of text, from the
+  // server) each in a section of its own, their words as <mark>. Returns
+  // the container and the sections by rank.
+  function pageText(text, marks, lang) {
+    const cps = Array.from(text);
+    const box = el('div', { class: 'page-text', lang: lang || null });
+    const sections = new Map();
+    const spans = marks.flatMap((m) => m.highlights || []);
+    let at = 0;
+    let section = null, sectionMark = null;
+    while (at < cps.length) {
+      // a paragraph: up to the next run of two or more line breaks
+      let end = at;
+      while (end < cps.length && !(cps[end] === '\n' && cps[end + 1] === '\n')) end++;
+      const mark = marks.find((m) => m.start < Math.max(end, at + 1) && m.end > at) || null;
+      const local = spans.filter(([s, e]) => e > at && s < end).map(([s, e]) => [s - at, e - at]);
+      const p = el('p', null, highlightedCodePoints(displayCodePoints(cps.slice(at, end).join('')), local));
+      if (mark && mark !== sectionMark) {
+        section = el('section', { class: 'hit', tabindex: '-1', 'data-rank': String(mark.rank),
+          'aria-label': 'Passage ' + mark.rank + ' of the search / 検索の該当箇所' });
+        sections.set(mark.rank, section);
+        box.append(section);
+      }
+      sectionMark = mark;
+      (mark ? section : box).append(p);
+      at = end;
+      while (at < cps.length && cps[at] === '\n') at++;
+    }
+    return { box, sections };
+  }
+
+  async function showDocument(path, st) {
     const my = ++generation;
     results.hidden = true;
     pager.hidden = true;
     errorBox.hidden = true;
+    suggestionBox.hidden = true;
+    input.value = st.q;
     statusLine.textContent = 'Loading… 読み込み中';
-    const resp = await fetch(path, { headers: { Accept: 'application/json' } });
+    const ask = st.q ? path + '?' + new URLSearchParams({ q: st.q }) : path;
+    const resp = await fetch(ask, { headers: { Accept: 'application/json' } });
     const data = await resp.json();
     if (my !== generation) return;
     statusLine.textContent = '';
@@ -257,35 +357,54 @@
       showError(data.error || {}, null);
       return;
     }
-    const back = el('a', { href: '/', class: 'back' }, '← Search 検索へ');
+    // back to the results this page was opened from, if any
+    const back = st.q ? el('a', { href: stateUrl(st), class: 'back' }, '← Results for “' + st.q + '” 検索結果へ')
+      : el('a', { href: '/', class: 'back' }, '← Search 検索へ');
+    const keep = st.q ? { ...st, passage: 0 } : null;   // other pages keep the query's marks
     const kids = [el('nav', null, back),
       el('h2', null, data.title || data.doc), metaLine(data),
-      el('p', { class: 'cite' }, data.citation)];
-    const paragraphs = (text) => el('div', { class: 'page-text', lang: data.lang || null },
-      ...text.split(/\n{2,}/).map((t) => el('p', null, displayCodePoints(t).join(''))));
+      el('p', { class: 'cite' }, data.citation,
+        data.type === 'pdf' ? el('a', { class: 'pdf-link', href: pdfHref(data.doc, data.page),
+          target: '_blank', rel: 'noopener', lang: 'en' },
+        data.page ? 'Open the PDF at p. ' + data.page + ' ↗' : 'Open the PDF ↗') : null)];
+    const marks = data.marks || [];
+    let sections = new Map();
+    const text = (t) => { const r = pageText(t, marks, data.lang); sections = r.sections; return r.box; };
     if (data.page !== undefined) {
-      kids.push(data.text ? paragraphs(data.text)
+      kids.push(data.text ? text(data.text)
         : el('p', { class: 'hint' }, 'No text on this page. このページには本文がありません。'));
       kids.push(el('nav', { 'aria-label': 'Pages' },
-        data.prev ? el('a', { href: docHref(data.doc, data.prev), rel: 'prev' }, '← p. ' + data.prev) : null,
-        el('a', { href: docHref(data.doc) }, 'All pages (' + data.pages + ')'),
-        data.next ? el('a', { href: docHref(data.doc, data.next), rel: 'next' }, 'p. ' + data.next + ' →') : null));
+        data.prev ? el('a', { href: docHref(data.doc, data.prev, keep), rel: 'prev' }, '← p. ' + data.prev) : null,
+        el('a', { href: docHref(data.doc, 0, keep) }, 'All pages (' + data.pages + ')'),
+        data.next ? el('a', { href: docHref(data.doc, data.next, keep), rel: 'next' }, 'p. ' + data.next + ' →') : null));
     } else if (data.pages > 0) {
       const links = [];
-      for (let p = 1; p <= data.pages; p++) links.push(el('a', { href: docHref(data.doc, p) }, 'p. ' + p));
+      for (let p = 1; p <= data.pages; p++) links.push(el('a', { href: docHref(data.doc, p, keep) }, 'p. ' + p));
       kids.push(el('nav', { 'aria-label': 'Pages', class: 'page-list' }, ...links));
     } else if (data.text) {
-      kids.push(paragraphs(data.text));
+      kids.push(text(data.text));
+    }
+    if (st.q && data.marks !== undefined) {
+      statusLine.textContent = marks.length
+        ? marks.length + ' passage' + (marks.length === 1 ? '' : 's') + ' of the search marked on this page'
+        : 'The search finds no passage on this page';
     }
     docView.replaceChildren(...kids);
     docView.hidden = false;
     document.title = (data.title || data.doc) + ' — ghsearch';
-    docView.focus();
+    // the passage the reader clicked (else the best one), in view
+    const target = st.passage ? (sections.get(st.passage) || sections.values().next().value) : null;
+    if (target) {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: 'center' });
+    } else {
+      docView.focus();
+    }
   }
 
   function render() {
     if (location.pathname.startsWith('/doc/')) {
-      showDocument(location.pathname + location.search);
+      showDocument(location.pathname, readState());
     } else {
       document.title = 'ghsearch';
       search(readState());
@@ -298,13 +417,18 @@
     ev.preventDefault();
     const st = readState();
     const onDoc = location.pathname.startsWith('/doc/');
-    go(onDoc ? { q: input.value.trim(), lang: '', type: '', year: '', offset: 0 }
+    go(onDoc ? { q: input.value.trim(), lang: '', type: '', year: '', publisher: '', offset: 0 }
       : { ...st, q: input.value.trim(), offset: 0 });
   });
 
   for (const b of document.querySelectorAll('button[data-filter]')) {
     b.addEventListener('click', () => applyFilter(b.dataset.filter, b.dataset.value));
   }
+
+  toggle.addEventListener('click', () => {
+    const open = header.classList.toggle('filters-open');
+    toggle.setAttribute('aria-expanded', String(open));
+  });
 
   $('prev').addEventListener('click', () => {
     const st = readState();
