@@ -15,10 +15,12 @@
 enum { OPT_DB = 1, OPT_PAGE, OPT_PRINT };
 
 static const cli_opt open_opts[] = {
-    { "db", 1, OPT_DB, 0 },
-    { "page", 1, OPT_PAGE, 'p' },
-    { "print", 0, OPT_PRINT, 0 },
-    { NULL, 0, 0, 0 },
+    { "db", "DIR", OPT_DB, 0, "the index (default: $GHSEARCH_DB, else ./ghsearch-db)",
+      CLI_COMPLETE_DIR, NULL },
+    { "page", "N", OPT_PAGE, 'p', "open at page N (PDFs)", CLI_COMPLETE_NONE, NULL },
+    { "print", NULL, OPT_PRINT, 0, "print the link instead of opening it", CLI_COMPLETE_NONE,
+      NULL },
+    { NULL, NULL, 0, 0, NULL, CLI_COMPLETE_NONE, NULL },
 };
 
 /* The command that opens link: $BROWSER (a command with its arguments, %s
@@ -152,9 +154,10 @@ done:
 }
 
 const cli_command cli_cmd_open = {
-    "open",
-    "[--db DIR] [--page N] [--print] DOC",
-    "open a document at a page (its PDF, file or web address)",
+    .name = "open",
+    .operands = "DOC",
+    .summary = "open a document at a page (its PDF, file or web address)",
+    .help =
     "Open document DOC (the \"doc\" of a search hit, the path of an indexed\n"
     "file, or its file name) at page N: the file it was indexed from, as\n"
     "file:///path/to/report.pdf#page=N, else its web address. N is the\n"
@@ -163,20 +166,13 @@ const cli_command cli_cmd_open = {
     "The link goes to $BROWSER when set (a command; %s in it stands for the\n"
     "link, else the link is added at the end): browsers open a PDF at its\n"
     "#page. Otherwise to xdg-open, the desktop's default application, which\n"
-    "may open the file at its first page.\n"
-    "\n"
-    "Options:\n"
-    "  --db DIR       the index (default: $GHSEARCH_DB, else ./ghsearch-db)\n"
-    "  -p, --page N   open at page N (PDFs)\n"
-    "  --print        print the link instead of opening it\n"
-    "  -h, --help     this help\n"
-    "\n"
+    "may open the file at its first page.\n",
+    .opts = open_opts,
+    .notes =
     "On a terminal `ghsearch search` makes each hit's source and citation\n"
     "such a link already (a terminal hyperlink: Ctrl-click or similar).\n"
     "Exit 1 when there is no such document, nothing to open or the opener\n"
     "failed, 2 for a page out of range or a file name several indexed files\n"
     "have.\n",
-    open_opts,
-    0,
-    run_open,
+    .run = run_open,
 };

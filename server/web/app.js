@@ -174,22 +174,12 @@
     go(st);
   }
 
-  // "Did you mean": the server runs the filters and the query as one,
-  // "lang:en (finanzing)", and suggests in that form; the reader is shown
-  // only the words of their own query, corrected, and the filters stay.
+  // The server gives the suggestion as the words of the reader's own query,
+  // corrected ("financing" for "finanzing" under lang:en); the filters
+  // stay as they are.
   function suggestedQuery(data) {
-    const s = data.suggestion, q = data.query || '', eff = data.effective_query || '';
-    if (!s || !q.trim()) return null;
-    const wrapped = '(' + q + ')';
-    let text = null;
-    if (eff.endsWith(wrapped)) {
-      const filters = eff.slice(0, eff.length - wrapped.length);
-      if (s.startsWith(filters + '(') && s.endsWith(')')) text = s.slice(filters.length + 1, -1);
-    } else if (eff === q) {
-      text = s;
-    }
-    text = text && text.trim();
-    return text && text !== q.trim() ? text : null;
+    const s = (data.suggestion || '').trim(), q = (data.query || '').trim();
+    return s && q && s !== q ? s : null;
   }
 
   function showSuggestion(data, st) {
