@@ -506,9 +506,27 @@ GHS_API int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, 
 GHS_API void ghs_document_free(ghs_document *d);
 
 /* A citation of document d (page > 0 cites that page), as ghs_hit_cite
- * does for a hit; *out freed with ghs_free(). */
+ * does for a hit: a page with a printed label of its own is cited
+ * "p. 15 (PDF p. 16)"; *out freed with ghs_free(). */
 GHS_API int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
                       ghs_error *err);
+
+/* The label printed on PDF page `page` of d ("15", "iii"), as a hit's
+ * page_label gives it: the PDF's page labels (/PageLabels) when it has
+ * them, else the page numbers its running heads or feet print, when they
+ * differ from the physical page; else "" (also for a page out of range).
+ * Owned by d. */
+GHS_API const char *ghs_document_page_label(const ghs_document *d, int page);
+
+/* The PDF page of d whose printed label is label ("15", "iii"; ASCII
+ * case aside), or, when no page has that label, the page of that number
+ * when it has no label of its own: how a user names the page a citation
+ * "p. 15 (PDF p. 16)" gives as 15. On success *page is 1-based.
+ * GHS_ENOTFOUND when no page is labelled so; GHS_EINVAL when several are
+ * (a numbering that restarts in each part; the message lists their PDF
+ * pages), or when d has no pages. */
+GHS_API int ghs_document_page_of_label(const ghs_document *d, const char *label, int *page,
+                                       ghs_error *err);
 
 /* Reference-manager files of a page of results: one entry per document
  * (in the order of its best hit), with the pages its hits stand on, the

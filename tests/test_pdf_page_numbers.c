@@ -5,13 +5,16 @@
  * heads the way real reports do ("– 15 –", "Page 3 of 40", "－１５－",
  * roman front matter) without a /PageLabels tree, or with one that says
  * otherwise; others carry tables and lists of numbers at their feet. The
- * tests check the labels the extractor infers (and those it must not).
+ * tests check the labels the extractor infers (and those it must not),
+ * then what `show` cites.
  */
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cairo-pdf.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <pango/pangocairo.h>
 
 #include "extract.h"
@@ -393,6 +396,150 @@ static void test_page_labels_of_the_pdf_win_over_printed_numbers(void)
     g_free(path);
 }
 
+/* ------------------------------------------------------------ citing */
+
+/* Runs `ghsearch ARGS...`; returns its standard output (g_free) and its
+ * exit status in *status. */
+static char *run_cli(const char *const *args, int *status)
+{
+    const char *root = g_getenv("GHS_BUILD_ROOT");
+    g_assert_nonnull(root);
+    char *exe = g_build_filename(root, "cli", "ghsearch", NULL);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, exe);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (char *)*a);
+    g_ptr_array_add(argv, NULL);
+    char *out = NULL, *errout = NULL;
+    int wait = 0;
+    GError *gerr = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                      &errout, &wait, &gerr))
+        g_error("run %s: %s", exe, gerr->message);
+    *status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    if (*status != 0)
+        g_test_message("%s: %s", args[0], errout);
+    g_ptr_array_free(argv, TRUE);
+    g_free(exe);
+    g_free(errout);
+    return out;
+}
+
+static char *run_ok(const char *const *args)
+{
+    int status = 0;
+    char *out = run_cli(args, &status);
+    g_assert_cmpint(status, ==, 0);
+    return out;
+}
+
+static void assert_contains(const char *out, const char *want)
+{
+    if (strstr(out, want) == NULL)
+        g_error("expected '%s' in:\n%s", want, out);
+}
+
+static char *db_path;
+
+/* Two reports printing "– n –" on PDF page n + 1, with one passage in
+ * common on PDF page 16 (printed 15): one index for the tests below. */
+static const char *cited_db(void)
+{
+    if (db_path != NULL)
+        return db_path;
+    ghs_index *ix = ghs_test_index_new("ghs-printed-XXXXXX", &db_path);
+    const char *const titles[] = { "Health Financing Review", "Financing Annex" };
+    const char *const ids[] = { "review", "annex" };
+    for (int d = 0; d < 2; d++) {
+        fixture_page *pages = offset_report(17, "– %d –", false);
+        g_free(pages[15].body);
+        pages[15].body = g_strdup("Out-of-pocket payments pushed households into poverty.\n"
+                                  "Solidarity funds offset those zanzibarine losses.");
+        char *file = g_strdup_printf("%s.pdf", ids[d]);
+        char *path = draw_pdf(file, titles[d], pages, 17);
+        ghs_meta meta = { .id = ids[d] };
+        ghs_error err = {0};
+        if (ghs_index_add_file(ix, path, &meta, NULL, &err) != 0)
+            g_error("index %s: %s", path, err.message);
+        fixture_free(pages, 17);
+        g_free(file);
+        g_free(path);
+    }
+    ghs_test_index_finish(ix);
+    return db_path;
+}
+
+static void test_show_cites_the_printed_page_and_takes_either_number(void)
+{
+    const char *db = cited_db();
+    const char *const by_pdf[] = { "show", "--db", db, "review", "--page", "16", NULL };
+    char *out = run_ok(by_pdf);
+    assert_contains(out, "--- p. 15 (PDF p. 16) ---");
+    assert_contains(out, ", p. 15 (PDF p. 16)\n");
+    assert_contains(out, "zanzibarine");
+    g_assert_null(strstr(out, "--- p. 16 ---"));
+
+    /* The same page by the number it prints. */
+    const char *const by_label[] = { "show", "--db", db, "review", "--page-label", "15", NULL };
+    char *again = run_ok(by_label);
+    g_assert_cmpstr(again, ==, out);
+    g_free(again);
+    g_free(out);
+
+    /* The cover prints nothing: its PDF page is all there is to cite. */
+    const char *const cover[] = { "show", "--db", db, "review", "--page", "1", NULL };
+    out = run_ok(cover);
+    assert_contains(out, "--- p. 1 ---");
+    assert_contains(out, ", p. 1\n");
+    g_free(out);
+
+    /* JSON: "page" stays the PDF page, "page_label" beside it. */
+    const char *const json[] = { "show", "--db", db, "review", "--page", "16", "--json", NULL };
+    out = run_ok(json);
+    JsonParser *p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    g_assert_nonnull(strstr(json_object_get_string_member(o, "cite"), "p. 15 (PDF p. 16)"));
+    JsonObject *page = json_array_get_object_element(json_object_get_array_member(o, "text"), 0);
+    g_assert_cmpint(json_object_get_int_member(page, "page"), ==, 16);
+    g_assert_cmpstr(json_object_get_string_member(page, "page_label"), ==, "15");
+    g_object_unref(p);
+    g_free(out);
+
+    /* Every page: the printed number in each heading. */
+    const char *const all[] = { "show", "--db", db, "annex", NULL };
+    out = run_ok(all);
+    assert_contains(out, "--- p. 1 ---");
+    assert_contains(out, "--- p. 1 (PDF p. 2) ---");
+    assert_contains(out, "--- p. 16 (PDF p. 17) ---");
+    g_free(out);
+
+    /* A label no page prints is a usage error. */
+    int status = 0;
+    const char *const missing[] = { "show", "--db", db, "review", "--page-label", "40", NULL };
+    out = run_cli(missing, &status);
+    g_assert_cmpint(status, ==, 2);
+    g_free(out);
+
+    /* The library: both ways between a PDF page and its label. */
+    ghs_index *ix = NULL;
+    ghs_document *d = NULL;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_READ, NULL), ==, 0);
+    g_assert_cmpint(ghs_document_get(ix, "review", &d, NULL), ==, 0);
+    g_assert_cmpstr(ghs_document_page_label(d, 16), ==, "15");
+    g_assert_cmpstr(ghs_document_page_label(d, 1), ==, "");
+    g_assert_cmpstr(ghs_document_page_label(d, 99), ==, "");
+    int at = 0;
+    g_assert_cmpint(ghs_document_page_of_label(d, "15", &at, NULL), ==, 0);
+    g_assert_cmpint(at, ==, 16);
+    char *cite = NULL;
+    g_assert_cmpint(ghs_document_cite(d, 16, GHS_CITE_BIBTEX, &cite, NULL), ==, 0);
+    assert_contains(cite, "p.~15 (PDF p.~16)");
+    ghs_free(cite);
+    ghs_document_free(d);
+    ghs_index_close(ix);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -413,7 +560,13 @@ int main(int argc, char **argv)
                     test_numbers_at_the_foot_that_are_no_page_numbers_give_no_labels);
     g_test_add_func("/pdf_page_numbers/page_labels_of_the_pdf_win_over_printed_numbers",
                     test_page_labels_of_the_pdf_win_over_printed_numbers);
+    g_test_add_func("/pdf_page_numbers/show_cites_the_printed_page_and_takes_either_number",
+                    test_show_cites_the_printed_page_and_takes_either_number);
     int rc = g_test_run();
+    if (db_path != NULL) {
+        ghs_test_rm_db(db_path);
+        g_free(db_path);
+    }
     ghs_test_rm_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
