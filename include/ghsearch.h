@@ -308,6 +308,8 @@ typedef struct ghs_location {
     const char *doc;      /* stable document id */
     const char *title;
     int page;             /* 1-based PDF page; 0 when the source has no pages */
+    const char *page_label; /* the page's printed label, as ghs_hit.page_label
+                             ("" when none) */
 } ghs_location;
 
 typedef struct ghs_hit {
@@ -601,8 +603,8 @@ GHS_API char *ghs_json_number(double v);
  * {"rank","score","doc","title","source","page" (null when 0),"lang",
  *  "passage","highlights":[[start,end],...],"citation","type","publisher",
  *  "date","url","linked_from" (only when not ""),"doc_rank","full_passage",
- *  "window":[start,end],"also_in":[{"doc","title","page"},...] (other places of
- *  the same words),"tier",
+ *  "window":[start,end],"also_in":[{"doc","title","page","page_label" (only
+ *  when not "")},...] (other places of the same words),"tier",
  *  "rerank" (only when reranked),"page_label" (only when not "")}
  * (the fields of ghs_hit; "source" as flags say). The object ends with its
  * closing brace, so a caller may drop that to add members of its own.

@@ -6,7 +6,7 @@
  * roman front matter) without a /PageLabels tree, or with one that says
  * otherwise; others carry tables and lists of numbers at their feet. The
  * tests check the labels the extractor infers (and those it must not),
- * then what `show` cites.
+ * then the citation, `search --json` and its also_in, and `show`.
  */
 #include <string.h>
 #include <sys/wait.h>
@@ -469,6 +469,45 @@ static const char *cited_db(void)
     return db_path;
 }
 
+static void test_hits_and_also_in_cite_the_printed_page(void)
+{
+    const char *db = cited_db();
+    ghs_results *r = ghs_test_search(db, "zanzibarine", NULL);
+    g_assert_cmpuint(ghs_results_count(r), ==, 1);
+    const ghs_hit *h = ghs_results_hit(r, 0);
+    g_assert_cmpint(h->page, ==, 16);
+    g_assert_cmpstr(h->page_label, ==, "15");
+    g_assert_nonnull(strstr(h->citation, ", p. 15 (PDF p. 16)"));
+    g_assert_cmpuint(h->n_also_in, ==, 1);
+    g_assert_cmpint(h->also_in[0].page, ==, 16);
+    g_assert_cmpstr(h->also_in[0].page_label, ==, "15");
+    ghs_results_free(r);
+
+    const char *const json_args[] = { "search", "--db", db, "--json", "zanzibarine", NULL };
+    char *out = run_ok(json_args);
+    JsonParser *p = json_parser_new();
+    g_assert_true(json_parser_load_from_data(p, out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    g_assert_cmpint(json_object_get_int_member(o, "page"), ==, 16);
+    g_assert_cmpstr(json_object_get_string_member(o, "page_label"), ==, "15");
+    JsonArray *also = json_object_get_array_member(o, "also_in");
+    g_assert_cmpuint(json_array_get_length(also), ==, 1);
+    JsonObject *loc = json_array_get_object_element(also, 0);
+    g_assert_cmpint(json_object_get_int_member(loc, "page"), ==, 16);
+    g_assert_cmpstr(json_object_get_string_member(loc, "page_label"), ==, "15");
+    g_object_unref(p);
+    g_free(out);
+
+    const char *const text_args[] = { "search", "--db", db, "--color=never", "zanzibarine",
+                                      NULL };
+    out = run_ok(text_args);
+    assert_contains(out, "— p. 15 (PDF p. 16)");
+    assert_contains(out, "also in: ");
+    assert_contains(out, ", p. 15 (PDF p. 16)\n");
+    g_assert_null(strstr(out, ", p. 16"));
+    g_free(out);
+}
+
 static void test_show_cites_the_printed_page_and_takes_either_number(void)
 {
     const char *db = cited_db();
@@ -560,6 +599,8 @@ int main(int argc, char **argv)
                     test_numbers_at_the_foot_that_are_no_page_numbers_give_no_labels);
     g_test_add_func("/pdf_page_numbers/page_labels_of_the_pdf_win_over_printed_numbers",
                     test_page_labels_of_the_pdf_win_over_printed_numbers);
+    g_test_add_func("/pdf_page_numbers/hits_and_also_in_cite_the_printed_page",
+                    test_hits_and_also_in_cite_the_printed_page);
     g_test_add_func("/pdf_page_numbers/show_cites_the_printed_page_and_takes_either_number",
                     test_show_cites_the_printed_page_and_takes_either_number);
     int rc = g_test_run();
