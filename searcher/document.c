@@ -301,6 +301,10 @@ int ghs_document_page_of_label(const ghs_document *d, const char *label, int *pa
     if (!d || !label)
         return ghs_set_error(err, GHS_EINVAL, "[show] no document or no page label given");
     char *want = g_strstrip(g_strdup(label));
+    if (!*want) {
+        g_free(want);
+        return ghs_set_error(err, GHS_EINVAL, "[show][%s] an empty page label", d->id);
+    }
     if (d->pages <= 0) {
         int rc = ghs_set_error(err, GHS_EINVAL, "[show][%s] a %s has no pages", d->id,
                                *d->type ? d->type : "document");

@@ -576,6 +576,11 @@ static void test_show_cites_the_printed_page_and_takes_either_number(void)
     int at = 0;
     g_assert_cmpint(ghs_document_page_of_label(d, "15", &at, NULL), ==, 0);
     g_assert_cmpint(at, ==, 16);
+    g_assert_cmpint(ghs_document_page_of_label(d, " ", &at, NULL), ==, GHS_EINVAL);
+    g_assert_cmpint(ghs_document_page_of_label(d, "99", &at, NULL), ==, GHS_ENOTFOUND);
+    /* "1" is the page printed 1 (PDF page 2), not the unnumbered cover. */
+    g_assert_cmpint(ghs_document_page_of_label(d, "1", &at, NULL), ==, 0);
+    g_assert_cmpint(at, ==, 2);
     char *cite = NULL;
     g_assert_cmpint(ghs_document_cite(d, 16, GHS_CITE_BIBTEX, &cite, NULL), ==, 0);
     assert_contains(cite, "p.~15 (PDF p.~16)");
