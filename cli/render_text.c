@@ -336,18 +336,24 @@ append_linked(GString *out, const char *s, const ghs_hit *h, const render_style 
 /* "p. 15 (PDF p. 16)" when the page's printed label differs from its
  * physical number, else "p. 16". */
 static void
-append_page(GString *out, const ghs_hit *h)
+append_page_label(GString *out, int page, const char *label)
 {
     char num[16];
 
-    g_snprintf(num, sizeof num, "%d", h->page);
-    if (h->page_label && *h->page_label && strcmp(h->page_label, num) != 0) {
+    g_snprintf(num, sizeof num, "%d", page);
+    if (label && *label && strcmp(label, num) != 0) {
         g_string_append(out, "p. ");
-        append_clean(out, h->page_label);
-        g_string_append_printf(out, " (PDF p. %d)", h->page);
+        append_clean(out, label);
+        g_string_append_printf(out, " (PDF p. %d)", page);
     } else {
-        g_string_append_printf(out, "p. %d", h->page);
+        g_string_append_printf(out, "p. %d", page);
     }
+}
+
+static void
+append_page(GString *out, const ghs_hit *h)
+{
+    append_page_label(out, h->page, h->page_label);
 }
 
 static void
@@ -412,8 +418,10 @@ append_also_in(GString *out, const ghs_hit *h, const render_style *st)
         if (i)
             g_string_append(out, "; ");
         append_clean(out, l->title && *l->title ? l->title : l->doc);
-        if (l->page > 0)
-            g_string_append_printf(out, ", p. %d", l->page);
+        if (l->page > 0) {
+            g_string_append(out, ", ");
+            append_page_label(out, l->page, l->page_label);
+        }
     }
     g_string_append_printf(out, "%s\n", st->dim_close);
 }

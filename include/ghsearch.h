@@ -333,6 +333,8 @@ typedef struct ghs_location {
     const char *doc;      /* stable document id */
     const char *title;
     int page;             /* 1-based PDF page; 0 when the source has no pages */
+    const char *page_label; /* the page's printed label, as ghs_hit.page_label
+                             ("" when none) */
 } ghs_location;
 
 typedef struct ghs_hit {
@@ -547,9 +549,27 @@ GHS_API int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, 
 GHS_API void ghs_document_free(ghs_document *d);
 
 /* A citation of document d (page > 0 cites that page), as ghs_hit_cite
- * does for a hit; *out freed with ghs_free(). */
+ * does for a hit: a page with a printed label of its own is cited
+ * "p. 15 (PDF p. 16)"; *out freed with ghs_free(). */
 GHS_API int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, char **out,
                       ghs_error *err);
+
+/* The label printed on PDF page `page` of d ("15", "iii"), as a hit's
+ * page_label gives it: the PDF's page labels (/PageLabels) when it has
+ * them, else the page numbers its running heads or feet print, when they
+ * differ from the physical page; else "" (also for a page out of range).
+ * Owned by d. */
+GHS_API const char *ghs_document_page_label(const ghs_document *d, int page);
+
+/* The PDF page of d whose printed label is label ("15", "iii"; ASCII
+ * case aside), or, when no page has that label, the page of that number
+ * when it has no label of its own: how a user names the page a citation
+ * "p. 15 (PDF p. 16)" gives as 15. On success *page is 1-based.
+ * GHS_ENOTFOUND when no page is labelled so; GHS_EINVAL when several are
+ * (a numbering that restarts in each part; the message lists their PDF
+ * pages), or when d has no pages. */
+GHS_API int ghs_document_page_of_label(const ghs_document *d, const char *label, int *page,
+                                       ghs_error *err);
 
 /* Reference-manager files of a page of results: one entry per document
  * (in the order of its best hit), with the pages its hits stand on, the
@@ -624,8 +644,8 @@ GHS_API char *ghs_json_number(double v);
  * {"rank","score","doc","title","source","page" (null when 0),"lang",
  *  "passage","highlights":[[start,end],...],"citation","type","publisher",
  *  "date","url","linked_from" (only when not ""),"doc_rank","full_passage",
- *  "window":[start,end],"also_in":[{"doc","title","page"},...] (other places of
- *  the same words),"tier",
+ *  "window":[start,end],"also_in":[{"doc","title","page","page_label" (only
+ *  when not "")},...] (other places of the same words),"tier",
  *  "rerank" (only when reranked),"page_label" (only when not "")}
  * (the fields of ghs_hit; "source" as flags say). The object ends with its
  * closing brace, so a caller may drop that to add members of its own.

@@ -20,9 +20,11 @@ typedef struct ghs_page {
     int number;      /* 1-based page number for PDFs; 0 for sources without pages */
     char *text;      /* UTF-8, NUL-terminated, owned by the ghs_extracted */
     size_t len;      /* bytes */
-    char *label;     /* the page number printed on the page as the PDF labels
-                        it ("iii", "15", "A-2"), when the PDF's page labels
-                        differ from the physical numbers; else NULL. Owned. */
+    char *label;     /* the page number printed on the page ("iii", "15",
+                        "A-2"): as the PDF labels it (/PageLabels) when those
+                        labels differ from the physical numbers, else as its
+                        running head or foot prints it (pdf_page_numbers.h)
+                        when those numbers differ; else NULL. Owned. */
 } ghs_page;
 
 typedef struct ghs_link {
@@ -55,7 +57,11 @@ void ghs_extracted_clear(ghs_extracted *e);
  * form field values after the page's own text (pdf_annots.h). A page
  * without text stays as an empty page (text "", len 0) so numbers match.
  * Each page carries its printed label (/PageLabels) when the PDF's labels
- * differ from the physical numbers somewhere.
+ * differ from the physical numbers somewhere; else, when the numbers its
+ * running heads or feet print agree over runs of pages and differ from the
+ * physical numbers somewhere ("– 15 –" on PDF page 16), those numbers
+ * (pdf_page_numbers.h); a lone page number at a page's top or bottom is
+ * left out of its text.
  * Title: the metadata title unless it is a placeholder or working label
  * ("untitled", "PowerPoint プレゼンテーション", "200319修正後"), else the
  * heading in the largest type at the top of page 1 (pdf_title.h); date

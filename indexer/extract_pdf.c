@@ -16,6 +16,7 @@
 #include "pdf_annots.h"
 #include "pdf_furniture.h"
 #include "pdf_layout.h"
+#include "pdf_page_numbers.h"
 #include "pdf_title.h"
 #include "unicode.h"
 
@@ -235,8 +236,8 @@ static char *page_label(PopplerPage *page)
 
 /* Keep the labels only when one of them differs from its page's number:
  * a PDF without /PageLabels, or whose labels are 1, 2, 3..., has nothing
- * to add to the physical number. */
-static void keep_labels_that_say_something(ghs_extracted *e)
+ * to add to the physical number. Returns whether they were kept. */
+static bool keep_labels_that_say_something(ghs_extracted *e)
 {
     bool differ = false;
     for (size_t i = 0; i < e->n_pages && !differ; i++) {
@@ -246,6 +247,23 @@ static void keep_labels_that_say_something(ghs_extracted *e)
     }
     for (size_t i = 0; i < e->n_pages && !differ; i++)
         g_clear_pointer(&e->pages[i].label, g_free);
+    return differ;
+}
+
+/* The labels of e's pages: the PDF's own (/PageLabels) when they say
+ * something, else the page numbers its pages print (printed[i], taken;
+ * pdf_page_numbers.h), else none. */
+static void choose_labels(ghs_extracted *e, char **printed)
+{
+    if (!keep_labels_that_say_something(e)) {
+        for (size_t i = 0; i < e->n_pages; i++) {
+            e->pages[i].label = printed[i];
+            printed[i] = NULL;
+        }
+        keep_labels_that_say_something(e);
+    }
+    for (size_t i = 0; i < e->n_pages; i++)
+        g_clear_pointer(&printed[i], g_free);
 }
 
 /* ---------------------------------------------------------- metadata */
@@ -500,7 +518,6 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
             g_object_unref(page);
         }
         lines[i].text = clean_page_lines(raw);
-        drop_page_number_lines(lines[i].text);
         lines[i].top = clean_edge_lines(layout.top);
         lines[i].bottom = clean_edge_lines(layout.bottom);
         if (lines[i].top->len == 0) {
@@ -517,6 +534,14 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
                           "[pdf][%s p.%d] too large: over %zu MiB of text",
                           name, i + 1, GHS_X_MAX_TEXT >> 20);
     }
+    /* The printed page numbers are read while every page still has
+     * them; then the lone ones are dropped from the text, and the running
+     * heads with theirs. */
+    char **printed = g_new0(char *, (size_t)n);
+    if (rc == 0)
+        ghs_pdf_printed_labels(lines, e->n_pages, printed);
+    for (size_t i = 0; i < e->n_pages && rc == 0; i++)
+        drop_page_number_lines(lines[i].text);
     if (rc == 0)
         ghs_pdf_drop_furniture(lines, e->n_pages);
     bool any_text = false;
@@ -546,6 +571,8 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
     }
     g_free(lines);
     g_free(notes);
+    choose_labels(e, printed);
+    g_free(printed);
     if (rc != 0) {
         g_object_unref(doc);
         ghs_extracted_clear(e);
@@ -558,7 +585,6 @@ int ghs_extract_pdf(const char *path, ghs_extracted *e, ghs_error *err)
         return ghs_set_error(err, GHS_ENOTEXT,
                            "[pdf][%s] no text layer (scanned or image-only)", name);
     }
-    keep_labels_that_say_something(e);
     read_metadata(doc, e);
     g_object_unref(doc);
     return 0;

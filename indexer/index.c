@@ -122,13 +122,36 @@ static int write_pages(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pa
     return rc;
 }
 
-/* Store the per-document record (for incremental runs and `show`). */
-static void write_doc_record(ghs_index *ix, const ghs_doc_info *di, size_t n_pages,
-                             const char *abs_path, const char *stamp)
+/* The page labels of pages[0..n) as the document record keeps them
+ * (GHS_F_PAGE_LABELS): "" when no page has one. g_free. */
+static char *joined_labels(const ghs_page *pages, size_t n)
+{
+    gboolean any = FALSE;
+    for (size_t i = 0; i < n && !any; i++)
+        any = pages[i].label != NULL && *pages[i].label != '\0';
+    if (!any)
+        return g_strdup("");
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            g_string_append_c(s, GHS_LABEL_SEP);
+        for (const char *p = pages[i].label ? pages[i].label : ""; *p != '\0'; p++)
+            g_string_append_c(s, (unsigned char)*p < 0x20 ? ' ' : *p);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Store the per-document record (for incremental runs and `show`);
+ * pages[0..n_pages) give the page labels (pages may be NULL). */
+static void write_doc_record(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pages,
+                             size_t n_pages, const char *abs_path, const char *stamp)
 {
     ghs_docdata dd = {0};
     ghs_doc_fields_put(&dd, di);
     ghs_docdata_put_int(&dd, GHS_F_PAGES, (long)n_pages);
+    char *labels = pages != NULL && n_pages > 0 ? joined_labels(pages, n_pages) : NULL;
+    ghs_docdata_put_str(&dd, GHS_F_PAGE_LABELS, labels);
+    g_free(labels);
     ghs_docdata_put_str(&dd, GHS_F_PATH, abs_path);
     ghs_docdata_put_str(&dd, GHS_F_FILESTAMP, stamp);
     char *key = g_strconcat(GHS_META_DOC, di->id, NULL);
@@ -404,7 +427,7 @@ static int write_jsonl_record(ghs_builder *b, void *user)
     c->rep->text_bytes += ghs_builder_text_bytes(b);
     c->rep->passages += ghs_builder_passages(b);
     if (rc == 0) {
-        write_doc_record(ix, di, 0, c->abs_path, NULL);
+        write_doc_record(ix, di, NULL, 0, c->abs_path, NULL);
         c->rep->documents++;
         c->done_line = di->line;
         c->done_offset = di->end_offset;
@@ -711,7 +734,8 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
                                         kind == KIND_PDF ? "pdf" : "release", base);
         } else if (rc == 0) {
-            write_doc_record(ix, &di, ex.n_pages, abs_path, stamp);
+            write_doc_record(ix, &di, kind == KIND_PDF ? ex.pages : NULL, ex.n_pages, abs_path,
+                             stamp);
             rep->documents = 1;
         }
         g_free(lang);
@@ -826,7 +850,7 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
         ghs_page page = { .number = 0, .text = (char *)text, .len = len };
         rc = write_pages(ix, &di, &page, 1, rep, err);
         if (rc == 0) {
-            write_doc_record(ix, &di, 0, NULL, NULL);
+            write_doc_record(ix, &di, NULL, 0, NULL, NULL);
             rep->documents = 1;
             if (xc_wdb_commit_transaction(ix->wdb, &xe) < 0)
                 rc = ghs_error_from_xc(err, &xe, "index");

@@ -471,7 +471,7 @@ int ghs_document_cite(const ghs_document *d, int page, ghs_cite_style style, cha
     cite_src c = {
         .doc = d->id, .title = d->title, .publisher = d->publisher, .date = d->date,
         .type = d->type, .lang = d->lang, .url = d->url, .source = d->source,
-        .page = page,
+        .page = page, .page_label = ghs_document_page_label(d, page),
     };
     return ghs_cite(&c, style, out, err);
 }

@@ -114,7 +114,7 @@ int ghs_dedupe_add(ghs_dedupe *d, const ghs_hit *h, const ghs_tokens *toks, long
         if (same_place(l->doc, l->page, h->doc, h->page))
             return 1;
     }
-    ghs_location loc = { h->doc, h->title, h->page };
+    ghs_location loc = { h->doc, h->title, h->page, h->page_label ? h->page_label : "" };
     g_array_append_val(e->locs, loc);
     return 1;
 }

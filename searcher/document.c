@@ -24,6 +24,9 @@
 typedef struct doc_box {
     ghs_document pub;   /* first: a ghs_document * is a doc_box * */
     char *strs[9];      /* the 8 fields of fill_from_record, then path */
+    GPtrArray *labels;  /* char *: the label of page i + 1 ("" for none);
+                           may be shorter than pub.pages, NULL when no page
+                           has one */
 } doc_box;
 
 void ghs_document_free(ghs_document *d)
@@ -33,7 +36,33 @@ void ghs_document_free(ghs_document *d)
     doc_box *b = (doc_box *)d;
     for (size_t i = 0; i < G_N_ELEMENTS(b->strs); i++)
         free(b->strs[i]);
+    if (b->labels)
+        g_ptr_array_free(b->labels, TRUE);
     g_free(b);
+}
+
+/* Sets the label of page `page` of b (a passage's GHS_F_PAGE_LABEL). */
+static void set_label(doc_box *b, long page, const char *label, size_t len)
+{
+    if (page < 1 || page > 1000000 || len == 0)
+        return;
+    if (!b->labels)
+        b->labels = g_ptr_array_new_with_free_func(g_free);
+    while (b->labels->len < (guint)page)
+        g_ptr_array_add(b->labels, g_strdup(""));
+    g_free(b->labels->pdata[page - 1]);
+    b->labels->pdata[page - 1] = g_strndup(label, len);
+}
+
+/* The labels of the document record's GHS_F_PAGE_LABELS field. */
+static void labels_from_record(doc_box *b, const char *v, size_t n)
+{
+    long page = 1;
+    for (size_t a = 0, z; a <= n; a = z + 1, page++) {
+        const char *sep = memchr(v + a, GHS_LABEL_SEP, n - a);
+        z = sep ? (size_t)(sep - v) : n;
+        set_label(b, page, v + a, z - a);
+    }
 }
 
 static void fill_from_record(doc_box *b, const char *data, size_t len)
@@ -138,6 +167,20 @@ static void visit_meta(const char *data, size_t len, void *user)
     long p = ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     if (p > f->max_page && p < 1000000)
         f->max_page = (int)p;
+    size_t n = 0;
+    const char *label = ghs_docdata_get(data, len, GHS_F_PAGE_LABEL, &n);
+    if (label)
+        set_label(f->box, p, label, n);
+}
+
+/* The page labels of b from its passages: a document record written
+ * before records kept them (a page without passages has none then). */
+static void visit_label(const char *data, size_t len, void *user)
+{
+    size_t n = 0;
+    const char *label = ghs_docdata_get(data, len, GHS_F_PAGE_LABEL, &n);
+    if (label)
+        set_label(user, ghs_docdata_get_int(data, len, GHS_F_PAGE, 0), label, n);
 }
 
 int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_error *err)
@@ -168,6 +211,12 @@ int ghs_document_get(ghs_index *ix, const char *id, ghs_document **out, ghs_erro
         fill_from_record(b, rec, len);
         b->pub.pages = (int)ghs_docdata_get_int(rec, len, GHS_F_PAGES, 0);
         b->strs[8] = ghs_docdata_dup(rec, len, GHS_F_PATH);
+        size_t n = 0;
+        const char *labels = ghs_docdata_get(rec, len, GHS_F_PAGE_LABELS, &n);
+        if (labels)
+            labels_from_record(b, labels, n);
+        else if (b->pub.pages > 0 && passages > 0)
+            rc = scan_passages(db, id, -1, visit_label, b, err);
     } else if (passages > 0) {
         first_and_pages f = { .box = b };
         rc = scan_passages(db, id, -1, visit_meta, &f, err);
@@ -236,4 +285,68 @@ int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
     }
     *text = g_string_free(s, FALSE);
     return 0;
+}
+
+const char *ghs_document_page_label(const ghs_document *d, int page)
+{
+    const doc_box *b = (const doc_box *)d;
+    if (!d || !b->labels || page < 1 || (guint)page > b->labels->len)
+        return "";
+    const char *label = b->labels->pdata[page - 1];
+    char num[16];
+    g_snprintf(num, sizeof num, "%d", page);
+    return strcmp(label, num) != 0 ? label : "";
+}
+
+int ghs_document_page_of_label(const ghs_document *d, const char *label, int *page,
+                               ghs_error *err)
+{
+    *page = 0;
+    if (!d || !label)
+        return ghs_set_error(err, GHS_EINVAL, "[show] no document or no page label given");
+    char *want = g_strstrip(g_strdup(label));
+    if (!*want) {
+        g_free(want);
+        return ghs_set_error(err, GHS_EINVAL, "[show][%s] an empty page label", d->id);
+    }
+    if (d->pages <= 0) {
+        int rc = ghs_set_error(err, GHS_EINVAL, "[show][%s] a %s has no pages", d->id,
+                               *d->type ? d->type : "document");
+        g_free(want);
+        return rc;
+    }
+    /* The pages labelled so (ASCII case aside: "III" is "iii"). */
+    GString *found = g_string_new(NULL);
+    int matches = 0;
+    for (int p = 1; p <= d->pages; p++) {
+        if (g_ascii_strcasecmp(ghs_document_page_label(d, p), want) != 0)
+            continue;
+        if (matches++ == 0)
+            *page = p;
+        g_string_append_printf(found, "%s%d", matches > 1 ? ", " : "", p);
+    }
+    /* Else the page of that number, when it has no label of its own. */
+    if (matches == 0) {
+        char *end = NULL;
+        long n = strtol(want, &end, 10);
+        if (*want && end && *end == '\0' && n >= 1 && n <= d->pages &&
+            !*ghs_document_page_label(d, (int)n)) {
+            *page = (int)n;
+            matches = 1;
+        }
+    }
+    int rc = 0;
+    if (matches == 0)
+        rc = ghs_set_error(err, GHS_ENOTFOUND,
+                           "[show][%s] no page is labelled '%s' (PDF pages 1-%d)", d->id,
+                           want, d->pages);
+    else if (matches > 1)
+        rc = ghs_set_error(err, GHS_EINVAL,
+                           "[show][%s] page label '%s' is on PDF pages %s; give the PDF page",
+                           d->id, want, found->str);
+    if (rc < 0)
+        *page = 0;
+    g_string_free(found, TRUE);
+    g_free(want);
+    return rc;
 }

@@ -155,6 +155,8 @@ char *ghs_hit_json(const ghs_hit *h, int flags)
         append_string(out, h->also_in[i].doc);
         append_member(out, "title", h->also_in[i].title);
         append_page(out, h->also_in[i].page);
+        if (h->also_in[i].page_label && *h->also_in[i].page_label)
+            append_member(out, "page_label", h->also_in[i].page_label);
         g_string_append_c(out, '}');
     }
     /* Why it stands here (after the contract's keys, which keep their

@@ -27,6 +27,11 @@
 #define GHS_F_PAGES     'n'   /* document record: number of pages */
 #define GHS_F_FILESTAMP 'f'   /* document record: "size:mtime" of the source file */
 #define GHS_F_PATH      'x'   /* document record: absolute path of the source file */
+#define GHS_F_PAGE_LABELS 'L' /* document record of a PDF: the label of each page
+                                 in page order, GHS_LABEL_SEP between them, "" for
+                                 a page without; "" when no page has one (records
+                                 written before this field have none at all) */
+#define GHS_LABEL_SEP   '\x1f'  /* a page label holds no control character */
 
 typedef struct ghs_docdata {
     char *buf;     /* owned; free with ghs_docdata_free */

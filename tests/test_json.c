@@ -165,8 +165,8 @@ test_numbers_ignore_the_locale(void)
 
 static const ghs_span spans[] = { { 0, 4 }, { 10, 13 } };
 static const ghs_location also[] = {
-    { "release-ja", "プレスリリース", 0 },
-    { "brief-en", "Brief", 7 },
+    { "release-ja", "プレスリリース", 0, "" },
+    { "brief-en", "Brief", 7, "5" },
 };
 
 static ghs_hit
@@ -204,7 +204,8 @@ test_hit_has_every_field_in_order(void)
         "\"type\":\"pdf\",\"publisher\":\"JCIE\",\"date\":\"2023-05-10\",\"url\":\"\","
         "\"doc_rank\":2,\"full_passage\":\"前文。保健財政の強化が「必要」である。\","
         "\"window\":[3,20],\"also_in\":[{\"doc\":\"release-ja\",\"title\":\"プレスリリース\","
-        "\"page\":null},{\"doc\":\"brief-en\",\"title\":\"Brief\",\"page\":7}],"
+        "\"page\":null},{\"doc\":\"brief-en\",\"title\":\"Brief\",\"page\":7,"
+        "\"page_label\":\"5\"}],"
         "\"tier\":1,\"rerank\":0.5,\"page_label\":\"iii\"}");
     g_assert_cmpstr(json_object_get_string_member(o, "title"), ==, "危機に強い保健医療体制\x1b");
     json_node_free(root);
