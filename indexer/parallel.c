@@ -15,16 +15,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "error.h"
 #include "filestate.h"
 #include "merge.h"
 #include "schema.h"
 
 /* The run whose writers' databases are under GHS_JOBS_DIR: a random token
- * in the file RUN_FILE there, also written into writer 0's database, so
- * the merged index carries it until the run has ended (finish_run). A
- * next run that finds the index carrying the token knows the merge is in
- * and must not be done twice. */
+ * in the file RUN_FILE there, also written into every writer's database,
+ * so the merged index carries it until the jobs folder is gone
+ * (finish_run). A next run that finds the jobs folder and the index
+ * carrying its token knows the merge is in and must not be done twice. The
+ * folder is taken away by renaming it (GHS_JOBS_DONE, then removed), so it
+ * is there whole or not at all. */
+#define GHS_JOBS_DONE ".ghsearch-jobs-done"
 #define RUN_FILE "run"
 #define RUN_META "ghsearch-jobs-run"
 /* The JSON Lines files of the run, one absolute path a line: each writer
@@ -397,10 +402,32 @@ static int fix_jsonl_records(ghs_index *ix, GPtrArray *unfinished_files, GHashTa
             g_free(key);
         }
     }
-    xc_wdb_set_metadata(ix->wdb, RUN_META, "", 0, &xe);
     if (xe.code != XC_OK)
         return ghs_error_from_xc(err, &xe, "index");
     return ghs_index_commit(ix, err);
+}
+
+/* The run is over: its folder goes (renamed first, so that it is never
+ * seen half removed), then the token it left in the index. */
+static int end_run(ghs_index *ix, ghs_error *err)
+{
+    char *dir = g_build_filename(ix->path, GHS_JOBS_DIR, NULL);
+    char *done = g_build_filename(ix->path, GHS_JOBS_DONE, NULL);
+    int rc = 0;
+    ghs_remove_tree(done);
+    if (g_file_test(dir, G_FILE_TEST_EXISTS) && g_rename(dir, done) != 0)
+        rc = ghs_set_error(err, GHS_EIO, "[index][%s] cannot remove the writers' folder %s: %s",
+                           ix->path, dir, g_strerror(errno));
+    ghs_remove_tree(done);
+    if (rc == 0) {
+        xc_error xe;
+        xc_error_clear(&xe);
+        xc_wdb_set_metadata(ix->wdb, RUN_META, "", 0, &xe);
+        rc = xe.code != XC_OK ? ghs_error_from_xc(err, &xe, "index") : ghs_index_commit(ix, err);
+    }
+    g_free(dir);
+    g_free(done);
+    return rc;
 }
 
 /* The progress record of abs_path in db ("sha256 line offset"), its
@@ -508,7 +535,8 @@ static int finish_run(ghs_index *ix, unsigned n, GHashTable *failed, ghs_error *
     int merged = token && have && len == strlen(token) && !memcmp(have, token, len);
     free(have);
     int rc = 0;
-    if (!merged) {
+    /* No token: the run ended before any writer started. */
+    if (token && !merged) {
         GPtrArray *srcs = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(srcs, g_strdup(ix->path));   /* first: its metadata wins */
         for (unsigned k = 0; k < n; k++) {
@@ -524,13 +552,10 @@ static int finish_run(ghs_index *ix, unsigned n, GHashTable *failed, ghs_error *
             rc = ghs_index_replace(ix, (const char *const *)srcs->pdata, srcs->len, err);
         g_ptr_array_free(srcs, TRUE);
     }
-    if (rc == 0)
+    if (rc == 0 && token)
         rc = fix_jsonl_records(ix, unfinished, failed, err);
-    if (rc == 0) {
-        char *dir = g_build_filename(ix->path, GHS_JOBS_DIR, NULL);
-        ghs_remove_tree(dir);
-        g_free(dir);
-    }
+    if (rc == 0)
+        rc = end_run(ix, err);
     g_ptr_array_free(unfinished, TRUE);
     g_strfreev(jsonl);
     g_free(list);
@@ -556,15 +581,13 @@ static unsigned count_writers(ghs_index *ix)
 int ghs_parallel_recover(ghs_index *ix, ghs_error *err)
 {
     char *dir = g_build_filename(ix->path, GHS_JOBS_DIR, NULL);
-    int there = g_file_test(dir, G_FILE_TEST_IS_DIR);
+    char *done = g_build_filename(ix->path, GHS_JOBS_DONE, NULL);
+    ghs_remove_tree(done);   /* a run ended, killed while removing its folder */
     int rc = 0;
-    if (there) {
-        unsigned n = count_writers(ix);
-        rc = n ? finish_run(ix, n, NULL, err) : 0;
-        if (rc == 0)
-            ghs_remove_tree(dir);
-    }
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+        rc = finish_run(ix, count_writers(ix), NULL, err);
     g_free(dir);
+    g_free(done);
     return rc;
 }
 
@@ -614,15 +637,14 @@ static int open_writer(ghs_index *ix, unsigned k, unsigned n, const char *token,
     w->quiet_bad_lines = k > 0;   /* every writer reads every line */
     w->manifest = ix->manifest;   /* read only; ix frees it (and the writer's
                                    * handle lets go of it before closing) */
-    if (k == 0) {
-        xc_error xe;
-        xc_error_clear(&xe);
-        xc_wdb_set_metadata(w->wdb, RUN_META, token, strlen(token), &xe);
-        if (xe.code != XC_OK)
-            return ghs_error_from_xc(err, &xe, "index");
-        rc = ghs_index_commit(w, err);
-    }
-    return rc;
+    /* Every writer's database carries the run's token from its first
+     * commit, so a merge of any of them carries it too. */
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_wdb_set_metadata(w->wdb, RUN_META, token, strlen(token), &xe);
+    if (xe.code != XC_OK)
+        return ghs_error_from_xc(err, &xe, "index");
+    return ghs_index_commit(w, err);
 }
 
 int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
