@@ -154,9 +154,9 @@ static char *make_input(const char *dir)
                                    "on health financing, primary health care and vaccine equity "
                                    "in region %d.\",\"lang\":\"en\"}\n", i, i, i, i % 17);
     }
-    ghs_test_write(src, "many.jsonl", g->str);
+    g_free(ghs_test_write(src, "many.jsonl", g->str));
     g_string_free(g, TRUE);
-    ghs_test_write(src, "bad-only.jsonl", "{bad\n{\"id\":\"x\"}\n");
+    g_free(ghs_test_write(src, "bad-only.jsonl", "{bad\n{\"id\":\"x\"}\n"));
     return src;
 }
 
