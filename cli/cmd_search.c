@@ -27,7 +27,9 @@ static const cli_opt search_opts[] = {
       "\"lang\", \"passage\", \"highlights\" ([start,end] code point offsets into passage, "
       "end exclusive), \"citation\", \"type\", \"publisher\", \"date\", \"url\", \"doc_rank\", "
       "\"full_passage\", \"window\", \"also_in\", \"tier\" (1: the passage has every query "
-      "word, 2: some), \"rerank\" (only when the wording re-ranking placed it)}",
+      "word, 2: some), \"rerank\" (only when the wording re-ranking placed it), "
+      "\"open_url\" (what opens the hit at its page: file:///...#page=N, else its web "
+      "address; only when there is one)}",
       CLI_COMPLETE_NONE, NULL },
     { "color", "WHEN", OPT_COLOR, 0, "how matches are marked: auto (default: colour on a "
       "terminal, **word** there when NO_COLOR is set, plain text in a pipe), always "
