@@ -684,8 +684,9 @@ GHS_API char *ghs_json_number(double v);
  *  "rerank" (only when reranked),"page_label" (only when not ""),
  *  "open_url" (ghs_hit_open_url with the same flags; only when there is
  *  one)}
- * (the fields of ghs_hit, path excepted; "source" as flags say). The object ends with its
- * closing brace, so a caller may drop that to add members of its own.
+ * (the fields of ghs_hit, path excepted; "source" as flags say). The
+ * object ends with its closing brace, so a caller may drop that to add
+ * members of its own.
  * NULL for a NULL hit. */
 GHS_API char *ghs_hit_json(const ghs_hit *h, int flags);
 

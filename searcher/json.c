@@ -120,6 +120,7 @@ char *ghs_hit_json(const ghs_hit *h, int flags)
 {
     GString *out;
     size_t i;
+    char *link;
 
     if (!h)
         return NULL;
@@ -174,7 +175,7 @@ char *ghs_hit_json(const ghs_hit *h, int flags)
     /* What opens the hit at its page, here or for a remote user
      * (open_url.c): a file:// link or the server's own, never a path
      * over HTTP. */
-    char *link = ghs_hit_open_url(h, flags);
+    link = ghs_hit_open_url(h, flags);
     if (link)
         append_member(out, "open_url", link);
     ghs_free(link);
