@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..45"
+echo "1..46"
 n=0
 failed=0
 
@@ -205,6 +205,38 @@ then
 else
     not_ok "the phrase \"100 Days Mission\" finds the English PDF on page 3 with exactly its three words marked"
     show "$T/en.out" "$T/en.err"
+fi
+
+# ---------------------------------------------------------------- 6b
+# One click from a hit to its page: the PDF indexed from this machine as a
+# file:// link at the hit's physical page; a record whose url is no web
+# address (records.jsonl#note-...) gets no link at all.
+run open_rec search --db "$D" --json --no-expand wildlife
+if pycheck en "$CORPUS/$EN_PDF" "$T/open_rec.out" <<'EOF'
+from hits import *
+import os, urllib.parse
+hits = [h for h in load(sys.argv[1]) if h["source"].endswith(os.path.basename(sys.argv[2]))]
+if not hits:
+    fail("no hit of %s" % sys.argv[2])
+for h in hits:
+    u = h.get("open_url")
+    if not u or not u.startswith("file:///") or not u.endswith("#page=%d" % h["page"]):
+        fail("page %d: open_url %r" % (h["page"], u))
+    path = urllib.parse.unquote(u[len("file://"):u.index("#")])
+    if not os.path.isfile(path) or not os.path.samefile(path, sys.argv[2]):
+        fail("open_url %r is not the indexed file %s" % (u, sys.argv[2]))
+recs = [h for h in load(sys.argv[3]) if h["type"] == "record"]
+if not recs:
+    fail("no record hit for 'wildlife'")
+for h in recs:
+    if "open_url" in h:
+        fail("record %s (url %r) has open_url %r" % (h["doc"], h["url"], h["open_url"]))
+EOF
+then
+    ok "search --json: a PDF hit's open_url is its indexed file at its page (file://...#page=N); a record without a web address has none"
+else
+    not_ok "search --json: a PDF hit's open_url is its indexed file at its page (file://...#page=N); a record without a web address has none"
+    show "$T/en.out" "$T/open_rec.out"
 fi
 
 # ---------------------------------------------------------------- 7
@@ -1022,5 +1054,5 @@ else
     show "$T/open_page.err" "$T/open_record.err" "$T/open_none.err" "$T/help_all.out"
 fi
 
-[ "$n" = 45 ] || { echo "# ran $n tests, planned 45"; failed=$((failed + 1)); }
+[ "$n" = 46 ] || { echo "# ran $n tests, planned 46"; failed=$((failed + 1)); }
 exit $((failed > 0))
