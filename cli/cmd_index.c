@@ -209,7 +209,7 @@ append_file_figures(GString *line, const ghs_file_progress *w)
         g_string_append(line, ", ");
         append_rate(line, w->rate, "records");
     } else {
-        g_string_append_printf(line, ", page %zu of %zu, ", w->pages, w->pages_total);
+        g_string_append_printf(line, ", page %zu/%zu, ", w->pages, w->pages_total);
         append_rate(line, w->rate, "pages");
     }
     g_string_append(line, ", ");
