@@ -14,8 +14,17 @@
 #            searching process, for every engine (needs `index`)
 #   pdf      PDF pages/s of `ghsearch index` against `pdftotext` alone on
 #            the same generated multi-page PDFs
-#   report   print the tables of everything measured so far
-#   all      corpus index query pdf report
+#   instr    callgrind instruction counts, which repeat exactly on a busy
+#            machine where CPU seconds drift: indexing the first
+#            --instr-passages records (default 2000) with every engine, per
+#            MB of text; one query of each class with every engine (the
+#            run's cost minus that of the same run with no query, so start-
+#            up is not counted); one generated PDF with ghsearch and with
+#            pdftotext. Needs valgrind. Peers run through Python, whose
+#            instructions count as theirs, as in their CPU seconds.
+#   report   print the tables of everything measured so far, each figure
+#            with its ratio to ghsearch's
+#   all      corpus index query pdf instr report
 #
 # OPTIONS
 #   --build DIR     a meson build of ghsearch, --buildtype=release
@@ -26,6 +35,7 @@
 #   --langs "L..."  ja and/or en (default "ja en")
 #   --engines "E.." ghsearch xapian groonga sqlite (default: all four)
 #   --repeat N      timed runs of each query (default 3, after one warm-up)
+#   --instr-passages N  records indexed under callgrind (default 2000)
 #
 # Results are appended to WORK/results.jsonl, one JSON object a line; the
 # report reads them. Needs: python3-xapian, groonga, poppler-utils
@@ -42,6 +52,7 @@ SIZES="100000"
 LANGS="ja en"
 ENGINES="ghsearch xapian groonga sqlite"
 REPEAT=3
+INSTR_PASSAGES=2000
 PY=/usr/bin/python3   # the interpreter Debian's python3-xapian is built for
 
 while [ $# -gt 0 ]; do
@@ -52,12 +63,13 @@ while [ $# -gt 0 ]; do
     --langs) LANGS=$2; shift 2 ;;
     --engines) ENGINES=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --instr-passages) INSTR_PASSAGES=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "speed.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
     esac
 done
-[ $# -gt 0 ] || { echo "usage: speed.sh [OPTIONS] corpus|index|query|pdf|report|all" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: speed.sh [OPTIONS] corpus|index|query|pdf|instr|report|all" >&2; exit 2; }
 if [ -z "$BUILD" ]; then
     for b in "$ROOT/build-speed" "$ROOT/build"; do
         [ -x "$b/cli/ghsearch" ] && { BUILD=$b; break; }
@@ -233,6 +245,105 @@ for e, t, r, c, s in (("pdftotext", tp, rp, cp, sp), ("ghsearch", tg, rg, cg, sg
     tail -n 2 "$RESULTS"
 }
 
+# instructions LOG CMD...: run CMD under callgrind, children included;
+# prints the instructions of every process it made, added up.
+instructions() {
+    local logf=$1
+    shift
+    rm -f "$logf".cg.*
+    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$logf.cg.%p" \
+        "$@" >"$logf.out" 2>"$logf.err" || true
+    awk '/^(summary|totals):/ {s += $2} END {printf "%.0f\n", s}' "$logf".cg.*
+    rm -f "$logf".cg.*
+}
+
+fig_instr() {
+    command -v valgrind >/dev/null || { log "instr needs valgrind (Debian valgrind)"; return 1; }
+    fig_corpus
+    local lang size engine
+    for size in $SIZES; do
+        for lang in $LANGS; do
+            local src=$WORK/corpus/$lang-$size sample=$WORK/corpus/$lang-$size-first$INSTR_PASSAGES
+            if [ ! -f "$sample/part-0000.jsonl" ]; then
+                mkdir -p "$sample"
+                head -n "$INSTR_PASSAGES" "$src/part-0000.jsonl" >"$sample/part-0000.jsonl"
+            fi
+            local mb
+            mb=$(text_mb "$sample")
+            for engine in $ENGINES; do
+                local db=$WORK/db/instr-$engine-$lang lg=$WORK/log/instr-$engine-$lang ir
+                log "indexing the first $INSTR_PASSAGES records of $lang-$size with $engine under callgrind"
+                rm -rf "$db"
+                if [ "$engine" = ghsearch ]; then
+                    ir=$(instructions "$lg" "$GHS" index --db "$db" "$sample")
+                else
+                    ir=$(instructions "$lg" "$PY" "$HERE/speed_peers.py" index "$engine" "$sample" "$db")
+                fi
+                emit "$("$PY" -c '
+import json, sys
+e, lang, n, mb, ir = sys.argv[1:]
+print(json.dumps({"figure": "instr_index", "engine": e, "lang": lang, "passages": int(n),
+    "text_mb": float(mb), "instructions": int(ir),
+    "instr_per_byte": round(int(ir) / (float(mb) * 1e6), 1)}))' \
+                    "$engine" "$lang" "$INSTR_PASSAGES" "$mb" "$ir")"
+                # Queries: 10 of each class against the full index made by
+                # `speed.sh index`, less the same run with no query.
+                local full=$WORK/db/$engine-$lang-$size
+                [ -e "$full" ] || { log "no $full: run 'speed.sh index' for query instructions"; continue; }
+                local qdir=$WORK/log/instr-q-$lang-$size cls
+                mkdir -p "$qdir"
+                : >"$qdir/none.tsv"
+                for cls in word two phrase question; do
+                    awk -F'\t' -v c="$cls" '$1 == c && n < 10 {print; n++}' \
+                        "$src/queries.tsv" >"$qdir/$cls.tsv"
+                done
+                local base qbin
+                qbin=$(speed_query_bin)
+                for cls in none word two phrase question; do
+                    local q=$qdir/$cls.tsv n
+                    n=$(wc -l <"$q")
+                    if [ "$engine" = ghsearch ]; then
+                        ir=$(instructions "$lg-q" "$qbin" --db "$full" --queries "$q" --repeat 1)
+                    else
+                        ir=$(instructions "$lg-q" "$PY" "$HERE/speed_peers.py" query "$engine" \
+                             "$full" "$q" --repeat 1)
+                    fi
+                    if [ "$cls" = none ]; then base=$ir; continue; fi
+                    # each query runs twice: a warm-up and one repeat
+                    emit "$("$PY" -c '
+import json, sys
+e, lang, size, cls, n, ir, base = sys.argv[1:]
+per = (int(ir) - int(base)) / (2 * int(n))
+print(json.dumps({"figure": "instr_query", "engine": e, "lang": lang, "passages": int(size),
+    "class": cls, "queries": int(n), "instr_per_query": int(per)}))' \
+                        "$engine" "$lang" "$size" "$cls" "$n" "$ir" "$base")"
+                done
+            done
+        done
+    done
+    # One generated PDF: ghsearch's whole indexing, and pdftotext alone.
+    local pdf
+    pdf=$(ls "$WORK"/pdf/*.pdf 2>/dev/null | head -n 1)
+    if [ -z "$pdf" ]; then
+        log "no generated PDF: run 'speed.sh pdf' for the PDF instructions"
+        return 0
+    fi
+    local pages ir_pt ir_g
+    pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+    ir_pt=$(instructions "$WORK/log/instr-pdftotext" pdftotext -enc UTF-8 "$pdf" /dev/null)
+    rm -rf "$WORK/db/instr-ghsearch-pdf"
+    ir_g=$(instructions "$WORK/log/instr-ghsearch-pdf" "$GHS" index --jobs 1 \
+           --db "$WORK/db/instr-ghsearch-pdf" "$pdf")
+    emit "$("$PY" -c '
+import json, sys
+pages, pt, g = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+for e, ir in (("pdftotext", pt), ("ghsearch", g)):
+    print(json.dumps({"figure": "instr_pdf", "engine": e, "pages": pages, "instructions": ir,
+        "instr_per_page": ir // pages, "vs_pdftotext": round(ir / pt, 2)}))' \
+        "$pages" "$ir_pt" "$ir_g")" >/dev/null
+    tail -n 2 "$RESULTS"
+}
+
 fig_report() {
     "$PY" "$HERE/speed_report.py" "$RESULTS"
 }
@@ -243,8 +354,9 @@ for fig in "$@"; do
     index) fig_index ;;
     query) fig_query ;;
     pdf) fig_pdf ;;
+    instr) fig_instr ;;
     report) fig_report ;;
-    all) fig_corpus; fig_index; fig_query; fig_pdf; fig_report ;;
+    all) fig_corpus; fig_index; fig_query; fig_pdf; fig_instr; fig_report ;;
     *) echo "speed.sh: unknown figure $fig" >&2; exit 2 ;;
     esac
 done

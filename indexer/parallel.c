@@ -50,6 +50,8 @@ unsigned ghs_parallel_jobs(ghs_index *ix, GPtrArray *files)
         has_jsonl = g_str_has_suffix((const char *)g_ptr_array_index(files, i), ".jsonl");
     if (files->len < 2 && !has_jsonl)
         return 1;
+    if (!has_jsonl && n > files->len)
+        n = files->len;   /* a writer with no file would only cost its merge */
     xc_error xe;
     xc_error_clear(&xe);
     uint32_t docs = xc_wdb_doccount(ix->wdb, &xe);

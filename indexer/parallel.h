@@ -42,9 +42,9 @@ int ghs_index_files(ghs_index *ix, GPtrArray *files, ghs_progress_fn progress, v
 int ghs_jsonl_no_valid_record(ghs_error *err, const char *path, const char *first_bad);
 
 /* The number of writers a run of ix would use on files: ix->jobs (0: the
- * cores, at most GHS_MAX_JOBS), 1 when the index already holds passages
- * (an incremental run changes it in place) or there is at most one file
- * to write. */
+ * cores, at most GHS_MAX_JOBS; without JSON Lines files, at most one a
+ * file), 1 when the index already holds passages (an incremental run
+ * changes it in place) or there is at most one file to write. */
 unsigned ghs_parallel_jobs(ghs_index *ix, GPtrArray *files);
 #define GHS_MAX_JOBS 8
 
