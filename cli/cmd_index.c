@@ -33,8 +33,8 @@ static const cli_opt index_opts[] = {
       "Xapian stub file (lines \"auto DIR\", \"remote HOST:PORT\") joins",
       CLI_COMPLETE_NONE, NULL },
     { "batch", "N", OPT_BATCH, 0, "commit every N passages, also inside a large JSON "
-      "Lines file (default: $GHSEARCH_COMMIT_EVERY, else 20000); a run killed or stopped "
-      "loses at most one batch, and the next run redoes the files not finished",
+      "Lines file (default: $GHSEARCH_COMMIT_EVERY, else 20000); a run killed loses at "
+      "most one batch, and the next run redoes the files not finished",
       CLI_COMPLETE_NONE, NULL },
     { "jobs", "N", OPT_JOBS, 0, "writers on a first run into an empty index (default 0: "
       "one per core, at most 8): each writes the documents of its share into a database "
@@ -501,7 +501,12 @@ const cli_command cli_cmd_index = {
     "writes), and Xapian writes its postings out every\n"
     "$XAPIAN_FLUSH_THRESHOLD documents (1000 unless set).\n"
     "\n"
-    "On a terminal a progress line is shown on stderr. Each file that cannot\n"
+    "On a terminal a progress line is shown on stderr (nothing in a pipe),\n"
+    "redrawn a few times a second, inside a large file too: between files the\n"
+    "files done, pages and pages/s, records and records/s, passages, MB/s of\n"
+    "text; inside a JSON Lines file the records written, the share of the\n"
+    "file read, records/s, MB/s and an ETA; inside a PDF \"extracting the\n"
+    "text\", then page N/M, pages/s, MB/s and an ETA. Each file that cannot\n"
     "be read gets a line \"ghsearch: skipped PATH: REASON\" on stderr, and the\n"
     "run goes on. The summary goes to stdout:\n"
     "  indexed N files (A added, U updated, S unchanged, F failed): P pages,\n"
@@ -509,9 +514,16 @@ const cli_command cli_cmd_index = {
     "with \"R removed, \" before the failures under --prune, and after F the\n"
     "failures by reason (\"84 failed: 66 no text, 9 encrypted\"). A file is\n"
     "unchanged when its size and modification time are, or else its SHA-256.\n"
-    "Exit 0 when the index is consistent, even if files were skipped; 1 when\n"
-    "nothing could be done (missing path, locked index, no indexable file);\n"
-    "130 after Ctrl-C (the files done so far are committed).\n",
+    "\n"
+    "Ctrl-C stops the run within a second, inside a file too (\"stopping…\" at\n"
+    "once): a PDF being extracted is dropped, a long document being written\n"
+    "is cancelled (the index keeps its old version), a JSON Lines file keeps\n"
+    "the records written; the next run does the file again or goes on after\n"
+    "them. A second Ctrl-C quits at once (the index still opens).\n"
+    "Exit 0 when the index is consistent, even if files were skipped or\n"
+    "Ctrl-C came after the last file; 1 when nothing could be done (missing\n"
+    "path, locked index, no indexable file); 130 after Ctrl-C with work left\n"
+    "undone (what was done is committed).\n",
     .operand_complete = CLI_COMPLETE_FILE,
     .run = run_index,
 };
