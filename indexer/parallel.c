@@ -367,9 +367,14 @@ static int writer_should_stop(void *user)
 static void writer_on_work(const ghs_file_progress *p, void *user)
 {
     writer_ctx *w = user;
-    msg_head h = { .type = MSG_WORK, .status = (int32_t)p->phase, .seconds = p->seconds,
-                   .n = { p->pages, p->pages_total, p->records, p->passages, p->text_bytes,
-                          p->bytes_read, p->bytes_total } };
+    msg_head h;
+    memset(&h, 0, sizeof h);   /* its padding too: the whole struct goes down the pipe */
+    h.type = MSG_WORK;
+    h.status = (int32_t)p->phase;
+    h.seconds = p->seconds;
+    uint64_t n[7] = { p->pages, p->pages_total, p->records, p->passages, p->text_bytes,
+                      p->bytes_read, p->bytes_total };
+    memcpy(h.n, n, sizeof n);
     send_head(w->fd, &h, NULL, p->path);   /* the coordinator gone: writer_on_file stops */
 }
 

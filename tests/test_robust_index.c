@@ -452,6 +452,51 @@ static void test_a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on(vo
     g_free(dir);
 }
 
+/* A changed JSON Lines file stopped before it has its old passages back
+ * (batches are committed only from then on, so that readers never see it
+ * shrink): its transaction is cancelled, the index keeps the old version
+ * whole, and the next run indexes the new one. */
+static void test_a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one(void)
+{
+    char *dir = tmp_dir();
+    GString *g = g_string_new(NULL);
+    for (int i = 1; i <= 6000; i++)
+        g_string_append_printf(g, "{\"id\":\"c%04d\",\"text\":\"old note %d on health "
+                               "financing.\"}\n", i, i);
+    char *f = put(dir, "changing.jsonl", g->str);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { f };
+    index_paths(db, paths, 1);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 1);
+    g_string_truncate(g, 0);
+    for (int i = 1; i <= 6000; i++)
+        g_string_append_printf(g, "{\"id\":\"c%04d\",\"text\":\"new note %d on primary "
+                               "health care.\"}\n", i, i);
+    g_assert_true(g_file_set_contents(f, g->str, (gssize)g->len, NULL));
+    g_string_free(g, TRUE);
+    touch_later(f, 5);
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    int asked = 0;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+    ghs_index_set_stop(ix, stop_at_once, &asked);
+    g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err), ==, GHS_ESTOPPED);
+    g_assert_nonnull(strstr(err.message, "it is left as it was"));
+    ghs_index_close(ix);
+    g_assert_cmpuint(stats_of(db).documents, ==, 6000);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 1);
+    g_assert_cmpuint(hits(db, "\"new note 1\""), ==, 0);
+    ghs_index_totals t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_updated, ==, 1);
+    g_assert_cmpuint(stats_of(db).documents, ==, 6000);
+    g_assert_cmpuint(hits(db, "\"new note 5999\""), ==, 1);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 0);
+    g_free(db);
+    g_free(f);
+    g_free(dir);
+}
+
 /* ------------------------------------------------------------ progress */
 
 #define PROGRESS_RECORDS 6000
@@ -817,6 +862,8 @@ int main(int argc, char **argv)
                     test_killed_parallel_run_is_merged_and_finished_by_the_next);
     g_test_add_func("/robust/incremental/a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on",
                     test_a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on);
+    g_test_add_func("/robust/incremental/a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one",
+                    test_a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one);
     g_test_add_func("/robust/progress/one_writer_reports_records_inside_a_jsonl_file",
                     test_one_writer_reports_records_inside_a_jsonl_file);
     g_test_add_func("/robust/progress/several_writers_report_records_added_up",
