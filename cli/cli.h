@@ -142,14 +142,6 @@ char *cli_message(const ghs_error *err, int drop_file);
  * prints, the command only puts them together. */
 void cli_append_json(GString *o, const char *key, char *json);
 
-/* The link that opens document d (doc_link.c), at physical page `page` of
- * a PDF when page > 0: its local file (d->path, when it is still there) as
- * a file:// URL (not for a record: its file is a JSON Lines file), else
- * its web address (d->url, or a source that is an http(s) URL), with
- * "#page=N" added for a PDF; printable ASCII only.
- * NULL when the document has neither. g_free the result. */
-char *cli_document_link(const ghs_document *d, int page);
-
 /* Append text to out as a terminal hyperlink to url (OSC 8, which
  * terminals that do not know it show as the text alone); the text alone
  * when url is NULL. */

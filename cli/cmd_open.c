@@ -3,8 +3,8 @@
  * "doc", as `show` takes it) at a page with the reader's browser or the
  * desktop's default application, or prints the link with --print.
  *
- * The link is doc_link.c's: the indexed local file with "#page=N", else the
- * document's web address. The launcher is $BROWSER when set (browsers'
+ * The link is the library's (ghs_document_open_url, a hit's "open_url"):
+ * the indexed local file with "#page=N", else the document's web address. The launcher is $BROWSER when set (browsers'
  * PDF viewers open a file:// link at its #page), else xdg-open.
  */
 #include <stdio.h>
@@ -135,7 +135,7 @@ run_open(const cli_command *cmd, int argc, char **argv)
         fprintf(stderr, "ghsearch: %s has pages 1 to %d, not %zu\n", ref, d->pages, page);
         rc = CLI_EXIT_USAGE;
     }
-    if (rc == 0 && !(link = cli_document_link(d, (int)page))) {
+    if (rc == 0 && !(link = ghs_document_open_url(d, (int)page, 0))) {
         fprintf(stderr, "ghsearch: %s has no file on this machine and no web address to open\n",
                 ref);
         rc = CLI_EXIT_FAIL;
@@ -145,7 +145,7 @@ run_open(const cli_command *cmd, int argc, char **argv)
     else if (rc == 0)
         rc = open_link(link);
 done:
-    g_free(link);
+    ghs_free(link);
     ghs_free(id);
     ghs_document_free(d);
     ghs_index_close(ix);

@@ -27,7 +27,9 @@ static const cli_opt search_opts[] = {
       "\"lang\", \"passage\", \"highlights\" ([start,end] code point offsets into passage, "
       "end exclusive), \"citation\", \"type\", \"publisher\", \"date\", \"url\", \"doc_rank\", "
       "\"full_passage\", \"window\", \"also_in\", \"tier\" (1: the passage has every query "
-      "word, 2: some), \"rerank\" (only when the wording re-ranking placed it)}",
+      "word, 2: some), \"rerank\" (only when the wording re-ranking placed it), "
+      "\"open_url\" (what opens the hit at its page: file:///...#page=N, else its web "
+      "address; only when there is one)}",
       CLI_COMPLETE_NONE, NULL },
     { "color", "WHEN", OPT_COLOR, 0, "how matches are marked: auto (default: colour on a "
       "terminal, **word** there when NO_COLOR is set, plain text in a pipe), always "
@@ -121,30 +123,13 @@ want_links(const char *when, int mode)
     return mode != RENDER_PLAIN && isatty(STDOUT_FILENO);
 }
 
-/* The documents of the hits shown, looked up once each, for their links. */
-typedef struct hit_links {
-    ghs_index *ix;
-    GHashTable *docs;   /* doc id -> ghs_document * (NULL when it could not be read) */
-} hit_links;
-
+/* The link that opens hit h at its page on this machine (the library's
+ * rule, as its "open_url" in --json). */
 static char *
 hit_link(const ghs_hit *h, void *user)
 {
-    hit_links *hl = user;
-    ghs_document *d;
-
-    if (!g_hash_table_lookup_extended(hl->docs, h->doc, NULL, (gpointer *)&d)) {
-        if (ghs_document_get(hl->ix, h->doc, &d, NULL) < 0)
-            d = NULL;
-        g_hash_table_insert(hl->docs, g_strdup(h->doc), d);
-    }
-    return d ? cli_document_link(d, h->page) : NULL;
-}
-
-static void
-free_document(gpointer d)
-{
-    ghs_document_free(d);
+    (void)user;
+    return ghs_hit_open_url(h, 0);
 }
 
 /* --json --cite STYLE: the citation in that style as one more field,
@@ -419,18 +404,14 @@ run_search(const cli_command *cmd, int argc, char **argv)
         render_style st;
         size_t shown = ghs_results_count(res), total = ghs_results_total(res);
         int mode = render_mode(colour);
-        hit_links links = { ix, g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                      free_document) };
 
         render_style_init(&st, mode, MIN(terminal_width(), 100));
         st.cite = cite;
         st.explain = explain;
         if (want_links(colour, mode)) {
             st.link = hit_link;
-            st.link_user = &links;
         }
         render_results(stdout, res, &st);
-        g_hash_table_destroy(links.docs);
         if (total > so.offset + shown)   /* on stderr: a pipe gets the passages alone */
             fprintf(stderr, "\n%zu passage%s shown of about %zu (see --limit, --per-doc, "
                     "--offset)\n", shown, shown == 1 ? "" : "s", total);

@@ -455,6 +455,10 @@ typedef struct ghs_hit {
      * Equal to highlights when the passage is shown whole. */
     const ghs_span *full_highlights;
     size_t n_full_highlights;
+    const char *path;     /* the local file the hit's document was indexed
+                             from, as ghs_document.path ("" when unknown):
+                             what ghs_hit_open_url opens on this machine.
+                             Never part of ghs_hit_json, whatever the flags. */
 } ghs_hit;
 
 typedef struct ghs_results ghs_results;
@@ -684,6 +688,37 @@ enum {
     GHS_JSON_ID_AS_DOC = 2
 };
 
+/* The link that opens hit h at its page, as its "open_url" in
+ * ghs_hit_json (`ghsearch open`, the terminal hyperlinks of `ghsearch
+ * search` and the server's links use the same rule):
+ *  - flags 0 (this machine): the local file it was indexed from (h->path,
+ *    when it is still a regular file) as a file:// URL; else the
+ *    document's web address (h->url, else a source that is an http(s)
+ *    URL);
+ *  - GHS_JSON_SOURCE_REMOTE (a user of the HTTP API): never a path of this
+ *    machine, but the server's own "/doc/ID/pdf" (relative to the server,
+ *    the id percent-encoded) for a PDF that ghs_document_pdf_open would
+ *    open; else the document's web address;
+ * in both, "#page=N" added for a PDF hit on physical page N (unless the
+ * web address has a fragment of its own). A JSON Lines record's file holds
+ * many records: a record opens only at its url, when that is an http(s)
+ * URL. Web addresses are given with bytes outside printable ASCII
+ * percent-encoded. Looks at the file system (the file's type, and its
+ * first bytes for the remote form). NULL when there is nothing to open
+ * (and for a NULL hit); else malloc'ed, free with ghs_free(). */
+GHS_API char *ghs_hit_open_url(const ghs_hit *h, int flags);
+
+/* The same link for document d at physical page `page` (0: no page). */
+GHS_API char *ghs_document_open_url(const ghs_document *d, int page, int flags);
+
+/* The local PDF file of document d opened read-only, when the server may
+ * send it: d is of type pdf, its path is absolute and names a regular
+ * file with a PDF header ("%PDF-" in its first 1024 bytes); never blocks
+ * on a FIFO put in the file's place. The file descriptor (close it when
+ * done), or -1 otherwise (a release, a record, a document of a shard other
+ * than the first, a file gone or replaced; errno is not meaningful). */
+GHS_API int ghs_document_pdf_open(const ghs_document *d);
+
 /* s as a JSON string: in double quotes, with " and \ escaped, \b \f \n
  * \r \t for those controls, \u00XX for the other control characters and
  * DEL, and any other UTF-8 (Japanese included) as it is. Each byte of s
@@ -702,9 +737,12 @@ GHS_API char *ghs_json_number(double v);
  *  "date","url","linked_from" (only when not ""),"doc_rank","full_passage",
  *  "window":[start,end],"also_in":[{"doc","title","page","page_label" (only
  *  when not "")},...] (other places of the same words),"tier",
- *  "rerank" (only when reranked),"page_label" (only when not "")}
- * (the fields of ghs_hit; "source" as flags say). The object ends with its
- * closing brace, so a caller may drop that to add members of its own.
+ *  "rerank" (only when reranked),"page_label" (only when not ""),
+ *  "open_url" (ghs_hit_open_url with the same flags; only when there is
+ *  one)}
+ * (the fields of ghs_hit, path excepted; "source" as flags say). The
+ * object ends with its closing brace, so a caller may drop that to add
+ * members of its own.
  * NULL for a NULL hit. */
 GHS_API char *ghs_hit_json(const ghs_hit *h, int flags);
 

@@ -120,6 +120,7 @@ char *ghs_hit_json(const ghs_hit *h, int flags)
 {
     GString *out;
     size_t i;
+    char *link;
 
     if (!h)
         return NULL;
@@ -171,6 +172,13 @@ char *ghs_hit_json(const ghs_hit *h, int flags)
      * ("page" stays the physical page). */
     if (h->page_label && *h->page_label)
         append_member(out, "page_label", h->page_label);
+    /* What opens the hit at its page, here or for a remote user
+     * (open_url.c): a file:// link or the server's own, never a path
+     * over HTTP. */
+    link = ghs_hit_open_url(h, flags);
+    if (link)
+        append_member(out, "open_url", link);
+    ghs_free(link);
     g_string_append_c(out, '}');
     return g_string_free(out, FALSE);
 }

@@ -724,6 +724,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     if (rc == 0)
         ghs_dedupe_finish(dd, r->hits, r->n, r->owned);
     ghs_dedupe_free(dd);
+    if (rc == 0)   /* what opens each hit (open_url.c) */
+        rc = ghs_hits_add_paths(c.db, r->hits, r->n, r->owned, err);
     /* The matches the list is drawn from, both tiers: the loose query's
      * (it relaxes the strict query's ANDs to ORs, so its matches hold the
      * strict ones; loose_fast has the same matches, counted faster), or

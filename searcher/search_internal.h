@@ -67,6 +67,12 @@ char *ghs_cite_text(const char *title, int page);
  * label is set and differs from page. */
 char *ghs_cite_text_label(const char *title, int page, const char *label);
 
+/* Set each of hits[0..n)'s path to its document's recorded local file
+ * (ghs_document.path; "" when the record has none), reading each
+ * document's record once (open_url.c). The strings go to owned (g_free).
+ * 0 or GHS_EDB. */
+int ghs_hits_add_paths(xc_db *db, ghs_hit *hits, size_t n, GPtrArray *owned, ghs_error *err);
+
 /* What a citation is made of (cite.c); any string may be NULL or "". */
 typedef struct cite_src {
     const char *doc, *title, *publisher, *date, *type, *lang, *url, *source;

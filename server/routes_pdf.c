@@ -6,7 +6,8 @@
  * The file is the one the index recorded for the document
  * (ghs_document.path); nothing of the request names a file: {id} goes to
  * the library only, as for /doc/{id}. Served only for a document of type
- * pdf whose recorded file is still a regular file holding a PDF header;
+ * pdf whose recorded file is still a regular file holding a PDF header
+ * (ghs_document_pdf_open: the rule by which a hit's open_url links here);
  * anything else (a release, a record, a document of a remote shard, a file
  * gone or replaced by something else) is a 404 whose message names no
  * path. Read-only.
@@ -30,9 +31,6 @@
 
 #include "server_internal.h"
 
-/* A PDF reader looks for the header within the first 1024 bytes. */
-#define PDF_HEADER_WINDOW 1024
-
 /* The opened file of the document id names, or -1 with r filled (404, or
  * the library's error). *st is the file's status, *name its file name
  * (g_free). */
@@ -43,10 +41,8 @@ open_document_pdf(const http_request *rq, const char *id, struct stat *st, char 
     ghs_error err = {0};
     ghs_index *ix = reader_pool_acquire(rq->readers, &err);
     ghs_document *d = NULL;
-    char *doc_id = NULL, *path = NULL;
-    char head[PDF_HEADER_WINDOW];
-    ssize_t got;
-    int rc, fd = -1;
+    char *doc_id = NULL, *name_of = NULL;
+    int rc, fd;
 
     if (!ix) {
         http_reply_library_error(r, &err);
@@ -70,32 +66,22 @@ open_document_pdf(const http_request *rq, const char *id, struct stat *st, char 
         ghs_document_free(d);
         return -1;
     }
-    if (g_path_is_absolute(d->path))
-        path = g_strdup(d->path);
-    ghs_document_free(d);
-    /* O_NONBLOCK: a FIFO put where the file was must not hold the thread */
-    if (path)
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd >= 0 && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
+    /* the library's rule, as for the hits' open_url links to this route */
+    fd = ghs_document_pdf_open(d);
+    if (fd >= 0 && fstat(fd, st) < 0) {
         close(fd);
         fd = -1;
     }
-    if (fd >= 0) {
-        got = pread(fd, head, sizeof head, 0);
-        if (got < 5 || !g_strstr_len(head, got, "%PDF-")) {
-            close(fd);
-            fd = -1;
-        }
-    }
+    if (fd >= 0)
+        name_of = g_path_get_basename(d->path);
+    ghs_document_free(d);
     if (fd < 0) {
         /* never the path: HTTP clients do not learn the server's directories */
         http_reply_error(r, 404, "not_found", 0,
                          "the PDF of document '%s' is not on this server", id);
-        g_free(path);
         return -1;
     }
-    *name = g_path_get_basename(path);
-    g_free(path);
+    *name = name_of;
     return fd;
 }
 

@@ -48,7 +48,13 @@ main(int argc, char **argv)
         const ghs_hit *h = ghs_results_hit(res, i);
         const char *c;
 
-        printf("%d\t%s\t%d\t%g\t%d\t", h->rank, h->doc, h->page, h->score, h->tier);
+        char *here = ghs_hit_open_url(h, 0), *remote = ghs_hit_open_url(h, GHS_JSON_SOURCE_REMOTE);
+
+        /* what opens the hit, on this machine and for an HTTP client */
+        printf("%d\t%s\t%d\t%g\t%d\t%s\t%s\t", h->rank, h->doc, h->page, h->score, h->tier,
+               here ? here : "", remote ? remote : "");
+        ghs_free(here);
+        ghs_free(remote);
         for (c = h->passage; *c; c++)   /* one line a hit: line breaks as \n */
             if (*c == '\n')
                 fputs("\\n", stdout);

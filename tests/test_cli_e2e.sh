@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..49"
+echo "1..50"
 n=0
 failed=0
 
@@ -205,6 +205,38 @@ then
 else
     not_ok "the phrase \"100 Days Mission\" finds the English PDF on page 3 with exactly its three words marked"
     show "$T/en.out" "$T/en.err"
+fi
+
+# ---------------------------------------------------------------- 6b
+# One click from a hit to its page: the PDF indexed from this machine as a
+# file:// link at the hit's physical page; a record whose url is no web
+# address (records.jsonl#note-...) gets no link at all.
+run open_rec search --db "$D" --json --no-expand wildlife
+if pycheck en "$CORPUS/$EN_PDF" "$T/open_rec.out" <<'EOF'
+from hits import *
+import os, urllib.parse
+hits = [h for h in load(sys.argv[1]) if h["source"].endswith(os.path.basename(sys.argv[2]))]
+if not hits:
+    fail("no hit of %s" % sys.argv[2])
+for h in hits:
+    u = h.get("open_url")
+    if not u or not u.startswith("file:///") or not u.endswith("#page=%d" % h["page"]):
+        fail("page %d: open_url %r" % (h["page"], u))
+    path = urllib.parse.unquote(u[len("file://"):u.index("#")])
+    if not os.path.isfile(path) or not os.path.samefile(path, sys.argv[2]):
+        fail("open_url %r is not the indexed file %s" % (u, sys.argv[2]))
+recs = [h for h in load(sys.argv[3]) if h["type"] == "record"]
+if not recs:
+    fail("no record hit for 'wildlife'")
+for h in recs:
+    if "open_url" in h:
+        fail("record %s (url %r) has open_url %r" % (h["doc"], h["url"], h["open_url"]))
+EOF
+then
+    ok "search --json: a PDF hit's open_url is its indexed file at its page (file://...#page=N); a record without a web address has none"
+else
+    not_ok "search --json: a PDF hit's open_url is its indexed file at its page (file://...#page=N); a record without a web address has none"
+    show "$T/en.out" "$T/open_rec.out"
 fi
 
 # ---------------------------------------------------------------- 7
@@ -803,7 +835,7 @@ else
     show "$T/version.out" "$T/version.err" "$T/help_search.out"
 fi
 
-# Helpers of the Ctrl-C and progress tests (37, 46-49).
+# Helpers of the Ctrl-C and progress tests (37, 47-50).
 # ptyrun.py OUT PATTERN TIMEOUT CMD...: run CMD on a terminal (a pty) with
 # its output in OUT; once the output matches PATTERN (a regex; "" never)
 # send it SIGINT; print its exit status and the ms from SIGINT to its exit
@@ -910,7 +942,7 @@ fi
 # ---------------------------------------------------------------- 37
 # Ctrl-C once the last file is done (the progress line says 1/1; the run
 # still commits and compacts): nothing is left undone, so the run is a
-# success, not 130. (Ctrl-C inside a file stops it: 40, 46-49.)
+# success, not 130. (Ctrl-C inside a file stops it: 40, 47-50.)
 mkdir -p "$T/sig"
 python3 - "$T/sig/many.jsonl" <<'EOF'
 import json, sys
@@ -1112,7 +1144,7 @@ else
     show "$T/open_page.err" "$T/open_record.err" "$T/open_none.err" "$T/help_all.out"
 fi
 
-# ---------------------------------------------------------------- 46
+# ---------------------------------------------------------------- 47
 # Ctrl-C while a PDF's text is extracted (poppler in its child, seconds of
 # work): "stopping…" at once, the child killed, exit 130 well within 2 s;
 # nothing of the file written, so the next run tries it again.
@@ -1137,7 +1169,7 @@ else
     show "$T/slowx_again.out" "$T/slowx_again.err"
 fi
 
-# ---------------------------------------------------------------- 47
+# ---------------------------------------------------------------- 48
 # A PDF of many pages on a terminal: while its pages are written the line
 # shows the page, pages/s, the text's rate and an ETA; Ctrl-C there
 # cancels the document within a second (exit 130, none of it in the
@@ -1163,7 +1195,7 @@ else
     show "$T/long_again.out" "$T/long_again.err"
 fi
 
-# ---------------------------------------------------------------- 48
+# ---------------------------------------------------------------- 49
 # A large JSON Lines file on a terminal, one writer: records, how much of
 # the file (by bytes), records/s, the text's rate and an ETA; Ctrl-C
 # commits the records written and exits 130 within a second.
@@ -1183,7 +1215,7 @@ else
     tr '\r' '\n' <"$T/recs.tty" | tail -n 5 | diag
 fi
 
-# ---------------------------------------------------------------- 49
+# ---------------------------------------------------------------- 50
 # Several writers (a first run): the records of a JSON Lines file are
 # added up across them on the progress line; and Ctrl-C while they
 # extract slow PDFs stops them all within a second (exit 130).
@@ -1219,5 +1251,5 @@ else
     tr '\r' '\n' <"$T/parslow.tty" | tail -n 5 | diag
 fi
 
-[ "$n" = 49 ] || { echo "# ran $n tests, planned 49"; failed=$((failed + 1)); }
+[ "$n" = 50 ] || { echo "# ran $n tests, planned 50"; failed=$((failed + 1)); }
 exit $((failed > 0))

@@ -156,11 +156,17 @@ def t_hits_carry_the_same_fields_as_search_json(srv, db):
     out = subprocess.run([GHSEARCH, 'search', '--db', db, '--json', '--limit', '5', query],
                          capture_output=True, text=True, check=True).stdout
     cli = [json.loads(line) for line in out.splitlines() if line.strip()]
-    # the same hits but for "source", which over HTTP names no server directory
-    # (t_no_server_path_is_shown_to_http_clients)
-    strip = lambda hits: [dict(h, source=None) for h in hits]
+    # the same hits but for "source" and "open_url", which over HTTP name no
+    # server directory (t_no_server_path_is_shown_to_http_clients): the
+    # indexed file on the command line, the server's link to it over HTTP
+    strip = lambda hits: [dict(h, source=None, open_url=None) for h in hits]
     check(strip(body['hits']) == strip(cli),
           'HTTP hits differ from search --json:\n%r\n%r' % (body['hits'][:1], cli[:1]))
+    for mine, theirs in zip(body['hits'], cli):
+        if mine['type'] == 'pdf':
+            check(theirs['open_url'].startswith('file:///') and
+                  mine['open_url'] == '/doc/%s/pdf#page=%d' % (q(mine['doc']), mine['page']),
+                  (mine.get('open_url'), theirs.get('open_url')))
     check(any('mission' in m.lower() for h in body['hits'] for m in marked(h)),
           [marked(h) for h in body['hits']])
 
@@ -483,6 +489,30 @@ def t_a_hits_pdf_is_served_by_document_id_with_ranges(srv, db):
     check(status == 200 and data == whole, status)
 
 
+def t_a_hits_open_url_is_the_servers_pdf_link_never_a_path(srv, db):
+    # one click from a hit to its page: for a PDF the server holds, its own
+    # /doc/ID/pdf route (relative, the id percent-encoded) at the physical
+    # page; never a file:// link or a directory of the server
+    seen = set()
+    for query in ('UHC', 'ユニバーサル・ヘルス・カバレッジ', 'diagnostics', 'wildlife'):
+        status, body = search(srv, query, limit=50, per_doc=10)
+        check(status == 200 and body['hits'], (query, body))
+        raw = json.dumps(body, ensure_ascii=False)
+        check(CORPUS not in raw and 'file:' not in raw, 'a path in the hits of %r' % query)
+        for h in body['hits']:
+            seen.add(h['type'])
+            u = h.get('open_url')
+            if h['type'] == 'pdf':
+                check(u == '/doc/%s/pdf#page=%d' % (q(h['doc']), h['page']), h)
+                status, headers, data = srv.request(u.split('#')[0], method='HEAD')
+                check(status == 200 and headers['content-type'] == 'application/pdf', (u, status))
+            elif h['url'].startswith(('http://', 'https://')):
+                check(u == h['url'], h)
+            else:   # a record's "records.jsonl#note-..." or a release without a URL
+                check(u is None, h)
+    check({'pdf', 'record'} <= seen, seen)
+
+
 def t_only_an_indexed_pdf_is_served_and_never_a_path(srv, db):
     for path in ('/doc/note-health-financing-ja/pdf', '/doc/release-ja.html/pdf',
                  '/doc/no-such-doc/pdf', '/doc/' + q('../../etc/passwd') + '/pdf',
@@ -502,8 +532,13 @@ def t_only_an_indexed_pdf_is_served_and_never_a_path(srv, db):
         doc = body['hits'][0]['doc']
         status, headers, data = own.request('/doc/%s/pdf' % q(doc))
         check(status == 200 and data.startswith(b'%PDF-'), status)
+        check(body['hits'][0]['open_url'] == '/doc/%s/pdf#page=%d' % (q(doc), body['hits'][0]['page']),
+              body['hits'][0])
         with open(pdf, 'w') as f:
             f.write('not a PDF any more\n')
+        # nor linked from its hits any more
+        status, body = own.json('/search?q=diagnostics&limit=1')
+        check(status == 200 and 'open_url' not in body['hits'][0], body['hits'][0])
         status, headers, data = own.request('/doc/%s/pdf' % q(doc))
         check(status == 404 and b'not on this server' in data and tmp.encode() not in data,
               (status, data))
@@ -1055,6 +1090,7 @@ TESTS = [
     t_oversize_requests_are_414_and_413,
     t_search_page_and_its_files_are_served,
     t_a_hits_pdf_is_served_by_document_id_with_ranges,
+    t_a_hits_open_url_is_the_servers_pdf_link_never_a_path,
     t_only_an_indexed_pdf_is_served_and_never_a_path,
     t_a_page_asked_with_the_query_says_where_its_passages_and_words_are,
     t_parallel_requests_all_succeed,

@@ -4,8 +4,9 @@
  * text `ghsearch search --json`, `show --json` and the HTTP API print:
  * exact bytes for known values, output that json-glib parses back to the
  * same values (Japanese, every control character, invalid UTF-8), the
- * remote view of "source" that never shows a directory, and numbers with a
- * decimal point whatever the locale.
+ * remote view of "source" that never shows a directory, the "open_url"
+ * that opens a hit at its page (never a path over HTTP), and numbers with
+ * a decimal point whatever the locale.
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -13,6 +14,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "ghsearch.h"
 
@@ -281,6 +285,141 @@ test_remote_source_hides_directories(void)
     check_source(ghs_document_json(&d, 0), "/srv/data/secret/x.pdf");
 }
 
+/* json (freed here) parsed: its "open_url", or NULL when it has none
+ * (g_free). */
+static char *
+open_url_of(char *json)
+{
+    JsonNode *root = parse(json);
+    JsonObject *o = json_node_get_object(root);
+    char *url = json_object_has_member(o, "open_url")
+                ? g_strdup(json_object_get_string_member(o, "open_url")) : NULL;
+
+    json_node_free(root);
+    ghs_free(json);
+    return url;
+}
+
+#define assert_open_url(json, expected) \
+    do { \
+        char *u_ = open_url_of(json); \
+        g_assert_cmpstr(u_, ==, (expected)); \
+        g_free(u_); \
+    } while (0)
+
+/* A hit opens at its page: its local file on the command line, the
+ * server's own PDF link over HTTP (never a path), else its web address;
+ * a record only at a real web address. */
+static void
+test_open_url_opens_the_page_and_never_shows_a_path_remotely(void)
+{
+    char *dir = g_dir_make_tmp("ghs-openurl-XXXXXX", NULL);
+    char *pdf = g_build_filename(dir, "保健 報告.pdf", NULL);
+    char *jsonl = g_build_filename(dir, "records.jsonl", NULL);
+    char *uri, *want, *json, *link;
+    ghs_hit h = japanese_hit();
+    int fd;
+
+    g_assert_nonnull(dir);
+    g_assert_true(g_file_set_contents(pdf, "%PDF-1.4\n%%EOF\n", -1, NULL));
+    g_assert_true(g_file_set_contents(jsonl, "{}\n", -1, NULL));
+    uri = g_filename_to_uri(pdf, NULL, NULL);
+    h.path = pdf;
+
+    /* the command line: the file, at the physical page, percent-encoded */
+    want = g_strconcat(uri, "#page=3", NULL);
+    g_assert_true(g_str_has_prefix(want, "file:///"));
+    g_assert_nonnull(strstr(want, "%E4%BF%9D%E5%81%A5%20"));
+    assert_open_url(ghs_hit_json(&h, 0), want);
+    link = ghs_hit_open_url(&h, 0);
+    g_assert_cmpstr(link, ==, want);
+    ghs_free(link);
+    g_free(want);
+
+    /* over HTTP: the server's PDF route, relative, the id percent-encoded;
+     * no directory of this machine anywhere in the object */
+    json = ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE);
+    g_assert_null(strstr(json, dir));
+    g_assert_null(strstr(json, "file:"));
+    g_assert_null(strstr(json, "/home"));
+    assert_open_url(json, "/doc/uhc-brief-ja/pdf#page=3");
+    h.doc = "a b/c?";
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), "/doc/a%20b%2Fc%3F/pdf#page=3");
+    h.doc = "uhc-brief-ja";
+
+    /* a file that is no PDF any more is not served: the web address */
+    g_assert_true(g_file_set_contents(pdf, "<html>moved</html>", -1, NULL));
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), NULL);
+    h.url = "https://www.jcie.or.jp/brief.pdf";
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE),
+                    "https://www.jcie.or.jp/brief.pdf#page=3");
+
+    /* the file gone: the web address on the command line too, else none */
+    g_assert_cmpint(g_unlink(pdf), ==, 0);
+    assert_open_url(ghs_hit_json(&h, 0), "https://www.jcie.or.jp/brief.pdf#page=3");
+    h.url = "https://example.org/r.pdf#section-2";   /* a place of its own is kept */
+    assert_open_url(ghs_hit_json(&h, 0), "https://example.org/r.pdf#section-2");
+    h.url = "";
+    assert_open_url(ghs_hit_json(&h, 0), NULL);
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), NULL);
+    /* an unknown path (a document of another shard) likewise */
+    h.path = "";
+    assert_open_url(ghs_hit_json(&h, 0), NULL);
+    h.path = NULL;
+    assert_open_url(ghs_hit_json(&h, 0), NULL);
+
+    /* a record: its url when it is a real web address, never its file
+     * (the JSON Lines file of many records) nor a fake "file#id" url */
+    h.type = "record";
+    h.page = 0;
+    h.path = jsonl;
+    h.source = "records.jsonl#note-1";
+    h.url = "records.jsonl#note-1";
+    assert_open_url(ghs_hit_json(&h, 0), NULL);
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), NULL);
+    h.url = "https://example.org/notes/1";
+    assert_open_url(ghs_hit_json(&h, 0), "https://example.org/notes/1");
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), "https://example.org/notes/1");
+
+    /* a release: its file, without a page */
+    h.type = "release";
+    h.url = "";
+    g_free(uri);
+    uri = g_filename_to_uri(jsonl, NULL, NULL);
+    assert_open_url(ghs_hit_json(&h, 0), uri);
+    assert_open_url(ghs_hit_json(&h, GHS_JSON_SOURCE_REMOTE), NULL);
+
+    /* a document by the same rule; the server opens only a PDF */
+    {
+        ghs_document d = { .id = "x", .title = "t", .source = jsonl, .lang = "en",
+                           .type = "pdf", .publisher = "", .date = "", .url = "",
+                           .path = pdf };
+
+        g_assert_true(g_file_set_contents(pdf, "%PDF-1.7\n", -1, NULL));
+        fd = ghs_document_pdf_open(&d);
+        g_assert_cmpint(fd, >=, 0);
+        close(fd);
+        link = ghs_document_open_url(&d, 2, GHS_JSON_SOURCE_REMOTE);
+        g_assert_cmpstr(link, ==, "/doc/x/pdf#page=2");
+        ghs_free(link);
+        d.path = jsonl;   /* no PDF header */
+        g_assert_cmpint(ghs_document_pdf_open(&d), ==, -1);
+        d.type = "release";
+        d.path = pdf;
+        g_assert_cmpint(ghs_document_pdf_open(&d), ==, -1);
+        g_assert_null(ghs_document_open_url(NULL, 0, 0));
+        g_assert_null(ghs_hit_open_url(NULL, 0));
+    }
+
+    g_unlink(pdf);
+    g_unlink(jsonl);
+    g_rmdir(dir);
+    g_free(uri);
+    g_free(pdf);
+    g_free(jsonl);
+    g_free(dir);
+}
+
 static void
 test_document_object(void)
 {
@@ -351,6 +490,8 @@ main(int argc, char **argv)
     g_test_add_func("/json/numbers_ignore_the_locale", test_numbers_ignore_the_locale);
     g_test_add_func("/json/hit_has_every_field_in_order", test_hit_has_every_field_in_order);
     g_test_add_func("/json/remote_source_hides_directories", test_remote_source_hides_directories);
+    g_test_add_func("/json/open_url_opens_the_page_and_never_shows_a_path_remotely",
+                    test_open_url_opens_the_page_and_never_shows_a_path_remotely);
     g_test_add_func("/json/document_object", test_document_object);
     g_test_add_func("/json/facets_object", test_facets_object);
     return g_test_run();

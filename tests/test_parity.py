@@ -2,9 +2,10 @@
 """One engine: the same query asked through `ghsearch search --json`, the
 HTTP API's /search and a C program using the library's defaults
 (parity_search.c) gives the same hits, ranks, scores, tiers and passages,
-and the same total (the command line's readable output says "N passages
-shown of about TOTAL" when TOTAL is more than it shows; otherwise the total
-is what it shows). Japanese and English, filters, glossary expansion on and
+the same open_url (the indexed file on the command line, the server's link
+over HTTP), and the same total (the command line's readable output says
+"N passages shown of about TOTAL" when TOTAL is more than it shows;
+otherwise the total is what it shows). Japanese and English, filters, glossary expansion on and
 off, paging. Prints TAP.
 
 Needs GHS_BUILD_ROOT (cli/ghsearch, tests/parity_search and the sample
@@ -44,7 +45,15 @@ CASES = [
 
 
 def hit(h):
-    return (h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['tier'], h['passage'])
+    return (h['rank'], h['doc'], h.get('page') or 0, float(h['score']), h['tier'],
+            h.get('open_url', ''), h['passage'])
+
+
+def same_but_open_url(*lists):
+    """Do the hit lists agree in all but open_url (which names the file on
+    the command line and the server's link over HTTP)?"""
+    strip = [[h[:5] + h[6:] for h in hits] for hits in lists]
+    return all(s == strip[0] for s in strip)
 
 
 def cli(db, q, limit, offset, per_doc, literal):
@@ -63,14 +72,15 @@ def cli(db, q, limit, offset, per_doc, literal):
 def c_api(db, q, limit, offset, per_doc, literal):
     args = [PARITY, db, q, str(limit), str(offset), str(per_doc)] + (['literal'] if literal else [])
     r = subprocess.run(args, capture_output=True, text=True)
-    hits = []
+    here, remote = [], []   # open_url as the command line and as HTTP give it
     lines = r.stdout.splitlines()
     total = int(lines[0].split('\t')[1]) if lines else -1
     for line in lines[1:]:
-        rank, doc, page, score, tier, passage = line.split('\t', 5)
-        hits.append((int(rank), doc, int(page), float(score), int(tier),
-                     passage.replace('\\n', '\n')))
-    return hits, total, r
+        rank, doc, page, score, tier, url_here, url_remote, passage = line.split('\t', 7)
+        for hits, url in ((here, url_here), (remote, url_remote)):
+            hits.append((int(rank), doc, int(page), float(score), int(tier), url,
+                         passage.replace('\\n', '\n')))
+    return here, remote, total, r
 
 
 def http(port, q, limit, offset, per_doc, literal):
@@ -104,10 +114,13 @@ def main():
                                                           ' literal' if literal else '')
             a, ta, ra = cli(db, q, limit, offset, per_doc, literal)
             b, tb = http(port, q, limit, offset, per_doc, literal)
-            c, tc, rc = c_api(db, q, limit, offset, per_doc, literal)
+            c, c_remote, tc, rc = c_api(db, q, limit, offset, per_doc, literal)
             n += 1
             ranks = [h[0] for h in a] == list(range(offset + 1, offset + len(a) + 1))
-            if a and a == b == c and ta == tb == tc >= offset + len(a) and ranks:
+            # open_url too: the C program's link on this machine is the
+            # command line's, its link for a remote user the server's
+            if (a and a == c and b == c_remote and same_but_open_url(a, b) and
+                    ta == tb == tc >= offset + len(a) and ranks):
                 print('ok %d - %s: the command line, HTTP and C agree (%d hits of %d)'
                       % (n, what, len(a), ta))
             else:
@@ -115,10 +128,11 @@ def main():
                 print('not ok %d - %s: the command line, HTTP and C agree' % (n, what))
                 print('# totals: cli %d, http %d, c %d; ranks from offset + 1: %s'
                       % (ta, tb, tc, ranks))
-                for name, hits in (('cli', a), ('http', b), ('c', c)):
+                for name, hits in (('cli', a), ('http', b), ('c', c), ('c/r', c_remote)):
                     for h in hits:
-                        print('# %-4s %d %s p.%d %.6g tier %d %s' % (
-                            name, h[0], h[1], h[2], h[3], h[4], h[5][:40].replace('\n', ' ')))
+                        print('# %-4s %d %s p.%d %.6g tier %d %s %s' % (
+                            name, h[0], h[1], h[2], h[3], h[4], h[5] or '-',
+                            h[6][:40].replace('\n', ' ')))
                 print('# cli stderr: %s c stderr: %s' % (ra.stderr.strip()[:200], rc.stderr.strip()[:200]))
     finally:
         if server:

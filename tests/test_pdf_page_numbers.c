@@ -335,6 +335,7 @@ static void test_roman_front_matter_then_arabic_pages(void)
         pages[i].foot = g_strdup_printf("－%s－", fw);
         g_free(fw);
     }
+    g_free(path);
     path = draw_pdf("roman-ja.pdf", "保健財政レビュー", pages, 8);
     assert_labels(path, "I II III IV 1 2 3 4");
     fixture_free(pages, 8);
@@ -373,6 +374,7 @@ static void test_numbers_at_the_foot_that_are_no_page_numbers_give_no_labels(voi
         g_free(body);
         pages[i].foot = g_strdup_printf("Table %d", (int)i + 3);
     }
+    g_free(path);
     path = draw_pdf("captions.pdf", "Health Financing Review", pages, 6);
     assert_labels(path, "- - - - - -");
     fixture_free(pages, 6);

@@ -54,6 +54,63 @@
     return '/doc/' + encodeURIComponent(doc) + '/pdf' + (page ? '#page=' + page : '');
   }
 
+  // What opens hit h at its page, as the server says (its open_url): this
+  // server's PDF at the page when it holds the file, else the document's
+  // web address; nothing when there is neither.
+  function openLink(h) {
+    const url = h.open_url;
+    if (!url) return null;
+    const own = url.startsWith('/doc/');
+    return el('a', { class: 'pdf-link', href: url, target: '_blank', rel: own ? 'noopener' : 'noopener noreferrer',
+      lang: 'en' }, own ? (h.page ? 'PDF p. ' + h.page + ' ↗' : 'PDF ↗') : 'Web ↗');
+  }
+
+  // Put text on the clipboard: the Clipboard API where the page may use
+  // it (https, or the server on localhost), else the older copy command on
+  // a selected, off-screen text area (a plain-http address on a network).
+  async function writeClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch {
+        // denied: try the copy command
+      }
+    }
+    const area = el('textarea', { readonly: '', 'aria-hidden': 'true', class: 'copy-buffer' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let done = false;
+    try { done = document.execCommand('copy'); } catch { done = false; }
+    area.remove();
+    return done;
+  }
+
+  // A button that copies a citation (the hit's "citation": title and page,
+  // the printed page label included), saying so in its label for a moment;
+  // the status is announced to screen readers too.
+  const COPY_LABEL = 'Copy citation 引用をコピー';
+  function copyButton(citation) {
+    if (!citation) return null;
+    const said = el('span', { class: 'copy-status visually-hidden', role: 'status' });
+    const b = el('button', { type: 'button', class: 'copy-cite', title: citation }, COPY_LABEL);
+    let timer = 0;
+    b.addEventListener('click', async () => {
+      const ok = await writeClipboard(citation);
+      b.textContent = ok ? 'Copied ✓ コピーしました' : 'Copy failed コピーできません';
+      b.classList.toggle('copied', ok);
+      said.textContent = ok ? 'Citation copied / 引用をコピーしました' : 'Could not copy / コピーできません';
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        b.textContent = COPY_LABEL;
+        b.classList.remove('copied');
+        said.textContent = '';
+      }, 2500);
+    });
+    return el('span', { class: 'copy' }, b, said);
+  }
+
   // A passage as an array of code points for display: a line break that a
   // PDF's layout left between two CJK characters is dropped (a space there
   // would split a Japanese word), any other becomes a space. One element
@@ -237,12 +294,10 @@
       }
       const page = h.page ? el('a', { class: 'page-badge', href,
         'aria-label': 'page ' + h.page }, 'p. ' + h.page) : null;
-      const pdf = h.type === 'pdf' && h.page ? el('a', { class: 'pdf-link', href: pdfHref(h.doc, h.page),
-        target: '_blank', rel: 'noopener', lang: 'en' }, 'PDF p. ' + h.page + ' ↗') : null;
       list.append(el('li', { class: 'passage', tabindex: '0', 'data-href': href,
         lang: h.lang || null },
         el('p', { class: 'text' }, page, highlighted(h.passage, h.highlights)),
-        el('p', { class: 'cite' }, h.citation, pdf)));
+        el('p', { class: 'cite' }, h.citation, openLink(h), copyButton(h.citation))));
     }
     const shown = data.hits.length;
     if (shown === 0) {
@@ -356,7 +411,8 @@
       el('p', { class: 'cite' }, data.citation,
         data.type === 'pdf' ? el('a', { class: 'pdf-link', href: pdfHref(data.doc, data.page),
           target: '_blank', rel: 'noopener', lang: 'en' },
-        data.page ? 'Open the PDF at p. ' + data.page + ' ↗' : 'Open the PDF ↗') : null)];
+        data.page ? 'Open the PDF at p. ' + data.page + ' ↗' : 'Open the PDF ↗') : null,
+        copyButton(data.citation))];
     const marks = data.marks || [];
     let sections = new Map();
     const text = (t) => { const r = pageText(t, marks, data.lang); sections = r.sections; return r.box; };

@@ -147,6 +147,26 @@ try {
     const nf = await fetch(`${base}/doc/no-such-doc`);
     check(nf.status === 404 && !conforms({ $ref: '#/components/schemas/Error' }, await nf.json()), 'a 404');
   });
+
+  // A member the schema does not name passes the validator (objects are
+  // open), so a new field could go undocumented: every one must be named.
+  await test('every member of the hits the server sends is described in the Hit schema', async () => {
+    const hit = doc.components.schemas.Hit;
+    const seen = new Set(), seenAlso = new Set();
+    for (const q of ['UHC', 'diagnostics', 'wildlife', 'ユニバーサル・ヘルス・カバレッジ']) {
+      const r = await fetch(`${base}/search?` + new URLSearchParams({ q, limit: '50', per_doc: '10' }));
+      check(r.status === 200, `${q}: ${r.status}`);
+      for (const h of (await r.json()).hits) {
+        Object.keys(h).forEach((k) => seen.add(k));
+        for (const a of h.also_in) Object.keys(a).forEach((k) => seenAlso.add(k));
+      }
+    }
+    const missing = [...seen].filter((k) => !(k in hit.properties));
+    const alsoDescribed = hit.properties.also_in.items.properties;
+    missing.push(...[...seenAlso].filter((k) => !(k in alsoDescribed)).map((k) => 'also_in.' + k));
+    check(missing.length === 0, `sent but not described: ${missing.join(', ')}`);
+    check(seen.has('open_url'), `no hit had an open_url: ${[...seen]}`);
+  });
 } finally {
   server.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });

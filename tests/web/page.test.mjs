@@ -3,7 +3,8 @@
 // Japanese query, see highlighted passages with page numbers, apply the
 // language and publisher filters, follow a "did you mean", move with the
 // keyboard, open a document page with the passage marked and the hit's PDF,
-// read it in dark mode and on a 390 px touch screen. Prints TAP.
+// copy a hit's citation to the clipboard, read it in dark mode and on a
+// 390 px touch screen. Prints TAP.
 //
 // Needs GHS_BUILD_ROOT (cli/ghsearch and the sample corpus in corpus/).
 // Skips when Chromium or node_modules/playwright-core is missing, unless
@@ -328,6 +329,47 @@ try {
     const inView = await page.getAttribute('#doc-view .pdf-link', 'href');
     check(/\/pdf#page=\d+$/.test(inView) && inView.endsWith('#page=' + new URL(page.url()).pathname.split('/').pop()),
       inView);
+  });
+
+  await test('each hit has a "copy citation" button that puts its citation on the clipboard, by mouse or keyboard, and says so', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'ja-JP' });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const p = await ctx.newPage();
+    try {
+      const q = '"100 Days Mission" OR ' + UHC_JA;
+      const want = (await api('/search?' + new URLSearchParams({ q, limit: '10' }))).hits;
+      check(want.length >= 2 && new Set(want.map((h) => h.citation)).size >= 2, want.map((h) => h.citation));
+      await p.goto(base + '/?q=' + encodeURIComponent(q));
+      await p.waitForSelector('#results .passage .copy-cite');
+      const buttons = p.locator('#results .passage .copy-cite');
+      check(await buttons.count() === want.length, `${await buttons.count()} buttons for ${want.length} hits`);
+      const label = await buttons.first().textContent();
+      check(/Copy/.test(label) && /コピー/.test(label), label);
+      const clip = () => p.evaluate(() => navigator.clipboard.readText());
+      // the mouse: the first hit's citation, exactly, and the button says so
+      await buttons.first().click();
+      await p.waitForFunction(() => /コピーしました/.test(document.querySelector('#results .copy-cite').textContent));
+      check(await clip() === want[0].citation, { clipboard: await clip(), citation: want[0].citation });
+      check(/copied/i.test(await p.textContent('#results .passage .copy-status')), 'no status for screen readers');
+      // the keyboard: another hit's button reached with Tab from its passage, pressed with Enter
+      const k = want.findIndex((h) => h.citation !== want[0].citation);
+      await p.locator('#results .passage').nth(k).focus();
+      for (let i = 0; i < 6; i++) {
+        await p.keyboard.press('Tab');
+        if (await p.evaluate(() => document.activeElement.classList.contains('copy-cite'))) break;
+      }
+      const at = await p.evaluate(() => [...document.querySelectorAll('#results .copy-cite')].indexOf(document.activeElement));
+      check(at === k, `Tab from passage ${k} reached copy button ${at}`);
+      await p.keyboard.press('Enter');
+      await p.waitForFunction((i) => /コピーしました/.test(document.querySelectorAll('#results .copy-cite')[i].textContent), k);
+      check(await clip() === want[k].citation, { clipboard: await clip(), citation: want[k].citation });
+      check(new URL(p.url()).pathname === '/', 'Enter on the button left the results: ' + p.url());
+      // and the label comes back
+      await p.waitForFunction(() => !/コピーしました/.test(document.querySelector('#results .copy-cite').textContent),
+        null, { timeout: 5000 });
+    } finally {
+      await ctx.close();
+    }
   });
 
   await test('in dark mode the page is dark with readable text, links, buttons and marks', async () => {
