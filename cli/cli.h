@@ -149,9 +149,12 @@ void cli_append_hyperlink(GString *out, const char *url, const char *text);
 
 /* Ctrl-C (interrupt.c): between cli_sigint_catch() and
  * cli_sigint_release() the first Ctrl-C only sets the flag that
- * cli_interrupted() returns (the command stops at the next file or URL);
- * a second one exits. */
+ * cli_interrupted() returns (the command stops at the next file or URL;
+ * index within a second, inside a file too); a second one exits.
+ * cli_sigint_say(message) has the first Ctrl-C write message (static
+ * storage) to stderr at once; NULL (the default) writes nothing. */
 void cli_sigint_catch(void);
+void cli_sigint_say(const char *message);
 void cli_sigint_release(void);
 int cli_interrupted(void);
 

@@ -1,10 +1,13 @@
 /*
  * cmd_index.c: `ghsearch index`: opens the index for writing, loads the
  * manifest, hands the paths to ghs_index_add_paths and reports: a progress
- * line on a terminal, one line per file that could not be read, a summary.
+ * line on a terminal (between files from each file's event, inside a large
+ * file from the library's file progress), one line per file that could not
+ * be read, a summary.
  *
- * Ctrl-C stops the run after the current file; the library commits what
- * was done, so the index stays consistent (a second Ctrl-C kills at once).
+ * Ctrl-C stops the run within a second, inside a file too; the library
+ * commits what was done, so the index stays consistent (a second Ctrl-C
+ * kills at once).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +33,8 @@ static const cli_opt index_opts[] = {
       "Xapian stub file (lines \"auto DIR\", \"remote HOST:PORT\") joins",
       CLI_COMPLETE_NONE, NULL },
     { "batch", "N", OPT_BATCH, 0, "commit every N passages, also inside a large JSON "
-      "Lines file (default: $GHSEARCH_COMMIT_EVERY, else 20000); a run killed or stopped "
-      "loses at most one batch, and the next run redoes the files not finished",
+      "Lines file (default: $GHSEARCH_COMMIT_EVERY, else 20000); a run killed loses at "
+      "most one batch, and the next run redoes the files not finished",
       CLI_COMPLETE_NONE, NULL },
     { "jobs", "N", OPT_JOBS, 0, "writers on a first run into an empty index (default 0: "
       "one per core, at most 8): each writes the documents of its share into a database "
@@ -47,7 +50,12 @@ typedef struct progress {
     int tty;               /* draw the progress line (stderr is a terminal) */
     int drawn;             /* a progress line is on screen */
     gint64 t0, last_draw;  /* monotonic microseconds */
-    size_t pages, records, passages, text_bytes;
+    size_t pages, records, passages, text_bytes;   /* of the files done */
+    size_t files_done, files_total;
+    char *last_path;       /* the file done last */
+    int in_file;           /* work (below) is of a file still in work */
+    ghs_file_progress work;
+    char *work_path;
     const char *reason[16];  /* distinct failure reasons (ghs_error_reason) */
     size_t n_reason[16];     /* files failed for each */
 } progress;
@@ -128,31 +136,119 @@ append_fitted(GString *out, const char *s, int max_cols)
     }
 }
 
+/* "1.2 MB/s" or "350 kB/s": never "0.0 MB/s" for text that comes slowly. */
 static void
-draw(progress *p, const ghs_file_event *ev)
+append_text_rate(GString *line, double bytes_per_s)
+{
+    if (bytes_per_s >= 1e5)
+        g_string_append_printf(line, "%.1f MB/s", bytes_per_s / 1e6);
+    else
+        g_string_append_printf(line, "%.0f kB/s", bytes_per_s / 1e3);
+}
+
+/* "12.5 pages/s" below 100 a second, "350 records/s" above. */
+static void
+append_rate(GString *line, double per_s, const char *what)
+{
+    g_string_append_printf(line, per_s < 100 ? "%.1f %s/s" : "%.0f %s/s", per_s, what);
+}
+
+/* "0:07", "12:30", "1:02:03". */
+static void
+append_duration(GString *line, double secs)
+{
+    unsigned long s = secs > 0 ? (unsigned long)(secs + 0.5) : 0;
+
+    if (s >= 3600)
+        g_string_append_printf(line, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+    else
+        g_string_append_printf(line, "%lu:%02lu", s / 60, s % 60);
+}
+
+/* The figures of the run between files: the files done, their pages or
+ * records and the rate of each, passages, text. */
+static void
+append_run_figures(GString *line, const progress *p, double secs)
+{
+    if (p->pages || !p->records) {
+        g_string_append_printf(line, ", %zu page%s", p->pages, p->pages == 1 ? "" : "s");
+        if (p->pages && secs > 0) {
+            g_string_append(line, " (");
+            append_rate(line, (double)p->pages / secs, "pages");
+            g_string_append(line, ")");
+        }
+    }
+    if (p->records) {
+        g_string_append_printf(line, ", %zu record%s", p->records, p->records == 1 ? "" : "s");
+        if (secs > 0) {
+            g_string_append(line, " (");
+            append_rate(line, (double)p->records / secs, "records");
+            g_string_append(line, ")");
+        }
+    }
+    g_string_append_printf(line, ", %zu passage%s, ", p->passages,
+                           p->passages == 1 ? "" : "s");
+    append_text_rate(line, secs > 0 ? (double)p->text_bytes / secs : 0.0);
+}
+
+/* The figures of the file in work: where it is, how fast, how long yet. */
+static void
+append_file_figures(GString *line, const ghs_file_progress *w)
+{
+    if (w->phase == GHS_WORK_EXTRACTING) {
+        g_string_append(line, ", extracting the text (");
+        append_duration(line, w->seconds);
+        g_string_append(line, ")");
+        return;
+    }
+    if (w->records || !w->pages_total) {
+        g_string_append_printf(line, ", %zu record%s", w->records, w->records == 1 ? "" : "s");
+        if (w->bytes_total > 0)
+            g_string_append_printf(line, " (%d%%)",
+                                   (int)(100.0 * (double)w->bytes_read / (double)w->bytes_total));
+        g_string_append(line, ", ");
+        append_rate(line, w->rate, "records");
+    } else {
+        g_string_append_printf(line, ", page %zu/%zu, ", w->pages, w->pages_total);
+        append_rate(line, w->rate, "pages");
+    }
+    g_string_append(line, ", ");
+    append_text_rate(line, w->text_rate);
+    if (w->eta >= 0) {
+        g_string_append(line, ", ETA ");
+        append_duration(line, w->eta);
+    }
+}
+
+/* Redraw the progress line: the file in work when there is one, else the
+ * run so far. final: a file just ended the run's list (always drawn). */
+static void
+draw(progress *p, int final)
 {
     gint64 now = g_get_monotonic_time();
     double secs = (double)(now - p->t0) / G_USEC_PER_SEC;
+    const char *path = p->in_file ? p->work_path : p->last_path;
     GString *line;
     int room;
     char *base;
 
+    /* nothing after Ctrl-C: the "stopping" line stays the last word */
+    if (cli_interrupted())
+        return;
     /* at most ten redraws a second, but always the last one */
-    if (p->drawn && now - p->last_draw < G_USEC_PER_SEC / 10 &&
-        ev->files_done < ev->files_total)
+    if (p->drawn && now - p->last_draw < G_USEC_PER_SEC / 10 && !final)
         return;
     p->last_draw = now;
     line = g_string_new("\r\033[K");
-    g_string_append_printf(line, "indexing %zu/%zu files, %zu pages, ", ev->files_done,
-                           ev->files_total, p->pages);
-    if (p->records)
-        g_string_append_printf(line, "%zu records, ", p->records);
-    g_string_append_printf(line, "%zu passages, %.2f MB/s", p->passages,
-                           secs > 0 ? (double)p->text_bytes / 1e6 / secs : 0.0);
-    /* the name of the file just done, cut so the line never wraps */
+    g_string_append_printf(line, "indexing %zu/%zu files", p->files_done, p->files_total);
+    if (p->in_file)
+        append_file_figures(line, &p->work);
+    else
+        append_run_figures(line, p, secs);
+    /* the name of the file, cut so the line never wraps */
     room = stderr_columns() - 1 - (int)(line->len - 4) - 2;
-    if (room > 8) {
-        base = g_path_get_basename(ev->path);
+    if (path && room > 8) {
+        base = g_path_get_basename(path);
         g_string_append(line, ": ");
         append_fitted(line, base, room);
         g_free(base);
@@ -161,6 +257,24 @@ draw(progress *p, const ghs_file_event *ev)
     fflush(stderr);
     g_string_free(line, TRUE);
     p->drawn = 1;
+}
+
+/* Inside a large file (ghs_index_set_file_progress): on the terminal only. */
+static void
+on_file_progress(const ghs_file_progress *w, void *user)
+{
+    progress *p = user;
+
+    if (!p->tty)
+        return;
+    p->work = *w;
+    g_free(p->work_path);
+    p->work_path = g_strdup(w->path);
+    p->work.path = p->work_path;
+    p->in_file = 1;
+    p->files_done = w->files_done;
+    p->files_total = w->files_total;
+    draw(p, 0);
 }
 
 static int
@@ -189,12 +303,19 @@ on_file(const ghs_file_event *ev, void *user)
             g_free(why);
         }
     }
-    if (p->tty)
-        draw(p, ev);
+    if (p->tty) {
+        p->files_done = ev->files_done;
+        p->files_total = ev->files_total;
+        g_free(p->last_path);
+        p->last_path = g_strdup(ev->path);
+        p->in_file = 0;
+        draw(p, ev->files_done >= ev->files_total);
+    }
     return cli_interrupted();
 }
 
-/* Asked by the library after each batch committed inside a large file. */
+/* Asked by the library while it works, also inside a large file (a few
+ * times a second at least). */
 static int
 stop_requested(void *user)
 {
@@ -305,12 +426,19 @@ run_index(const cli_command *cmd, int argc, char **argv)
     }
 
     cli_sigint_catch();
+    if (prog.tty)
+        cli_sigint_say("\r\033[Kghsearch: stopping… (what is done is kept; "
+                       "Ctrl-C again quits at once)\n");
     ghs_index_set_stop(ix, stop_requested, NULL);
+    ghs_index_set_file_progress(ix, on_file_progress, &prog);
 
     rc = ghs_index_add_paths(ix, (const char *const *)p.positional->pdata,
                              p.positional->len, on_file, &prog, &t, &err);
-    clear_line(&prog);
+    if (!cli_interrupted())
+        clear_line(&prog);
     cli_sigint_release();
+    g_free(prog.last_path);
+    g_free(prog.work_path);
     cli_parsed_clear(&p);
     if (rc == GHS_ESTOPPED)
         rc = 0;   /* Ctrl-C inside a large file: the summary, then exit 130 below */
@@ -373,7 +501,12 @@ const cli_command cli_cmd_index = {
     "writes), and Xapian writes its postings out every\n"
     "$XAPIAN_FLUSH_THRESHOLD documents (1000 unless set).\n"
     "\n"
-    "On a terminal a progress line is shown on stderr. Each file that cannot\n"
+    "On a terminal a progress line is shown on stderr (nothing in a pipe),\n"
+    "redrawn a few times a second, inside a large file too: between files the\n"
+    "files done, pages and pages/s, records and records/s, passages, MB/s of\n"
+    "text; inside a JSON Lines file the records written, the share of the\n"
+    "file read, records/s, MB/s and an ETA; inside a PDF \"extracting the\n"
+    "text\", then page N/M, pages/s, MB/s and an ETA. Each file that cannot\n"
     "be read gets a line \"ghsearch: skipped PATH: REASON\" on stderr, and the\n"
     "run goes on. The summary goes to stdout:\n"
     "  indexed N files (A added, U updated, S unchanged, F failed): P pages,\n"
@@ -381,9 +514,16 @@ const cli_command cli_cmd_index = {
     "with \"R removed, \" before the failures under --prune, and after F the\n"
     "failures by reason (\"84 failed: 66 no text, 9 encrypted\"). A file is\n"
     "unchanged when its size and modification time are, or else its SHA-256.\n"
-    "Exit 0 when the index is consistent, even if files were skipped; 1 when\n"
-    "nothing could be done (missing path, locked index, no indexable file);\n"
-    "130 after Ctrl-C (the files done so far are committed).\n",
+    "\n"
+    "Ctrl-C stops the run within a second, inside a file too (\"stopping…\" at\n"
+    "once): a PDF being extracted is dropped, a long document being written\n"
+    "is cancelled (the index keeps its old version), a JSON Lines file keeps\n"
+    "the records written; the next run does the file again or goes on after\n"
+    "them. A second Ctrl-C quits at once (the index still opens).\n"
+    "Exit 0 when the index is consistent, even if files were skipped or\n"
+    "Ctrl-C came after the last file; 1 when nothing could be done (missing\n"
+    "path, locked index, no indexable file); 130 after Ctrl-C with work left\n"
+    "undone (what was done is committed).\n",
     .operand_complete = CLI_COMPLETE_FILE,
     .run = run_index,
 };

@@ -210,12 +210,68 @@ GHS_API int ghs_index_set_shard(ghs_index *ix, unsigned k, unsigned n, ghs_error
  * is written only once it is whole). GHS_EINVAL when ix is read-only. */
 GHS_API int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err);
 
-/* Ask should_stop(user) after each batch committed inside a JSON Lines
- * file: non-zero ends ghs_index_add_paths with GHS_ESTOPPED right there,
- * the file left unfinished for the next run to go on from (a Ctrl-C is
- * honoured within a batch, not at the end of the file). Between files,
- * the progress callback's return value does the same. NULL turns it off. */
+/* Ask should_stop(user), on the calling thread, while a file is worked
+ * on: about every 50 ms while a PDF's text is extracted in its child
+ * process, between the pages of a document and between the records of a
+ * JSON Lines file (at most every 50 ms), and after each batch committed.
+ * Keep it cheap (a flag a signal handler sets). Non-zero ends
+ * ghs_index_add_paths with GHS_ESTOPPED within a fraction of a second,
+ * with everything committed before that file kept:
+ *  - during a PDF's extraction: its child is killed, nothing of the file
+ *    is written;
+ *  - between the pages of a document of much text (256 KB or more, which
+ *    the files before it were committed ahead of): its transaction is
+ *    cancelled, the index keeps the file's old version (a shorter document
+ *    is finished: it takes well under a second);
+ *  - inside a JSON Lines file: the records written so far are committed
+ *    (unless the file would then hold fewer passages than before the run:
+ *    then it is left as it was), and the next run goes on after them.
+ * The file stopped is neither done nor failed (ghs_index_totals): the
+ * next run does it again. Between files, the progress callback's return
+ * value does the same. NULL turns it off. */
 GHS_API void ghs_index_set_stop(ghs_index *ix, int (*should_stop)(void *user), void *user);
+
+/* What is happening inside one file of ghs_index_add_paths, for a progress
+ * display while a large file is read: a JSON Lines file of many records,
+ * a PDF of many pages. */
+typedef enum {
+    GHS_WORK_EXTRACTING = 0,  /* a PDF's text being extracted (in its child
+                                 process): nothing counted yet */
+    GHS_WORK_WRITING = 1      /* pages or records analysed and written */
+} ghs_work_phase;
+
+typedef struct ghs_file_progress {
+    const char *path;          /* the file, as found under the given paths */
+    ghs_work_phase phase;
+    size_t pages;              /* pages written so far (PDFs, releases) */
+    size_t pages_total;        /* the document's pages, once extracted (else 0) */
+    size_t records;            /* JSON Lines records written so far */
+    size_t passages;           /* passages written so far */
+    size_t text_bytes;         /* UTF-8 bytes of text analysed so far */
+    unsigned long long bytes_read;  /* JSON Lines: bytes of the file read so far */
+    unsigned long long bytes_total; /* the file's size */
+    double seconds;            /* time spent in this phase of the file */
+    double rate;               /* pages (or records) written a second in this
+                                  phase; 0 while extracting */
+    double text_rate;          /* bytes of text analysed a second */
+    double eta;                /* seconds left for the file, estimated from the
+                                  bytes read (JSON Lines) or the pages written
+                                  (documents); < 0 when not known yet */
+    size_t files_done;         /* files finished before this one */
+    size_t files_total;        /* files found under the given paths */
+} ghs_file_progress;
+
+/* Called with ghs_file_progress while a file is worked on. */
+typedef void (*ghs_file_progress_fn)(const ghs_file_progress *p, void *user);
+
+/* Have ghs_index_add_paths call fn(p, user) on the calling thread while a
+ * file takes long: first when it has taken 0.2 s, then at most five times
+ * a second, until its ghs_file_event (a file done sooner gets none). With
+ * several writers (ghs_index_set_jobs) the counts of a file are those of
+ * every writer added up, and the file reported is the one that has been
+ * worked on longest. Everything p points to is valid only during the
+ * call. NULL turns it off. */
+GHS_API void ghs_index_set_file_progress(ghs_index *ix, ghs_file_progress_fn fn, void *user);
 
 /* How many writers ghs_index_add_paths uses (0, the default: one per core,
  * at most 8). A run into an empty index splits its files, and the

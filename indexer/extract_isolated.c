@@ -270,7 +270,8 @@ void ghs_extract_cancel(ghs_extract_job *j)
     job_free(j);
 }
 
-int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
+int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err,
+                       ghs_extract_wait_fn wait, void *wait_user)
 {
     memset(e, 0, sizeof *e);
     if (j->pid <= 0) {
@@ -289,7 +290,7 @@ int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
     /* The deadline runs from now: a child started ahead of time may have
      * waited for this call with its output done (its CPU limit held). */
     double deadline = now_s() + (lim->wall_seconds ? lim->wall_seconds : 60);
-    int timed_out = 0;
+    int timed_out = 0, stopped = 0;
     guint8 chunk[65536];
     for (;;) {
         double left = deadline - now_s();
@@ -297,8 +298,14 @@ int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
             timed_out = 1;
             break;
         }
+        if (wait && wait(wait_user)) {
+            stopped = 1;
+            break;
+        }
+        /* Woken every 50 ms to ask wait, else only by the child. */
+        int ms = (int)(left * 1000) + 1;
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        int pr = poll(&pfd, 1, (int)(left * 1000) + 1);
+        int pr = poll(&pfd, 1, wait && ms > 50 ? 50 : ms);
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr == 0)
@@ -311,13 +318,16 @@ int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
         g_byte_array_append(buf, chunk, (guint)n);
     }
     close(fd);
-    if (timed_out)
+    if (timed_out || stopped)
         kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     int rc;
-    if (timed_out) {
+    if (stopped) {
+        rc = ghs_set_error(err, GHS_ESTOPPED, "[%s][%s] stopped while its text was extracted",
+                           kind, name);
+    } else if (timed_out) {
         rc = ghs_set_error(err, GHS_ETIMEOUT, "[%s][%s] timed out after %u s", kind, name,
                            lim->wall_seconds ? lim->wall_seconds : 60);
     } else if (WIFSIGNALED(status)) {
@@ -342,5 +352,5 @@ int ghs_extract_finish(ghs_extract_job *j, ghs_extracted *e, ghs_error *err)
 int ghs_extract_isolated(ghs_extract_fn fn, const char *path, const char *kind,
                          const ghs_isolation *lim, ghs_extracted *e, ghs_error *err)
 {
-    return ghs_extract_finish(ghs_extract_start(fn, path, kind, lim), e, err);
+    return ghs_extract_finish(ghs_extract_start(fn, path, kind, lim), e, err, NULL, NULL);
 }

@@ -37,7 +37,13 @@ int ghs_extract_isolated(ghs_extract_fn fn, const char *path, const char *kind,
 typedef struct ghs_extract_job ghs_extract_job;
 ghs_extract_job *ghs_extract_start(ghs_extract_fn fn, const char *path, const char *kind,
                                    const ghs_isolation *lim);
-int ghs_extract_finish(ghs_extract_job *job, ghs_extracted *e, ghs_error *err);
+
+/* Called by ghs_extract_finish, about every 50 ms, while it waits for its
+ * child: non-zero kills the child, and ghs_extract_finish returns
+ * GHS_ESTOPPED ("[kind][name] stopped") with e empty. */
+typedef int (*ghs_extract_wait_fn)(void *user);
+int ghs_extract_finish(ghs_extract_job *job, ghs_extracted *e, ghs_error *err,
+                       ghs_extract_wait_fn wait, void *wait_user);
 void ghs_extract_cancel(ghs_extract_job *job);
 
 #endif /* GHS_INDEXER_EXTRACT_ISOLATED_H */

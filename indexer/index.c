@@ -40,6 +40,7 @@
 #include "pipeline.h"
 #include "schema.h"
 #include "walk.h"
+#include "work.h"
 
 
 unsigned ghs_shard_of(const char *doc_id, unsigned n)
@@ -76,35 +77,64 @@ static int in_shard(const ghs_index *ix, const char *id)
 typedef struct pages_ctx {
     ghs_index *ix;
     ghs_error *err;
+    const ghs_page *pages;
+    size_t n_pages;
+    size_t done;          /* pages written */
+    int stoppable;        /* a stop may cancel the document (see write_pages) */
+    int stopped;          /* it did */
     int rc;               /* a write error */
 } pages_ctx;
 
-/* On the writing thread: one page's documents from the pages pipeline. */
+/* On the writing thread: one page's documents from the pages pipeline
+ * (pages come in order, one call each). */
 static int write_page_docs(GPtrArray *docs, void *user)
 {
     pages_ctx *c = user;
     size_t written = 0;
     c->rc = ghs_docs_write(docs, c->ix->wdb, &written, c->err);
     c->ix->uncommitted += written;
-    return c->rc < 0;
+    if (c->rc < 0)
+        return 1;
+    ghs_work *w = c->ix->work;
+    if (w && c->done < c->n_pages) {
+        w->p.pages = c->done + 1;
+        w->p.text_bytes += c->pages[c->done].len;
+        w->p.passages += written;
+    }
+    c->done++;
+    /* A short document is finished whatever the caller says: the stop is
+     * honoured after it, between files. */
+    if (ghs_work_tick(c->ix) && c->stoppable && c->done < c->n_pages) {
+        c->stopped = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* Build and write the passages of a document page by page (docbuild.h);
  * passages repeated word for word inside the document are written once.
  * A document of several pages is analyzed on a worker thread while this
- * one writes (pipeline.h). */
+ * one writes (pipeline.h). When stoppable (the document's transaction
+ * holds nothing else: write_file committed ahead of it), the caller's stop
+ * is honoured between its pages: GHS_ESTOPPED, for the caller to cancel
+ * the transaction. */
 static int write_pages(ghs_index *ix, const ghs_doc_info *di, const ghs_page *pages,
-                       size_t n_pages, ghs_add_report *rep, ghs_error *err)
+                       size_t n_pages, int stoppable, ghs_add_report *rep, ghs_error *err)
 {
     ghs_builder *b = NULL;
     size_t written = 0;
     int rc = 0;
     if (n_pages > 1) {
-        pages_ctx pc = { .ix = ix, .err = err };
+        pages_ctx pc = { .ix = ix, .err = err, .pages = pages, .n_pages = n_pages,
+                         .stoppable = stoppable };
         rc = ghs_pages_pipeline(&b, ix->build_an, di, pages, n_pages, write_page_docs, &pc,
                                 err);
         if (pc.rc < 0)
             rc = pc.rc;
+        else if (pc.stopped)
+            rc = ghs_set_error(err, GHS_ESTOPPED, "[%s][%s] stopped at page %zu of %zu; the "
+                               "next run indexes it again", di->type, di->id, pc.done,
+                               n_pages);
     } else {   /* one page (or none): built here, written by ghs_builder_finish */
         rc = ghs_builder_new(&b, ix->an, di, pages, n_pages, err);
         if (rc == 0 && n_pages == 1)
@@ -186,6 +216,14 @@ void ghs_index_set_stop(ghs_index *ix, int (*should_stop)(void *user), void *use
         return;
     ix->stop_fn = should_stop;
     ix->stop_user = user;
+}
+
+void ghs_index_set_file_progress(ghs_index *ix, ghs_file_progress_fn fn, void *user)
+{
+    if (!ix)
+        return;
+    ix->progress_fn = fn;
+    ix->progress_user = user;
 }
 
 int ghs_index_set_batch(ghs_index *ix, size_t passages, ghs_error *err)
@@ -285,7 +323,9 @@ typedef struct jsonl_ctx {
     const char *sha;       /* the file's content hash, for its progress record */
     size_t done_line;      /* the last record written: its line and the */
     uint64_t done_offset;  /* offset past it (0: none yet) */
-    int stopped;           /* the caller asked to stop after a batch */
+    int stopped;           /* the caller asked to stop */
+    int discard;           /* ... before the file had its old passages back: its
+                            * transaction is cancelled, the file left as it was */
 } jsonl_ctx;
 
 /* On the worker thread: the builder of one record, NULL for a record of
@@ -433,6 +473,13 @@ static int write_jsonl_record(ghs_builder *b, void *user)
         c->done_offset = di->end_offset;
     }
     ghs_builder_free(b);
+    if (rc == 0 && ix->work) {
+        ghs_file_progress *p = &ix->work->p;
+        p->records = c->rep->records;
+        p->passages = c->rep->passages;
+        p->text_bytes = c->rep->text_bytes;
+        p->bytes_read = c->done_offset;
+    }
     /* A batch is committed once the file has at least the passages it had
      * before this run, so a reader never sees it shrink while it is
      * indexed again. */
@@ -442,6 +489,18 @@ static int write_jsonl_record(ghs_builder *b, void *user)
             c->stopped = 1;   /* right after a commit: nothing is lost */
             return 1;
         }
+    }
+    if (rc == 0 && ghs_work_tick(ix)) {
+        /* Stopped inside a batch: what it holds is committed like a whole
+         * one (the next run goes on after it), unless the file would then
+         * hold fewer passages than before: then it stays as it was. */
+        c->stopped = 1;
+        if (c->written < c->floor)
+            c->discard = 1;
+        else
+            rc = commit_batch(c);
+        if (rc == 0)
+            return 1;
     }
     if (rc < 0) {
         c->failed = rc;
@@ -492,6 +551,7 @@ typedef struct file_plan {
     file_kind kind;
     char *path, *abs_path, *base, *stamp, *file_term, *path_key;
     char *sha;               /* SHA-256 of the file, computed when its stamp changed */
+    unsigned long long size; /* bytes, when it was planned */
     int existed;             /* it had a (finished) path record */
     int decided;             /* nothing to write: rc, rep and err say why */
     int rc;
@@ -553,6 +613,7 @@ static void plan_file(ghs_index *ix, const char *path, const ghs_meta *meta, fil
     pl->abs_path = g_canonicalize_filename(path, NULL);
     pl->base = g_path_get_basename(path);
     pl->stamp = g_strdup_printf("%lld:%lld", (long long)st.st_size, (long long)st.st_mtime);
+    pl->size = (unsigned long long)st.st_size;
     pl->file_term = file_term_of(pl->abs_path);
     pl->path_key = g_strconcat(GHS_META_PATH, pl->abs_path, NULL);
     xc_error xe;
@@ -618,10 +679,17 @@ static void plan_prefetch(file_plan *pl)
     pl->job = ghs_extract_start(ghs_extract_pdf, pl->path, "pdf", &lim);
 }
 
+/* While a PDF's extraction child works: report, and ask the caller's
+ * stop (work.h). */
+static int extraction_wait(void *user)
+{
+    return ghs_work_tick(user);
+}
+
 /* Read (or collect the prefetched extraction of) a planned file and write
  * it in one transaction (a JSON Lines file: in batches). */
-static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
-                      ghs_add_report *rep, ghs_error *err)
+static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
+                           ghs_add_report *rep, ghs_error *err)
 {
     const char *path = pl->path, *abs_path = pl->abs_path, *base = pl->base;
     const char *file_term = pl->file_term, *stamp = pl->stamp;
@@ -629,18 +697,20 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     xc_error xe;
     xc_error_clear(&xe);
     int rc = 0;
+    int stoppable = 0;   /* a stop between the pages of this document cancels it */
 
     /* Read the file before the transaction begins: a file that cannot be
      * read must cancel nothing, because cancelling an unflushed transaction
      * would also drop the files added before it since the last commit. */
     ghs_extracted ex = {0};
     if (kind == KIND_PDF) {
-        if (pl->job) {   /* started ahead (plan_prefetch) */
-            rc = ghs_extract_finish(pl->job, &ex, err);
-            pl->job = NULL;
-        } else if ((rc = ghs_pdf_sniff(path, err)) == 0) {   /* no child for a non-PDF */
+        if (!pl->job && (rc = ghs_pdf_sniff(path, err)) == 0) {   /* no child for a non-PDF */
             ghs_isolation lim = pdf_limits();
-            rc = ghs_extract_isolated(ghs_extract_pdf, path, "pdf", &lim, &ex, err);
+            pl->job = ghs_extract_start(ghs_extract_pdf, path, "pdf", &lim);
+        }
+        if (pl->job) {   /* started here or ahead (plan_prefetch) */
+            rc = ghs_extract_finish(pl->job, &ex, err, extraction_wait, ix);
+            pl->job = NULL;
         }
         if (rc < 0)
             return rc;
@@ -651,13 +721,22 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     } else if (g_access(path, R_OK) != 0) {
         int e = errno;
         return ghs_set_error(err, GHS_EIO, "[jsonl][%s] cannot read: %s", path, g_strerror(e));
-    } else if (ix->uncommitted > 0) {
-        /* The files finished before a long JSON Lines file are committed
-         * first, so a run cut off in its first batch keeps them. */
-        rc = ghs_index_commit(ix, err);
-        if (rc < 0)
-            return rc;
     }
+    size_t text = 0;
+    for (size_t i = 0; i < ex.n_pages; i++)
+        text += ex.pages[i].len;
+    if (kind == KIND_JSONL || text >= GHS_LONG_DOC_BYTES) {
+        /* The files finished before a long file are committed first, so
+         * that a run cut off or stopped inside it keeps them, and a stop
+         * can cancel the file's transaction alone. */
+        rc = ghs_index_commit(ix, err);
+        if (rc < 0) {
+            ghs_extracted_clear(&ex);
+            return rc;
+        }
+        stoppable = kind != KIND_JSONL;
+    }
+    ghs_work_set_phase(ix, GHS_WORK_WRITING, ex.n_pages);
     if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0) {
         ghs_extracted_clear(&ex);
         return ghs_error_from_xc(err, &xe, "index");
@@ -665,6 +744,7 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     char *doc_id = NULL;
     int file_failed = 0;   /* nothing usable in the file, but nothing to undo */
     int in_transaction = 1;
+    int jsonl_discarded = 0;   /* a JSON Lines file stopped and left as it was */
     if (kind == KIND_JSONL) {
         doc_id = g_strdup(base);
         /* Read and analyzed on a worker thread while this one writes,
@@ -692,8 +772,14 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         else
             rc = ghs_error_from_xc(err, &xe, "index");
         in_transaction = c.in_transaction;
+        jsonl_discarded = c.discard;
         if (c.failed)
             rc = c.failed;
+        else if (c.stopped && c.discard)
+            rc = ghs_set_error(err, GHS_ESTOPPED,
+                               "[jsonl][%s] stopped at line %zu, before the file had its old "
+                               "passages back; it is left as it was for the next run", base,
+                               c.done_line);
         else if (c.stopped)
             rc = ghs_set_error(err, GHS_ESTOPPED,
                                "[jsonl][%s] stopped after line %zu; the next run goes on from "
@@ -728,7 +814,7 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
         xc_wdb_delete_documents_term(ix->wdb, d, &xe);
         g_free(d);
-        rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
+        rc = write_pages(ix, &di, ex.pages, ex.n_pages, stoppable, rep, err);
         if (rc == 0 && rep->passages == 0) {
             /* Text made only of symbols or private-use glyphs. */
             file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
@@ -770,14 +856,30 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
         xc_error_clear(&xe2);
         if (in_transaction)
             xc_wdb_cancel_transaction(ix->wdb, &xe2);
-        if (rc != GHS_ESTOPPED) {   /* stopped: its committed batches stay */
+        /* A JSON Lines file stopped keeps its committed batches; nothing
+         * else that ends here was written. */
+        if (rc != GHS_ESTOPPED || kind != KIND_JSONL || jsonl_discarded) {
             rep->passages = 0;
             rep->documents = 0;
+            rep->records = 0;
+            rep->pages = 0;
+            rep->text_bytes = 0;
         }
     }
     g_free(doc_id);
     if (rc == 0 && ix->uncommitted >= ix->batch)
         rc = ghs_index_commit(ix, err);
+    return rc;
+}
+
+static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
+                      ghs_add_report *rep, ghs_error *err)
+{
+    ghs_work w;
+    ghs_work_begin(ix, &w, pl->path, pl->size,
+                   pl->kind == KIND_PDF ? GHS_WORK_EXTRACTING : GHS_WORK_WRITING);
+    int rc = write_file_body(ix, pl, meta, rep, err);
+    ghs_work_end(ix);
     return rc;
 }
 
@@ -848,7 +950,7 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
         xc_wdb_delete_documents_term(ix->wdb, d, &xe);
         g_free(d);
         ghs_page page = { .number = 0, .text = (char *)text, .len = len };
-        rc = write_pages(ix, &di, &page, 1, rep, err);
+        rc = write_pages(ix, &di, &page, 1, 0, rep, err);
         if (rc == 0) {
             write_doc_record(ix, &di, NULL, 0, NULL, NULL);
             rep->documents = 1;
@@ -966,6 +1068,8 @@ int ghs_index_files(ghs_index *ix, GPtrArray *files, ghs_progress_fn progress, v
         }
         ghs_add_report rep;
         ghs_error ferr = {0};
+        ix->work_files_done = i;
+        ix->work_files_total = files->len;
         int frc = add_planned(ix, &cur, NULL, &rep, &ferr);
         plan_clear(&cur);
         switch (frc == GHS_ESTOPPED ? -1 : (int)rep.status) {
@@ -1000,6 +1104,10 @@ int ghs_index_files(ghs_index *ix, GPtrArray *files, ghs_progress_fn progress, v
                 *stopped = 1;
                 break;
             }
+        }
+        if (i + 1 < files->len && ghs_work_tick(ix)) {   /* the caller's stop, between files */
+            *stopped = 1;
+            break;
         }
     }
     if (have_next)

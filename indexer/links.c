@@ -230,6 +230,15 @@ static char *index_copy(pass *p, const char *abs, const char *url, char **why, i
     int rc = ghs_index_add_file(p->ix, abs, &meta, &rep, &ferr);
     g_free(own_id);
     p->tally->files++;
+    if (rc == GHS_ESTOPPED) {
+        /* The caller's stop inside the copy (ghs_index_set_stop): neither
+         * done nor failed, and this run follows no more links. */
+        *fatal = rc;
+        if (err)
+            *err = ferr;
+        *why = g_strdup(ferr.message);
+        return NULL;
+    }
     switch (rep.status) {
     case GHS_ADD_ADDED: p->tally->added++; break;
     case GHS_ADD_UPDATED: p->tally->updated++; break;

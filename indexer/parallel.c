@@ -21,6 +21,7 @@
 #include "filestate.h"
 #include "merge.h"
 #include "schema.h"
+#include "work.h"
 
 /* The run whose writers' databases are under GHS_JOBS_DIR: a random token
  * in the file RUN_FILE there, also written into every writer's database,
@@ -71,10 +72,30 @@ typedef struct par_file {
     ghs_error bad_err;
 } par_file;
 
+/* What the writers said of a file while they worked on it (MSG_WORK). */
+typedef struct par_work {
+    gint64 first_seen;        /* monotonic µs: the oldest file in work is reported */
+    ghs_file_progress *w;     /* [n]: each writer's last report (zeroed: none yet) */
+    unsigned char *done;      /* [n]: the writer has reported the file done */
+    int fresh;                /* a report came since the last event */
+} par_work;
+
+static void par_work_free(gpointer p)
+{
+    par_work *pw = p;
+    g_free(pw->w);
+    g_free(pw->done);
+    g_free(pw);
+}
+
 typedef struct par_run {
     unsigned n;
     ghs_progress_fn progress;
     void *user;
+    ghs_file_progress_fn file_progress;  /* the caller's (ghs_index_set_file_progress) */
+    void *file_progress_user;
+    GHashTable *work;         /* path -> par_work, while writers work on it */
+    gint64 work_reported;     /* monotonic µs: the last file progress event */
     GHashTable *pending;      /* path -> par_file, until every writer reported it */
     GHashTable *failed_jsonl; /* absolute paths of JSON Lines files that failed */
     size_t done, total;
@@ -135,6 +156,7 @@ static void emit(par_run *run, const char *path, par_file *pf)
     case GHS_ADD_FAILED: tot->files_failed++; break;
     }
     run->done++;
+    g_hash_table_remove(run->work, path);
     if (run->progress) {
         ghs_file_event ev = {
             .path = path, .report = &rep, .error = error,
@@ -147,9 +169,12 @@ static void emit(par_run *run, const char *path, par_file *pf)
 
 /* A writer's report of a file: the last writer to report a file sends the
  * file's one event. */
-static void add_report(par_run *run, const char *path, const ghs_add_report *r,
+static void add_report(par_run *run, unsigned k, const char *path, const ghs_add_report *r,
                        const ghs_error *error)
 {
+    par_work *pw = g_hash_table_lookup(run->work, path);
+    if (pw)
+        pw->done[k] = 1;
     par_file *pf = g_hash_table_lookup(run->pending, path);
     if (!pf) {
         pf = g_new0(par_file, 1);
@@ -162,6 +187,78 @@ static void add_report(par_run *run, const char *path, const ghs_add_report *r,
     }
 }
 
+/* Writer k's report of its work inside the file at path (MSG_WORK). */
+static void add_work(par_run *run, unsigned k, const char *path, const ghs_file_progress *p)
+{
+    par_work *pw = g_hash_table_lookup(run->work, path);
+    if (!pw) {
+        pw = g_new0(par_work, 1);
+        pw->first_seen = g_get_monotonic_time();
+        pw->w = g_new0(ghs_file_progress, run->n);
+        pw->done = g_new0(unsigned char, run->n);
+        g_hash_table_insert(run->work, g_strdup(path), pw);
+    }
+    pw->w[k] = *p;
+    pw->w[k].path = NULL;
+    pw->fresh = 1;
+}
+
+/* The caller's file progress, at most every GHS_WORK_EVERY_US, for the file
+ * in work the longest: the writers' counts added up. Every writer reads
+ * every line of a JSON Lines file (keeping its shard's records), so the
+ * file is read as far as the writer furthest behind has read it. */
+static void report_work(par_run *run)
+{
+    gint64 now = g_get_monotonic_time();
+    if (!run->file_progress || now - run->work_reported < GHS_WORK_EVERY_US)
+        return;
+    GHashTableIter it;
+    gpointer key, val;
+    const char *path = NULL;
+    par_work *oldest = NULL;
+    int fresh = 0;
+    g_hash_table_iter_init(&it, run->work);
+    while (g_hash_table_iter_next(&it, &key, &val)) {
+        par_work *pw = val;
+        fresh |= pw->fresh;
+        if (!oldest || pw->first_seen < oldest->first_seen) {
+            oldest = pw;
+            path = key;
+        }
+    }
+    if (!oldest || !fresh)
+        return;
+    ghs_file_progress p = { .path = path, .phase = GHS_WORK_EXTRACTING,
+                            .files_done = run->done, .files_total = run->total };
+    int jsonl = g_str_has_suffix(path, ".jsonl");
+    unsigned long long least = G_MAXUINT64;
+    for (unsigned k = 0; k < run->n; k++) {
+        const ghs_file_progress *w = &oldest->w[k];
+        if (w->phase == GHS_WORK_WRITING)
+            p.phase = GHS_WORK_WRITING;
+        p.pages += w->pages;
+        p.pages_total += w->pages_total;
+        p.records += w->records;
+        p.passages += w->passages;
+        p.text_bytes += w->text_bytes;
+        if (w->bytes_total > p.bytes_total)
+            p.bytes_total = w->bytes_total;
+        if (w->seconds > p.seconds)
+            p.seconds = w->seconds;
+        unsigned long long read = oldest->done[k] ? G_MAXUINT64 : w->bytes_read;
+        if (read < least)
+            least = read;
+    }
+    if (jsonl)
+        p.bytes_read = least == G_MAXUINT64 ? p.bytes_total : least;
+    ghs_work_estimate(&p);
+    run->work_reported = now;
+    g_hash_table_iter_init(&it, run->work);
+    while (g_hash_table_iter_next(&it, NULL, &val))
+        ((par_work *)val)->fresh = 0;
+    run->file_progress(&p, run->file_progress_user);
+}
+
 /* ------------------------------------------- the writers' processes */
 
 /* Each writer is a process of its own, forked before any thread of this
@@ -169,14 +266,19 @@ static void add_report(par_run *run, const char *path, const ghs_add_report *r,
  * safe only from a process whose other threads hold no lock (GLib's type
  * system, ICU), as a single writer's is when it forks. A writer sends
  * this process one message a file and one at its end, over a pipe. */
-enum { MSG_FILE = 1, MSG_END = 2 };
+enum { MSG_FILE = 1, MSG_END = 2, MSG_WORK = 3 };
 
 typedef struct msg_head {
     uint32_t type;
-    int32_t status;       /* MSG_FILE: ghs_add_status; MSG_END: the run's code */
+    int32_t status;       /* MSG_FILE: ghs_add_status; MSG_END: the run's code;
+                           * MSG_WORK: ghs_work_phase */
     int32_t stopped;      /* MSG_END: progress asked to stop */
     int32_t has_error;    /* a ghs_error follows */
-    uint64_t n[6];        /* documents, pages, passages, text_bytes, skipped, records */
+    uint64_t n[7];        /* MSG_FILE, MSG_END: documents, pages, passages,
+                           * text_bytes, skipped, records; MSG_WORK: pages,
+                           * pages_total, records, passages, text_bytes,
+                           * bytes_read, bytes_total */
+    double seconds;       /* MSG_WORK: in the phase */
     uint32_t path_len;    /* the path's bytes follow (after the error) */
 } msg_head;
 
@@ -210,11 +312,25 @@ static int read_all(int fd, void *p, size_t len)
     return 0;
 }
 
+static int send_head(int fd, msg_head *h, const ghs_error *error, const char *path)
+{
+    h->has_error = error != NULL;
+    h->path_len = path ? (uint32_t)strlen(path) : 0;
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)h, sizeof *h);
+    if (error)
+        g_byte_array_append(b, (const guint8 *)error, sizeof *error);
+    if (path)
+        g_byte_array_append(b, (const guint8 *)path, h->path_len);
+    int rc = write_all(fd, b->data, b->len);
+    g_byte_array_free(b, TRUE);
+    return rc;
+}
+
 static int send_msg(int fd, uint32_t type, int status, int stopped, const ghs_add_report *r,
                     const ghs_error *error, const char *path)
 {
-    msg_head h = { .type = type, .status = status, .stopped = stopped,
-                   .has_error = error != NULL, .path_len = path ? (uint32_t)strlen(path) : 0 };
+    msg_head h = { .type = type, .status = status, .stopped = stopped };
     if (r) {
         h.n[0] = r->documents;
         h.n[1] = r->pages;
@@ -223,15 +339,7 @@ static int send_msg(int fd, uint32_t type, int status, int stopped, const ghs_ad
         h.n[4] = r->skipped;
         h.n[5] = r->records;
     }
-    GByteArray *b = g_byte_array_new();
-    g_byte_array_append(b, (const guint8 *)&h, sizeof h);
-    if (error)
-        g_byte_array_append(b, (const guint8 *)error, sizeof *error);
-    if (path)
-        g_byte_array_append(b, (const guint8 *)path, h.path_len);
-    int rc = write_all(fd, b->data, b->len);
-    g_byte_array_free(b, TRUE);
-    return rc;
+    return send_head(fd, &h, error, path);
 }
 
 /* What a writer's process keeps. */
@@ -255,6 +363,21 @@ static int writer_should_stop(void *user)
     return *w->stop;
 }
 
+/* Progress inside a file, for the coordinator to add up (report_work). */
+static void writer_on_work(const ghs_file_progress *p, void *user)
+{
+    writer_ctx *w = user;
+    msg_head h;
+    memset(&h, 0, sizeof h);   /* its padding too: the whole struct goes down the pipe */
+    h.type = MSG_WORK;
+    h.status = (int32_t)p->phase;
+    h.seconds = p->seconds;
+    uint64_t n[7] = { p->pages, p->pages_total, p->records, p->passages, p->text_bytes,
+                      p->bytes_read, p->bytes_total };
+    memcpy(h.n, n, sizeof n);
+    send_head(w->fd, &h, NULL, p->path);   /* the coordinator gone: writer_on_file stops */
+}
+
 static int open_writer(ghs_index *ix, unsigned k, unsigned n, const char *token,
                        ghs_index **out, ghs_error *err);
 
@@ -272,6 +395,8 @@ static G_NORETURN void writer_main(ghs_index *ix, unsigned k, unsigned n, const 
     int rc = open_writer(ix, k, n, token, &wix, &err);
     if (rc == 0) {
         ghs_index_set_stop(wix, writer_should_stop, &w);
+        if (ix->progress_fn)
+            ghs_index_set_file_progress(wix, writer_on_work, &w);
         rc = ghs_index_files(wix, files, writer_on_file, &w, &tot, &stopped, &err);
     }
     if (wix) {
@@ -285,9 +410,10 @@ static G_NORETURN void writer_main(ghs_index *ix, unsigned k, unsigned n, const 
     _exit(0);   /* nothing of the coordinator's (its stdio, its index) is flushed here */
 }
 
-/* One message from a writer: 1 when it was its last, 0 for a file, -1 when
- * the pipe ended first (the writer died). */
-static int read_msg(int fd, par_run *run, ghs_index_totals *wtot, int *wrc, ghs_error *werr)
+/* One message from writer k: 1 when it was its last, 0 for another, -1
+ * when the pipe ended first (the writer died). */
+static int read_msg(int fd, unsigned k, par_run *run, ghs_index_totals *wtot, int *wrc,
+                    ghs_error *werr)
 {
     msg_head h;
     if (read_all(fd, &h, sizeof h) < 0)
@@ -312,11 +438,17 @@ static int read_msg(int fd, par_run *run, ghs_index_totals *wtot, int *wrc, ghs_
         *wrc = h.status;
         if (h.has_error)
             *werr = e;
+    } else if (h.type == MSG_WORK) {
+        ghs_file_progress p = { .phase = (ghs_work_phase)h.status, .pages = h.n[0],
+                                .pages_total = h.n[1], .records = h.n[2], .passages = h.n[3],
+                                .text_bytes = h.n[4], .bytes_read = h.n[5],
+                                .bytes_total = h.n[6], .seconds = h.seconds };
+        add_work(run, k, path, &p);
     } else {
         ghs_add_report r = { .status = (ghs_add_status)h.status, .documents = h.n[0],
                              .pages = h.n[1], .passages = h.n[2], .text_bytes = h.n[3],
                              .skipped = h.n[4], .records = h.n[5] };
-        add_report(run, path, &r, h.has_error ? &e : NULL);
+        add_report(run, k, path, &r, h.has_error ? &e : NULL);
     }
     g_free(path);
     return last;
@@ -669,6 +801,8 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
     par_run run = {
         .n = n, .progress = progress, .user = user, .total = files->len, .tot = tot,
         .stop = stop,
+        .file_progress = ix->progress_fn, .file_progress_user = ix->progress_user,
+        .work = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, par_work_free),
         .pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
         .failed_jsonl = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
     };
@@ -728,6 +862,7 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
         int r = poll(pfds, n, 100);
         if (stop && !*stop && ix->stop_fn && ix->stop_fn(ix->stop_user))
             *stop = 1;
+        report_work(&run);
         if (r <= 0)
             continue;
         for (unsigned k = 0; k < n; k++) {
@@ -735,7 +870,7 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
                 continue;
             int wrc = 0;
             ghs_error werr = {0};
-            int m = read_msg(fds[k], &run, &wtot, &wrc, &werr);
+            int m = read_msg(fds[k], k, &run, &wtot, &wrc, &werr);
             if (m == 0)
                 continue;
             if (m < 0) {
@@ -792,6 +927,7 @@ int ghs_parallel_index_files(ghs_index *ix, unsigned n, GPtrArray *files,
     g_free(fds);
     g_free(token);
     g_hash_table_destroy(run.pending);
+    g_hash_table_destroy(run.work);
     g_hash_table_destroy(run.failed_jsonl);
     return rc ? rc : stop_rc;
 }

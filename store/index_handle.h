@@ -29,8 +29,13 @@ struct ghs_index {
     ghs_analyzer *build_an;  /* analyzer of the worker thread (pipeline.h); writers only */
     unsigned shard_k, shard_n; /* write only ids of shard k of n; n == 0: all */
     char *cache_dir;         /* fetch cache for linked documents (links.h); NULL: default */
-    int (*stop_fn)(void *);  /* ghs_index_set_stop: asked after each batch; NULL: never */
+    int (*stop_fn)(void *);  /* ghs_index_set_stop: asked while a file is worked
+                              * on (indexer/work.h); NULL: never */
     void *stop_user;
+    ghs_file_progress_fn progress_fn;  /* ghs_index_set_file_progress; NULL: none */
+    void *progress_user;
+    struct ghs_work *work;   /* the file being worked on (work.h); NULL between files */
+    size_t work_files_done, work_files_total;  /* of the run, for its reports */
     int lock_fd;             /* the writer's own lock (lock.h); -1 when none */
     unsigned jobs;           /* writers of ghs_index_add_paths (ghs_index_set_jobs) */
     char *manifest_path;     /* the manifest loaded, for the parallel writers */

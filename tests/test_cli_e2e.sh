@@ -27,7 +27,7 @@ trap 'rm -rf "$T"' EXIT
 D="$T/db"
 unset GHSEARCH_DB NO_COLOR
 
-echo "1..46"
+echo "1..50"
 n=0
 failed=0
 
@@ -835,6 +835,97 @@ else
     show "$T/version.out" "$T/version.err" "$T/help_search.out"
 fi
 
+# Helpers of the Ctrl-C and progress tests (37, 47-50).
+# ptyrun.py OUT PATTERN TIMEOUT CMD...: run CMD on a terminal (a pty) with
+# its output in OUT; once the output matches PATTERN (a regex; "" never)
+# send it SIGINT; print its exit status and the ms from SIGINT to its exit
+# (-1: not sent).
+cat >"$T/ptyrun.py" <<'EOF'
+import os, pty, re, select, signal, sys, time
+out_path, pattern, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[4], sys.argv[4:])
+buf, t_int, t0 = b"", None, time.monotonic()
+while True:
+    r, _, _ = select.select([fd], [], [], 0.01)
+    if r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            break
+        buf += data
+    if t_int is None and pattern and re.search(pattern.encode(), buf):
+        os.kill(pid, signal.SIGINT)
+        t_int = time.monotonic()
+    if time.monotonic() - t0 > timeout:
+        os.kill(pid, signal.SIGKILL)
+        break
+_, status = os.waitpid(pid, 0)
+t_end = time.monotonic()
+open(out_path, "wb").write(buf)
+print(os.waitstatus_to_exitcode(status), int((t_end - t_int) * 1000) if t_int else -1)
+EOF
+# mkslow.py PATH: a one-page PDF that takes poppler seconds (5 million
+# no-op operators, 200 KB)
+cat >"$T/mkslow.py" <<'EOF'
+import sys, zlib
+c = zlib.compressobj(1)
+z = c.compress(b"BT /F1 12 Tf 72 720 Td (Slow page text) Tj ET\n")
+block = b"q 1 0 0 1 0 0 cm Q\n" * 10000
+for _ in range(500):
+    z += c.compress(block)
+z += c.flush()
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+out, offs = bytearray(b"%PDF-1.4\n"), []
+for i, o in enumerate(objs):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+x = len(out)
+out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
+open(sys.argv[1], "wb").write(out)
+EOF
+# mkpages.py PATH N: a PDF of N pages of 40 distinct lines of English each
+cat >"$T/mkpages.py" <<'EOF'
+import random, sys, zlib
+path, n = sys.argv[1], int(sys.argv[2])
+words = ("health financing primary care coverage system resilience policy budget insurance "
+         "households payment pooling purchasing workforce medicines equity access quality "
+         "governance reform district hospital clinic community surveillance data emergency "
+         "preparedness outbreak vaccine maternal child nutrition tuberculosis malaria").split()
+rnd = random.Random(7)
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+kids = []
+for p in range(n):
+    lines = ["(%s %d.%d.) Tj 0 -16 Td" % (" ".join(rnd.choice(words) for _ in range(12)).capitalize(),
+                                         p + 1, l + 1) for l in range(40)]
+    z = zlib.compress(("BT /F1 10 Tf 50 760 Td " + " ".join(lines) + " ET").encode())
+    objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream")
+    objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (len(objs)))
+    kids.append(len(objs))
+objs[1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) +
+           b"] /Count %d >>" % n)
+out, offs = bytearray(b"%PDF-1.4\n"), []
+for i, o in enumerate(objs):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+x = len(out)
+out += (b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) +
+        b"".join(b"%010d 00000 n \n" % o for o in offs))
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(path, "wb").write(out)
+EOF
+
 # ---------------------------------------------------------------- 36
 run export_bib search --db "$D" --export bibtex -n 10 --per-doc 3 UHC
 run export_bad search --db "$D" --export endnote UHC
@@ -849,8 +940,9 @@ else
 fi
 
 # ---------------------------------------------------------------- 37
-# Ctrl-C while the last file is indexed: that file is finished and
-# committed, nothing is left undone, so the run is a success, not 130.
+# Ctrl-C once the last file is done (the progress line says 1/1; the run
+# still commits and compacts): nothing is left undone, so the run is a
+# success, not 130. (Ctrl-C inside a file stops it: 40, 47-50.)
 mkdir -p "$T/sig"
 python3 - "$T/sig/many.jsonl" <<'EOF'
 import json, sys
@@ -860,18 +952,16 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
                             "primary health care and resilient systems, note %d." % (i, i)},
                            ensure_ascii=False) + "\n")
 EOF
-"$GHS" index --db "$T/sigdb" "$T/sig" >"$T/sig.out" 2>"$T/sig.err" &
-sig_pid=$!
-sleep 0.5
-kill -INT $sig_pid 2>/dev/null
-wait $sig_pid
-sig_rc=$?
-if [ "$sig_rc" = 0 ] && grep -q "^indexed 1 file (1 added, 0 updated, 0 unchanged, 0 failed)" "$T/sig.out" &&
-   ! grep -q "interrupted" "$T/sig.err"; then
-    ok "Ctrl-C during the last file: it is finished and committed, and the run exits 0"
+python3 "$T/ptyrun.py" "$T/sig.out" 'indexing 1/1 files' 300 \
+    "$GHS" index --jobs 1 --db "$T/sigdb" "$T/sig" >"$T/sig.res"
+read -r sig_rc sig_ms <"$T/sig.res"
+echo "# Ctrl-C after the last file: exit $sig_rc, $sig_ms ms after the signal"
+if [ "$sig_rc" = 0 ] && grep -q "indexed 1 file (1 added, 0 updated, 0 unchanged, 0 failed)" "$T/sig.out" &&
+   ! grep -q "interrupted" "$T/sig.out"; then
+    ok "Ctrl-C after the last file was finished and committed: the run exits 0"
 else
-    not_ok "Ctrl-C during the last file: it is finished and committed, and the run exits 0 (exit $sig_rc)"
-    show "$T/sig.out" "$T/sig.err"
+    not_ok "Ctrl-C after the last file was finished and committed: the run exits 0 (exit $sig_rc)"
+    tr '\r' '\n' <"$T/sig.out" | tail -n 5 | diag
 fi
 
 # ---------------------------------------------------------------- 38
@@ -1054,5 +1144,112 @@ else
     show "$T/open_page.err" "$T/open_record.err" "$T/open_none.err" "$T/help_all.out"
 fi
 
-[ "$n" = 46 ] || { echo "# ran $n tests, planned 46"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 47
+# Ctrl-C while a PDF's text is extracted (poppler in its child, seconds of
+# work): "stopping…" at once, the child killed, exit 130 well within 2 s;
+# nothing of the file written, so the next run tries it again.
+mkdir -p "$T/slowx"
+python3 "$T/mkslow.py" "$T/slowx/slow.pdf"
+python3 "$T/ptyrun.py" "$T/slowx.tty" 'extracting the text' 120 \
+    "$GHS" index --db "$T/slowxdb" "$T/slowx" >"$T/slowx.res"
+read -r slowx_rc slowx_ms <"$T/slowx.res"
+slowx_left=$(pgrep -f -- "--db $T/slowxdb" | wc -l)
+slowx_docs=$("$GHS" stats --db "$T/slowxdb" --json 2>/dev/null | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+GHSEARCH_EXTRACT_TIMEOUT=1 run slowx_again index --db "$T/slowxdb" "$T/slowx"
+echo "# Ctrl-C during an extraction: exit $slowx_rc, $slowx_ms ms after the signal"
+if [ "$slowx_rc" = 130 ] && [ "$slowx_ms" -ge 0 ] && [ "$slowx_ms" -lt 2000 ] &&
+   grep -q "stopping… (what is done is kept" "$T/slowx.tty" &&
+   grep -q "interrupted; what was done is committed" "$T/slowx.tty" &&
+   [ "$slowx_left" = 0 ] && [ "${slowx_docs:-x}" = 0 ] &&
+   grep -q "1 failed: 1 timed out" "$T/slowx_again.out"; then
+    ok "Ctrl-C during a PDF's extraction stops within a second: child killed, nothing written, exit 130"
+else
+    not_ok "Ctrl-C during a PDF's extraction stops within a second: child killed, nothing written, exit 130 (exit $slowx_rc after $slowx_ms ms, $slowx_left processes left, $slowx_docs documents)"
+    tr '\r' '\n' <"$T/slowx.tty" | tail -n 5 | diag
+    show "$T/slowx_again.out" "$T/slowx_again.err"
+fi
+
+# ---------------------------------------------------------------- 48
+# A PDF of many pages on a terminal: while its pages are written the line
+# shows the page, pages/s, the text's rate and an ETA; Ctrl-C there
+# cancels the document within a second (exit 130, none of it in the
+# index), and the next run (in a pipe: no progress line) indexes it whole.
+mkdir -p "$T/longpdf"
+python3 "$T/mkpages.py" "$T/longpdf/long.pdf" 500
+python3 "$T/ptyrun.py" "$T/longpdf.tty" 'ETA [0-9]+:[0-9]+' 300 \
+    "$GHS" index --db "$T/longdb" "$T/longpdf" >"$T/longpdf.res"
+read -r long_rc long_ms <"$T/longpdf.res"
+long_docs=$("$GHS" stats --db "$T/longdb" --json 2>/dev/null | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+run long_again index --db "$T/longdb" "$T/longpdf"
+echo "# Ctrl-C between pages: exit $long_rc, $long_ms ms after the signal"
+if [ "$long_rc" = 130 ] && [ "$long_ms" -ge 0 ] && [ "$long_ms" -lt 2000 ] &&
+   grep -Eq "indexing 0/1 files, extracting the text \([0-9]+:[0-9]{2}\): long.pdf" "$T/longpdf.tty" &&
+   grep -Eq "indexing 0/1 files, page [0-9]+/500, [0-9.]+ pages/s, [0-9.]+ [kM]B/s, ETA [0-9]+:[0-9]{2}" "$T/longpdf.tty" &&
+   grep -q "stopping…" "$T/longpdf.tty" && [ "${long_docs:-x}" = 0 ] &&
+   [ "$(rc long_again)" = 0 ] && grep -q "(1 added, .*: 500 pages" "$T/long_again.out" &&
+   [ ! -s "$T/long_again.err" ]; then
+    ok "a long PDF shows page, pages/s and ETA on a terminal; Ctrl-C between its pages cancels it within a second"
+else
+    not_ok "a long PDF shows page, pages/s and ETA on a terminal; Ctrl-C between its pages cancels it within a second (exit $long_rc after $long_ms ms, $long_docs documents)"
+    tr '\r' '\n' <"$T/longpdf.tty" | tail -n 5 | diag
+    show "$T/long_again.out" "$T/long_again.err"
+fi
+
+# ---------------------------------------------------------------- 49
+# A large JSON Lines file on a terminal, one writer: records, how much of
+# the file (by bytes), records/s, the text's rate and an ETA; Ctrl-C
+# commits the records written and exits 130 within a second.
+mkdir -p "$T/recs"
+cp "$T/sig2/many.jsonl" "$T/recs/many.jsonl"
+python3 "$T/ptyrun.py" "$T/recs.tty" 'ETA [0-9]+:[0-9]+' 300 \
+    "$GHS" index --jobs 1 --db "$T/recsdb" "$T/recs" >"$T/recs.res"
+read -r recs_rc recs_ms <"$T/recs.res"
+recs_docs=$("$GHS" stats --db "$T/recsdb" --json 2>/dev/null | sed -n 's/.*"documents":\([0-9]*\).*/\1/p')
+echo "# Ctrl-C inside a batch: exit $recs_rc, $recs_ms ms after the signal, $recs_docs records kept"
+if [ "$recs_rc" = 130 ] && [ "$recs_ms" -ge 0 ] && [ "$recs_ms" -lt 2000 ] &&
+   grep -Eq "indexing 0/1 files, [0-9]+ records \([0-9]+%\), [0-9.]+ records/s, [0-9.]+ [kM]B/s, ETA [0-9]+:[0-9]{2}" "$T/recs.tty" &&
+   [ "${recs_docs:-0}" -gt 0 ] && [ "${recs_docs:-0}" -lt 20000 ]; then
+    ok "a large JSON Lines file shows records, %, records/s and ETA; Ctrl-C inside a batch keeps its records, exit 130 within a second"
+else
+    not_ok "a large JSON Lines file shows records, %, records/s and ETA; Ctrl-C inside a batch keeps its records, exit 130 within a second (exit $recs_rc after $recs_ms ms, $recs_docs documents)"
+    tr '\r' '\n' <"$T/recs.tty" | tail -n 5 | diag
+fi
+
+# ---------------------------------------------------------------- 50
+# Several writers (a first run): the records of a JSON Lines file are
+# added up across them on the progress line; and Ctrl-C while they
+# extract slow PDFs stops them all within a second (exit 130).
+mkdir -p "$T/par"
+cp "$T/sig2/many.jsonl" "$T/par/many.jsonl"
+python3 "$T/ptyrun.py" "$T/par.tty" '' 300 \
+    "$GHS" index --jobs 2 --db "$T/pardb" "$T/par" >"$T/par.res"
+read -r par_rc _ <"$T/par.res"
+mkdir -p "$T/parslow"
+cp "$T/slowx/slow.pdf" "$T/parslow/slow-a.pdf"
+cp "$T/slowx/slow.pdf" "$T/parslow/slow-b.pdf"
+python3 "$T/ptyrun.py" "$T/parslow.tty" 'extracting the text' 120 \
+    "$GHS" index --jobs 2 --db "$T/parslowdb" "$T/parslow" >"$T/parslow.res"
+read -r parslow_rc parslow_ms <"$T/parslow.res"
+parslow_left=$(pgrep -f -- "--db $T/parslowdb" | wc -l)
+echo "# several writers, Ctrl-C during extractions: exit $parslow_rc, $parslow_ms ms after the signal"
+if [ "$par_rc" = 0 ] && python3 - "$T/par.tty" <<'EOF' &&
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+counts = [int(m) for m in re.findall(r"indexing 0/1 files, (\d+) records \(\d+%\)", text)]
+# each writer keeps about half of the 20000 records: only their sum passes 10000
+if not counts or max(counts) <= 10000 or counts != sorted(counts):
+    print("# records on the progress line: %r" % counts[-10:])
+    sys.exit(1)
+EOF
+   grep -q "indexed 1 file (1 added.*20000 records" "$T/par.tty" &&
+   [ "$parslow_rc" = 130 ] && [ "$parslow_ms" -ge 0 ] && [ "$parslow_ms" -lt 2000 ] &&
+   [ "$parslow_left" = 0 ] && grep -q "stopping…" "$T/parslow.tty"; then
+    ok "several writers: records added up on the progress line; Ctrl-C during their extractions stops them within a second"
+else
+    not_ok "several writers: records added up on the progress line; Ctrl-C during their extractions stops them within a second (exit $par_rc; $parslow_rc after $parslow_ms ms, $parslow_left processes left)"
+    tr '\r' '\n' <"$T/par.tty" | tail -n 5 | diag
+    tr '\r' '\n' <"$T/parslow.tty" | tail -n 5 | diag
+fi
+
+[ "$n" = 50 ] || { echo "# ran $n tests, planned 50"; failed=$((failed + 1)); }
 exit $((failed > 0))

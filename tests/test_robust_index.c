@@ -409,12 +409,13 @@ static int stop_at_once(void *user)
     return 1;
 }
 
-/* ghs_index_set_stop: asked after each batch inside a JSON Lines file; a
- * stop ends the run with GHS_ESTOPPED right after that commit, and the next
- * run goes on from there to the same index a run without stops makes (one
- * writer, whose batches are counted exactly; several writers are stopped
+/* ghs_index_set_stop: asked inside a JSON Lines file, between records a
+ * few times a second and after each batch; a stop ends the run with
+ * GHS_ESTOPPED once the records written are committed, and the next run
+ * goes on from there to the same index a run without stops makes (one
+ * writer, whose records are counted exactly; several writers are stopped
  * by cli_e2e's Ctrl-C test). */
-static void test_a_stop_between_batches_ends_the_run_and_the_next_goes_on(void)
+static void test_a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on(void)
 {
     char *dir = tmp_dir();
     GString *g = g_string_new(NULL);
@@ -433,16 +434,170 @@ static void test_a_stop_between_batches_ends_the_run_and_the_next_goes_on(void)
     ghs_index_set_jobs(ix, 1);
     ghs_index_set_stop(ix, stop_at_once, &asked);
     g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err), ==, GHS_ESTOPPED);
-    g_assert_nonnull(strstr(err.message, "stopped after line 50"));
+    /* at the first batch's end, or sooner on a slow machine (50 ms in) */
+    const char *at = strstr(err.message, "stopped after line ");
+    g_assert_nonnull(at);
+    size_t line = strtoul(at + strlen("stopped after line "), NULL, 10);
+    g_test_message("stopped after line %zu", line);
+    g_assert_cmpuint(line, >=, 1);
+    g_assert_cmpuint(line, <=, 50);
     ghs_index_close(ix);
     g_assert_cmpint(asked, ==, 1);
-    g_assert_cmpuint(stats_of(db).documents, ==, 50);
+    g_assert_cmpuint(stats_of(db).documents, ==, line);
     ghs_index_totals t = index_paths(db, paths, 1);
-    g_assert_cmpuint(t.records, ==, 350);   /* the rest, not the file again */
+    g_assert_cmpuint(t.records, ==, 400 - line);   /* the rest, not the file again */
     g_assert_cmpuint(stats_of(db).documents, ==, 400);
     g_free(db);
     g_free(f);
     g_free(dir);
+}
+
+/* A changed JSON Lines file stopped before it has its old passages back
+ * (batches are committed only from then on, so that readers never see it
+ * shrink): its transaction is cancelled, the index keeps the old version
+ * whole, and the next run indexes the new one. */
+static void test_a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one(void)
+{
+    char *dir = tmp_dir();
+    GString *g = g_string_new(NULL);
+    for (int i = 1; i <= 6000; i++)
+        g_string_append_printf(g, "{\"id\":\"c%04d\",\"text\":\"old note %d on health "
+                               "financing.\"}\n", i, i);
+    char *f = put(dir, "changing.jsonl", g->str);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { f };
+    index_paths(db, paths, 1);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 1);
+    g_string_truncate(g, 0);
+    for (int i = 1; i <= 6000; i++)
+        g_string_append_printf(g, "{\"id\":\"c%04d\",\"text\":\"new note %d on primary "
+                               "health care.\"}\n", i, i);
+    g_assert_true(g_file_set_contents(f, g->str, (gssize)g->len, NULL));
+    g_string_free(g, TRUE);
+    touch_later(f, 5);
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    int asked = 0;
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    g_assert_cmpint(ghs_index_set_batch(ix, 50, &err), ==, 0);
+    ghs_index_set_stop(ix, stop_at_once, &asked);
+    g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, NULL, NULL, NULL, &err), ==, GHS_ESTOPPED);
+    g_assert_nonnull(strstr(err.message, "it is left as it was"));
+    ghs_index_close(ix);
+    g_assert_cmpuint(stats_of(db).documents, ==, 6000);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 1);
+    g_assert_cmpuint(hits(db, "\"new note 1\""), ==, 0);
+    ghs_index_totals t = index_paths(db, paths, 1);
+    g_assert_cmpuint(t.files_updated, ==, 1);
+    g_assert_cmpuint(stats_of(db).documents, ==, 6000);
+    g_assert_cmpuint(hits(db, "\"new note 5999\""), ==, 1);
+    g_assert_cmpuint(hits(db, "\"old note 5999\""), ==, 0);
+    g_free(db);
+    g_free(f);
+    g_free(dir);
+}
+
+/* ------------------------------------------------------------ progress */
+
+#define PROGRESS_RECORDS 6000
+
+typedef struct progress_seen {
+    GThread *caller;          /* the thread that called ghs_index_add_paths */
+    size_t events, last_records, max_records;
+    unsigned long long size;  /* of the JSON Lines file */
+    int bad_path, bad_phase, bad_thread, bad_bytes, went_back, after_file, bad_files;
+    int file_done;            /* its ghs_file_event came */
+    int has_rate, has_eta;
+} progress_seen;
+
+static void on_file_progress(const ghs_file_progress *p, void *user)
+{
+    progress_seen *s = user;
+    s->events++;
+    s->bad_path |= !g_str_has_suffix(p->path, "many.jsonl");
+    s->bad_phase |= p->phase != GHS_WORK_WRITING;
+    s->bad_thread |= g_thread_self() != s->caller;
+    s->bad_bytes |= p->bytes_total != s->size || p->bytes_read > p->bytes_total;
+    s->bad_files |= p->files_total != 2 || p->files_done > 1;
+    s->went_back |= p->records < s->last_records;
+    s->after_file |= s->file_done;
+    s->has_rate |= p->rate > 0 && p->text_rate > 0 && p->records > 0 && p->passages > 0;
+    s->has_eta |= p->eta >= 0;
+    s->last_records = p->records;
+    if (p->records > s->max_records)
+        s->max_records = p->records;
+}
+
+static int on_file_done(const ghs_file_event *ev, void *user)
+{
+    progress_seen *s = user;
+    if (g_str_has_suffix(ev->path, "many.jsonl"))
+        s->file_done = 1;
+    return 0;
+}
+
+/* ghs_index_set_file_progress inside a JSON Lines file that takes over
+ * 0.2 s: events on the calling thread, for that file only, before its file
+ * event, records growing up to (not past) the file's, bytes read within
+ * its size; with several writers their records added up. */
+static void file_progress_inside_a_jsonl_file(unsigned jobs)
+{
+    char *dir = tmp_dir();
+    char *src = g_build_filename(dir, "src", NULL);
+    g_assert_cmpint(g_mkdir(src, 0755), ==, 0);
+    char *note = put(src, "a-note.txt", release_ja);
+    GString *g = g_string_new(NULL);
+    for (int i = 1; i <= PROGRESS_RECORDS; i++)
+        g_string_append_printf(g, "{\"id\":\"p%05d\",\"text\":\"記録%d: 保健財政 note %d on "
+                               "health financing and primary health care.\"}\n", i, i, i);
+    char *big = put(src, "many.jsonl", g->str);
+    progress_seen seen = { .caller = g_thread_self(), .size = g->len };
+    g_string_free(g, TRUE);
+    char *db = g_build_filename(dir, "db", NULL);
+    const char *paths[] = { src };
+    ghs_index *ix = NULL;
+    ghs_error err = {0};
+    ghs_index_totals t = {0};
+    g_assert_cmpint(ghs_index_open(&ix, db, GHS_OPEN_WRITE, &err), ==, 0);
+    ghs_index_set_jobs(ix, jobs);
+    ghs_index_set_file_progress(ix, on_file_progress, &seen);
+    gint64 t0 = g_get_monotonic_time();
+    g_assert_cmpint(ghs_index_add_paths(ix, paths, 1, on_file_done, &seen, &t, &err), ==, 0);
+    double secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+    ghs_index_close(ix);
+    g_test_message("%u writer(s): %zu events in %.1f s, the last at %zu records", jobs,
+                   seen.events, secs, seen.last_records);
+    g_assert_cmpuint(t.records, ==, PROGRESS_RECORDS);
+    g_assert_cmpuint(seen.events, >=, 1);
+    /* at most five a second (and a writer's last report may come late) */
+    g_assert_cmpuint(seen.events, <=, (size_t)(secs * 5) + 2);
+    g_assert_false(seen.bad_path);
+    g_assert_false(seen.bad_phase);
+    g_assert_false(seen.bad_thread);
+    g_assert_false(seen.bad_bytes);
+    g_assert_false(seen.bad_files);
+    g_assert_false(seen.went_back);
+    g_assert_false(seen.after_file);
+    g_assert_true(seen.file_done);
+    g_assert_true(seen.has_rate);
+    g_assert_cmpuint(seen.max_records, <=, PROGRESS_RECORDS);
+    if (secs > 1.5)   /* estimated from the bytes read, after half a second */
+        g_assert_true(seen.has_eta);
+    g_free(note);
+    g_free(big);
+    g_free(src);
+    g_free(db);
+    g_free(dir);
+}
+
+static void test_one_writer_reports_records_inside_a_jsonl_file(void)
+{
+    file_progress_inside_a_jsonl_file(1);
+}
+
+static void test_several_writers_report_records_added_up(void)
+{
+    file_progress_inside_a_jsonl_file(2);
 }
 
 static pid_t spawn_holder(const char *db, int *release_fd)
@@ -705,8 +860,14 @@ int main(int argc, char **argv)
                     test_killed_run_resumes_inside_a_large_jsonl_file);
     g_test_add_func("/robust/incremental/killed_parallel_run_is_merged_and_finished_by_the_next",
                     test_killed_parallel_run_is_merged_and_finished_by_the_next);
-    g_test_add_func("/robust/incremental/a_stop_between_batches_ends_the_run_and_the_next_goes_on",
-                    test_a_stop_between_batches_ends_the_run_and_the_next_goes_on);
+    g_test_add_func("/robust/incremental/a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on",
+                    test_a_stop_inside_a_jsonl_file_ends_the_run_and_the_next_goes_on);
+    g_test_add_func("/robust/incremental/a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one",
+                    test_a_stop_before_a_changed_jsonl_file_is_whole_again_keeps_the_old_one);
+    g_test_add_func("/robust/progress/one_writer_reports_records_inside_a_jsonl_file",
+                    test_one_writer_reports_records_inside_a_jsonl_file);
+    g_test_add_func("/robust/progress/several_writers_report_records_added_up",
+                    test_several_writers_report_records_added_up);
     g_test_add_func("/robust/lock/second_writer_is_told_the_pid_of_the_first",
                     test_second_writer_is_told_the_pid_of_the_first);
     g_test_add_func("/robust/lock/stale_pid_note_of_a_dead_writer_does_not_block",
