@@ -13,6 +13,9 @@
  */
 #include <glib.h>
 #include <string.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "glossary_mine.h"
 
@@ -735,19 +738,72 @@ static void mine_bracket(const page *pg, glong i, glong j, ghs_gloss_found_list 
     }
 }
 
+/* The NFKC form of text (invalid UTF-8 as U+FFFD, up to a NUL) as code
+ * points, *n of them; NULL when ICU fails. ICU's quick check copies the
+ * already normalized part of a page (nearly all of it) instead of
+ * decomposing and recomposing every character as g_utf8_normalize does:
+ * that was most of the glossary's cost, run on every page indexed. */
+static gunichar *nfkc_ucs4(const char *text, size_t len, glong *n)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
+    size_t n8 = strnlen(text, len);
+    int32_t n16 = 0;
+    if (U_FAILURE(st) || n8 > INT32_MAX / 4)
+        return NULL;
+    u_strFromUTF8WithSub(NULL, 0, &n16, text, (int32_t)n8, 0xFFFD, NULL, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return NULL;
+    st = U_ZERO_ERROR;
+    UChar *src = g_new(UChar, (gsize)n16 + 1);
+    u_strFromUTF8WithSub(src, n16 + 1, NULL, text, (int32_t)n8, 0xFFFD, NULL, &st);
+    int32_t span = U_SUCCESS(st) ? unorm2_spanQuickCheckYes(nfkc, src, n16, &st) : 0;
+    UChar *dst = src;
+    int32_t nd = n16;
+    if (U_SUCCESS(st) && span < n16) {
+        /* Normalize the rest after the normalized prefix; NFKC rarely
+         * grows text, and the exact size is asked for when it does. */
+        int32_t cap = span + 2 * (n16 - span) + 16;
+        for (int tries = 0; tries < 2; tries++) {
+            g_free(dst == src ? NULL : dst);
+            dst = g_new(UChar, (gsize)cap);
+            memcpy(dst, src, (size_t)span * sizeof *src);
+            st = U_ZERO_ERROR;
+            nd = unorm2_normalizeSecondAndAppend(nfkc, dst, span, cap, src + span,
+                                                 n16 - span, &st);
+            if (st != U_BUFFER_OVERFLOW_ERROR)
+                break;
+            cap = nd + 1;
+        }
+        g_free(src);
+        src = dst;
+    }
+    if (U_FAILURE(st)) {
+        g_free(dst);
+        return NULL;
+    }
+    gunichar *u = g_new(gunichar, (gsize)nd + 1);
+    glong k = 0;
+    for (int32_t i = 0; i < nd;) {
+        UChar32 c;
+        U16_NEXT(dst, i, nd, c);
+        u[k++] = (gunichar)c;
+    }
+    u[k] = 0;
+    g_free(dst);
+    *n = k;
+    return u;
+}
+
 size_t ghs_gloss_mine(const char *text, size_t len, unsigned flags,
                       ghs_gloss_found_list *out)
 {
     if (!text || len == 0)
         return 0;
-    char *valid = g_utf8_make_valid(text, (gssize)len);
-    char *nf = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
-    g_free(valid);
-    if (!nf)
-        return 0;
     glong n = 0;
-    gunichar *u = g_utf8_to_ucs4_fast(nf, -1, &n);
-    g_free(nf);
+    gunichar *u = nfkc_ucs4(text, len, &n);
+    if (!u)
+        return 0;
     page pg = { .u = u, .n = n, .wrapped = (flags & GHS_GLOSS_WRAPPED) != 0 };
     page_layout(&pg);
     size_t before = out->n;
