@@ -218,14 +218,20 @@ static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page,
 {
     ghs_tokens toks;
     ghs_tokens_init(&toks);
-    *rc = ghs_analyze(an, text, len, 0, &toks, err);
+    /* The segmentation is stored with the passage: the searcher analyzes
+     * every hit's passage again and skips segmenting it (analyze.h). */
+    char *seg = NULL;
+    size_t seg_len = 0;
+    *rc = ghs_analyze_keep(an, text, len, 0, &toks, &seg, &seg_len, err);
     if (*rc < 0 || toks.n == 0) {
         ghs_tokens_free(&toks);
+        free(seg);
         return NULL;
     }
     xc_doc *doc = xc_doc_new();
     if (!doc) {
         ghs_tokens_free(&toks);
+        free(seg);
         *rc = ghs_set_error(err, GHS_ENOMEM, "[index] out of memory");
         return NULL;
     }
@@ -277,6 +283,8 @@ static xc_doc *build_passage(ghs_builder *b, ghs_analyzer *an, int page,
     ghs_docdata_put_int(&dd, GHS_F_PAGE, page);
     ghs_docdata_put_str(&dd, GHS_F_PAGE_LABEL, page_label);
     ghs_docdata_put_int(&dd, GHS_F_OFFSET, (long)offset);
+    ghs_docdata_put(&dd, GHS_F_SEGMENTS, seg, seg_len);
+    free(seg);
     xc_doc_set_data(doc, dd.buf, dd.len, &xe);
     ghs_docdata_free(&dd);
     if (xe.code != XC_OK) {

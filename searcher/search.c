@@ -21,7 +21,8 @@
  * ordered come first, by their wording score.
  * Ranks are absolute (the first hit after offset 10 is rank 11).
  * Each passage shown is analyzed once, for its highlights (snippet.c), its
- * window (window.c) and the comparison with the hits before it (dedupe.c).
+ * window (window.c) and the comparison with the hits before it (dedupe.c),
+ * with the segmentation the indexer stored beside it (GHS_F_SEGMENTS).
  * The total and, on request, the facets (facets.c) count the matches of the
  * query the list is drawn from (both tiers: the loose query, whose matches
  * hold the strict ones), the same however many hits were asked for; when
@@ -550,13 +551,18 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->linked_from = own(r, from ? from : g_strdup(""));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     h->page_label = own(r, ghs_docdata_dup(data, len, GHS_F_PAGE_LABEL));
+    /* The passage's segmentation as the indexer stored it (absent from
+     * older indexes): the same tokens without segmenting the text again. */
+    size_t seg_len = 0;
+    const char *seg = ghs_docdata_get(data, len, GHS_F_SEGMENTS, &seg_len);
+    int rc = ghs_analyze_stored(an, h->passage, strlen(h->passage), seg, seg_len, 0, toks,
+                                c->err);
     free(data);
+    if (rc < 0)
+        return rc;
     h->citation = own(r, ghs_cite_text_label(h->title, h->page, h->page_label));
     ghs_span *spans = NULL;
     size_t n = 0;
-    int rc = ghs_analyze(an, h->passage, strlen(h->passage), 0, toks, c->err);
-    if (rc < 0)
-        return rc;
     ghs_highlight_tokens(toks, bq->hl_terms, bq->hl_stems, &spans, &n);
     g_ptr_array_add(r->owned, spans);
     h->highlights = spans;

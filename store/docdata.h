@@ -24,6 +24,9 @@
                                  when the PDF's labels differ from its page numbers */
 #define GHS_F_OFFSET    'o'   /* decimal code point offset of the passage in its page */
 #define GHS_F_URL       'r'
+#define GHS_F_SEGMENTS  'w'   /* passage: its segmentation (ghs_analyze_keep), so the
+                                 searcher re-analyzes it without segmenting; absent
+                                 in records written before this field */
 #define GHS_F_PAGES     'n'   /* document record: number of pages */
 #define GHS_F_FILESTAMP 'f'   /* document record: "size:mtime" of the source file */
 #define GHS_F_PATH      'x'   /* document record: absolute path of the source file */

@@ -523,6 +523,95 @@ static void test_overstemmed_words_keep_their_own_sense(void)
     g_assert_null(ghs_stem_sense(""));
 }
 
+/* ---------------------------------------------- stored segmentation */
+
+static void assert_same_tokens(const ghs_tokens *x, const ghs_tokens *y)
+{
+    g_assert_cmpuint(x->n, ==, y->n);
+    g_assert_cmpuint(x->n_parts, ==, y->n_parts);
+    for (size_t i = 0; i < x->n + x->n_parts; i++) {
+        const ghs_token *a = i < x->n ? &x->v[i] : &x->parts[i - x->n];
+        const ghs_token *b = i < y->n ? &y->v[i] : &y->parts[i - y->n];
+        g_assert_cmpstr(a->term, ==, b->term);
+        g_assert_cmpstr(a->stem, ==, b->stem);
+        g_assert_cmpuint(a->pos, ==, b->pos);
+        g_assert_cmpuint(a->start, ==, b->start);
+        g_assert_cmpuint(a->end, ==, b->end);
+        g_assert_cmpuint(a->script, ==, b->script);
+        g_assert_cmpuint(a->is_stop, ==, b->is_stop);
+    }
+}
+
+static const char *const SEG_TEXTS[] = {
+    "ユニバーサル・ヘルス・カバレッジ（UHC）の達成に向けた財政支援を行う。",
+    "プライマリ・ヘルス・ケアとコロナウイルス対策、ｻｰﾊﾞｰの２０２３年度予算。",
+    "The WHO's 100 Days Mission: diagnostics, vaccines and therapeutics.",
+    "いすゞ自動車のゝゞヽヾ表記と COVID-19 ワクチンの公平なアクセス（MCM）。",
+    "",
+    "。、！",
+};
+
+/* What ghs_analyze_keep hands out, given back to ghs_analyze_stored, gives
+ * the tokens ghs_analyze gives: the searcher's highlights, windows and
+ * duplicates do not change when the indexer stored the segmentation. */
+static void test_stored_segmentation_gives_the_same_tokens(void)
+{
+    for (size_t k = 0; k < G_N_ELEMENTS(SEG_TEXTS); k++) {
+        const char *s = SEG_TEXTS[k];
+        ghs_error err = {0};
+        ghs_tokens kept, stored;
+        char *seg = NULL;
+        size_t seg_len = 0;
+        ghs_tokens fresh = analyze(s);
+        ghs_tokens_init(&kept);
+        ghs_tokens_init(&stored);
+        g_assert_cmpint(ghs_analyze_keep(A, s, strlen(s), 0, &kept, &seg, &seg_len, &err), ==,
+                        0);
+        g_assert_nonnull(seg);
+        assert_same_tokens(&fresh, &kept);
+        /* Another text analyzed in between: nothing is left over from it. */
+        ghs_tokens other = analyze(SEG_TEXTS[(k + 1) % G_N_ELEMENTS(SEG_TEXTS)]);
+        g_assert_cmpint(ghs_analyze_stored(A, s, strlen(s), seg, seg_len, 0, &stored, &err),
+                        ==, 0);
+        assert_same_tokens(&fresh, &stored);
+        ghs_tokens_free(&other);
+        ghs_tokens_free(&fresh);
+        ghs_tokens_free(&kept);
+        ghs_tokens_free(&stored);
+        free(seg);
+    }
+}
+
+/* A segmentation of another text, a cut one, garbage or none is never
+ * applied: the text is segmented afresh. */
+static void test_stored_segmentation_of_other_text_is_not_used(void)
+{
+    const char *s = SEG_TEXTS[0], *t = SEG_TEXTS[1];
+    ghs_error err = {0};
+    ghs_tokens kept;
+    char *seg = NULL;
+    size_t seg_len = 0;
+    ghs_tokens_init(&kept);
+    g_assert_cmpint(ghs_analyze_keep(A, t, strlen(t), 0, &kept, &seg, &seg_len, &err), ==, 0);
+    ghs_tokens fresh = analyze(s);
+    const char garbage[] = "\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f";
+    struct { const char *seg; size_t len; } bad[] = {
+        { seg, seg_len }, { seg, seg_len / 2 }, { garbage, sizeof garbage - 1 },
+        { NULL, 0 }, { "", 0 }, { "\x02", 1 },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(bad); k++) {
+        ghs_tokens got;
+        ghs_tokens_init(&got);
+        g_assert_cmpint(ghs_analyze_stored(A, s, strlen(s), bad[k].seg, bad[k].len, 0, &got,
+                                           &err), ==, 0);
+        assert_same_tokens(&fresh, &got);
+        ghs_tokens_free(&got);
+    }
+    ghs_tokens_free(&fresh);
+    ghs_tokens_free(&kept);
+    free(seg);
+}
+
 int main(int argc, char **argv)
 {
     ghs_error err = {0};
@@ -571,6 +660,11 @@ int main(int argc, char **argv)
                     test_real_passages_map_every_token_back_to_its_input);
     g_test_add_func("/analyze/overstemmed_words_keep_their_own_sense",
                     test_overstemmed_words_keep_their_own_sense);
+
+    g_test_add_func("/analyze/stored_segmentation_gives_the_same_tokens",
+                    test_stored_segmentation_gives_the_same_tokens);
+    g_test_add_func("/analyze/stored_segmentation_of_other_text_is_not_used",
+                    test_stored_segmentation_of_other_text_is_not_used);
 
     rc = g_test_run();
     ghs_analyzer_free(A);

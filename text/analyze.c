@@ -234,27 +234,24 @@ static int push_part_token(ghs_tokens *out, const ghs_token *tok, ghs_error *err
     return push_to(&out->parts, &out->n_parts, &out->cap_parts, tok, err);
 }
 
-int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
-                uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+/* The words of a->nt (normalized already) into a->spans and a->parts:
+ * ICU's word segmentation, then the katakana compounds joined. */
+static int segment(ghs_analyzer *a, ghs_error *err)
 {
-    const ghs_normtext *nt;
-    size_t first, first_part;
+    int rc = ghs_segment_words(a->words, a->nt.u, a->nt.len, &a->spans, err);
+    if (rc < 0)
+        return rc;
+    return ghs_kana_join_spans(&a->spans, &a->nt, &a->parts, err);
+}
+
+/* The tokens of a->spans and a->parts over a->nt, appended to out (see
+ * ghs_analyze). */
+static int make_tokens(ghs_analyzer *a, uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+{
+    const ghs_normtext *nt = &a->nt;
+    size_t first = out->n, first_part = out->n_parts;
     uint32_t pos;
     int rc;
-
-    if ((rc = check_args(a, text, len, "analyze", err)) < 0)
-        return rc;
-    if (!out)
-        return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
-    nt = &a->nt;
-    first = out->n;
-    first_part = out->n_parts;
-    if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
-        return rc;
-    if ((rc = ghs_segment_words(a->words, nt->u, nt->len, &a->spans, err)) < 0)
-        return rc;
-    if ((rc = ghs_kana_join_spans(&a->spans, nt, &a->parts, err)) < 0)
-        return rc;
 
     pos = (out->n ? out->v[out->n - 1].pos : 0) + pos_gap;
     for (size_t i = 0; i < a->spans.n; i++) {
@@ -330,6 +327,181 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
 fail:
     tokens_truncate(out, first, first_part);
     return rc;
+}
+
+int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
+                uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+{
+    int rc;
+
+    if ((rc = check_args(a, text, len, "analyze", err)) < 0)
+        return rc;
+    if (!out)
+        return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
+    if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
+        return rc;
+    if ((rc = segment(a, err)) < 0)
+        return rc;
+    return make_tokens(a, pos_gap, out, err);
+}
+
+/* ---- A stored segmentation ----
+ * Unsigned LEB128 numbers: the format version (1); the input's code points
+ * and the normalized text's UTF-16 units (checked before use: a stored
+ * segmentation of other text is never applied); the number of words, then
+ * per word the units skipped since the previous word's end and its length
+ * times 4 plus its script; the number of compound pieces, then per piece
+ * its compound's index, start unit, length and cut_end (analyze.h). */
+#define SEG_VERSION 1
+
+typedef struct segbuf {
+    unsigned char *v;
+    size_t n, cap;
+    int oom;
+} segbuf;
+
+static void seg_put(segbuf *b, uint64_t v)
+{
+    do {
+        if (b->n == b->cap && !b->oom) {
+            size_t ncap = b->cap ? b->cap * 2 : 256;
+            unsigned char *nv = realloc(b->v, ncap);
+            if (!nv) {
+                b->oom = 1;
+                return;
+            }
+            b->v = nv;
+            b->cap = ncap;
+        }
+        if (b->oom)
+            return;
+        unsigned char c = (unsigned char)(v & 0x7F);
+        v >>= 7;
+        if (v)
+            c |= 0x80;
+        b->v[b->n++] = c;
+    } while (v);
+}
+
+/* The next number of seg into *v: 0, or -1 past the end or on a number
+ * longer than 64 bits. */
+static int seg_get(const unsigned char *seg, size_t len, size_t *at, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64 && *at < len; shift += 7) {
+        unsigned char c = seg[(*at)++];
+        *v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* a->spans and a->parts from seg when it is a well-formed segmentation of
+ * a->nt: 1; 0 when it is not (nothing usable was stored). */
+static int seg_decode(ghs_analyzer *a, const char *seg, size_t seg_len, ghs_error *err)
+{
+    const unsigned char *p = (const unsigned char *)seg;
+    const ghs_normtext *nt = &a->nt;
+    size_t at = 0;
+    uint64_t ver, ncp, units, n, gap, lenscript, prev_e = 0;
+
+    if (!seg || seg_get(p, seg_len, &at, &ver) < 0 || ver != SEG_VERSION ||
+        seg_get(p, seg_len, &at, &ncp) < 0 || ncp != nt->ncp ||
+        seg_get(p, seg_len, &at, &units) < 0 || units != (uint64_t)nt->len ||
+        seg_get(p, seg_len, &at, &n) < 0 || n > units)
+        return 0;
+    a->spans.n = 0;
+    a->parts.n = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (seg_get(p, seg_len, &at, &gap) < 0 || seg_get(p, seg_len, &at, &lenscript) < 0)
+            return 0;
+        uint64_t s = prev_e + gap, e = s + (lenscript >> 2);
+        if (gap > units || e <= s || e > units)
+            return 0;
+        if (ghs_wspans_push(&a->spans, (int32_t)s, (int32_t)e, (uint8_t)(lenscript & 3),
+                            err) < 0)
+            return -1;
+        prev_e = e;
+    }
+    if (seg_get(p, seg_len, &at, &n) < 0 || n > units)
+        return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t owner, s, plen, cut_end;
+        if (seg_get(p, seg_len, &at, &owner) < 0 || seg_get(p, seg_len, &at, &s) < 0 ||
+            seg_get(p, seg_len, &at, &plen) < 0 || seg_get(p, seg_len, &at, &cut_end) < 0)
+            return 0;
+        if (owner >= a->spans.n || plen == 0 || s >= units || plen > units - s ||
+            cut_end > nt->ncp)
+            return 0;
+        if (ghs_wspans_push(&a->parts, (int32_t)s, (int32_t)(s + plen), GHS_SCRIPT_CJK,
+                            err) < 0)
+            return -1;
+        a->parts.v[a->parts.n - 1].owner = (size_t)owner;
+        a->parts.v[a->parts.n - 1].cut_end = (uint32_t)cut_end;
+    }
+    return at == seg_len;
+}
+
+int ghs_analyze_keep(ghs_analyzer *a, const char *text, size_t len, uint32_t pos_gap,
+                     ghs_tokens *out, char **seg, size_t *seg_len, ghs_error *err)
+{
+    *seg = NULL;
+    *seg_len = 0;
+    size_t first = out ? out->n : 0, first_part = out ? out->n_parts : 0;
+    int rc = ghs_analyze(a, text, len, pos_gap, out, err);
+    if (rc < 0)
+        return rc;
+    segbuf b = { 0 };
+    seg_put(&b, SEG_VERSION);
+    seg_put(&b, a->nt.ncp);
+    seg_put(&b, (uint64_t)a->nt.len);
+    seg_put(&b, a->spans.n);
+    int32_t prev_e = 0;
+    for (size_t i = 0; i < a->spans.n; i++) {
+        const ghs_wspan *sp = &a->spans.v[i];
+        assert(sp->s >= prev_e && sp->e > sp->s && sp->script <= 3);
+        seg_put(&b, (uint64_t)(sp->s - prev_e));
+        seg_put(&b, (uint64_t)(sp->e - sp->s) << 2 | sp->script);
+        prev_e = sp->e;
+    }
+    seg_put(&b, a->parts.n);
+    for (size_t i = 0; i < a->parts.n; i++) {
+        const ghs_wspan *sp = &a->parts.v[i];
+        seg_put(&b, sp->owner);
+        seg_put(&b, (uint64_t)sp->s);
+        seg_put(&b, (uint64_t)(sp->e - sp->s));
+        seg_put(&b, sp->cut_end);
+    }
+    if (b.oom) {
+        free(b.v);
+        tokens_truncate(out, first, first_part);
+        return ghs_set_error(err, GHS_ENOMEM, "[analyze] out of memory");
+    }
+    *seg = (char *)b.v;
+    *seg_len = b.n;
+    return 0;
+}
+
+int ghs_analyze_stored(ghs_analyzer *a, const char *text, size_t len, const char *seg,
+                       size_t seg_len, uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+{
+    int rc;
+
+    if (!seg || seg_len == 0)
+        return ghs_analyze(a, text, len, pos_gap, out, err);
+    if ((rc = check_args(a, text, len, "analyze", err)) < 0)
+        return rc;
+    if (!out)
+        return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
+    if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
+        return rc;
+    rc = seg_decode(a, seg, seg_len, err);
+    if (rc < 0)
+        return GHS_ENOMEM;
+    if (rc == 0 && (rc = segment(a, err)) < 0)
+        return rc;
+    return make_tokens(a, pos_gap, out, err);
 }
 
 char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len,

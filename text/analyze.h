@@ -76,6 +76,25 @@ void ghs_analyzer_free(ghs_analyzer *a);
 int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
                 uint32_t pos_gap, ghs_tokens *out, ghs_error *err);
 
+/* ghs_analyze, also handing out the text's segmentation (its words and
+ * the pieces of its katakana compounds, where ICU's dictionary and the
+ * compound joining put them) in a compact encoding: *seg, malloc'ed (the
+ * caller frees), *seg_len bytes, about two bytes a word. The indexer stores
+ * it beside a passage so that the searcher, which analyzes the passage of
+ * every hit again (highlights, window, duplicates), can skip the word
+ * segmentation: about a third of a Japanese keyword query's instructions.
+ * On error *seg is NULL and out as it was. */
+int ghs_analyze_keep(ghs_analyzer *a, const char *text, size_t len, uint32_t pos_gap,
+                     ghs_tokens *out, char **seg, size_t *seg_len, ghs_error *err);
+
+/* ghs_analyze of text with the segmentation seg (seg_len bytes) that
+ * ghs_analyze_keep gave for the same text: the same tokens, without
+ * segmenting again. A seg that is empty, NULL, of another text (its counts
+ * of code points and normalized units are checked) or malformed is not
+ * used: the text is then segmented as ghs_analyze does. */
+int ghs_analyze_stored(ghs_analyzer *a, const char *text, size_t len, const char *seg,
+                       size_t seg_len, uint32_t pos_gap, ghs_tokens *out, ghs_error *err);
+
 void ghs_tokens_init(ghs_tokens *t);
 void ghs_tokens_free(ghs_tokens *t);   /* frees the strings too; t can be reused after init */
 
