@@ -573,6 +573,13 @@ static void plan_file(ghs_index *ix, const char *path, const ghs_meta *meta, fil
      * record (filestate.h) holds both. */
     size_t plen = 0;
     char *prev = xc_wdb_get_metadata(ix->wdb, pl->path_key, &plen, &xe);
+    if (xe.code != XC_OK) {
+        /* Not knowing what the last run recorded (out of memory, a read
+         * error) fails the file: taken for new, it would be reported as
+         * added and a JSON Lines file would start over from its top. */
+        pl->rc = ghs_error_from_xc(err, &xe, "index");
+        return;
+    }
     pl->existed = prev && plen > 0;
     ghs_path_record pr;
     ghs_path_record_parse(prev, plen, &pr);
