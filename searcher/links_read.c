@@ -315,7 +315,9 @@ static int resolve_ref(xc_db *db, const char *ref, const char *place, char **id,
     if (xe.code != XC_OK) {
         rc = ghs_error_from_xc(err, &xe, place);
     } else if (ids->len == 1) {
-        *id = strdup(ids->pdata[0]);
+        *id = strdup(ids->pdata[0]);   /* malloc'ed: the caller frees it with ghs_free */
+        if (!*id)
+            rc = ghs_set_error(err, GHS_ENOMEM, "[%s] out of memory", place);
     } else if (ids->len == 0) {
         rc = ghs_set_error(err, GHS_ENOTFOUND, "[%s] no document '%s'", place, ref);
     } else {
