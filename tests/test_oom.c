@@ -93,6 +93,20 @@ static void problem(const char *fmt, ...)
     g_free(msg);
 }
 
+/* Where got and want differ: the first line that does, in both. */
+static char *difference(const char *got, const char *want)
+{
+    char **g = g_strsplit(got, "\n", -1), **w = g_strsplit(want, "\n", -1);
+    guint i = 0;
+    while (g[i] && w[i] && strcmp(g[i], w[i]) == 0)
+        i++;
+    char *d = g_strdup_printf("line %u is\n  %s\ninstead of\n  %s", i + 1,
+                              g[i] ? g[i] : "(none)", w[i] ? w[i] : "(none)");
+    g_strfreev(g);
+    g_strfreev(w);
+    return d;
+}
+
 /* ------------------------------------------------------------ planning */
 
 typedef struct { uintptr_t site; long n; } fault;
@@ -346,18 +360,23 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
         } else {
             harmless++;
             g_test_message("%s: not reported, and the index is the same", name);
-            if (strcmp(after, want) != 0)
-                problem("%s was swallowed and the index differs:\n%s\ninstead of\n%s", name,
-                        after, want);
+            if (strcmp(after, want) != 0) {
+                char *d = difference(after, want);
+                problem("%s was swallowed and the index differs: %s", name, d);
+                g_free(d);
+            }
         }
         /* A re-run without faults finishes the job exactly. */
         ghs_error e2 = {0};
         if (index_run(db, corpus_dir, &e2) != 0)
             problem("after %s the re-run fails: %s", name, e2.message);
         char *fixed = fingerprint(db);
-        if (strcmp(fixed, want) != 0)
-            problem("after %s (%s) a re-run gives\n%s\ninstead of\n%s", name,
-                    rc < 0 ? e.message : "not reported", fixed, want);
+        if (strcmp(fixed, want) != 0) {
+            char *d = difference(fixed, want);
+            problem("after %s (%s) a re-run gives an index whose %s", name,
+                    rc < 0 ? e.message : "not reported", d);
+            g_free(d);
+        }
         g_free(fixed);
         g_free(after);
         g_free(name);
@@ -628,10 +647,13 @@ static void test_every_own_allocation_failure_in_reads_is_reported_or_harmless(v
          * as they were for the reference, so the calls are counted alike. */
         session *again = session_run(ix);
         for (guint i = 0; i < ref->steps->len; i++)
-            if (i >= again->steps->len || strcmp(again->steps->pdata[i], ref->steps->pdata[i]))
-                problem("after the failure before, step %u gives\n%s\ninstead of\n%s", i,
-                        i < again->steps->len ? (char *)again->steps->pdata[i] : "nothing",
-                        (char *)ref->steps->pdata[i]);
+            if (i >= again->steps->len ||
+                strcmp(again->steps->pdata[i], ref->steps->pdata[i]) != 0) {
+                char *d = difference(i < again->steps->len ? again->steps->pdata[i] : "",
+                                     ref->steps->pdata[i]);
+                problem("after the failure before, step %u differs: %s", i, d);
+                g_free(d);
+            }
         session_free(again);
         oom_arm(f->site, f->n);
         session *s = session_run(ix);
@@ -656,9 +678,12 @@ static void test_every_own_allocation_failure_in_reads_is_reported_or_harmless(v
                            faulted);
         } else {
             char *enomem = g_strdup_printf("error %d: ", GHS_ENOMEM);
-            if (!g_str_has_prefix(fout, enomem) || strlen(fout) == strlen(enomem))
-                problem("%s: step %.*s gives\n%s\ninstead of GHS_ENOMEM with a message or\n%s",
-                        name, (int)fkey, faulted, fout, outcome_of(fwant, NULL));
+            if (!g_str_has_prefix(fout, enomem) || strlen(fout) == strlen(enomem)) {
+                char *d = difference(fout, outcome_of(fwant, NULL));
+                problem("%s: step %.*s, neither GHS_ENOMEM with a message nor the same: %s",
+                        name, (int)fkey, faulted, d);
+                g_free(d);
+            }
             g_free(enomem);
             reported++;
         }
@@ -679,10 +704,12 @@ static void test_every_own_allocation_failure_in_reads_is_reported_or_harmless(v
                             faulted, (int)key, want);
                 continue;
             }
-            if (strcmp(got, want) != 0)
-                problem("%s (in step %.*s): step %.*s then gives\n%s\ninstead of\n%s", name,
-                        (int)fkey, faulted, (int)key, want, outcome_of(got, NULL),
-                        outcome_of(want, NULL));
+            if (strcmp(got, want) != 0) {
+                char *d = difference(outcome_of(got, NULL), outcome_of(want, NULL));
+                problem("%s (in step %.*s): step %.*s then differs: %s", name, (int)fkey,
+                        faulted, (int)key, want, d);
+                g_free(d);
+            }
         }
         g_assert_cmpuint(s->steps->len, <=, ref->steps->len);
         g_free(name);
