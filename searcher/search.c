@@ -546,7 +546,11 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->date = own(r, ghs_docdata_dup(data, len, GHS_F_DATE));
     h->passage = own(r, ghs_docdata_dup(data, len, GHS_F_PASSAGE));
     h->url = own(r, ghs_docdata_dup(data, len, GHS_F_URL));
-    char *from = ghs_links_from_title(c->db, h->doc);   /* links.h */
+    char *from = ghs_links_from_title(c->db, h->doc, &xe);   /* links_records.h */
+    if (!from && xe.code != XC_OK) {
+        free(data);
+        return ghs_error_from_xc(c->err, &xe, "search");
+    }
     h->linked_from = own(r, from ? from : g_strdup(""));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     h->page_label = own(r, ghs_docdata_dup(data, len, GHS_F_PAGE_LABEL));
