@@ -318,6 +318,8 @@ static int overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray 
         v[i].score = overlap_of(c, g_array_index(dids, xc_docid, i), i + 1, &xe);
         if (xe.code != XC_OK)
             return ghs_error_from_xc(c->err, &xe, "search");
+        if (isnan(v[i].score))
+            return ghs_set_error(c->err, GHS_ENOMEM, "[search] out of memory");
         ids[i] = order->pdata[i];
         dd[i] = g_array_index(dids, xc_docid, i);
     }
@@ -663,7 +665,16 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         ghs_qnode_free(root);
         return GHS_EDB;
     }
-    c.ov = ghs_overlap_new(ix->an, c.db, root);
+    ghs_error ov_err = {0};
+    c.ov = ghs_overlap_new(ix->an, c.db, root, &ov_err);
+    if (ov_err.code < 0) {
+        if (err)
+            *err = ov_err;
+        ghs_expander_free(ex);
+        ghs_built_query_clear(&bq);
+        ghs_qnode_free(root);
+        return ov_err.code;
+    }
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
     c.tier[0].q = bq.strict;
