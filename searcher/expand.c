@@ -379,8 +379,10 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
 
 char *ghs_expand_explain(const ghs_expander *ex, const ghs_qnode *root)
 {
-    GString *s = g_string_new(NULL);
     char *tree = ghs_qnode_describe(root);
+    if (!tree && root)
+        return NULL;   /* out of memory (the parser's own buffer) */
+    GString *s = g_string_new(NULL);
     g_string_append_printf(s, "query: %s", tree ? tree : "?");
     free(tree);
     if (!ex)

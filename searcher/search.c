@@ -761,7 +761,10 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
             g_ptr_array_add(r->owned, r->suggestion);
     }
     r->explain = ghs_expand_explain(ex, root);
-    g_ptr_array_add(r->owned, r->explain);
+    if (r->explain)
+        g_ptr_array_add(r->owned, r->explain);
+    else if (rc == 0)
+        rc = ghs_set_error(err, GHS_ENOMEM, "[search] out of memory");
     ghs_expander_free(ex);
     for (int ti = 0; ti < 2; ti++)
         if (c.tier[ti].order)
