@@ -756,7 +756,7 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         rc = ghs_facets_count(c.db, all, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);
     if (rc == 0 && c.docs->len == 0) {
-        r->suggestion = ghs_spelling_suggest(c.db, ix->an, query, root);
+        rc = ghs_spelling_suggest(c.db, ix->an, query, root, &r->suggestion, err);
         if (r->suggestion)
             g_ptr_array_add(r->owned, r->suggestion);
     }
