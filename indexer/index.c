@@ -217,16 +217,16 @@ static file_kind kind_of(const char *path)
  * file at a different path already holds that name, the name plus a short
  * hash of this path, so ids stay stable across runs. */
 static char *file_doc_id(ghs_index *ix, const char *base, const char *abs_path,
-                         const ghs_meta *meta)
+                         const ghs_meta *meta, xc_error *xe)
 {
     if (meta && meta->id)
         return g_strdup(meta->id);
     char *key = g_strconcat(GHS_META_DOC, base, NULL);
-    xc_error xe;
-    xc_error_clear(&xe);
     size_t len = 0;
-    char *rec = xc_wdb_get_metadata(ix->wdb, key, &len, &xe);
+    char *rec = xc_wdb_get_metadata(ix->wdb, key, &len, xe);
     g_free(key);
+    if (!rec)
+        return NULL;   /* not knowing whether another file holds base: no id */
     char *id = g_strdup(base);
     if (rec && len) {
         char *other = ghs_docdata_dup(rec, len, GHS_F_PATH);
@@ -716,7 +716,11 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     } else {
         xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
         ghs_meta m = merged_meta(ix, base, meta);
-        doc_id = file_doc_id(ix, base, abs_path, &m);
+        xc_error ie;
+        xc_error_clear(&ie);
+        doc_id = file_doc_id(ix, base, abs_path, &m, &ie);
+        if (!doc_id)
+            rc = ghs_error_from_xc(err, &ie, "index");
         char *lang = m.lang ? g_strdup(m.lang)
                    : ex.lang ? g_strdup(ex.lang) : guess_lang(ex.pages, ex.n_pages);
         char *title_fallback = g_strdup(base);
@@ -732,10 +736,12 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             .url = first_nonempty(m.url, ex.url),
             .file_term = file_term,
         };
-        char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
-        xc_wdb_delete_documents_term(ix->wdb, d, &xe);
-        g_free(d);
-        rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
+        if (rc == 0) {
+            char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
+            xc_wdb_delete_documents_term(ix->wdb, d, &xe);
+            g_free(d);
+            rc = write_pages(ix, &di, ex.pages, ex.n_pages, rep, err);
+        }
         if (rc == 0 && rep->passages == 0) {
             /* Text made only of symbols or private-use glyphs. */
             file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",
