@@ -26,7 +26,9 @@
 /* Finds libghsearch's code from the address of one of its exported
  * functions (lib_fn, any one, cast). Returns 1 when it can inject, 0 (with the reason
  * in why, static storage) when it cannot: libghsearch linked statically
- * into the executable, or no forwarding allocator. */
+ * into the executable, no forwarding allocator, or valgrind (which
+ * redirects the executable's own malloc to its replacement). Under
+ * AddressSanitizer it works: ASan's malloc is the one forwarded to. */
 int oom_init(void (*lib_fn)(void), const char **why);
 
 /* Counts own allocations from now on; the n-th own allocation (n > 0) of

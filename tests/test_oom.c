@@ -11,10 +11,12 @@
  * without faults finds the sites a scenario reaches and how often; then
  * each site fails at its first calls and at calls spread up to its last,
  * each time in a fresh run, and the test checks:
- *   - an index run on top of a committed index either reports the failure
- *     (GHS_ENOMEM, with a message) or gives exactly the index of a run
- *     that never failed; the database opens, what was committed before is
- *     there, and a re-run without faults gives the same documents,
+ *   - an index run on top of a committed index (one writer), and a first
+ *     run into an empty index (two writers in parallel, merged), either
+ *     reports the failure (GHS_ENOMEM, with a message) or gives exactly
+ *     the index of a run that never failed (counts, every term with its
+ *     frequency, answers); the database opens, what was committed before
+ *     is there, and a re-run without faults gives the same documents,
  *     passages and answers as the run that never failed;
  *   - a session of reads (searches of every kind, their JSON, citations
  *     and exports, documents, page text, links, glossary, stats) gives,
@@ -214,14 +216,17 @@ static int note_file_error(const ghs_file_event *ev, void *user)
     return 0;
 }
 
-/* One index run over dir: its result, or, when it finished but a file
- * failed, that file's error (the run goes on past a failed file). */
-static int index_run(const char *db, const char *dir, ghs_error *err)
+/* One index run over dir with `jobs` writers (ghs_index_set_jobs; they
+ * write in parallel only into an empty index): its result, or, when it
+ * finished but a file failed, that file's error (the run goes on past a
+ * failed file). */
+static int index_run_jobs(const char *db, const char *dir, unsigned jobs, ghs_error *err)
 {
     ghs_index *ix = NULL;
     int rc = ghs_index_open(&ix, db, GHS_OPEN_WRITE, err);
     if (rc < 0)
         return rc;
+    ghs_index_set_jobs(ix, jobs);
     rc = ghs_index_set_batch(ix, 7, err);   /* JSON Lines records in several batches */
     const char *paths[] = { dir };
     ghs_index_totals t;
@@ -235,6 +240,11 @@ static int index_run(const char *db, const char *dir, ghs_error *err)
         rc = file_err.code;
     }
     return rc;
+}
+
+static int index_run(const char *db, const char *dir, ghs_error *err)
+{
+    return index_run_jobs(db, dir, 1, err);
 }
 
 /* Every term of the index with its frequency, as a digest: a failure that
@@ -305,27 +315,32 @@ static void copy_tree(const char *from, const char *to)
     g_assert_true(g_spawn_check_wait_status(status, NULL));
 }
 
-static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_harmless(void)
+/* The faults of an index run over the corpus: on top of a committed index
+ * (first == 0: one writer, the files added to what is there), or into an
+ * empty one (first: two writers in parallel, merged by compaction). */
+static void index_faults(int first)
 {
-    if (!can_inject) {
-        g_test_skip(why_not);
-        return;
-    }
+    const char *what = first ? "a first index run (2 writers)" : "an index run";
+    unsigned jobs = first ? 2 : 1;
     char *dir = ghs_test_tmp_dir("ghs-oom-XXXXXX");
     char *base = g_build_filename(dir, "base", NULL);
     ghs_error err = {0};
-    g_assert_cmpint(index_run(base, first_dir, &err), ==, 0);
-    char *before = fingerprint(base);
-    g_assert_nonnull(strstr(before, "zeolite: 1 of 1"));
+    char *before = NULL;
+    if (!first) {
+        g_assert_cmpint(index_run(base, first_dir, &err), ==, 0);
+        before = fingerprint(base);
+        g_assert_nonnull(strstr(before, "zeolite: 1 of 1"));
+    }
 
     /* The index of a run that never failed, and the sites it reaches. */
     char *ref = g_build_filename(dir, "ref", NULL);
-    copy_tree(base, ref);
+    if (!first)
+        copy_tree(base, ref);
     oom_arm(0, 0);
-    g_assert_cmpint(index_run(ref, corpus_dir, &err), ==, 0);
+    g_assert_cmpint(index_run_jobs(ref, corpus_dir, jobs, &err), ==, 0);
     oom_disarm();
     char *want = fingerprint(ref);
-    GArray *sites = reached_sites("an index run");
+    GArray *sites = reached_sites(what);
     GArray *faults = plan(sites, oom_calls());
     g_assert_cmpuint(sites->len, >, 5);
 
@@ -333,10 +348,11 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
     for (guint k = 0; k < faults->len; k++) {
         const fault *f = &g_array_index(faults, fault, k);
         char *db = g_strdup_printf("%s/run-%u", dir, k);
-        copy_tree(base, db);
+        if (!first)
+            copy_tree(base, db);
         ghs_error e = {0};
         oom_arm(f->site, f->n);
-        int rc = index_run(db, corpus_dir, &e);
+        int rc = index_run_jobs(db, corpus_dir, jobs, &e);
         oom_disarm();
         char *name = fault_name(f);
         if (oom_fired() != 1) {
@@ -355,7 +371,8 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
                 problem("%s: reported as %d (%s), not GHS_ENOMEM with a message", name, rc,
                         e.message);
             /* The database opens, and nothing committed before is lost. */
-            if (g_str_has_prefix(after, "cannot open") || !strstr(after, "zeolite: 1 of 1"))
+            if (g_str_has_prefix(after, "cannot open") ||
+                (!first && !strstr(after, "zeolite: 1 of 1")))
                 problem("%s: after the reported error the index gives\n%s", name, after);
         } else {
             harmless++;
@@ -368,7 +385,7 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
         }
         /* A re-run without faults finishes the job exactly. */
         ghs_error e2 = {0};
-        if (index_run(db, corpus_dir, &e2) != 0)
+        if (index_run_jobs(db, corpus_dir, jobs, &e2) != 0)
             problem("after %s the re-run fails: %s", name, e2.message);
         char *fixed = fingerprint(db);
         if (strcmp(fixed, want) != 0) {
@@ -383,8 +400,9 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
         ghs_test_rm_tree(db);
         g_free(db);
     }
-    g_test_message("index run: %u allocation failures injected at %u sites: %ld reported "
-                   "(GHS_ENOMEM), %ld harmless", faults->len, sites->len, reported, harmless);
+    g_test_message("%s: %ld allocation failures injected at %u sites: %ld reported "
+                   "(GHS_ENOMEM), %ld harmless", what, reported + harmless, sites->len, reported,
+                   harmless);
     total.tried += reported + harmless;
     total.reported += reported;
     total.harmless += harmless;
@@ -396,6 +414,24 @@ static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_har
     g_free(ref);
     g_free(base);
     g_free(dir);
+}
+
+static void test_every_own_allocation_failure_in_an_index_run_is_reported_or_harmless(void)
+{
+    if (!can_inject) {
+        g_test_skip(why_not);
+        return;
+    }
+    index_faults(0);
+}
+
+static void test_every_own_allocation_failure_in_a_first_parallel_run_is_reported_or_harmless(void)
+{
+    if (!can_inject) {
+        g_test_skip(why_not);
+        return;
+    }
+    index_faults(1);
 }
 
 /* ------------------------------------------------------------ reads */
@@ -715,8 +751,9 @@ static void test_every_own_allocation_failure_in_reads_is_reported_or_harmless(v
         g_free(name);
         session_free(s);
     }
-    g_test_message("reads: %u allocation failures injected at %u sites: %ld reported "
-                   "(GHS_ENOMEM), %ld harmless", faults->len, sites->len, reported, harmless);
+    g_test_message("reads: %ld allocation failures injected at %u sites: %ld reported "
+                   "(GHS_ENOMEM), %ld harmless", reported + harmless, sites->len, reported,
+                   harmless);
     total.tried += reported + harmless;
     total.reported += reported;
     total.harmless += harmless;
@@ -744,6 +781,8 @@ int main(int argc, char **argv)
     total.sites = g_hash_table_new(NULL, NULL);
     g_test_add_func("/oom/every_own_allocation_failure_in_an_index_run_is_reported_or_harmless",
                     test_every_own_allocation_failure_in_an_index_run_is_reported_or_harmless);
+    g_test_add_func("/oom/every_own_allocation_failure_in_a_first_parallel_run_is_reported_or_harmless",
+                    test_every_own_allocation_failure_in_a_first_parallel_run_is_reported_or_harmless);
     g_test_add_func("/oom/every_own_allocation_failure_in_reads_is_reported_or_harmless",
                     test_every_own_allocation_failure_in_reads_is_reported_or_harmless);
     int rc = g_test_run();
