@@ -340,17 +340,17 @@ static int write_progress(ghs_index *ix, const char *abs_path, const char *sha, 
 
 /* Where an interrupted run over the file at abs_path with content hash sha
  * left off: 1 with *line and *offset, 0 when it must start from the top
- * (no record, another content, a damaged record). */
+ * (no record, another content, a damaged record), 0 with *xe set when the
+ * record cannot be read (out of memory, a read error): the caller fails,
+ * rather than start over and lose the batches already committed. */
 static int read_progress(ghs_index *ix, const char *abs_path, const char *sha, size_t *line,
-                         uint64_t *offset)
+                         uint64_t *offset, xc_error *xe)
 {
     if (!sha)
         return 0;
     char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
-    xc_error xe;
-    xc_error_clear(&xe);
     size_t len = 0;
-    char *val = xc_wdb_get_metadata(ix->wdb, key, &len, &xe);
+    char *val = xc_wdb_get_metadata(ix->wdb, key, &len, xe);
     g_free(key);
     int found = 0;
     if (val && len) {
@@ -684,11 +684,11 @@ static int write_file(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
          * up to a record: keep them and go on after it. */
         size_t resume_line = 0;
         uint64_t resume_offset = 0;
-        if (read_progress(ix, abs_path, pl->sha, &resume_line, &resume_offset)) {
+        if (read_progress(ix, abs_path, pl->sha, &resume_line, &resume_offset, &xe)) {
             c.done_line = resume_line;
             c.done_offset = resume_offset;
             c.batches = 1;   /* the path record of an unfinished file is there */
-        } else {
+        } else if (xe.code == XC_OK) {
             c.floor = xc_wdb_termfreq(ix->wdb, file_term, &xe);
             xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
         }
