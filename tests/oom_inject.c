@@ -3,8 +3,9 @@
  * allocator entry points below replace the process's (they are defined in
  * the executable); each asks should_fail() about its caller and otherwise
  * forwards to the allocator it replaces. Nothing here may allocate through
- * malloc while deciding, and the counters are atomics: the indexer's
- * worker thread allocates too.
+ * malloc while deciding. The counters are atomics in a shared anonymous
+ * mapping: the indexer's threads allocate, and so do the processes it
+ * forks (a first run's writers), which count and fail in the same series.
  */
 #include "oom_inject.h"
 
@@ -15,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 typedef void *(*malloc_fn)(size_t);
@@ -78,14 +80,18 @@ static int n_ranges;
 static uintptr_t lib_base;      /* load address of libghsearch.so */
 static char lib_path[4096];
 
-static atomic_int armed;
-static pid_t armed_pid;
-static atomic_long calls, fired, target_n;
-static _Atomic uintptr_t target_site, fired_site;
-
 #define MAX_SITES 1024   /* a power of two */
-static _Atomic uintptr_t site_pc[MAX_SITES];
-static atomic_long site_calls[MAX_SITES];
+
+/* Shared with every process forked after oom_init. */
+typedef struct {
+    atomic_int armed;
+    atomic_long calls, fired, target_n;
+    _Atomic uintptr_t target_site, fired_site;
+    _Atomic uintptr_t site_pc[MAX_SITES];
+    atomic_long site_calls[MAX_SITES];
+} shared_state;
+
+static shared_state *st;   /* NULL until oom_init */
 
 static int in_lib(uintptr_t pc)
 {
@@ -101,15 +107,15 @@ static long bump_site(uintptr_t pc)
     size_t h = (size_t)(pc * 0x9E3779B97F4A7C15u) >> 7;
     for (size_t probe = 0; probe < MAX_SITES; probe++) {
         size_t i = (h + probe) & (MAX_SITES - 1);
-        uintptr_t cur = atomic_load(&site_pc[i]);
+        uintptr_t cur = atomic_load(&st->site_pc[i]);
         if (cur == 0) {
             uintptr_t zero = 0;
-            if (atomic_compare_exchange_strong(&site_pc[i], &zero, pc) || zero == pc)
-                return atomic_fetch_add(&site_calls[i], 1) + 1;
+            if (atomic_compare_exchange_strong(&st->site_pc[i], &zero, pc) || zero == pc)
+                return atomic_fetch_add(&st->site_calls[i], 1) + 1;
             continue;
         }
         if (cur == pc)
-            return atomic_fetch_add(&site_calls[i], 1) + 1;
+            return atomic_fetch_add(&st->site_calls[i], 1) + 1;
     }
     return 0;   /* table full: counted globally only */
 }
@@ -117,21 +123,21 @@ static long bump_site(uintptr_t pc)
 /* Whether the allocation whose caller returns to ret is to fail now. */
 static int should_fail(void *ret)
 {
-    if (!atomic_load_explicit(&armed, memory_order_relaxed))
+    if (!st || !atomic_load_explicit(&st->armed, memory_order_relaxed))
         return 0;
     uintptr_t pc = (uintptr_t)ret;
-    if (!in_lib(pc) || getpid() != armed_pid)
+    if (!in_lib(pc))
         return 0;
-    long total = atomic_fetch_add(&calls, 1) + 1;
+    long total = atomic_fetch_add(&st->calls, 1) + 1;
     long at_site = bump_site(pc);
-    long n = atomic_load(&target_n);
+    long n = atomic_load(&st->target_n);
     if (n <= 0)
         return 0;
-    uintptr_t site = atomic_load(&target_site);
+    uintptr_t site = atomic_load(&st->target_site);
     if (site ? (pc != site || at_site != n) : total != n)
         return 0;
-    atomic_fetch_add(&fired, 1);
-    atomic_store(&fired_site, pc);
+    atomic_fetch_add(&st->fired, 1);
+    atomic_store(&st->fired_site, pc);
     if (getenv("GHS_FAULT_TRAP"))
         __builtin_trap();   /* to look at the failing call in a debugger */
     return 1;
@@ -304,57 +310,63 @@ int oom_init(void (*lib_fn)(void), const char **why)
         *why = "the code segments of libghsearch.so were not found";
         return 0;
     }
+    void *mem = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                     -1, 0);
+    if (mem == MAP_FAILED) {
+        *why = "no shared memory for the counters (mmap)";
+        return 0;
+    }
     lib_base = (uintptr_t)di.dli_fbase;
     g_strlcpy(lib_path, di.dli_fname, sizeof lib_path);
+    st = mem;   /* zeroed: not armed */
     return 1;
 }
 
 void oom_arm(uintptr_t site, long n)
 {
-    atomic_store(&armed, 0);
+    atomic_store(&st->armed, 0);
     for (size_t i = 0; i < MAX_SITES; i++) {
-        atomic_store(&site_pc[i], 0);
-        atomic_store(&site_calls[i], 0);
+        atomic_store(&st->site_pc[i], 0);
+        atomic_store(&st->site_calls[i], 0);
     }
-    atomic_store(&calls, 0);
-    atomic_store(&fired, 0);
-    atomic_store(&fired_site, 0);
-    atomic_store(&target_site, site);
-    atomic_store(&target_n, n);
-    armed_pid = getpid();
-    atomic_store(&armed, 1);
+    atomic_store(&st->calls, 0);
+    atomic_store(&st->fired, 0);
+    atomic_store(&st->fired_site, 0);
+    atomic_store(&st->target_site, site);
+    atomic_store(&st->target_n, n);
+    atomic_store(&st->armed, 1);
 }
 
 void oom_disarm(void)
 {
-    atomic_store(&armed, 0);
+    atomic_store(&st->armed, 0);
 }
 
 long oom_calls(void)
 {
-    return atomic_load(&calls);
+    return atomic_load(&st->calls);
 }
 
 long oom_fired(void)
 {
-    return atomic_load(&fired);
+    return atomic_load(&st->fired);
 }
 
 uintptr_t oom_fired_site(void)
 {
-    return atomic_load(&fired_site);
+    return atomic_load(&st->fired_site);
 }
 
 size_t oom_sites(oom_site_count *out, size_t max)
 {
     size_t n = 0;
     for (size_t i = 0; i < MAX_SITES; i++) {
-        uintptr_t pc = atomic_load(&site_pc[i]);
+        uintptr_t pc = atomic_load(&st->site_pc[i]);
         if (!pc)
             continue;
         if (n < max) {
             out[n].site = pc;
-            out[n].calls = atomic_load(&site_calls[i]);
+            out[n].calls = atomic_load(&st->site_calls[i]);
         }
         n++;
     }

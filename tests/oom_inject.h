@@ -10,9 +10,10 @@
  * libghsearch.so, found once by oom_init from the address of an exported
  * symbol: calls made inside GLib (g_malloc aborts by design), ICU, poppler
  * or libstdc++ (Xapian's std::bad_alloc, covered by the binding's own
- * fault seam) are neither counted nor failed. So are the calls of a forked
- * child (the PDF extractor), which has its own copy of the counters: only
- * the process that armed the injector counts.
+ * fault seam) are neither counted nor failed. The counters are shared with
+ * the processes forked after oom_init (a first run's writers, the PDF
+ * extractor, which makes no allocation of its own): the n-th own
+ * allocation of the whole process tree fails.
  *
  * A "site" is one call instruction (its return address); oom_site_name
  * turns it into "function file:line" with addr2line when it can.
