@@ -71,6 +71,8 @@ static const char *const queries[] = {
     "What is universal health coverage and how is it financed?",
     /* Nothing found: a spelling suggestion. */
     "diagnostcs vacine",
+    /* A group merged into its parent group of the same kind. */
+    "vaccines OR (diagnostics OR therapeutics)",
 };
 
 /* Totals over the whole test, for the closing message. */
