@@ -7,7 +7,9 @@
  * oom_inject.c fails the n-th own allocation of one call site (a site is
  * one call instruction in libghsearch.so, found by its return address;
  * GLib's g_malloc aborts by design and is not counted, nor are allocations
- * inside ICU, poppler, libstdc++ or the forked PDF extractor). A run
+ * inside ICU, poppler or libstdc++, whose std::bad_alloc test_faults.c
+ * injects; the forked writers of a parallel run count too, and the forked
+ * PDF extractor makes no allocation of its own). A run
  * without faults finds the sites a scenario reaches and how often; then
  * each site fails at its first calls and at calls spread up to its last,
  * each time in a fresh run, and the test checks:
@@ -31,7 +33,9 @@
  * GHS_FAULT_ONLY=N (the N-th own allocation) or +0xOFF:K (the K-th of the
  * site at that offset into libghsearch.so, as the messages print it), to
  * look at one; GHS_FAULT_TRAP=1 traps at the failing call;
- * GHS_FAULT_KEEP_GOING=1 tries every fault before failing.
+ * GHS_FAULT_KEEP_GOING=1 tries every fault before failing (with --keep-going
+ * for the other tests). Skipped, saying why, where the allocator cannot be
+ * replaced (valgrind, libghsearch linked statically).
  */
 #include <glib.h>
 #include <glib/gstdio.h>
