@@ -255,16 +255,16 @@ static file_kind kind_of(const char *path)
  * file at a different path already holds that name, the name plus a short
  * hash of this path, so ids stay stable across runs. */
 static char *file_doc_id(ghs_index *ix, const char *base, const char *abs_path,
-                         const ghs_meta *meta)
+                         const ghs_meta *meta, xc_error *xe)
 {
     if (meta && meta->id)
         return g_strdup(meta->id);
     char *key = g_strconcat(GHS_META_DOC, base, NULL);
-    xc_error xe;
-    xc_error_clear(&xe);
     size_t len = 0;
-    char *rec = xc_wdb_get_metadata(ix->wdb, key, &len, &xe);
+    char *rec = xc_wdb_get_metadata(ix->wdb, key, &len, xe);
     g_free(key);
+    if (!rec)
+        return NULL;   /* not knowing whether another file holds base: no id */
     char *id = g_strdup(base);
     if (rec && len) {
         char *other = ghs_docdata_dup(rec, len, GHS_F_PATH);
@@ -380,17 +380,17 @@ static int write_progress(ghs_index *ix, const char *abs_path, const char *sha, 
 
 /* Where an interrupted run over the file at abs_path with content hash sha
  * left off: 1 with *line and *offset, 0 when it must start from the top
- * (no record, another content, a damaged record). */
+ * (no record, another content, a damaged record), 0 with *xe set when the
+ * record cannot be read (out of memory, a read error): the caller fails,
+ * rather than start over and lose the batches already committed. */
 static int read_progress(ghs_index *ix, const char *abs_path, const char *sha, size_t *line,
-                         uint64_t *offset)
+                         uint64_t *offset, xc_error *xe)
 {
     if (!sha)
         return 0;
     char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
-    xc_error xe;
-    xc_error_clear(&xe);
     size_t len = 0;
-    char *val = xc_wdb_get_metadata(ix->wdb, key, &len, &xe);
+    char *val = xc_wdb_get_metadata(ix->wdb, key, &len, xe);
     g_free(key);
     int found = 0;
     if (val && len) {
@@ -634,6 +634,13 @@ static void plan_file(ghs_index *ix, const char *path, const ghs_meta *meta, fil
      * record (filestate.h) holds both. */
     size_t plen = 0;
     char *prev = xc_wdb_get_metadata(ix->wdb, pl->path_key, &plen, &xe);
+    if (xe.code != XC_OK) {
+        /* Not knowing what the last run recorded (out of memory, a read
+         * error) fails the file: taken for new, it would be reported as
+         * added and a JSON Lines file would start over from its top. */
+        pl->rc = ghs_error_from_xc(err, &xe, "index");
+        return;
+    }
     pl->existed = prev && plen > 0;
     ghs_path_record pr;
     ghs_path_record_parse(prev, plen, &pr);
@@ -757,11 +764,11 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
          * up to a record: keep them and go on after it. */
         size_t resume_line = 0;
         uint64_t resume_offset = 0;
-        if (read_progress(ix, abs_path, pl->sha, &resume_line, &resume_offset)) {
+        if (read_progress(ix, abs_path, pl->sha, &resume_line, &resume_offset, &xe)) {
             c.done_line = resume_line;
             c.done_offset = resume_offset;
             c.batches = 1;   /* the path record of an unfinished file is there */
-        } else {
+        } else if (xe.code == XC_OK) {
             c.floor = xc_wdb_termfreq(ix->wdb, file_term, &xe);
             xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
         }
@@ -795,7 +802,11 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     } else {
         xc_wdb_delete_documents_term(ix->wdb, file_term, &xe);
         ghs_meta m = merged_meta(ix, base, meta);
-        doc_id = file_doc_id(ix, base, abs_path, &m);
+        xc_error ie;
+        xc_error_clear(&ie);
+        doc_id = file_doc_id(ix, base, abs_path, &m, &ie);
+        if (!doc_id)
+            rc = ghs_error_from_xc(err, &ie, "index");
         char *lang = m.lang ? g_strdup(m.lang)
                    : ex.lang ? g_strdup(ex.lang) : guess_lang(ex.pages, ex.n_pages);
         char *title_fallback = g_strdup(base);
@@ -811,10 +822,12 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             .url = first_nonempty(m.url, ex.url),
             .file_term = file_term,
         };
-        char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
-        xc_wdb_delete_documents_term(ix->wdb, d, &xe);
-        g_free(d);
-        rc = write_pages(ix, &di, ex.pages, ex.n_pages, stoppable, rep, err);
+        if (rc == 0) {
+            char *d = g_strconcat(GHS_PREFIX_DOC, doc_id, NULL);
+            xc_wdb_delete_documents_term(ix->wdb, d, &xe);
+            g_free(d);
+            rc = write_pages(ix, &di, ex.pages, ex.n_pages, stoppable, rep, err);
+        }
         if (rc == 0 && rep->passages == 0) {
             /* Text made only of symbols or private-use glyphs. */
             file_failed = ghs_set_error(err, GHS_ENOTEXT, "[%s][%s] no searchable text",

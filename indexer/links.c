@@ -30,29 +30,41 @@ static int is_release_file(const char *path)
             !g_ascii_strcasecmp(dot, ".txt"));
 }
 
-/* Metadata of the writable index as a malloc'ed string ("" when absent). */
-static char *wget(ghs_index *ix, const char *key, size_t *len)
+/* The read helpers below take the pass's xc_error: a failed read sets it
+ * (the first failure is kept, later calls never clear it) and the release
+ * fails with it (follow_release), rather than go on as if the record were
+ * absent: a "linkedfrom:" record rewritten from an empty read would lose
+ * the other releases' links. */
+static void keep_error(xc_error *xe, const xc_error *e)
 {
-    xc_error xe;
-    xc_error_clear(&xe);
+    if (xe->code == XC_OK && e->code != XC_OK)
+        *xe = *e;
+}
+
+/* Metadata of the writable index as a malloc'ed string ("" when absent);
+ * NULL with *xe set when it cannot be read. */
+static char *wget(ghs_index *ix, const char *key, size_t *len, xc_error *xe)
+{
+    xc_error e;
+    xc_error_clear(&e);
     size_t l = 0;
-    char *v = xc_wdb_get_metadata(ix->wdb, key, &l, &xe);
-    if (!v) {
-        v = strdup("");
-        l = 0;
-    }
+    char *v = xc_wdb_get_metadata(ix->wdb, key, &l, &e);
+    keep_error(xe, &e);
     if (len)
-        *len = l;
+        *len = v ? l : 0;
     return v;
 }
 
-/* The doc id the index recorded for the file at abs_path, or NULL. */
-static char *doc_of_path(ghs_index *ix, const char *abs_path)
+/* The doc id the index recorded for the file at abs_path, or NULL (also
+ * when it cannot be read: *xe set). */
+static char *doc_of_path(ghs_index *ix, const char *abs_path, xc_error *xe)
 {
     char *key = g_strconcat(GHS_META_PATH, abs_path, NULL);
     size_t len = 0;
-    char *v = wget(ix, key, &len);
+    char *v = wget(ix, key, &len, xe);
     g_free(key);
+    if (!v)
+        return NULL;
     ghs_path_record pr;
     ghs_path_record_parse(v, len, &pr);
     free(v);
@@ -62,12 +74,13 @@ static char *doc_of_path(ghs_index *ix, const char *abs_path)
 }
 
 /* A field of the document record of id (GHS_META_DOC), malloc'ed ("" when
- * absent); NULL when the index has no record of id. */
-static char *doc_field(ghs_index *ix, const char *id, char field)
+ * absent); NULL when the index has no record of id (or it cannot be read:
+ * *xe set). */
+static char *doc_field(ghs_index *ix, const char *id, char field, xc_error *xe)
 {
     char *key = g_strconcat(GHS_META_DOC, id, NULL);
     size_t len = 0;
-    char *v = wget(ix, key, &len);
+    char *v = wget(ix, key, &len, xe);
     g_free(key);
     char *out = len ? ghs_docdata_dup(v, len, field) : NULL;
     free(v);
@@ -77,7 +90,10 @@ static char *doc_field(ghs_index *ix, const char *id, char field)
 static void meta_set(ghs_index *ix, const char *key, const ghs_docdata *d, xc_error *xe)
 {
     /* An empty value deletes the key. */
-    xc_wdb_set_metadata(ix->wdb, key, d->buf ? d->buf : "", d->buf ? d->len : 0, xe);
+    xc_error e;
+    xc_error_clear(&e);
+    xc_wdb_set_metadata(ix->wdb, key, d->buf ? d->buf : "", d->buf ? d->len : 0, &e);
+    keep_error(xe, &e);
 }
 
 /* Remove release rel's entries from the "linkedfrom:" record of doc. */
@@ -85,7 +101,11 @@ static void unlink_source(ghs_index *ix, const char *doc, const char *rel, xc_er
 {
     char *key = ghs_links_meta_key(GHS_META_LINKED_FROM, doc);
     size_t len = 0;
-    char *v = wget(ix, key, &len);
+    char *v = wget(ix, key, &len, xe);
+    if (!v) {
+        g_free(key);
+        return;
+    }
     ghs_docdata out = {0};
     size_t pos = 0;
     char k;
@@ -110,7 +130,11 @@ static void link_source(ghs_index *ix, const char *doc, const char *rel, const c
 {
     char *key = ghs_links_meta_key(GHS_META_LINKED_FROM, doc);
     size_t len = 0;
-    char *v = wget(ix, key, &len);
+    char *v = wget(ix, key, &len, xe);
+    if (!v) {
+        g_free(key);
+        return;
+    }
     ghs_docdata out = {0};
     /* keep what is there, then append this source */
     size_t pos = 0;
@@ -129,13 +153,14 @@ static void link_source(ghs_index *ix, const char *doc, const char *rel, const c
     g_free(key);
 }
 
-/* The linked documents of the stored "links:" record of rel. */
-static GPtrArray *old_targets(ghs_index *ix, const char *rel)
+/* The linked documents of the stored "links:" record of rel (none, with
+ * *xe set, when it cannot be read). */
+static GPtrArray *old_targets(ghs_index *ix, const char *rel, xc_error *xe)
 {
     GPtrArray *docs = g_ptr_array_new_with_free_func(g_free);
     char *key = ghs_links_meta_key(GHS_META_LINKS, rel);
     size_t len = 0;
-    char *v = wget(ix, key, &len);
+    char *v = wget(ix, key, &len, xe);
     size_t pos = 0;
     char k;
     const char *val;
@@ -156,8 +181,9 @@ static int in_cache(const char *cache_abs, const char *path)
 }
 
 /* The id for a cached copy of url without a manifest entry: the URL's file
- * name (what a user would call it), unless another file holds that id. */
-static char *cached_doc_id(ghs_index *ix, const char *url, const char *path)
+ * name (what a user would call it), unless another file holds that id
+ * (NULL, with *xe set, when that cannot be read). */
+static char *cached_doc_id(ghs_index *ix, const char *url, const char *path, xc_error *xe)
 {
     char *base = ghs_link_basename(url);
     char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA1, url, -1);
@@ -165,8 +191,12 @@ static char *cached_doc_id(ghs_index *ix, const char *url, const char *path)
     if (!base[0] || strlen(base) > 120) {
         id = g_strdup_printf("link-%.12s", sum);
     } else {
-        char *other = doc_field(ix, base, GHS_F_PATH);
-        id = (!other || !*other || !strcmp(other, path)) ? g_strdup(base)
+        xc_error e;
+        xc_error_clear(&e);
+        char *other = doc_field(ix, base, GHS_F_PATH, &e);
+        keep_error(xe, &e);
+        id = e.code != XC_OK ? NULL
+             : (!other || !*other || !strcmp(other, path)) ? g_strdup(base)
              : g_strdup_printf("%s-%.8s", base, sum);
         g_free(other);
     }
@@ -211,9 +241,10 @@ static void report(pass *p, const char *path, const ghs_add_report *rep, const g
 }
 
 /* Index the local copy at abs (not an input) for link url; returns the doc
- * id (malloc'ed) or NULL with *why set. A database error stops the run. */
+ * id (malloc'ed) or NULL with *why set. A database error stops the run
+ * (*fatal, or *xe for a record that cannot be read). */
 static char *index_copy(pass *p, const char *abs, const char *url, char **why, int *fatal,
-                        ghs_error *err)
+                        xc_error *xe, ghs_error *err)
 {
     const ghs_meta *man = ghs_link_is_http(url) ? ghs_manifest_find_url(p->ix->manifest, url)
                                                 : NULL;
@@ -223,8 +254,13 @@ static char *index_copy(pass *p, const char *abs, const char *url, char **why, i
     else if (ghs_link_is_http(url))
         meta.url = url;
     char *own_id = NULL;
-    if (!meta.id && in_cache(p->cache_abs, abs))
-        meta.id = own_id = cached_doc_id(p->ix, url, abs);
+    if (!meta.id && in_cache(p->cache_abs, abs)) {
+        meta.id = own_id = cached_doc_id(p->ix, url, abs, xe);
+        if (!own_id) {
+            *why = g_strdup("the index cannot be read");
+            return NULL;
+        }
+    }
     ghs_add_report rep;
     ghs_error ferr = {0};
     int rc = ghs_index_add_file(p->ix, abs, &meta, &rep, &ferr);
@@ -261,7 +297,7 @@ static char *index_copy(pass *p, const char *abs, const char *url, char **why, i
         p->tally->passages += rep.passages;
         p->tally->text_bytes += rep.text_bytes;
     }
-    char *id = doc_of_path(p->ix, abs);
+    char *id = doc_of_path(p->ix, abs, xe);
     if (!id)
         *why = g_strdup("indexed, but the index holds no record of it");
     return id;
@@ -272,10 +308,12 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
 {
     ghs_index *ix = p->ix;
     char *abs = g_canonicalize_filename(file, NULL);
-    char *rel = doc_of_path(ix, abs);
+    xc_error xe;
+    xc_error_clear(&xe);
+    char *rel = doc_of_path(ix, abs, &xe);
     if (!rel) {            /* the release itself could not be indexed */
         g_free(abs);
-        return 0;
+        return xe.code != XC_OK ? ghs_error_from_xc(err, &xe, "links") : 0;
     }
     ghs_extracted ex = {0};
     if (ghs_extract_release(abs, &ex, NULL) < 0) {
@@ -283,20 +321,18 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
         g_free(abs);
         return 0;
     }
-    char *title = doc_field(ix, rel, GHS_F_TITLE);
-    char *own_url = doc_field(ix, rel, GHS_F_URL);
+    char *title = doc_field(ix, rel, GHS_F_TITLE, &xe);
+    char *own_url = doc_field(ix, rel, GHS_F_URL, &xe);
     char *dir = g_path_get_dirname(abs);
-    xc_error xe;
-    xc_error_clear(&xe);
     int fatal = 0;
 
-    GPtrArray *old = old_targets(ix, rel);
-    for (guint i = 0; i < old->len; i++)
+    GPtrArray *old = old_targets(ix, rel, &xe);
+    for (guint i = 0; i < old->len && xe.code == XC_OK; i++)
         unlink_source(ix, g_ptr_array_index(old, i), rel, &xe);
     g_ptr_array_free(old, TRUE);
 
     ghs_docdata rec = {0};
-    for (size_t i = 0; i < ex.n_links && !fatal && !p->stop; i++) {
+    for (size_t i = 0; i < ex.n_links && !fatal && xe.code == XC_OK && !p->stop; i++) {
         const ghs_link *l = &ex.links[i];
         if (own_url && *own_url && !strcmp(l->url, own_url))
             continue;   /* a release linking to itself */
@@ -315,11 +351,11 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
                 if (!doc)
                     reason = g_strdup(g_hash_table_lookup(p->why, path));
             } else if (g_hash_table_contains(p->inputs, path)) {
-                doc = doc_of_path(ix, path);
+                doc = doc_of_path(ix, path, &xe);
                 if (!doc)
                     reason = g_strdup("could not be indexed (see the messages of this run)");
             } else {
-                doc = index_copy(p, path, l->url, &reason, &fatal, err);
+                doc = index_copy(p, path, l->url, &reason, &fatal, &xe, err);
             }
             if (!seen) {
                 g_hash_table_insert(p->done, g_strdup(path), g_strdup(doc ? doc : ""));
@@ -331,7 +367,7 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
             /* Known to the index under its manifest id (indexed from
              * elsewhere in an earlier run)? */
             const ghs_meta *m = ghs_manifest_find_url(ix->manifest, l->url);
-            char *src = m && m->id ? doc_field(ix, m->id, GHS_F_DOC) : NULL;
+            char *src = m && m->id ? doc_field(ix, m->id, GHS_F_DOC, &xe) : NULL;
             if (src) {
                 doc = g_strdup(m->id);
                 state = GHS_LINK_INDEXED;
@@ -360,7 +396,7 @@ static int follow_release(pass *p, const char *file, ghs_error *err)
         g_free(doc);
     }
     char *key = ghs_links_meta_key(GHS_META_LINKS, rel);
-    if (!fatal)
+    if (!fatal && xe.code == XC_OK)
         meta_set(ix, key, &rec, &xe);
     g_free(key);
     ghs_docdata_free(&rec);

@@ -244,7 +244,13 @@ static xc_query *alt_query(ghs_expander *ex, const alt *a, ghs_built_query *hl,
     ghs_tokens_init(&toks);
     xc_query *q = NULL;
     *words = 1;
-    if (ghs_analyze(ex->an, a->text, strlen(a->text), 0, &toks, NULL) == 0 && toks.n > 0) {
+    /* A failed analysis (out of memory) fails the search, through
+     * ex->failure, rather than quietly searching without this equivalent. */
+    ghs_error ae = {0};
+    int rc = ghs_analyze(ex->an, a->text, strlen(a->text), 0, &toks, &ae);
+    if (rc < 0 && ex->failure.code == 0)
+        ex->failure = ae;
+    if (rc == 0 && toks.n > 0) {
         *words = content_tokens(&toks);
         int all_stop = content_tokens(&toks) == toks.n && toks.v[0].is_stop;
         for (size_t i = 0; hl && i < toks.n; i++) {
@@ -373,8 +379,10 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
 
 char *ghs_expand_explain(const ghs_expander *ex, const ghs_qnode *root)
 {
-    GString *s = g_string_new(NULL);
     char *tree = ghs_qnode_describe(root);
+    if (!tree && root)
+        return NULL;   /* out of memory (the parser's own buffer) */
+    GString *s = g_string_new(NULL);
     g_string_append_printf(s, "query: %s", tree ? tree : "?");
     free(tree);
     if (!ex)

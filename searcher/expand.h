@@ -44,7 +44,7 @@ xc_query *ghs_expand_query(ghs_expander *ex, const char *text, xc_query *literal
 
 /* The explanation of a search (ghs_results_explain): the parsed query,
  * then one line per expanded (or not expanded) word. ex NULL: expansion
- * was off. g_malloc'ed. */
+ * was off. g_malloc'ed; NULL when out of memory. */
 char *ghs_expand_explain(const ghs_expander *ex, const ghs_qnode *root);
 
 /* ghs_query_build with expansion: ex may be NULL (literal). Defined in

@@ -349,20 +349,30 @@ static int entry_cmp(gconstpointer pa, gconstpointer pb)
     return c;
 }
 
-/* Title and citation of each source (document records, schema.h). */
-static void add_titles(xc_db *db, GPtrArray *entries)
+/* Title and citation of each source (document records, schema.h). 0, or
+ * the error of a record that cannot be read (out of memory, a read error)
+ * in err: a source shown without its title would be another answer. */
+static int add_titles(xc_db *db, GPtrArray *entries, ghs_error *err)
 {
+    int rc = 0;
     GHashTable *titles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    for (guint i = 0; i < entries->len; i++) {
+    for (guint i = 0; rc == 0 && i < entries->len; i++) {
         ghs_gloss_entry *e = entries->pdata[i];
-        for (guint j = 0; j < e->sources->len; j++) {
+        for (guint j = 0; rc == 0 && j < e->sources->len; j++) {
             ghs_gloss_src *s = e->sources->pdata[j];
             char *title = g_hash_table_lookup(titles, s->doc);
             if (!title) {
                 char *key = g_strconcat(GHS_META_DOC, s->doc, NULL);
                 size_t len = 0;
-                char *rec = xc_db_get_metadata(db, key, &len, NULL);
-                title = rec && len ? ghs_docdata_dup(rec, len, GHS_F_TITLE) : g_strdup("");
+                xc_error xe;
+                xc_error_clear(&xe);
+                char *rec = xc_db_get_metadata(db, key, &len, &xe);
+                if (!rec) {
+                    rc = ghs_error_from_xc(err, &xe, "glossary");
+                    g_free(key);
+                    break;
+                }
+                title = len ? ghs_docdata_dup(rec, len, GHS_F_TITLE) : g_strdup("");
                 free(rec);
                 g_free(key);
                 g_hash_table_insert(titles, g_strdup(s->doc), title);
@@ -372,6 +382,7 @@ static void add_titles(xc_db *db, GPtrArray *entries)
         }
     }
     g_hash_table_destroy(titles);
+    return rc;
 }
 
 int ghs_gloss_view_build(xc_db *db, ghs_analyzer *a, const char *key,
@@ -457,8 +468,8 @@ int ghs_gloss_view_build(xc_db *db, ghs_analyzer *a, const char *key,
                       : (e->user || e->body > 0) ? GHS_GLOSS_WEIGHT_BODY
                       : GHS_GLOSS_WEIGHT_FOOTNOTE;
         }
-        if (titles)
-            add_titles(db, v->entries);
+        if (titles && rc == 0)
+            rc = add_titles(db, v->entries, err);
         g_ptr_array_sort(v->entries, entry_cmp);
     }
     g_hash_table_destroy(hubs);

@@ -29,7 +29,7 @@ typedef struct intent_words {
     int ends_in_mark;  /* the last piece of text ends in ? or ？ */
     char *tail;        /* the text after the last name, normalized, without
                         * the punctuation and spaces it ends in (g_free'd) */
-    int error;
+    ghs_error err;     /* the first analysis that failed (code 0: none) */
 } intent_words;
 
 static int in_list(const char *w, const char *const *list)
@@ -153,8 +153,9 @@ static void add_words(intent_words *c, const char *s, size_t len)
         return;
     ghs_tokens toks;
     ghs_tokens_init(&toks);
-    if (ghs_analyze(c->an, s, len, 0, &toks, NULL) != 0)
-        c->error = 1;
+    ghs_error e = {0};
+    if (ghs_analyze(c->an, s, len, 0, &toks, &e) != 0 && c->err.code == 0)
+        c->err = e;
     for (size_t i = 0; i < toks.n; i++) {
         const ghs_token *t = &toks.v[i];
         /* WHO written in capitals is the organization, not a question
@@ -223,9 +224,11 @@ static void add_text(intent_words *c, const char *s)
     c->ends_in_mark = *seg && ends_in_question_mark(seg);
     g_free(c->tail);
     c->tail = NULL;
-    char *norm = ghs_normalize(c->an, seg, strlen(seg), NULL);
+    ghs_error e = {0};
+    char *norm = ghs_normalize(c->an, seg, strlen(seg), &e);
     if (!norm) {
-        c->error = 1;
+        if (c->err.code == 0)
+            c->err = e;
         return;
     }
     char *end = norm + strlen(norm);
@@ -405,19 +408,29 @@ static int is_english_question(char *const *w, size_t n)
     return n >= 3 && in_list(w[f], en_question_words);
 }
 
-ghs_intent ghs_query_intent(ghs_analyzer *an, const ghs_qnode *root)
+int ghs_query_intent_of(ghs_analyzer *an, const ghs_qnode *root, ghs_intent *out,
+                        ghs_error *err)
 {
+    *out = GHS_INTENT_KEYWORDS;
     if (!an || !root)
-        return GHS_INTENT_KEYWORDS;
+        return 0;
     intent_words c = { .an = an, .w = g_ptr_array_new_with_free_func(g_free) };
     collect(&c, root);
     char *const *w = (char *const *)c.w->pdata;
     size_t n = c.w->len;
-    ghs_intent in = GHS_INTENT_KEYWORDS;
-    if (!c.error && (c.ends_in_mark || is_japanese_question(w, n, c.tail) ||
-                     is_english_question(w, n)))
-        in = GHS_INTENT_QUESTION;
+    if (c.err.code == 0 && (c.ends_in_mark || is_japanese_question(w, n, c.tail) ||
+                            is_english_question(w, n)))
+        *out = GHS_INTENT_QUESTION;
     g_ptr_array_free(c.w, TRUE);
     g_free(c.tail);
+    if (c.err.code < 0 && err)
+        *err = c.err;
+    return c.err.code;
+}
+
+ghs_intent ghs_query_intent(ghs_analyzer *an, const ghs_qnode *root)
+{
+    ghs_intent in;
+    ghs_query_intent_of(an, root, &in, NULL);
     return in;
 }

@@ -52,4 +52,10 @@ typedef enum ghs_intent {
  * analysis error gives GHS_INTENT_KEYWORDS. */
 ghs_intent ghs_query_intent(ghs_analyzer *an, const ghs_qnode *root);
 
+/* ghs_query_intent for a search: the intent in *out, and 0, or the
+ * negative code of an analysis that failed (GHS_ENOMEM) with err filled,
+ * which a search reports rather than rank a question as keywords. */
+int ghs_query_intent_of(ghs_analyzer *an, const ghs_qnode *root, ghs_intent *out,
+                        ghs_error *err);
+
 #endif /* GHS_SEARCHER_INTENT_H */

@@ -164,6 +164,10 @@ static char *rget_key(xc_db *db, const char *prefix, const char *suffix, size_t 
     } else {
         v = strdup("");
         *len = 0;
+        if (!v) {
+            xe->code = XC_ERR_NOMEM;
+            g_strlcpy(xe->message, "out of memory", sizeof xe->message);
+        }
     }
     g_free(key);
     return v;
@@ -315,7 +319,9 @@ static int resolve_ref(xc_db *db, const char *ref, const char *place, char **id,
     if (xe.code != XC_OK) {
         rc = ghs_error_from_xc(err, &xe, place);
     } else if (ids->len == 1) {
-        *id = strdup(ids->pdata[0]);
+        *id = strdup(ids->pdata[0]);   /* malloc'ed: the caller frees it with ghs_free */
+        if (!*id)
+            rc = ghs_set_error(err, GHS_ENOMEM, "[%s] out of memory", place);
     } else if (ids->len == 0) {
         rc = ghs_set_error(err, GHS_ENOTFOUND, "[%s] no document '%s'", place, ref);
     } else {
@@ -354,6 +360,11 @@ int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *er
     xc_error_clear(&xe);
     size_t rlen = 0;
     char *rec = rget_key(db, GHS_META_DOC, id, &rlen, &xe);
+    if (xe.code != XC_OK) {
+        /* Each binding call clears xe: checked after every one. */
+        free(id);
+        return ghs_error_from_xc(err, &xe, "links");
+    }
     ghs_links *l = g_new0(ghs_links, 1);
     l->doc = g_strdup(id);
     l->title = rec && rlen ? ghs_docdata_dup(rec, rlen, GHS_F_TITLE) : g_strdup("");
@@ -363,7 +374,7 @@ int ghs_links_get(ghs_index *ix, const char *doc, ghs_links **out, ghs_error *er
     l->from = g_array_new(FALSE, FALSE, sizeof(ghs_link_source));
     l->owned = g_ptr_array_new_with_free_func(g_free);
     const char *prefixes[2] = { GHS_META_LINKS, GHS_META_LINKED_FROM };
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2 && xe.code == XC_OK; i++) {
         char *key = ghs_links_meta_key(prefixes[i], l->doc);
         size_t len = 0;
         char *v = rget(db, key, &len, &xe);

@@ -144,12 +144,14 @@ static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunic
     return log((n_docs + 1.0) / ((double)df + 0.5));
 }
 
-ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
+ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root,
+                             ghs_error *err)
 {
     /* A keyword query names a subject: every candidate holds its words, the
      * wording features tie and would leave the length to decide (the
      * shortest passage first, not the one introducing the subject). */
-    if (ghs_query_intent(an, root) != GHS_INTENT_QUESTION)
+    ghs_intent in;
+    if (ghs_query_intent_of(an, root, &in, err) < 0 || in != GHS_INTENT_QUESTION)
         return NULL;
     GString *text = g_string_new(NULL);
     size_t word_chars = 0;
@@ -159,7 +161,7 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root)
         g_string_free(text, TRUE);
         return NULL;
     }
-    char *norm = ghs_normalize(an, text->str, text->len, NULL);
+    char *norm = ghs_normalize(an, text->str, text->len, err);
     g_string_free(text, TRUE);
     if (!norm)
         return NULL;
@@ -219,6 +221,8 @@ double ghs_overlap_score(const ghs_overlap *o, const char *title, const char *te
     char *both = g_strconcat(title ? title : "", "\n", text ? text : "", NULL);
     char *norm = ghs_normalize(o->an, both, strlen(both), NULL);
     g_free(both);
+    if (!norm)
+        return NAN;   /* out of memory: the caller fails the search */
     glong len = 0;
     gunichar *t = norm ? g_utf8_to_ucs4_fast(norm, -1, &len) : NULL;
     free(norm);

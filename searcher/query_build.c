@@ -49,6 +49,7 @@ typedef struct builder {
     int keywords;          /* not a question (intent.h): names, terms, titles */
     ghs_expander *ex;      /* glossary expansion (expand.h), NULL: literal */
     GPtrArray *bonuses;    /* loose tier: proximity pairs by word (prox_bonus) */
+    int prox_rc;           /* an analysis for proximity pairs failed (in err) */
 } builder;
 
 static xc_query *with_word_proximity(builder *b, const ghs_qnode *n, xc_query *q);
@@ -363,15 +364,18 @@ static int compound_char(const ghs_tokens *toks, size_t i)
            (n && n->script == GHS_SCRIPT_CJK && !n->is_stop && n->start == t->end);
 }
 
-/* How many of the query's words are not stopwords? */
-static size_t content_words(ghs_analyzer *a, int question, const ghs_qnode *n)
+/* How many of the query's words are not stopwords? *rc gets the first
+ * analysis that failed (out of memory), with err filled. */
+static size_t content_words(ghs_analyzer *a, int question, const ghs_qnode *n, int *rc,
+                            ghs_error *err)
 {
-    if (!n)
+    if (!n || *rc < 0)
         return 0;
     if (n->kind == GHS_Q_WORD && n->text) {
         ghs_tokens toks;
         size_t found = 0;
-        if (analyze_query_text(a, n->text, question, &toks, NULL) == 0)
+        *rc = analyze_query_text(a, n->text, question, &toks, err);
+        if (*rc == 0)
             for (size_t i = 0; i < toks.n; i++)
                 found += !toks.v[i].is_stop;
         ghs_tokens_free(&toks);
@@ -379,7 +383,7 @@ static size_t content_words(ghs_analyzer *a, int question, const ghs_qnode *n)
     }
     size_t sum = 0;
     for (size_t i = 0; i < n->n_kids; i++)
-        sum += content_words(a, question, n->kids[i]);
+        sum += content_words(a, question, n->kids[i], rc, err);
     return sum;
 }
 
@@ -703,7 +707,10 @@ static void prox_collect(builder *b, const ghs_qnode *n, GArray *seq)
         return;
     if (n->kind == GHS_Q_WORD && n->text) {
         ghs_tokens toks;
-        if (analyze_text(b, n->text, &toks) == 0)
+        int rc = analyze_text(b, n->text, &toks);
+        if (rc < 0 && b->prox_rc == 0)
+            b->prox_rc = rc;   /* the query fails: pairs left out rank differently */
+        if (rc == 0)
             for (size_t i = 0; i < toks.n; i++) {
                 prox_word w = { g_strdup(toks.v[i].term), toks.v[i].is_stop,
                                 toks.v[i].script == GHS_SCRIPT_CJK, n };
@@ -854,11 +861,16 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
     out->hl_stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     builder b = { .a = a, .out = out, .err = err, .collect_hl = 1, .ex = ex };
     b.question = is_question(root);
-    size_t words = content_words(a, b.question, root);
+    int rc = 0;
+    size_t words = content_words(a, b.question, root, &rc, err);
     b.has_content = words > 0;
     b.verbose = words >= GHS_VERBOSE_WORDS;
-    b.keywords = ghs_query_intent(a, root) == GHS_INTENT_KEYWORDS;
-    int rc = build(&b, root, MODE_ALL, &out->strict);
+    ghs_intent intent = GHS_INTENT_KEYWORDS;
+    if (rc == 0)
+        rc = ghs_query_intent_of(a, root, &intent, err);
+    b.keywords = intent == GHS_INTENT_KEYWORDS;
+    if (rc == 0)
+        rc = build(&b, root, MODE_ALL, &out->strict);
     b.collect_hl = 0;
     if (rc == 0)
         rc = build(&b, root, MODE_LOOSE, &out->loose);
@@ -898,6 +910,8 @@ int ghs_query_build_expanded(ghs_analyzer *a, const ghs_qnode *root, ghs_expande
     }
     if (rc == 0)
         out->strict = with_proximity(&b, root, out->strict, 1);
+    if (rc == 0 && b.prox_rc < 0)
+        rc = b.prox_rc;
     if (rc == 0 && build_failure.code != XC_OK)
         rc = ghs_error_from_xc(err, &build_failure, "query");
     if (rc == 0)

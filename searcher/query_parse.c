@@ -1162,8 +1162,10 @@ static void soften_japanese_brackets(parser *p)
     size_t *stack = malloc((p->n ? p->n : 1) * sizeof *stack);
     size_t open = (size_t)-1, depth = 0;
     if (!keep || !stack) {
+        /* Not softened, a question would be parsed differently, or refused. */
         free(keep);
         free(stack);
+        fail_nomem(p);
         return;
     }
     for (size_t i = 0; i < p->n; i++) {
@@ -1215,10 +1217,10 @@ int ghs_query_parse(const char *query, ghs_qnode **out, ghs_error *err)
         fail_nomem(&p);
     else
         decode(&p, query, len);
-    if (!p.code) {
+    if (!p.code)
         soften_japanese_brackets(&p);
+    if (!p.code)
         advance(&p);
-    }
     if (!p.code && p.tok.kind != T_EOF) {
         root = parse_or(&p, NULL);
         if (!p.code && p.tok.kind == T_RPAREN)

@@ -319,6 +319,8 @@ static int overlap_rerank(search_ctx *c, tier_rank *t, GPtrArray *order, GArray 
         v[i].score = overlap_of(c, g_array_index(dids, xc_docid, i), i + 1, &xe);
         if (xe.code != XC_OK)
             return ghs_error_from_xc(c->err, &xe, "search");
+        if (isnan(v[i].score))
+            return ghs_set_error(c->err, GHS_ENOMEM, "[search] out of memory");
         ids[i] = order->pdata[i];
         dd[i] = g_array_index(dids, xc_docid, i);
     }
@@ -547,7 +549,11 @@ static int fill_hit(ghs_results *r, search_ctx *c, ghs_analyzer *an,
     h->date = own(r, ghs_docdata_dup(data, len, GHS_F_DATE));
     h->passage = own(r, ghs_docdata_dup(data, len, GHS_F_PASSAGE));
     h->url = own(r, ghs_docdata_dup(data, len, GHS_F_URL));
-    char *from = ghs_links_from_title(c->db, h->doc);   /* links.h */
+    char *from = ghs_links_from_title(c->db, h->doc, &xe);   /* links_records.h */
+    if (!from && xe.code != XC_OK) {
+        free(data);
+        return ghs_error_from_xc(c->err, &xe, "search");
+    }
     h->linked_from = own(r, from ? from : g_strdup(""));
     h->page = (int)ghs_docdata_get_int(data, len, GHS_F_PAGE, 0);
     h->page_label = own(r, ghs_docdata_dup(data, len, GHS_F_PAGE_LABEL));
@@ -665,7 +671,16 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         ghs_qnode_free(root);
         return GHS_EDB;
     }
-    c.ov = ghs_overlap_new(ix->an, c.db, root);
+    ghs_error ov_err = {0};
+    c.ov = ghs_overlap_new(ix->an, c.db, root, &ov_err);
+    if (ov_err.code < 0) {
+        if (err)
+            *err = ov_err;
+        ghs_expander_free(ex);
+        ghs_built_query_clear(&bq);
+        ghs_qnode_free(root);
+        return ov_err.code;
+    }
     c.docs = g_ptr_array_new_with_free_func(ranked_doc_free);
     c.seen = g_hash_table_new(g_str_hash, g_str_equal);
     c.tier[0].q = bq.strict;
@@ -749,12 +764,15 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         rc = ghs_facets_count(c.db, all, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);
     if (rc == 0 && c.docs->len == 0) {
-        r->suggestion = ghs_spelling_suggest(c.db, ix->an, query, root);
+        rc = ghs_spelling_suggest(c.db, ix->an, query, root, &r->suggestion, err);
         if (r->suggestion)
             g_ptr_array_add(r->owned, r->suggestion);
     }
     r->explain = ghs_expand_explain(ex, root);
-    g_ptr_array_add(r->owned, r->explain);
+    if (r->explain)
+        g_ptr_array_add(r->owned, r->explain);
+    else if (rc == 0)
+        rc = ghs_set_error(err, GHS_ENOMEM, "[search] out of memory");
     ghs_expander_free(ex);
     for (int ti = 0; ti < 2; ti++)
         if (c.tier[ti].order)

@@ -105,10 +105,12 @@ int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray 
                      ghs_facet **out, size_t *n, ghs_error *err);
 
 /* A corrected query (spelling.c) when some English word of root is not in
- * the index and the spelling table has a close word that is: query with
- * those words replaced, g_malloc'ed; NULL when nothing to suggest. Never
- * fails: a shard without spelling data just gives no suggestion. */
-char *ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query,
-                           const ghs_qnode *root);
+ * the index and the spelling table has a close word that is: *suggestion
+ * gets query with those words replaced, g_malloc'ed, or NULL when nothing
+ * to suggest. Returns 0, or GHS_ENOMEM with err filled when out of memory
+ * (a suggestion quietly left out would be another answer). Xapian errors
+ * are no failure: a shard without spelling data just gives no suggestion. */
+int ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query, const ghs_qnode *root,
+                         char **suggestion, ghs_error *err);
 
 #endif /* GHS_SEARCHER_SEARCH_INTERNAL_H */

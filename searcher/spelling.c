@@ -31,6 +31,7 @@ typedef struct speller {
     const char *query;
     size_t qlen;
     GArray *fixes;       /* fix, in the order found */
+    ghs_error oom;       /* the first allocation that failed (code 0: none) */
 } speller;
 
 static int is_english_word(const ghs_token *t)
@@ -62,7 +63,10 @@ static void check_text(speller *s, const char *text, size_t at)
     ghs_tokens toks;
     ghs_tokens_init(&toks);
     size_t tlen = strlen(text);
-    if (ghs_analyze(s->a, text, tlen, 0, &toks, NULL) < 0) {
+    ghs_error e = {0};
+    if (ghs_analyze(s->a, text, tlen, 0, &toks, &e) < 0) {
+        if (e.code == GHS_ENOMEM && s->oom.code == 0)
+            s->oom = e;
         ghs_tokens_free(&toks);
         return;
     }
@@ -70,7 +74,11 @@ static void check_text(speller *s, const char *text, size_t at)
         const ghs_token *t = &toks.v[i];
         if (!is_english_word(t) || term_known(s->db, t->term, t->stem))
             continue;
-        char *sug = xc_db_spelling_suggestion(s->db, t->term, GHS_SPELL_MAX_EDIT, NULL);
+        xc_error xe;
+        xc_error_clear(&xe);
+        char *sug = xc_db_spelling_suggestion(s->db, t->term, GHS_SPELL_MAX_EDIT, &xe);
+        if (!sug && xe.code == XC_ERR_NOMEM && s->oom.code == 0)
+            ghs_error_from_xc(&s->oom, &xe, "spelling");
         if (sug && *sug && strcmp(sug, t->term) != 0 && term_known(s->db, sug, NULL)) {
             fix f = {
                 .start = at + ghs_utf8_offset(text, tlen, t->start),
@@ -119,14 +127,14 @@ static gint cmp_fix(gconstpointer a, gconstpointer b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-char *ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query,
-                           const ghs_qnode *root)
+int ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query, const ghs_qnode *root,
+                         char **suggestion, ghs_error *err)
 {
     speller s = { .db = db, .a = a, .query = query, .qlen = strlen(query),
                   .fixes = g_array_new(FALSE, FALSE, sizeof(fix)) };
     walk(&s, root, 0);
     char *out = NULL;
-    if (s.fixes->len) {
+    if (s.fixes->len && s.oom.code == 0) {
         g_array_sort(s.fixes, cmp_fix);
         GString *q = g_string_new(NULL);
         size_t at = 0;
@@ -144,5 +152,8 @@ char *ghs_spelling_suggest(xc_db *db, ghs_analyzer *a, const char *query,
     for (guint i = 0; i < s.fixes->len; i++)
         g_free(g_array_index(s.fixes, fix, i).word);
     g_array_free(s.fixes, TRUE);
-    return out;
+    *suggestion = out;
+    if (s.oom.code < 0 && err)
+        *err = s.oom;
+    return s.oom.code;
 }

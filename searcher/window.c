@@ -258,9 +258,20 @@ static int window_pick(ghs_analyzer *a, const char *passage, size_t len,
         unit_of[h] = k;
         const char *b0 = g_utf8_offset_to_pointer(passage, MIN(hs, he));
         const char *b1 = g_utf8_offset_to_pointer(passage, he);
-        char *norm = ghs_normalize(a, b0, (size_t)(b1 - b0), NULL);
-        if (!norm)
-            norm = strndup(b0, (size_t)(b1 - b0));
+        ghs_error ne = {0};
+        char *norm = ghs_normalize(a, b0, (size_t)(b1 - b0), &ne);
+        if (!norm) {
+            /* Out of memory: keyed by its raw text instead, the highlight
+             * could choose another window; the search fails instead. */
+            g_hash_table_destroy(ids);
+            g_free(key);
+            g_free(unit_of);
+            g_array_free(units, TRUE);
+            g_free(u);
+            if (err)
+                *err = ne;
+            return ne.code;
+        }
         gpointer id;
         if (g_hash_table_lookup_extended(ids, norm, NULL, &id)) {
             free(norm);

@@ -46,15 +46,14 @@ int ghs_index_set_cache(ghs_index *ix, const char *dir, ghs_error *err)
     return 0;
 }
 
-char *ghs_links_from_title(xc_db *db, const char *doc)
+char *ghs_links_from_title(xc_db *db, const char *doc, xc_error *xe)
 {
+    xc_error_clear(xe);
     if (!db || !doc || !*doc)
         return NULL;
     char *key = ghs_links_meta_key(GHS_META_LINKED_FROM, doc);
-    xc_error xe;
-    xc_error_clear(&xe);
     size_t len = 0;
-    char *v = xc_db_get_metadata(db, key, &len, &xe);
+    char *v = xc_db_get_metadata(db, key, &len, xe);
     g_free(key);
     char *title = NULL;
     if (v && len) {

@@ -39,7 +39,8 @@ char *ghs_links_meta_key(const char *prefix, const char *id);
 const char *ghs_links_cache_dir(const ghs_index *ix);
 
 /* The title of the first release recorded as linking document doc, or
- * NULL when none does (or the record cannot be read). Malloc'ed. */
-char *ghs_links_from_title(xc_db *db, const char *doc);
+ * NULL when none does, or NULL with xe set when the record cannot be read
+ * (out of memory, a database error). Malloc'ed. */
+char *ghs_links_from_title(xc_db *db, const char *doc, xc_error *xe);
 
 #endif /* GHS_STORE_LINKS_RECORDS_H */

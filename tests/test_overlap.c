@@ -22,7 +22,9 @@ static xc_db *db;   /* empty: every character weighs the same */
 static ghs_overlap *overlap_of(const char *query)
 {
     ghs_qnode *root = ghs_test_parse(query);
-    ghs_overlap *o = ghs_overlap_new(an, db, root);
+    ghs_error err = {0};
+    ghs_overlap *o = ghs_overlap_new(an, db, root, &err);
+    g_assert_cmpint(err.code, ==, 0);
     ghs_qnode_free(root);
     return o;
 }

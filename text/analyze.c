@@ -80,7 +80,8 @@ void ghs_analyzer_free(ghs_analyzer *a)
     free(a);
 }
 
-/* The English stem of term (tlen bytes), malloc'ed; NULL with xe set.
+/* The English stem of term (tlen bytes), malloc'ed; NULL with xe set
+ * (XC_ERR_NOMEM when memory ran out).
  * Snowball costs about a microsecond a word, and a search analyzes the
  * passage of every hit again (highlights, windows, duplicates), so the
  * same common words were stemmed over and over: a direct-mapped cache
@@ -95,8 +96,14 @@ static char *stem_of(ghs_analyzer *a, const char *term, size_t tlen, xc_error *x
         h *= 16777619u;
     }
     ghs_stem_slot *slot = &a->stem_cache[h % GHS_STEM_CACHE_SLOTS];
-    if (memcmp(slot->term, term, tlen) == 0 && slot->term[tlen] == '\0')
-        return strdup(slot->stem);
+    if (memcmp(slot->term, term, tlen) == 0 && slot->term[tlen] == '\0') {
+        char *copy = strdup(slot->stem);
+        if (!copy) {
+            xe->code = XC_ERR_NOMEM;
+            snprintf(xe->message, sizeof xe->message, "out of memory");
+        }
+        return copy;
+    }
     char *stem = xc_stem_word(a->stemmer, term, tlen, xe);
     size_t slen = stem ? strlen(stem) : GHS_STEM_CACHE_WORD;
     if (slen < GHS_STEM_CACHE_WORD) {
@@ -281,7 +288,7 @@ static int make_tokens(ghs_analyzer *a, uint32_t pos_gap, ghs_tokens *out, ghs_e
             xc_error xe;
             tok.stem = stem_of(a, tok.term, tlen, &xe);
             if (!tok.stem) {
-                rc = ghs_set_error(err, GHS_EINTERNAL,
+                rc = ghs_set_error(err, xe.code == XC_ERR_NOMEM ? GHS_ENOMEM : GHS_EINTERNAL,
                                     "[analyze] stemming \"%.64s\" failed: %s",
                                     tok.term, xe.message);
                 free(tok.term);

@@ -89,27 +89,29 @@ static UChar expand_mark(UChar mark, UChar prev)
 }
 
 /* Remember that a separator was dropped before unit w, and where the unit
- * before it ended (for compound parts); out of memory only loses that
- * piece boundary. */
-static void note_sep(ghs_normtext *nt, int32_t w)
+ * before it ended (for compound parts). Out of memory is an error: losing
+ * the boundary would leave the compound's pieces unindexed (or unsearched)
+ * without a word. */
+static int note_sep(ghs_normtext *nt, int32_t w, ghs_error *err)
 {
     if (nt->n_seps == nt->cap_seps) {
         size_t ncap = nt->cap_seps ? nt->cap_seps * 2 : 16;
         int32_t *v = realloc(nt->seps, ncap * sizeof *v);
         if (!v)
-            return;
+            return ghs_set_error(err, GHS_ENOMEM, "[normalize] out of memory");
         nt->seps = v;
         uint32_t *e = realloc(nt->sep_ends, ncap * sizeof *e);
         if (!e)
-            return;
+            return ghs_set_error(err, GHS_ENOMEM, "[normalize] out of memory");
         nt->sep_ends = e;
         nt->cap_seps = ncap;
     }
     nt->sep_ends[nt->n_seps] = nt->uend[w - 1];
     nt->seps[nt->n_seps++] = w;
+    return 0;
 }
 
-void ghs_kana_fold(ghs_normtext *nt)
+int ghs_kana_fold(ghs_normtext *nt, ghs_error *err)
 {
     nt->n_seps = 0;
     UChar *u = nt->u;
@@ -124,7 +126,9 @@ void ghs_kana_fold(ghs_normtext *nt)
         }
         if (w > 0 && run > 0 && is_sep(c) && r + 1 < n && is_kata(u[r + 1]) &&
             u[r + 1] != PROLONGED) {
-            note_sep(nt, w);
+            int rc = note_sep(nt, w, err);
+            if (rc < 0)
+                return rc;
             nt->uend[w - 1] = nt->uend[r];
             continue;
         }
@@ -146,6 +150,7 @@ void ghs_kana_fold(ghs_normtext *nt)
         w++;
     }
     nt->len = w;
+    return 0;
 }
 
 /* Is u[s..e) made of katakana only? */

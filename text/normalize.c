@@ -178,8 +178,7 @@ int ghs_normtext_run(ghs_normtext *nt, const UNormalizer2 *nfkc,
         i = j;
     }
     nt->ncp = cp;
-    ghs_kana_fold(nt);
-    return 0;
+    return ghs_kana_fold(nt, err);
 }
 
 void ghs_normtext_free(ghs_normtext *nt)

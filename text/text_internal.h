@@ -106,8 +106,9 @@ int ghs_segment_words(UBreakIterator *bi, const UChar *u, int32_t n,
 /* Fold Japanese spelling variants in normalized text, in place: kana
  * iteration marks spelled out, ・ / · / a space between katakana dropped, a
  * final ー of a katakana run of 4+ characters dropped. A dropped unit's input
- * range joins the unit before it. Called by ghs_normtext_run. */
-void ghs_kana_fold(ghs_normtext *nt);
+ * range joins the unit before it. Called by ghs_normtext_run. Returns 0, or
+ * GHS_ENOMEM with err filled (nt is then only good for another run). */
+int ghs_kana_fold(ghs_normtext *nt, ghs_error *err);
 
 /* Join adjacent spans made only of katakana (nt->u is the text the spans
  * index) into one span, so a katakana compound is one word however ICU cut
