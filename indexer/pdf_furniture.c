@@ -79,9 +79,19 @@ static char *line_key(const char *s, size_t n, bool keep_numbers)
         b = last;
 
 key:;
+    bool letters = false;
+    char *k = ghs_pdf_line_shape(a, (size_t)(b - a), &letters);
+    if (!letters && !page_number_shape(k))
+        *k = '\0';   /* figures, rules, bullets: not worth comparing */
+    return k;
+}
+
+char *ghs_pdf_line_shape(const char *s, size_t n, bool *letters)
+{
     GString *k = g_string_sized_new(n);
-    bool digits = false, letters = false;
-    for (const char *p = a; p < b; p = g_utf8_next_char(p)) {
+    bool digits = false;
+    *letters = false;
+    for (const char *p = s; p < s + n; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         if (ghs_x_is_space(c))
             continue;
@@ -92,12 +102,8 @@ key:;
             continue;
         }
         digits = false;
-        letters = letters || g_unichar_isalpha(c);
+        *letters = *letters || g_unichar_isalpha(c);
         g_string_append_unichar(k, g_unichar_tolower(c));
-    }
-    if (!letters && !page_number_shape(k->str)) {
-        /* Figures, rules, bullets: not worth comparing. */
-        g_string_truncate(k, 0);
     }
     return g_string_free(k, FALSE);
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include <glib.h>
+#include <stdbool.h>
 
 /* Lines looked at on each page: this many from the top and from the bottom
  * (blank lines not counted). */
@@ -30,6 +31,12 @@ typedef struct ghs_furniture_page {
                           first lines of text */
     GPtrArray *bottom; /* ... drawn lowest; NULL: the last lines of text */
 } ghs_furniture_page;
+
+/* The shape a line is compared by, as running heads are: s[0..n)
+ * lowercased, without white space, each run of digits one '#' ("Page 3 of
+ * 39" and "Page 4 of 39" are both "page#of#"). *letters says whether it
+ * holds a letter. Malloc'ed (g_free). */
+char *ghs_pdf_line_shape(const char *s, size_t n, bool *letters);
 
 /* Takes the running heads and feet out of pages[0..n) (in page order),
  * leaving each edited text without blank lines at either end.

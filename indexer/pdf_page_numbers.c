@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extract_internal.h"
+#include "pdf_furniture.h"
 
 /* Fewest pages a numbering run stands on; a number on fewer is a stray. */
 #define MIN_RUN 3
@@ -283,27 +284,17 @@ typedef struct edge {
     number first, last;/* a number at the start / the end of a worded line */
 } edge;
 
-/* The key a running head is compared by: lowercase, without white space,
- * each run of digits one '#'. NULL when s[0..n) has no letter. */
+/* The key a running head is compared by (pdf_furniture.h's line shape),
+ * NULL when s[0..n) has no letter. */
 static char *head_key(const char *s, size_t n)
 {
-    GString *k = g_string_sized_new(n);
-    bool digits = false, letters = false;
-    for (const char *p = s; p < s + n; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (c == ' ')
-            continue;
-        if (g_ascii_isdigit(c)) {
-            if (!digits)
-                g_string_append_c(k, '#');
-            digits = true;
-            continue;
-        }
-        digits = false;
-        letters = letters || g_unichar_isalpha(c);
-        g_string_append_unichar(k, g_unichar_tolower(c));
+    bool letters = false;
+    char *k = ghs_pdf_line_shape(s, n, &letters);
+    if (!letters) {
+        g_free(k);
+        return NULL;
     }
-    return g_string_free(k, !letters);
+    return k;
 }
 
 /* Words that number captions and list items, not pages: "Table 3" at the
