@@ -987,7 +987,7 @@ int ghs_index_add_text(ghs_index *ix, const ghs_meta *meta, const char *text,
  * is then its compacted size, with no step of their own. */
 static int compact_if_grown(ghs_index *ix, const ghs_index_totals *tot, ghs_error *err)
 {
-    if (!ix->compact_after || tot->passages == 0)
+    if (tot->passages == 0)
         return 0;
     xc_error xe;
     xc_error_clear(&xe);

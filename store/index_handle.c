@@ -69,7 +69,6 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
     ix->writable = mode == GHS_OPEN_WRITE;
     ix->batch = ghs_index_default_batch();
     ix->lock_fd = -1;
-    ix->compact_after = 1;
     xc_error xe;
     xc_error_clear(&xe);
     if (ix->writable) {
@@ -191,7 +190,6 @@ void ghs_index_close(ghs_index *ix)
         ghs_lock_forget(ix->path);
     }
     ghs_lock_release(ix->lock_fd);
-    g_free(ix->manifest_path);
     ghs_analyzer_free(ix->an);
     ghs_analyzer_free(ix->build_an);
     ghs_manifest_free(ix->manifest);
@@ -256,8 +254,6 @@ int ghs_index_set_manifest(ghs_index *ix, const char *manifest_path, ghs_error *
         return rc;
     ghs_manifest_free(ix->manifest);
     ix->manifest = m;
-    g_free(ix->manifest_path);
-    ix->manifest_path = g_strdup(manifest_path);
     return 0;
 }
 

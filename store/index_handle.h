@@ -38,8 +38,6 @@ struct ghs_index {
     size_t work_files_done, work_files_total;  /* of the run, for its reports */
     int lock_fd;             /* the writer's own lock (lock.h); -1 when none */
     unsigned jobs;           /* writers of ghs_index_add_paths (ghs_index_set_jobs) */
-    char *manifest_path;     /* the manifest loaded, for the parallel writers */
-    int compact_after;       /* compact after a run that grew the index enough */
     int split_writer;        /* one of the writers of a parallel run (parallel.h) */
     int quiet_bad_lines;     /* leave JSON Lines bad lines to writer 0 (parallel.h) */
 };
