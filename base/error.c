@@ -47,6 +47,7 @@ const char *ghs_error_reason(const ghs_error *err)
     case GHS_EUNSUPPORTED: return "unsupported";
     case GHS_ENOMEM: return "out of memory";
     case GHS_EFORMAT: break;
+    case GHS_EDB: return err->reason == GHS_REASON_DISK_FULL ? "disk full" : "failed";
     default: return "failed";
     }
     switch (err->reason) {

@@ -340,6 +340,33 @@ report_open_error(const char *db, const ghs_error *err)
     return CLI_EXIT_FAIL;
 }
 
+/* The run's summary on stdout: "indexed N files (...): ... in S s";
+ * "... before the error" when the run failed part-way (what it names was
+ * read; what was committed of it is kept, and a re-run goes on). */
+static void
+print_summary(const ghs_index_totals *t, const size_t *removed, const progress *prog,
+              int failed)
+{
+    double secs = (double)(g_get_monotonic_time() - prog->t0) / G_USEC_PER_SEC;
+    double mb = (double)t->text_bytes / 1e6;
+    char *why = failure_breakdown(prog);
+    size_t files = t->files_added + t->files_updated + t->files_unchanged;
+
+    printf("%s %zu file%s%s (%zu added, %zu updated, %zu unchanged, ",
+           failed ? "read" : "indexed", files, files == 1 ? "" : "s",
+           failed ? " before the error" : "", t->files_added,
+           t->files_updated, t->files_unchanged);
+    if (removed)
+        printf("%zu removed, ", *removed);
+    printf("%zu failed%s): %zu page%s, ", t->files_failed, why, t->pages,
+           t->pages == 1 ? "" : "s");
+    if (t->records > 0)
+        printf("%zu record%s, ", t->records, t->records == 1 ? "" : "s");
+    printf("%zu passage%s, %.*f MB of text in %.1f s\n", t->passages,
+           t->passages == 1 ? "" : "s", mb < 1 ? 2 : 1, mb, secs);
+    g_free(why);
+}
+
 static int
 run_index(const cli_command *cmd, int argc, char **argv)
 {
@@ -354,8 +381,6 @@ run_index(const cli_command *cmd, int argc, char **argv)
     ghs_index_totals t = {0};
     ghs_error err = {0};
     progress prog = {0};
-    double secs, mb;
-    char *why;
     guint i;
     int rc;
 
@@ -443,29 +468,20 @@ run_index(const cli_command *cmd, int argc, char **argv)
     if (rc == GHS_ESTOPPED)
         rc = 0;   /* Ctrl-C inside a large file: the summary, then exit 130 below */
     if (rc < 0) {
-        if (err.code == GHS_ELOCKED)
+        if (err.code == GHS_ELOCKED) {
             report_open_error(db, &err);
-        else
+        } else {
+            if (t.files_added + t.files_updated + t.files_unchanged + t.files_failed +
+                t.passages > 0)
+                print_summary(&t, prune ? &removed : NULL, &prog, 1);
             cli_report_error(&err);
+        }
         ghs_index_close(ix);
         return CLI_EXIT_FAIL;
     }
     ghs_index_close(ix);
 
-    secs = (double)(g_get_monotonic_time() - prog.t0) / G_USEC_PER_SEC;
-    mb = (double)t.text_bytes / 1e6;
-    why = failure_breakdown(&prog);
-    size_t files = t.files_added + t.files_updated + t.files_unchanged;
-    printf("indexed %zu file%s (%zu added, %zu updated, %zu unchanged, ", files,
-           files == 1 ? "" : "s", t.files_added, t.files_updated, t.files_unchanged);
-    if (prune)
-        printf("%zu removed, ", removed);
-    printf("%zu failed%s): %zu page%s, ", t.files_failed, why, t.pages, t.pages == 1 ? "" : "s");
-    if (t.records > 0)
-        printf("%zu record%s, ", t.records, t.records == 1 ? "" : "s");
-    printf("%zu passage%s, %.*f MB of text in %.1f s\n", t.passages,
-           t.passages == 1 ? "" : "s", mb < 1 ? 2 : 1, mb, secs);
-    g_free(why);
+    print_summary(&t, prune ? &removed : NULL, &prog, 0);
     if (t.links > 0)
         printf("links of releases: %zu (%zu indexed, %zu missing, %zu failed, "
                "%zu not-a-document); 'ghsearch links DOC' lists them\n", t.links,
@@ -520,10 +536,15 @@ const cli_command cli_cmd_index = {
     "is cancelled (the index keeps its old version), a JSON Lines file keeps\n"
     "the records written; the next run does the file again or goes on after\n"
     "them. A second Ctrl-C quits at once (the index still opens).\n"
+    "\n"
+    "When writing the index fails part-way (a full disk), the summary says\n"
+    "\"read N files before the error\", the error names the index, and what\n"
+    "was committed before is kept: the same command, once there is room,\n"
+    "goes on from there.\n"
     "Exit 0 when the index is consistent, even if files were skipped or\n"
     "Ctrl-C came after the last file; 1 when nothing could be done (missing\n"
-    "path, locked index, no indexable file); 130 after Ctrl-C with work left\n"
-    "undone (what was done is committed).\n",
+    "path, locked index, no indexable file) or writing failed; 130 after\n"
+    "Ctrl-C with work left undone (what was done is committed).\n",
     .operand_complete = CLI_COMPLETE_FILE,
     .run = run_index,
 };

@@ -81,8 +81,11 @@ enum ghs_reason {
                                 * or a decompression bomb refused) */
     GHS_REASON_CRASHED = 3,    /* GHS_EFORMAT: the extractor crashed, exited or
                                 * ran out of memory on it */
-    GHS_REASON_NO_INDEX = 4    /* GHS_EDB from ghs_index_open: the folder holds no
+    GHS_REASON_NO_INDEX = 4,   /* GHS_EDB from ghs_index_open: the folder holds no
                                 * index at all (empty, or a mistyped path) */
+    GHS_REASON_DISK_FULL = 5   /* GHS_EDB: the disk holding the index is full (or a
+                                * quota or file size limit was reached); what
+                                * was committed before is kept */
 };
 
 typedef struct ghs_error {
@@ -98,7 +101,7 @@ GHS_API const char *ghs_strerror(int code);
 /* Why a file could not be indexed, as a short phrase for summaries:
  * "encrypted", "no text", "damaged", "not a PDF", "too large",
  * "timed out", "crashed", "unreadable", "unsupported", "out of memory",
- * or "failed" for anything else (and for NULL). Static storage. */
+ * "disk full" (the index's, GHS_REASON_DISK_FULL), or "failed" for anything else (and for NULL). Static storage. */
 GHS_API const char *ghs_error_reason(const ghs_error *err);
 
 /* err's message for a person: what happened, without the bracketed places

@@ -326,6 +326,7 @@ typedef struct jsonl_ctx {
     int stopped;           /* the caller asked to stop */
     int discard;           /* ... before the file had its old passages back: its
                             * transaction is cancelled, the file left as it was */
+    ghs_add_report committed;  /* *rep as of the last batch committed */
 } jsonl_ctx;
 
 /* On the worker thread: the builder of one record, NULL for a record of
@@ -439,6 +440,7 @@ static int commit_batch(jsonl_ctx *c)
     int rc = ghs_index_commit(ix, c->err);
     if (rc < 0)
         return rc;
+    c->committed = *c->rep;
     if (xc_wdb_begin_transaction(ix->wdb, 0, &xe) < 0)
         return ghs_error_from_xc(c->err, &xe, "index");
     c->in_transaction = 1;
@@ -752,6 +754,7 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
     int file_failed = 0;   /* nothing usable in the file, but nothing to undo */
     int in_transaction = 1;
     int jsonl_discarded = 0;   /* a JSON Lines file stopped and left as it was */
+    ghs_add_report jsonl_committed = {0};   /* its batches committed before an error */
     if (kind == KIND_JSONL) {
         doc_id = g_strdup(base);
         /* Read and analyzed on a worker thread while this one writes,
@@ -780,6 +783,7 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             rc = ghs_error_from_xc(err, &xe, "index");
         in_transaction = c.in_transaction;
         jsonl_discarded = c.discard;
+        jsonl_committed = c.committed;
         if (c.failed)
             rc = c.failed;
         else if (c.stopped && c.discard)
@@ -871,7 +875,15 @@ static int write_file_body(ghs_index *ix, file_plan *pl, const ghs_meta *meta,
             xc_wdb_cancel_transaction(ix->wdb, &xe2);
         /* A JSON Lines file stopped keeps its committed batches; nothing
          * else that ends here was written. */
-        if (rc != GHS_ESTOPPED || kind != KIND_JSONL || jsonl_discarded) {
+        if (kind == KIND_JSONL && !jsonl_discarded && rc != GHS_ESTOPPED) {
+            /* A write error: its batches committed before it are kept
+             * (and the next run goes on after them). */
+            rep->passages = jsonl_committed.passages;
+            rep->documents = jsonl_committed.documents;
+            rep->records = jsonl_committed.records;
+            rep->pages = 0;
+            rep->text_bytes = jsonl_committed.text_bytes;
+        } else if (rc != GHS_ESTOPPED || kind != KIND_JSONL || jsonl_discarded) {
             rep->passages = 0;
             rep->documents = 0;
             rep->records = 0;
@@ -1051,6 +1063,13 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
     int crc = ghs_index_commit(ix, rc ? NULL : err);
     if (rc == 0 && crc == 0 && !compacted)
         crc = compact_if_grown(ix, tot, err);
+    if ((rc || crc) && err && err->reason == GHS_REASON_DISK_FULL) {
+        /* Said as what it means for the user's index and what to do. */
+        int full = ghs_disk_full_errno(err->message);
+        ghs_fail(err, GHS_EDB, GHS_REASON_DISK_FULL, "[index][%s] the disk holding the index "
+                 "is full (%s): what was committed before is kept; free space and run the "
+                 "same command again to go on", ix->path, g_strerror(full ? full : ENOSPC));
+    }
     return rc ? rc : crc;
 }
 
@@ -1085,23 +1104,25 @@ int ghs_index_files(ghs_index *ix, GPtrArray *files, ghs_progress_fn progress, v
         ix->work_files_total = files->len;
         int frc = add_planned(ix, &cur, NULL, &rep, &ferr);
         plan_clear(&cur);
-        switch (frc == GHS_ESTOPPED ? -1 : (int)rep.status) {
+        /* A database error (not a file's fault), or the caller's stop,
+         * ends the run, the file neither done nor failed. */
+        int ends = frc == GHS_EDB || frc == GHS_ELOCKED || frc == GHS_ENOMEM ||
+                   frc == GHS_ESTOPPED;
+        switch (ends ? -1 : (int)rep.status) {
         case GHS_ADD_ADDED: tot->files_added++; break;
         case GHS_ADD_UPDATED: tot->files_updated++; break;
         case GHS_ADD_UNCHANGED: tot->files_unchanged++; break;
         case GHS_ADD_FAILED: tot->files_failed++; break;
         default: break;   /* stopped inside: neither done nor failed */
         }
-        if (rep.status != GHS_ADD_FAILED || frc == GHS_ESTOPPED) {   /* a failed file wrote nothing */
+        if (rep.status != GHS_ADD_FAILED || ends) {   /* a failed file wrote nothing */
             tot->documents += rep.documents;
             tot->pages += rep.pages;
             tot->records += rep.records;
             tot->passages += rep.passages;
             tot->text_bytes += rep.text_bytes;
         }
-        /* A database error (not a file's fault), or the caller's stop,
-         * ends the run. */
-        if (frc == GHS_EDB || frc == GHS_ELOCKED || frc == GHS_ENOMEM || frc == GHS_ESTOPPED) {
+        if (ends) {
             if (err)
                 *err = ferr;
             rc = frc;

@@ -20,6 +20,21 @@
  * an interrupted run loses at most one batch. */
 #define GHS_COMMIT_EVERY 20000
 
+/* Is msg, a Xapian error's text, about a full disk? Xapian puts the
+ * system's words for errno in parentheses ("Error writing block 134 (No
+ * space left on device)"); strerror gives them in the same locale. */
+int ghs_disk_full_errno(const char *msg)
+{
+    static const int full[] = { ENOSPC, EDQUOT, EFBIG };
+    for (size_t i = 0; i < G_N_ELEMENTS(full); i++) {
+        char paren[160];
+        g_snprintf(paren, sizeof paren, "(%s)", g_strerror(full[i]));
+        if (strstr(msg, paren))
+            return full[i];
+    }
+    return 0;
+}
+
 int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place)
 {
     int code = GHS_EDB;
@@ -29,6 +44,10 @@ int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place)
     case XC_ERR_INVALID_ARGUMENT: code = GHS_EINVAL; break;
     default: break;
     }
+    int full = code == GHS_EDB ? ghs_disk_full_errno(xe->message) : 0;
+    if (full)
+        return ghs_fail(err, GHS_EDB, GHS_REASON_DISK_FULL, "[%s] the disk is full (%s): %s",
+                        place, g_strerror(full), xe->message);
     return ghs_set_error(err, code, "[%s] %s", place, xe->message);
 }
 

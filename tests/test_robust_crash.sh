@@ -32,7 +32,7 @@ unset GHSEARCH_DB NO_COLOR
 export GHSEARCH_COMMIT_EVERY=300
 BG_PIDS=
 
-echo "1..9"
+echo "1..10"
 n=0
 failed=0
 . "$(dirname "$0")/tap.sh"
@@ -396,5 +396,59 @@ else
     show "$T/big-final.err" "$T/big-ref.err"
 fi
 
-[ "$n" = 9 ] || { echo "# ran $n tests, planned 9"; failed=$((failed + 1)); }
+# ---------------------------------------------------------------- 10
+# A full disk (a small tmpfs, mounted in a mount namespace of this test's
+# own, which needs root): the run ends with exit 1, an error naming the
+# index and the full disk, and a summary of what it read; once there is
+# room, the same command finishes with what an uninterrupted run writes.
+# With one writer and with two.
+ref_kb=$(du -sk "$T/big-ref" | cut -f1)
+cat >"$T/full.sh" <<'EOF'
+set -u
+GHS=$1 T=$2 small_kb=$3 big_kb=$4
+M="$T/full-mnt"
+mkdir -p "$M"
+for jobs in 1 2; do
+    mount -t tmpfs -o size=${small_kb}k tmpfs "$M" || exit 3
+    "$GHS" index --jobs $jobs --db "$M/db" "$T/big" >"$T/full$jobs.out" 2>"$T/full$jobs.err"
+    echo $? >"$T/full$jobs.rc"
+    mount -o remount,size=${big_kb}k "$M" || exit 3
+    "$GHS" index --jobs $jobs --db "$M/db" "$T/big" >"$T/full$jobs.again.out" \
+        2>"$T/full$jobs.again.err"
+    echo $? >"$T/full$jobs.again.rc"
+    cp -a "$M/db" "$T/full$jobs-db"
+    umount "$M"
+done
+EOF
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+   unshare -m --propagation private bash "$T/full.sh" "$GHS" "$T" $((ref_kb / 3)) $((ref_kb * 8))
+then
+    full_ok=1
+    for jobs in 1 2; do
+        echo "# --jobs $jobs, a disk of $((ref_kb / 3)) KB (the index needs $ref_kb KB):"
+        diag <"$T/full$jobs.err"
+        diag <"$T/full$jobs.out"
+        diag <"$T/full$jobs.again.out"
+        if [ "$(cat "$T/full$jobs.rc")" != 1 ] ||
+           ! grep -q "^ghsearch: $T/full-mnt/db: the disk holding the index is full (.*): what was committed before is kept; free space and run the same command again to go on$" "$T/full$jobs.err" ||
+           ! grep -q "^read [0-9]* files\? before the error (" "$T/full$jobs.out" ||
+           [ "$(cat "$T/full$jobs.again.rc")" != 0 ] ||
+           ! snapshot "$T/full$jobs-db" "full$jobs" ||
+           [ "$(stat_of "full$jobs" documents)" != 4000 ] || ! same_as "full$jobs" bigref; then
+            full_ok=0
+            show "$T/full$jobs.err" "$T/full$jobs.again.err"
+        fi
+    done
+    if [ $full_ok = 1 ]; then
+        ok "a full disk ends the run with the index named, a summary, exit 1; with room the same command finishes it"
+    else
+        not_ok "a full disk ends the run with the index named, a summary, exit 1; with room the same command finishes it"
+    fi
+elif [ "${CI:-}" = true ]; then
+    not_ok "a full disk: CI runs as root, yet no small disk could be mounted in a namespace of our own"
+else
+    skip "a full disk: needs root (to mount a small disk in a namespace of our own)"
+fi
+
+[ "$n" = 10 ] || { echo "# ran $n tests, planned 10"; failed=$((failed + 1)); }
 exit $((failed > 0))
