@@ -655,7 +655,8 @@ GHS_API int ghs_results_export(const ghs_results *r, ghs_export_format fmt, char
                                ghs_error *err);
 
 /* The text of page `page` of document id (1-based for PDFs; 0 for a
- * release or record, which have no pages), put back together from its
+ * release or record, which have no pages: a release's text is also its
+ * page 1, as its hits count it), put back together from its
  * indexed passages in page order, separated by blank lines. What the
  * indexer left out is missing: white space between passages, text without
  * a letter or digit, and a passage repeated word for word inside the

@@ -72,6 +72,21 @@ static void build_index(void)
                    .date = "2024-02-03", .type = "record" };
     g_assert_cmpint(ghs_index_add_text(ix, &m, t->str, t->len, NULL, &err), ==, 0);
     g_string_free(t, TRUE);
+    /* A press release (text): one page, which page 0 names too. */
+    char *rel_dir = g_dir_make_tmp("ghs-document-release-XXXXXX", NULL);
+    g_assert_nonnull(rel_dir);
+    char *rel = g_build_filename(rel_dir, "release.txt", NULL);
+    g_assert_true(g_file_set_contents(rel, "保健財政に関する提言を公表しました\n\n"
+                                      "本日、ユニバーサル・ヘルス・カバレッジの達成に向けた保健財政の"
+                                      "提言を公表しました。各国は国内資金の動員を進めるべきです。\n",
+                                      -1, NULL));
+    ghs_meta rm = { .id = "release-uhc" };
+    if (ghs_index_add_file(ix, rel, &rm, NULL, &err) != 0)
+        g_error("index %s: %s", rel, err.message);
+    g_unlink(rel);
+    g_rmdir(rel_dir);
+    g_free(rel);
+    g_free(rel_dir);
     ghs_test_index_finish(ix);
 }
 
@@ -180,6 +195,28 @@ static void test_text_record_reads_back_in_order_with_repeats_once(void)
     g_assert_null(strstr(second + 1, "Second paragraph:"));
     g_assert_true(g_str_has_suffix(t, "いま何より求められている。"));
     ghs_free(t);
+    ghs_index_close(ix);
+}
+
+/* The API says 0 for a release, which has no printed pages; its one
+ * page (as the hits and `show` count it) is page 1 too. */
+static void test_release_text_is_page_0_as_well_as_1(void)
+{
+    ghs_index *ix = open_ro();
+    ghs_document *d = NULL;
+    ghs_error err = {0};
+    g_assert_cmpint(ghs_document_get(ix, "release-uhc", &d, &err), ==, 0);
+    g_assert_cmpstr(d->type, ==, "release");
+    ghs_document_free(d);
+    char *p0 = page_text(ix, "release-uhc", 0);
+    char *p1 = page_text(ix, "release-uhc", 1);
+    g_assert_nonnull(strstr(p0, "国内資金の動員"));
+    g_assert_cmpstr(p0, ==, p1);
+    ghs_free(p0);
+    ghs_free(p1);
+    char *t = NULL;
+    g_assert_cmpint(ghs_document_page_text(ix, "release-uhc", 2, &t, &err), ==, GHS_EINVAL);
+    g_assert_null(t);
     ghs_index_close(ix);
 }
 
@@ -447,6 +484,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     build_index();
     build_ref_index();
+    g_test_add_func("/document/release_text_is_page_0_as_well_as_1",
+                    test_release_text_is_page_0_as_well_as_1);
     g_test_add_func("/document/pdf_metadata_comes_from_the_index",
                     test_pdf_metadata_comes_from_the_index);
     g_test_add_func("/document/a_pdf_cited_by_its_url_still_knows_its_local_file",
