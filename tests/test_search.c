@@ -800,6 +800,20 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
             ghs_results_free(r);
         }
     }
+    /* Fewer than 1000 matches of a phrase (a query with no looser tier,
+     * whose first ranking counts them): the exact number on every page,
+     * at the start, in the middle, at the last hit and past it. */
+    static const size_t phrase_pages[][2] = { { 1, 0 }, { 10, 0 }, { 10, 195 }, { 50, 350 },
+                                              { 1, 401 }, { 10, 402 } };
+    for (size_t p = 0; p < G_N_ELEMENTS(phrase_pages); p++) {
+        ghs_search_opts o = { .limit = phrase_pages[p][0], .offset = phrase_pages[p][1],
+                              .per_doc = 1, .literal = 1 };
+        ghs_results *r = ghs_test_search(db, "\"health financing reform\"", &o);
+        g_assert_cmpuint(ghs_results_total(r), ==, 402);   /* i / 3 % 3 == 0 */
+        size_t shown = phrase_pages[p][1] < 402 ? 402 - phrase_pages[p][1] : 0;
+        g_assert_cmpuint(ghs_results_count(r), ==, MIN(phrase_pages[p][0], shown));
+        ghs_results_free(r);
+    }
     ghs_test_rm_db(db);
     g_free(db);
 }
