@@ -152,11 +152,6 @@ typedef struct tier_rank {
     guint ov_n;            /* the first ov_n documents of order were placed by
                             * the wording re-ranking (0: none), */
     double ov_score[GHS_OVERLAP_DOCS];   /* by these scores (overlap.c) */
-    int count_here;        /* the search's total is this tier's matches: its
-                            * first ranking also counts them (up to
-                            * GHS_TOTAL_CHECK) */
-    int counted;           /* ... and found them all: total is exact */
-    size_t total;
 } tier_rank;
 
 typedef struct search_ctx {
@@ -220,37 +215,28 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
     xc_query *counted = ghs_query_boolean_of(q, &xe);
     if (!counted)
         return ghs_error_from_xc(c->err, &xe, "search");
-    xc_mset *ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, 0);
+    /* First the bounds Xapian draws from the terms' frequencies alone,
+     * reading no posting: when even the lower bound reaches
+     * GHS_TOTAL_CHECK (a common word), the total is past the exact range
+     * and its estimate is all there is to say. Checking 1000 matches
+     * first was 38 % of a one-word Japanese query's instructions on 100k
+     * passages (bench/speed.sh instr). */
+    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0, 0);
+    if (ms && xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
+        uint32_t est = xc_mset_matches_estimated(ms), low = xc_mset_matches_lower_bound(ms);
+        *out = est > low ? est : low;
+        xc_mset_free(ms);
+        xc_query_free(counted);
+        return 0;
+    }
+    xc_mset_free(ms);
+    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, 0);
     xc_query_free(counted);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     *out = xc_mset_matches_estimated(ms);
     xc_mset_free(ms);
     return 0;
-}
-
-/* Whether the bounds Xapian draws from the terms' frequencies alone,
- * reading no posting, settle the total of q: when even the lower bound
- * reaches GHS_TOTAL_CHECK (a common word), the total is past the exact
- * range and its estimate, in *out, is all there is to say (1). Else 0,
- * and the matches are counted: in the strict tier's first ranking or by
- * count_matches(). Checking 1000 matches of a common word was 38 % of a
- * one-word Japanese query's instructions on 100k passages (bench/speed.sh
- * instr). An error is left to the counting that follows. */
-static int total_from_frequencies(search_ctx *c, const xc_query *q, size_t *out)
-{
-    xc_error xe;
-    xc_error_clear(&xe);
-    xc_query *counted = ghs_query_boolean_of(q, &xe);
-    xc_mset *ms = counted ? run_checked(c, counted, 0, 0, 0, 0, 0) : NULL;
-    xc_query_free(counted);
-    int settled = ms && xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK;
-    if (settled) {
-        uint32_t est = xc_mset_matches_estimated(ms), low = xc_mset_matches_lower_bound(ms);
-        *out = est > low ? est : low;
-    }
-    xc_mset_free(ms);
-    return settled;
 }
 
 /* q filtered to the documents ids[0..n) (n > 0): a new query. */
@@ -376,19 +362,9 @@ static int tier_fetch(search_ctx *c, tier_rank *t, uint32_t count)
     uint32_t window = t->fast ? GHS_RERANK_DOCS : c->ov ? GHS_OVERLAP_DOCS : 0;
     if (count < window)
         count = window;
-    /* The tier's matches counted in the same match, when they are the
-     * search's total: only a count that saw every match is kept (the same
-     * on every page); else count_matches() counts them on their own. */
-    int count_here = t->count_here && !t->order && !t->fast;
-    xc_mset *ms = run_checked(c, t->fast ? t->fast : t->q, 1, 0, count,
-                              count_here ? GHS_TOTAL_CHECK : 0, 1);
+    xc_mset *ms = run(c, t->fast ? t->fast : t->q, 1, 0, count);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
-    if (count_here) {
-        uint32_t low = xc_mset_uncollapsed_matches_lower_bound(ms);
-        t->counted = low == xc_mset_uncollapsed_matches_upper_bound(ms);
-        t->total = low;
-    }
     GPtrArray *first = g_ptr_array_new_with_free_func(g_free);
     GArray *first_dids = g_array_new(FALSE, FALSE, sizeof(xc_docid));
     int rc = append_ids(c, first, first_dids, ms);
@@ -731,15 +707,6 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     c.tier[0].q = bq.strict;
     c.tier[1].q = bq.loose;
     c.tier[1].fast = bq.loose_fast;
-    /* The matches the list is drawn from, both tiers: the loose query's
-     * (it relaxes the strict query's ANDs to ORs, so its matches hold the
-     * strict ones; loose_fast has the same matches, counted faster), or
-     * the strict query's when there is no loose tier, which its first
-     * ranking then counts. */
-    const xc_query *all = bq.loose_fast ? bq.loose_fast : bq.loose ? bq.loose : bq.strict;
-    size_t total = 0;
-    int total_known = total_from_frequencies(&c, all, &total);
-    c.tier[0].count_here = !total_known && all == bq.strict;
 
     ghs_results *r = g_new0(ghs_results, 1);
     r->owned = g_ptr_array_new_with_free_func(g_free);
@@ -801,11 +768,12 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     ghs_dedupe_free(dd);
     if (rc == 0)   /* what opens each hit (open_url.c) */
         rc = ghs_hits_add_paths(c.db, r->hits, r->n, r->owned, err);
-    if (rc == 0 && total_known)
-        r->total = total;
-    else if (rc == 0 && c.tier[0].counted)
-        r->total = c.tier[0].total;
-    else if (rc == 0)
+    /* The matches the list is drawn from, both tiers: the loose query's
+     * (it relaxes the strict query's ANDs to ORs, so its matches hold the
+     * strict ones; loose_fast has the same matches, counted faster), or
+     * the strict query's when there is no loose tier. */
+    const xc_query *all = bq.loose_fast ? bq.loose_fast : bq.loose ? bq.loose : bq.strict;
+    if (rc == 0)
         rc = count_matches(&c, all, &r->total);
     /* Never less than a page shows: every hit is a match, so this only
      * lifts an estimate (over GHS_TOTAL_CHECK matches) that fell short of

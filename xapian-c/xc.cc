@@ -1084,20 +1084,6 @@ uint32_t xc_mset_matches_estimated(const xc_mset *ms)
     });
 }
 
-uint32_t xc_mset_uncollapsed_matches_lower_bound(const xc_mset *ms)
-{
-    return guarded_noerr(0u, __func__, [&] {
-        return ms ? ms->ms.get_uncollapsed_matches_lower_bound() : 0u;
-    });
-}
-
-uint32_t xc_mset_uncollapsed_matches_upper_bound(const xc_mset *ms)
-{
-    return guarded_noerr(0u, __func__, [&] {
-        return ms ? ms->ms.get_uncollapsed_matches_upper_bound() : 0u;
-    });
-}
-
 uint32_t xc_mset_matches_lower_bound(const xc_mset *ms)
 {
     return guarded_noerr(0u, __func__, [&] {

@@ -340,10 +340,6 @@ uint32_t xc_enquire_value_count_total(xc_enquire *enq, int spy, xc_error *err);
 uint32_t xc_mset_size(const xc_mset *ms);
 uint32_t xc_mset_matches_estimated(const xc_mset *ms);
 uint32_t xc_mset_matches_lower_bound(const xc_mset *ms);
-/* The same counts before collapsing (every matching document, not one a
- * collapse key): exact when lower and upper bound agree. */
-uint32_t xc_mset_uncollapsed_matches_lower_bound(const xc_mset *ms);
-uint32_t xc_mset_uncollapsed_matches_upper_bound(const xc_mset *ms);
 uint32_t xc_mset_matches_upper_bound(const xc_mset *ms);
 xc_docid xc_mset_docid(const xc_mset *ms, uint32_t i);
 double xc_mset_weight(const xc_mset *ms, uint32_t i);
