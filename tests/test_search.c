@@ -800,9 +800,9 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
             ghs_results_free(r);
         }
     }
-    /* Fewer than 1000 matches of a phrase (a query with no looser tier,
-     * whose first ranking counts them): the exact number on every page,
-     * at the start, in the middle, at the last hit and past it. */
+    /* Fewer than 1000 matches of a phrase (a query with no looser tier):
+     * the exact number on every page, at the start, in the middle, at the
+     * last hit and past it. */
     static const size_t phrase_pages[][2] = { { 1, 0 }, { 10, 0 }, { 10, 195 }, { 50, 350 },
                                               { 1, 401 }, { 10, 402 } };
     for (size_t p = 0; p < G_N_ELEMENTS(phrase_pages); p++) {
