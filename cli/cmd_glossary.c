@@ -190,6 +190,8 @@ const cli_command cli_cmd_glossary = {
     "  UHC = Universal Health Coverage     add or choose a pair\n"
     "  !PPR = peste des petits ruminants   veto a pair\n"
     "  !ACT                                veto every pair of ACT\n"
+    "Full-width \"＝\", \"！\" and \"＃\" (as a Japanese input method types\n"
+    "them) mean the same.\n"
     "\n"
     "Nothing found: a line on stderr, exit 0. A bad glossary file exits 2 with\n"
     "its line: \"ghsearch: FILE:LINE: ...\".\n",

@@ -31,13 +31,40 @@ void ghs_gloss_rules_free(ghs_gloss_rules *r)
 }
 
 /* Cut a comment off line: '#' at its start or after white space. */
+/* The full-width forms of '=', '!' and '#' (U+FF1D, U+FF01, U+FF03) and
+ * the ideographic space (U+3000), which a Japanese input method types
+ * unless switched to half-width: they mean what the ASCII ones mean. */
+#define FW_EQUALS "\xEF\xBC\x9D"
+#define FW_BANG "\xEF\xBC\x81"
+#define FW_HASH "\xEF\xBC\x83"
+#define IDEO_SPACE "\xE3\x80\x80"
+
+/* Does p (inside line) follow white space or start the line? */
+static int after_space(const char *line, const char *p)
+{
+    return p == line || g_ascii_isspace(p[-1]) ||
+           (p - line >= 3 && !memcmp(p - 3, IDEO_SPACE, 3));
+}
+
 static void strip_comment(char *line)
 {
     for (char *p = line; *p; p++)
-        if (*p == '#' && (p == line || g_ascii_isspace(p[-1]))) {
+        if ((*p == '#' || !strncmp(p, FW_HASH, 3)) && after_space(line, p)) {
             *p = 0;
             return;
         }
+}
+
+/* The first '=' or '＝' of line, its length in *len; NULL when none. */
+static char *find_equals(char *line, size_t *len)
+{
+    char *a = strchr(line, '='), *b = strstr(line, FW_EQUALS);
+    if (b && (!a || b < a)) {
+        *len = 3;
+        return b;
+    }
+    *len = 1;
+    return a;
 }
 
 static int bad_line(ghs_error *err, const char *path, int line, const char *what)
@@ -82,15 +109,16 @@ int ghs_gloss_rules_load(ghs_analyzer *a, const char *path, ghs_gloss_rules **ou
             continue;
         ghs_gloss_rule *r = g_new0(ghs_gloss_rule, 1);
         r->line = i + 1;
-        if (*line == '!') {
+        if (*line == '!' || !strncmp(line, FW_BANG, 3)) {
             r->veto = 1;
-            line++;
+            line += *line == '!' ? 1 : 3;
         }
-        char *eq = strchr(line, '=');
+        size_t eq_len = 0;
+        char *eq = find_equals(line, &eq_len);
         if (eq)
             *eq = 0;
         r->term = g_strstrip(g_strdup(line));
-        r->equiv = eq ? g_strstrip(g_strdup(eq + 1)) : NULL;
+        r->equiv = eq ? g_strstrip(g_strdup(eq + eq_len)) : NULL;
         if (!*r->term || (eq && !*r->equiv) || (!eq && !r->veto)) {
             rc = bad_line(err, path, r->line,
                           !*r->term ? "no term" : eq ? "no equivalent" : "no '='");

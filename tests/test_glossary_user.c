@@ -109,6 +109,38 @@ static void test_file_rules_add_veto_a_pair_and_veto_a_term(void)
     g_free(dir);
 }
 
+/* As a Japanese input method types them unless switched to half-width:
+ * '＝', '！' and '＃' (and ideographic spaces) mean '=', '!' and '#'. */
+static void test_full_width_signs_mean_what_the_ascii_ones_do(void)
+{
+    char *dir = tmp_dir();
+    char *path = write_file(dir, "glossary.txt",
+        "＃ 全角で書いた用語集\n"
+        "感染症＝infectious disease\n"
+        "ワクチン　＝　vaccines　＃ 全角の注釈\n"
+        "！PPR＝peste des petits ruminants\n"
+        "！ACT\n"
+        "UHC = ユニバーサル・ヘルス・カバレッジ＝UHC\n", -1);
+    ghs_gloss_rules *r = load(path);
+    g_assert_cmpuint(r->v->len, ==, 5);
+    g_assert_cmpstr(rule(r, 0)->term, ==, "感染症");
+    g_assert_cmpstr(rule(r, 0)->equiv, ==, "infectious disease");
+    g_assert_cmpint(rule(r, 0)->line, ==, 2);
+    g_assert_cmpstr(rule(r, 1)->term_key, ==, "ワクチン");
+    g_assert_cmpstr(rule(r, 1)->equiv_key, ==, "vaccin");   /* the comment is gone */
+    g_assert_true(rule(r, 2)->veto);
+    g_assert_cmpstr(rule(r, 2)->term, ==, "PPR");
+    g_assert_cmpstr(rule(r, 2)->equiv, ==, "peste des petits ruminants");
+    g_assert_true(rule(r, 3)->veto);
+    g_assert_cmpstr(rule(r, 3)->term, ==, "ACT");
+    g_assert_null(rule(r, 3)->equiv);
+    /* the first sign of either width splits */
+    g_assert_cmpstr(rule(r, 4)->equiv, ==, "ユニバーサル・ヘルス・カバレッジ＝UHC");
+    ghs_gloss_rules_free(r);
+    g_free(path);
+    g_free(dir);
+}
+
 static void test_empty_or_comment_only_file_has_no_rules(void)
 {
     char *dir = tmp_dir();
@@ -411,6 +443,8 @@ int main(int argc, char **argv)
     build_index();
     g_test_add_func("/glossary_user/file/rules_add_veto_a_pair_and_veto_a_term",
                     test_file_rules_add_veto_a_pair_and_veto_a_term);
+    g_test_add_func("/glossary_user/file/full_width_signs_mean_what_the_ascii_ones_do",
+                    test_full_width_signs_mean_what_the_ascii_ones_do);
     g_test_add_func("/glossary_user/file/empty_or_comment_only_file_has_no_rules",
                     test_empty_or_comment_only_file_has_no_rules);
     g_test_add_func("/glossary_user/file/bad_lines_are_reported_with_their_line_numbers",
