@@ -413,8 +413,9 @@ run_search(const cli_command *cmd, int argc, char **argv)
         }
         render_results(stdout, res, &st);
         if (total > so.offset + shown)   /* on stderr: a pipe gets the passages alone */
-            fprintf(stderr, "\n%zu passage%s shown of about %zu (see --limit, --per-doc, "
-                    "--offset)\n", shown, shown == 1 ? "" : "s", total);
+            fprintf(stderr, "\n%zu passage%s shown of %s%zu (see --limit, --per-doc, "
+                    "--offset)\n", shown, shown == 1 ? "" : "s",
+                    ghs_results_total_exact(res) ? "" : "about ", total);
         if (so.facets)
             print_facets(res, 0);
     }

@@ -86,7 +86,8 @@ main(int argc, char **argv)
     }
 
     n = ghs_results_count(res);
-    printf("%zu of about %zu passages for: %s\n", n, ghs_results_total(res), query);
+    printf("%zu of %s%zu passages for: %s\n", n, ghs_results_total_exact(res) ? "" : "about ",
+           ghs_results_total(res), query);
     for (i = 0; i < n; i++) {
         const ghs_hit *h = ghs_results_hit(res, i);
 

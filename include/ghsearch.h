@@ -482,6 +482,10 @@ GHS_API size_t ghs_results_count(const ghs_results *r);
  * limit and offset of one query on one revision (past the first 1000 hits
  * it may be raised to offset + count when the estimate falls short). */
 GHS_API size_t ghs_results_total(const ghs_results *r);
+/* 1 when ghs_results_total is the number of matching passages (counted,
+ * or a single word's frequency), 0 when it is an estimate; the same for
+ * every limit and offset of one query on one revision. */
+GHS_API int ghs_results_total_exact(const ghs_results *r);
 /* Hit i (0-based, < count); owned by r. */
 GHS_API const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i);
 GHS_API void ghs_results_free(ghs_results *r);

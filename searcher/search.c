@@ -65,6 +65,7 @@ struct ghs_results {
     ghs_hit *hits;
     size_t n;
     size_t total;
+    int total_exact;    /* total is the number of matches, not an estimate */
     GPtrArray *owned;   /* every string and span array the hits point to */
     ghs_facet *facets;  /* in owned; NULL without opts.facets */
     size_t n_facets;
@@ -74,6 +75,7 @@ struct ghs_results {
 
 size_t ghs_results_count(const ghs_results *r) { return r ? r->n : 0; }
 size_t ghs_results_total(const ghs_results *r) { return r ? r->total : 0; }
+int ghs_results_total_exact(const ghs_results *r) { return r ? r->total_exact : 0; }
 
 const ghs_hit *ghs_results_hit(const ghs_results *r, size_t i)
 {
@@ -208,7 +210,7 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
  * boolean match (no weights to compute) without the time limit, which
  * bounds facet counting only: the total does not depend on the machine's
  * speed either. 0 or a negative GHS_E* code. */
-static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
+static int count_matches(search_ctx *c, const xc_query *q, size_t *out, int *exact)
 {
     xc_error xe;
     xc_error_clear(&xe);
@@ -225,6 +227,8 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
     if (ms && xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
         uint32_t est = xc_mset_matches_estimated(ms), low = xc_mset_matches_lower_bound(ms);
         *out = est > low ? est : low;
+        /* one word: its frequency is the count */
+        *exact = low == xc_mset_matches_upper_bound(ms);
         xc_mset_free(ms);
         xc_query_free(counted);
         return 0;
@@ -235,6 +239,7 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out)
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     *out = xc_mset_matches_estimated(ms);
+    *exact = xc_mset_matches_lower_bound(ms) == xc_mset_matches_upper_bound(ms);
     xc_mset_free(ms);
     return 0;
 }
@@ -774,13 +779,15 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
      * the strict query's when there is no loose tier. */
     const xc_query *all = bq.loose_fast ? bq.loose_fast : bq.loose ? bq.loose : bq.strict;
     if (rc == 0)
-        rc = count_matches(&c, all, &r->total);
+        rc = count_matches(&c, all, &r->total, &r->total_exact);
     /* Never less than a page shows: every hit is a match, so this only
      * lifts an estimate (over GHS_TOTAL_CHECK matches) that fell short of
      * a page beyond the first GHS_TOTAL_CHECK hits. An offset past the
      * last hit shows nothing. */
-    if (rc == 0 && r->n > 0 && r->total < offset + r->n)
+    if (rc == 0 && r->n > 0 && r->total < offset + r->n) {
         r->total = offset + r->n;
+        r->total_exact = 0;
+    }
     if (rc == 0 && opts && opts->facets)
         rc = ghs_facets_count(c.db, all, c.time_limit, r->owned, &r->facets, &r->n_facets,
                               err);

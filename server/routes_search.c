@@ -449,8 +449,9 @@ route_search(const http_request *rq, http_reply *r)
     g_string_append(o, ",\"effective_query\":");
     http_append_json(o, ghs_json_string(query));
     n = ghs_results_count(res);
-    g_string_append_printf(o, ",\"total\":%zu,\"offset\":%zu,\"limit\":%zu,\"count\":%zu",
-                           ghs_results_total(res), a.opts.offset,
+    g_string_append_printf(o, ",\"total\":%zu,\"total_exact\":%s,\"offset\":%zu,\"limit\":%zu,"
+                           "\"count\":%zu", ghs_results_total(res),
+                           ghs_results_total_exact(res) ? "true" : "false", a.opts.offset,
                            a.opts.limit ? a.opts.limit : (size_t)GHS_SEARCH_DEFAULT_LIMIT, n);
     if (ghs_results_suggestion(res)) {
         char *sugg = suggestion_for_q(ghs_results_suggestion(res), query, q_byte);

@@ -43,7 +43,7 @@ main(int argc, char **argv)
         ghs_index_close(ix);
         return 1;
     }
-    printf("total\t%zu\n", ghs_results_total(res));
+    printf("total\t%zu\t%d\n", ghs_results_total(res), ghs_results_total_exact(res));
     for (i = 0; i < ghs_results_count(res); i++) {
         const ghs_hit *h = ghs_results_hit(res, i);
         const char *c;

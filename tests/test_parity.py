@@ -3,8 +3,8 @@
 HTTP API's /search and a C program using the library's defaults
 (parity_search.c) gives the same hits, ranks, scores, tiers and passages,
 the same open_url (the indexed file on the command line, the server's link
-over HTTP), and the same total (the command line's readable output says
-"N passages shown of about TOTAL" when TOTAL is more than it shows;
+over HTTP), and the same total, exact or estimated (the command line's readable output says
+"N passages shown of [about] TOTAL" when TOTAL is more than it shows;
 otherwise the total is what it shows). Japanese and English, filters, glossary expansion on and
 off, paging. Prints TAP.
 
@@ -64,9 +64,10 @@ def cli(db, q, limit, offset, per_doc, literal):
     r = subprocess.run(args + ['--json', '--', q], capture_output=True, text=True)
     hits = [hit(json.loads(line)) for line in r.stdout.splitlines()]
     text = subprocess.run(args + ['--', q], capture_output=True, text=True).stderr
-    m = re.search(r'^\d+ passages? shown of about (\d+) ', text, re.M)
-    total = int(m.group(1)) if m else offset + len(hits)
-    return hits, total, r
+    m = re.search(r'^\d+ passages? shown of (about )?(\d+) ', text, re.M)
+    total = int(m.group(2)) if m else offset + len(hits)
+    exact = (m.group(1) is None) if m else None   # no footer: every match is shown
+    return hits, total, exact, r
 
 
 def c_api(db, q, limit, offset, per_doc, literal):
@@ -75,12 +76,13 @@ def c_api(db, q, limit, offset, per_doc, literal):
     here, remote = [], []   # open_url as the command line and as HTTP give it
     lines = r.stdout.splitlines()
     total = int(lines[0].split('\t')[1]) if lines else -1
+    exact = lines[0].split('\t')[2] == '1' if lines else None
     for line in lines[1:]:
         rank, doc, page, score, tier, url_here, url_remote, passage = line.split('\t', 7)
         for hits, url in ((here, url_here), (remote, url_remote)):
             hits.append((int(rank), doc, int(page), float(score), int(tier), url,
                          passage.replace('\\n', '\n')))
-    return here, remote, total, r
+    return here, remote, total, exact, r
 
 
 def http(port, q, limit, offset, per_doc, literal):
@@ -90,7 +92,7 @@ def http(port, q, limit, offset, per_doc, literal):
     url = 'http://127.0.0.1:%d/search?%s' % (port, urllib.parse.urlencode(params))
     with urllib.request.urlopen(url, timeout=60) as resp:
         body = json.loads(resp.read().decode('utf-8'))
-    return [hit(h) for h in body['hits']], body['total']
+    return [hit(h) for h in body['hits']], body['total'], body['total_exact']
 
 
 def main():
@@ -112,22 +114,23 @@ def main():
         for q, limit, offset, per_doc, literal in CASES:
             what = '%r limit %d offset %d per_doc %d%s' % (q, limit, offset, per_doc,
                                                           ' literal' if literal else '')
-            a, ta, ra = cli(db, q, limit, offset, per_doc, literal)
-            b, tb = http(port, q, limit, offset, per_doc, literal)
-            c, c_remote, tc, rc = c_api(db, q, limit, offset, per_doc, literal)
+            a, ta, ea, ra = cli(db, q, limit, offset, per_doc, literal)
+            b, tb, eb = http(port, q, limit, offset, per_doc, literal)
+            c, c_remote, tc, ec, rc = c_api(db, q, limit, offset, per_doc, literal)
             n += 1
             ranks = [h[0] for h in a] == list(range(offset + 1, offset + len(a) + 1))
             # open_url too: the C program's link on this machine is the
             # command line's, its link for a remote user the server's
             if (a and a == c and b == c_remote and same_but_open_url(a, b) and
-                    ta == tb == tc >= offset + len(a) and ranks):
+                    ta == tb == tc >= offset + len(a) and ranks and eb == ec and
+                    ea in (None, eb)):
                 print('ok %d - %s: the command line, HTTP and C agree (%d hits of %d)'
                       % (n, what, len(a), ta))
             else:
                 failed += 1
                 print('not ok %d - %s: the command line, HTTP and C agree' % (n, what))
-                print('# totals: cli %d, http %d, c %d; ranks from offset + 1: %s'
-                      % (ta, tb, tc, ranks))
+                print('# totals: cli %d, http %d, c %d (exact: %s, %s, %s); ranks from '
+                      'offset + 1: %s' % (ta, tb, tc, ea, eb, ec, ranks))
                 for name, hits in (('cli', a), ('http', b), ('c', c), ('c/r', c_remote)):
                     for h in hits:
                         print('# %-4s %d %s p.%d %.6g tier %d %s %s' % (

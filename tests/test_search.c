@@ -796,6 +796,11 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
                            pages[p][1], ghs_results_total(r));
             g_assert_cmpuint(ghs_results_total(r), >=, 1000);
             g_assert_cmpuint(ghs_results_total(r), ==, total);
+            /* Every record holds 保健: lower and upper bound agree, the
+             * count is known; the other is Xapian's estimate ("about"). */
+            g_assert_cmpint(ghs_results_total_exact(r), ==, q == 0);
+            if (q == 0)
+                g_assert_cmpuint(ghs_results_total(r), ==, 1200);
             g_assert_cmpuint(ghs_results_total(r), >=, pages[p][1] + ghs_results_count(r));
             ghs_results_free(r);
         }
@@ -810,10 +815,17 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
                               .per_doc = 1, .literal = 1 };
         ghs_results *r = ghs_test_search(db, "\"health financing reform\"", &o);
         g_assert_cmpuint(ghs_results_total(r), ==, 402);   /* i / 3 % 3 == 0 */
+        g_assert_true(ghs_results_total_exact(r));
         size_t shown = phrase_pages[p][1] < 402 ? 402 - phrase_pages[p][1] : 0;
         g_assert_cmpuint(ghs_results_count(r), ==, MIN(phrase_pages[p][0], shown));
         ghs_results_free(r);
     }
+    /* One word in every record: past 1000, yet its frequency is the count. */
+    ghs_search_opts o = { .limit = 5, .per_doc = 1, .literal = 1 };
+    ghs_results *r = ghs_test_search(db, "note", &o);
+    g_assert_cmpuint(ghs_results_total(r), ==, 1200);
+    g_assert_true(ghs_results_total_exact(r));
+    ghs_results_free(r);
     ghs_test_rm_db(db);
     g_free(db);
 }

@@ -304,7 +304,7 @@
       statusLine.textContent = st.q ? 'No results for “' + st.q + '” / 該当なし' : '';
     } else {
       // the library's total: the same on every page, never below what is shown
-      statusLine.textContent = 'About ' + data.total + ' passages · ' +
+      statusLine.textContent = (data.total_exact ? '' : 'About ') + data.total + ' passages · ' +
         (st.offset + 1) + '–' + (st.offset + shown) + ' · ' + Math.round(data.took_ms) + ' ms';
     }
     pager.hidden = !(st.offset > 0 || shown >= LIMIT);
