@@ -450,11 +450,12 @@ static int tier_next(search_ctx *c, tier_rank *t, size_t want, char **id, guint 
         if (t->order && count <= t->fetched)
             count = t->fetched * 2;
         else if (!t->order)
-            /* Twice what is wanted the first time: when hits are dropped
-             * as copies of better ones, the next round wants a few more
-             * documents (ghs_search), and ranking them anew would weigh
-             * every posting of the query's words a second time. */
-            count = (uint32_t)want * 2;
+            /* More than wanted the first time (twice, up to 100 more):
+             * when hits are dropped as copies of better ones, the next
+             * round wants a few more documents (ghs_search), and ranking
+             * them anew would weigh every posting of the query's words a
+             * second time. */
+            count = (uint32_t)(want + MIN(want, 100));
         int rc = tier_fetch(c, t, count);
         if (rc < 0)
             return rc;
