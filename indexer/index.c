@@ -1066,9 +1066,14 @@ int ghs_index_add_paths(ghs_index *ix, const char *const *paths, size_t n_paths,
     if ((rc || crc) && err && err->reason == GHS_REASON_DISK_FULL) {
         /* Said as what it means for the user's index and what to do. */
         int full = ghs_disk_full_errno(err->message);
+        /* After several writers, what they committed is in their own
+         * databases until the next run merges it: the index itself may
+         * still look empty. */
         ghs_fail(err, GHS_EDB, GHS_REASON_DISK_FULL, "[index][%s] the disk holding the index "
-                 "is full (%s): what was committed before is kept; free space and run the "
-                 "same command again to go on", ix->path, g_strerror(full ? full : ENOSPC));
+                 "is full (%s): what was committed before is kept%s; free space and run the "
+                 "same command again to go on", ix->path, g_strerror(full ? full : ENOSPC),
+                 compacted ? " (by the writers, merged into the index by the next run)"
+                           : "");
     }
     return rc ? rc : crc;
 }

@@ -429,12 +429,14 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
 then
     full_ok=1
     for jobs in 1 2; do
+        parallel_note=
+        [ $jobs = 2 ] && parallel_note=" (by the writers, merged into the index by the next run)"
         echo "# --jobs $jobs, a disk of $((ref_kb / 3)) KB (the index needs $ref_kb KB):"
         diag <"$T/full$jobs.err"
         diag <"$T/full$jobs.out"
         diag <"$T/full$jobs.again.out"
         if [ "$(cat "$T/full$jobs.rc")" != 1 ] ||
-           ! grep -q "^ghsearch: $T/full-mnt/db: the disk holding the index is full (.*): what was committed before is kept; free space and run the same command again to go on$" "$T/full$jobs.err" ||
+           ! grep -q "^ghsearch: $T/full-mnt/db: the disk holding the index is full (.*): what was committed before is kept$parallel_note; free space and run the same command again to go on$" "$T/full$jobs.err" ||
            ! grep -q "^read [0-9]* files\? before the error (" "$T/full$jobs.out" ||
            [ "$(cat "$T/full$jobs.again.rc")" != 0 ] ||
            ! snapshot "$T/full$jobs-db" "full$jobs" ||
