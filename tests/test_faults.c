@@ -37,37 +37,10 @@ static const char *const queries[] = {
     "ユニバーサル・ヘルス・カバレッジ", "health financing", "zeolite", "\"medical countermeasures\"",
 };
 
-/* A file the run could not index is reported through progress: the
- * first such error goes into *user (a ghs_error). */
-static int note_file_error(const ghs_file_event *ev, void *user)
-{
-    ghs_error *first = user;
-    if (ev->error && ev->report->status == GHS_ADD_FAILED && first->code == 0)
-        *first = *ev->error;
-    return 0;
-}
-
-/* One index run over dir: its result, or, when it finished but a file
- * failed, that file's error (the run goes on past a failed file). */
+/* One index run over dir, the JSON Lines records in several batches. */
 static int index_run(const char *db, const char *dir, ghs_error *err)
 {
-    ghs_index *ix = NULL;
-    int rc = ghs_index_open(&ix, db, GHS_OPEN_WRITE, err);
-    if (rc < 0)
-        return rc;
-    rc = ghs_index_set_batch(ix, 7, err);   /* JSON Lines records in several batches */
-    const char *paths[] = { dir };
-    ghs_index_totals t;
-    ghs_error file_err = {0};
-    if (rc == 0)
-        rc = ghs_index_add_paths(ix, paths, 1, note_file_error, &file_err, &t, err);
-    ghs_index_close(ix);
-    if (rc == 0 && file_err.code < 0) {
-        if (err)
-            *err = file_err;
-        rc = file_err.code;
-    }
-    return rc;
+    return ghs_test_index_run(db, dir, 0, 7, err);
 }
 
 /* What a user sees of an index: its counts and the answers to queries. */
@@ -100,14 +73,6 @@ static char *fingerprint(const char *db)
     return g_string_free(g, FALSE);
 }
 
-static void copy_tree(const char *from, const char *to)
-{
-    char *argv[] = { "cp", "-a", (char *)from, (char *)to, NULL };
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                               &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
-}
 
 static long stride(void)
 {
@@ -144,7 +109,7 @@ static void index_faults(int kind, long samples)
 
     /* The answer a run that never failed gives, and how many calls it makes. */
     char *ref = g_build_filename(dir, "ref", NULL);
-    copy_tree(base, ref);
+    ghs_test_copy_tree(base, ref);
     xc_test_fail_after(G_MAXLONG);
     g_assert_cmpint(index_run(ref, corpus_dir, &err), ==, 0);
     long calls = G_MAXLONG - xc_test_calls_left();
@@ -160,7 +125,7 @@ static void index_faults(int kind, long samples)
     for (guint k = 0; k < ns->len; k++) {
         long n = g_array_index(ns, long, k);
         char *db = g_strdup_printf("%s/run-%ld", dir, n);
-        copy_tree(base, db);
+        ghs_test_copy_tree(base, db);
         ghs_error e = {0};
         xc_test_fail_after(n);
         int rc = index_run(db, corpus_dir, &e);

@@ -224,38 +224,11 @@ static void count_site(uintptr_t site)
 
 /* ------------------------------------------------------------ index runs */
 
-static int note_file_error(const ghs_file_event *ev, void *user)
-{
-    ghs_error *first = user;
-    if (ev->error && ev->report->status == GHS_ADD_FAILED && first->code == 0)
-        *first = *ev->error;
-    return 0;
-}
-
-/* One index run over dir with `jobs` writers (ghs_index_set_jobs; they
- * write in parallel only into an empty index): its result, or, when it
- * finished but a file failed, that file's error (the run goes on past a
- * failed file). */
+/* One index run over dir with `jobs` writers (they write in parallel
+ * only into an empty index), the JSON Lines records in several batches. */
 static int index_run_jobs(const char *db, const char *dir, unsigned jobs, ghs_error *err)
 {
-    ghs_index *ix = NULL;
-    int rc = ghs_index_open(&ix, db, GHS_OPEN_WRITE, err);
-    if (rc < 0)
-        return rc;
-    ghs_index_set_jobs(ix, jobs);
-    rc = ghs_index_set_batch(ix, 7, err);   /* JSON Lines records in several batches */
-    const char *paths[] = { dir };
-    ghs_index_totals t;
-    ghs_error file_err = {0};
-    if (rc == 0)
-        rc = ghs_index_add_paths(ix, paths, 1, note_file_error, &file_err, &t, err);
-    ghs_index_close(ix);
-    if (rc == 0 && file_err.code < 0) {
-        if (err)
-            *err = file_err;
-        rc = file_err.code;
-    }
-    return rc;
+    return ghs_test_index_run(db, dir, jobs, 7, err);
 }
 
 static int index_run(const char *db, const char *dir, ghs_error *err)
@@ -322,14 +295,6 @@ static char *fingerprint(const char *db)
     return g_string_free(g, FALSE);
 }
 
-static void copy_tree(const char *from, const char *to)
-{
-    char *argv[] = { "cp", "-a", (char *)from, (char *)to, NULL };
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                               &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
-}
 
 /* The faults of an index run over the corpus: on top of a committed index
  * (first == 0: one writer, the files added to what is there), or into an
@@ -351,7 +316,7 @@ static void index_faults(int first)
     /* The index of a run that never failed, and the sites it reaches. */
     char *ref = g_build_filename(dir, "ref", NULL);
     if (!first)
-        copy_tree(base, ref);
+        ghs_test_copy_tree(base, ref);
     oom_arm(0, 0);
     g_assert_cmpint(index_run_jobs(ref, corpus_dir, jobs, &err), ==, 0);
     oom_disarm();
@@ -365,7 +330,7 @@ static void index_faults(int first)
         const fault *f = &g_array_index(faults, fault, k);
         char *db = g_strdup_printf("%s/run-%u", dir, k);
         if (!first)
-            copy_tree(base, db);
+            ghs_test_copy_tree(base, db);
         ghs_error e = {0};
         oom_arm(f->site, f->n);
         int rc = index_run_jobs(db, corpus_dir, jobs, &e);

@@ -105,3 +105,12 @@ char *ghs_test_write(const char *dir, const char *name, const char *text)
     g_assert_no_error(gerr);
     return p;
 }
+
+void ghs_test_copy_tree(const char *from, const char *to)
+{
+    char *argv[] = { "cp", "-a", (char *)from, (char *)to, NULL };
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+}

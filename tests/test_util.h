@@ -2,9 +2,10 @@
  * test_util.h: helpers shared by the C unit tests (tests/test_*.c) and
  * nothing else: temporary directories and their removal, paths into the
  * shared data set with the CI rule (fail when CI=true, skip otherwise), and
- * a fresh writable index in a temporary directory. Every helper asserts
- * (g_assert*) on setup failures instead of returning an error: a test that
- * cannot set itself up has failed.
+ * a fresh writable index in a temporary directory, an index run as the
+ * fault tests make it. Every helper asserts (g_assert*) on setup failures
+ * instead of returning an error: a test that cannot set itself up has
+ * failed.
  */
 #ifndef GHS_TEST_UTIL_H
 #define GHS_TEST_UTIL_H
@@ -24,6 +25,9 @@ char *ghs_test_write(const char *dir, const char *name, const char *text);
 /* The path "<new temp dir from tmpl>/db", for an index that does not exist
  * yet (only the parent directory is made). Returns it (g_free). */
 char *ghs_test_tmp_db(const char *tmpl);
+
+/* Copies the tree at from to to (cp -a), asserting that it worked. */
+void ghs_test_copy_tree(const char *from, const char *to);
 
 /* Removes path and, when it is a directory, everything below it. Symbolic
  * links are removed, never followed. Errors are ignored (best effort). */
@@ -50,6 +54,14 @@ char *ghs_test_shared_data(const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* A new writable index at "<new temp dir from tmpl>/db", asserting that it
  * opens. *db receives the path (g_free; remove with ghs_test_rm_db). */
 ghs_index *ghs_test_index_new(const char *tmpl, char **db);
+
+/* One index run over dir into db with `jobs` writers (ghs_index_set_jobs;
+ * 0: the library's default) committing every `batch` passages: the run's
+ * result, or, when it finished but a file failed (the run goes on past a
+ * failed file), that file's error. For the fault tests, whose injected
+ * faults must reach the caller by one of the two ways. */
+int ghs_test_index_run(const char *db, const char *dir, unsigned jobs, size_t batch,
+                       ghs_error *err);
 
 /* Commits ix (asserting success) and closes it. */
 void ghs_test_index_finish(ghs_index *ix);
