@@ -336,8 +336,13 @@ fail:
     return rc;
 }
 
-int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
-                uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+static int seg_decode(ghs_analyzer *a, const char *seg, size_t seg_len, ghs_error *err);
+
+/* ghs_analyze and ghs_analyze_stored: text normalized, then its words
+ * from the stored segmentation seg when there is one that fits the
+ * normalized text, else segmented anew, then the tokens. */
+static int analyze(ghs_analyzer *a, const char *text, size_t len, const char *seg,
+                   size_t seg_len, uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
 {
     int rc;
 
@@ -347,9 +352,18 @@ int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
         return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
     if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
         return rc;
-    if ((rc = segment(a, err)) < 0)
+    rc = seg && seg_len > 0 ? seg_decode(a, seg, seg_len, err) : 0;
+    if (rc < 0)
+        return GHS_ENOMEM;
+    if (rc == 0 && (rc = segment(a, err)) < 0)
         return rc;
     return make_tokens(a, pos_gap, out, err);
+}
+
+int ghs_analyze(ghs_analyzer *a, const char *text, size_t len,
+                uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
+{
+    return analyze(a, text, len, NULL, 0, pos_gap, out, err);
 }
 
 /* ---- A stored segmentation ----
@@ -493,22 +507,7 @@ int ghs_analyze_keep(ghs_analyzer *a, const char *text, size_t len, uint32_t pos
 int ghs_analyze_stored(ghs_analyzer *a, const char *text, size_t len, const char *seg,
                        size_t seg_len, uint32_t pos_gap, ghs_tokens *out, ghs_error *err)
 {
-    int rc;
-
-    if (!seg || seg_len == 0)
-        return ghs_analyze(a, text, len, pos_gap, out, err);
-    if ((rc = check_args(a, text, len, "analyze", err)) < 0)
-        return rc;
-    if (!out)
-        return ghs_set_error(err, GHS_EINVAL, "[analyze] NULL token list");
-    if ((rc = ghs_normtext_run(&a->nt, a->nfkc, text, len, err)) < 0)
-        return rc;
-    rc = seg_decode(a, seg, seg_len, err);
-    if (rc < 0)
-        return GHS_ENOMEM;
-    if (rc == 0 && (rc = segment(a, err)) < 0)
-        return rc;
-    return make_tokens(a, pos_gap, out, err);
+    return analyze(a, text, len, seg, seg_len, pos_gap, out, err);
 }
 
 char *ghs_normalize(ghs_analyzer *a, const char *text, size_t len,
