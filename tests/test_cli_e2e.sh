@@ -869,31 +869,6 @@ t_end = time.monotonic()
 open(out_path, "wb").write(buf)
 print(os.waitstatus_to_exitcode(status), int((t_end - t_int) * 1000) if t_int else -1)
 EOF
-# mkslow.py PATH: a one-page PDF that takes poppler seconds (5 million
-# no-op operators, 200 KB)
-cat >"$T/mkslow.py" <<'EOF'
-import sys, zlib
-c = zlib.compressobj(1)
-z = c.compress(b"BT /F1 12 Tf 72 720 Td (Slow page text) Tj ET\n")
-block = b"q 1 0 0 1 0 0 cm Q\n" * 10000
-for _ in range(500):
-    z += c.compress(block)
-z += c.flush()
-objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-out, offs = bytearray(b"%PDF-1.4\n"), []
-for i, o in enumerate(objs):
-    offs.append(len(out))
-    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-x = len(out)
-out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
-out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
-open(sys.argv[1], "wb").write(out)
-EOF
 # mkpages.py PATH N: a PDF of N pages of 40 distinct lines of English each
 cat >"$T/mkpages.py" <<'EOF'
 import random, sys, zlib
@@ -1150,7 +1125,7 @@ fi
 # work): "stopping…" at once, the child killed, exit 130 well within 2 s;
 # nothing of the file written, so the next run tries it again.
 mkdir -p "$T/slowx"
-python3 "$T/mkslow.py" "$T/slowx/slow.pdf"
+python3 "$(dirname "$0")/mkslowpdf.py" "$T/slowx/slow.pdf"
 python3 "$T/ptyrun.py" "$T/slowx.tty" 'extracting the text' 120 \
     "$GHS" index --db "$T/slowxdb" "$T/slowx" >"$T/slowx.res"
 read -r slowx_rc slowx_ms <"$T/slowx.res"

@@ -229,30 +229,7 @@ fi
 # Killed while poppler works on a slow PDF in the extraction child: the
 # child dies with the indexer and the index is free at once.
 mkdir -p "$T/slow"
-python3 - "$T/slow/slow.pdf" <<'EOF'
-import sys, zlib
-# 5 million no-op operators: seconds of poppler time, 200 KB on disk
-c = zlib.compressobj(1)
-z = c.compress(b"BT /F1 12 Tf 72 720 Td (Slow page text) Tj ET\n")
-block = b"q 1 0 0 1 0 0 cm Q\n" * 10000
-for _ in range(500):
-    z += c.compress(block)
-z += c.flush()
-objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-out, offs = bytearray(b"%PDF-1.4\n"), []
-for i, o in enumerate(objs):
-    offs.append(len(out))
-    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-x = len(out)
-out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
-out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x
-open(sys.argv[1], "wb").write(out)
-EOF
+python3 "$(dirname "$0")/mkslowpdf.py" "$T/slow/slow.pdf"
 D3="$T/db-slow"
 GHSEARCH_EXTRACT_TIMEOUT=60 "$GHS" index --db "$D3" "$T/slow" >/dev/null 2>&1 &
 writer=$!
