@@ -222,6 +222,17 @@ static void count_site(uintptr_t site)
     g_hash_table_add(total.sites, GSIZE_TO_POINTER(oom_site_offset(site)));
 }
 
+/* One loop's faults said and added to the whole test's. */
+static void count_faults(const char *what, guint sites, long reported, long harmless)
+{
+    g_test_message("%s: %ld allocation failures injected at %u sites: %ld reported "
+                   "(GHS_ENOMEM), %ld harmless", what, reported + harmless, sites, reported,
+                   harmless);
+    total.tried += reported + harmless;
+    total.reported += reported;
+    total.harmless += harmless;
+}
+
 /* ------------------------------------------------------------ index runs */
 
 /* One index run over dir with `jobs` writers (they write in parallel
@@ -381,12 +392,7 @@ static void index_faults(int first)
         ghs_test_rm_tree(db);
         g_free(db);
     }
-    g_test_message("%s: %ld allocation failures injected at %u sites: %ld reported "
-                   "(GHS_ENOMEM), %ld harmless", what, reported + harmless, sites->len, reported,
-                   harmless);
-    total.tried += reported + harmless;
-    total.reported += reported;
-    total.harmless += harmless;
+    count_faults(what, sites->len, reported, harmless);
     g_array_free(faults, TRUE);
     g_array_free(sites, TRUE);
     g_free(want);
@@ -732,12 +738,7 @@ static void test_every_own_allocation_failure_in_reads_is_reported_or_harmless(v
         g_free(name);
         session_free(s);
     }
-    g_test_message("reads: %ld allocation failures injected at %u sites: %ld reported "
-                   "(GHS_ENOMEM), %ld harmless", reported + harmless, sites->len, reported,
-                   harmless);
-    total.tried += reported + harmless;
-    total.reported += reported;
-    total.harmless += harmless;
+    count_faults("reads", sites->len, reported, harmless);
     g_array_free(faults, TRUE);
     g_array_free(sites, TRUE);
     session_free(ref);
