@@ -369,8 +369,7 @@ static int write_progress(ghs_index *ix, const char *abs_path, const char *sha, 
                           uint64_t offset, ghs_error *err)
 {
     char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
-    char *val = sha ? g_strdup_printf("%s %zu %" G_GUINT64_FORMAT, sha, line, offset)
-                    : g_strdup("");
+    char *val = sha ? ghs_progress_record_format(sha, line, offset) : g_strdup("");
     xc_error xe;
     xc_error_clear(&xe);
     xc_wdb_set_metadata(ix->wdb, key, val, strlen(val), &xe);
@@ -393,23 +392,15 @@ static int read_progress(ghs_index *ix, const char *abs_path, const char *sha, s
     size_t len = 0;
     char *val = xc_wdb_get_metadata(ix->wdb, key, &len, xe);
     g_free(key);
-    int found = 0;
-    if (val && len) {
-        char *s = g_strndup(val, len);
-        char **f = g_strsplit(s, " ", 3);
-        if (g_strv_length(f) == 3 && !strcmp(f[0], sha)) {
-            char *e1 = NULL, *e2 = NULL;
-            guint64 l = g_ascii_strtoull(f[1], &e1, 10), o = g_ascii_strtoull(f[2], &e2, 10);
-            if (*e1 == '\0' && *e2 == '\0' && l > 0 && o > 0) {
-                *line = (size_t)l;
-                *offset = o;
-                found = 1;
-            }
-        }
-        g_strfreev(f);
-        g_free(s);
-    }
+    char stored[65];
+    size_t l = 0;
+    uint64_t o = 0;
+    int found = ghs_progress_record_parse(val, len, stored, &l, &o) && !strcmp(stored, sha);
     free(val);
+    if (found) {
+        *line = l;
+        *offset = o;
+    }
     return found;
 }
 

@@ -564,9 +564,9 @@ static int end_run(ghs_index *ix, ghs_error *err)
     return rc;
 }
 
-/* The progress record of abs_path in db ("sha256 line offset"), its
- * offset in *offset; NULL when there is none. */
-static char *progress_of(xc_db *db, const char *abs_path, unsigned long long *offset)
+/* The progress record of abs_path in db (filestate.h), its offset in
+ * *offset; NULL when there is none. */
+static char *progress_of(xc_db *db, const char *abs_path, uint64_t *offset)
 {
     char *key = g_strconcat(GHS_META_PROGRESS, abs_path, NULL);
     size_t len = 0;
@@ -574,16 +574,10 @@ static char *progress_of(xc_db *db, const char *abs_path, unsigned long long *of
     xc_error_clear(&xe);
     char *val = xc_db_get_metadata(db, key, &len, &xe);
     g_free(key);
-    char *out = NULL;
     char sha[65];
-    unsigned long long line;
-    if (val && len > 0) {
-        out = g_strndup(val, len);
-        if (sscanf(out, "%64s %llu %llu", sha, &line, offset) != 3) {
-            g_free(out);
-            out = NULL;
-        }
-    }
+    size_t line = 0;
+    char *out = ghs_progress_record_parse(val, len, sha, &line, offset)
+              ? ghs_progress_record_format(sha, line, *offset) : NULL;
     free(val);
     return out;
 }
@@ -595,11 +589,11 @@ static char *progress_of(xc_db *db, const char *abs_path, unsigned long long *of
 static char *common_progress(xc_db **dbs, unsigned n, const char *abs_path)
 {
     char *best = NULL;
-    unsigned long long best_off = 0;
+    uint64_t best_off = 0;
     for (unsigned k = 0; k < n; k++) {
         if (dbs[k] && jsonl_whole(dbs[k], abs_path))
             continue;
-        unsigned long long off = 0;
+        uint64_t off = 0;
         char *p = dbs[k] ? progress_of(dbs[k], abs_path, &off) : NULL;
         if (!p || (best && strncmp(p, best, 64) != 0)) {
             g_free(p);

@@ -65,6 +65,34 @@ char *ghs_path_record_format(const char *stamp, const char *sha256, const char *
     return g_strconcat(stamp, "\t", sha256, "\t", doc_id ? doc_id : "", NULL);
 }
 
+char *ghs_progress_record_format(const char *sha256, size_t line, uint64_t offset)
+{
+    return g_strdup_printf("%s %zu %" G_GUINT64_FORMAT, sha256, line, offset);
+}
+
+int ghs_progress_record_parse(const char *val, size_t len, char sha256[65], size_t *line,
+                              uint64_t *offset)
+{
+    if (!val || len == 0)
+        return 0;
+    char *s = g_strndup(val, len);
+    char **f = g_strsplit(s, " ", 3);
+    int ok = 0;
+    if (g_strv_length(f) == 3 && strlen(f[0]) == 64) {
+        char *e1 = NULL, *e2 = NULL;
+        guint64 l = g_ascii_strtoull(f[1], &e1, 10), o = g_ascii_strtoull(f[2], &e2, 10);
+        if (*e1 == '\0' && *e2 == '\0' && l > 0 && o > 0) {
+            memcpy(sha256, f[0], 65);
+            *line = (size_t)l;
+            *offset = o;
+            ok = 1;
+        }
+    }
+    g_strfreev(f);
+    g_free(s);
+    return ok;
+}
+
 char *ghs_file_sha256(const char *path, ghs_error *err)
 {
     const char *slash = strrchr(path, '/');

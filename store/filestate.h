@@ -16,6 +16,7 @@
 #define GHS_INDEXER_FILESTATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ghsearch.h"
 
@@ -32,6 +33,17 @@ void ghs_path_record_clear(ghs_path_record *r);
 
 /* The stored form of a path record; g_free() it. sha256 may be NULL. */
 char *ghs_path_record_format(const char *stamp, const char *sha256, const char *doc_id);
+
+/* The progress record of a JSON Lines file being indexed (GHS_META_PROGRESS):
+ * its content's SHA-256, the line of the last record committed and the
+ * offset past it, as "SHA LINE OFFSET"; g_free() it. */
+char *ghs_progress_record_format(const char *sha256, size_t line, uint64_t offset);
+
+/* Parse a stored progress record (val need not be NUL-terminated): 1 with
+ * sha256 (64 hex digits and a NUL), *line and *offset (both > 0); 0 when
+ * there is none or it is damaged. */
+int ghs_progress_record_parse(const char *val, size_t len, char sha256[65], size_t *line,
+                              uint64_t *offset);
 
 /* SHA-256 of the bytes of the file at path, as 64 lowercase hex digits
  * (g_free() it). NULL with GHS_EIO in err when the file cannot be read or

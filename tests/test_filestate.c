@@ -134,6 +134,37 @@ static char *sha256sum(const char *path)
     return out;
 }
 
+/* Where a JSON Lines file's indexing goes on from: written and read back
+ * by one pair (index.c writes it, index.c and parallel.c read it), a
+ * damaged or partial record taken as none, so the file starts over. */
+static void test_progress_record_reads_back_and_refuses_damage(void)
+{
+    const char *sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    char *v = ghs_progress_record_format(sha, 1234, 567890);
+    char got[65];
+    size_t line = 0;
+    uint64_t offset = 0;
+    g_assert_cmpint(ghs_progress_record_parse(v, strlen(v), got, &line, &offset), ==, 1);
+    g_assert_cmpstr(got, ==, sha);
+    g_assert_cmpuint(line, ==, 1234);
+    g_assert_cmpuint(offset, ==, 567890);
+    /* read by its length: what follows is not part of it */
+    char *longer = g_strconcat(v, "99", NULL);
+    g_assert_cmpint(ghs_progress_record_parse(longer, strlen(v), got, &line, &offset), ==, 1);
+    g_assert_cmpuint(offset, ==, 567890);
+    g_free(longer);
+    static const char *const damaged[] = {
+        "", "abc 1 2", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 1",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 0 5",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 3 x5",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(damaged); i++)
+        g_assert_cmpint(ghs_progress_record_parse(damaged[i], strlen(damaged[i]), got, &line,
+                                                  &offset), ==, 0);
+    g_assert_cmpint(ghs_progress_record_parse(NULL, 0, got, &line, &offset), ==, 0);
+    g_free(v);
+}
+
 static void test_sha256_of_a_file_is_sha256sums(void)
 {
     char *dir = tmp_dir();
@@ -256,6 +287,8 @@ int main(int argc, char **argv)
                     test_path_record_fields_missing_stay_null);
     g_test_add_func("/filestate/record/is_read_by_its_length",
                     test_path_record_is_read_by_its_length);
+    g_test_add_func("/filestate/progress/reads_back_and_refuses_damage",
+                    test_progress_record_reads_back_and_refuses_damage);
     g_test_add_func("/filestate/sha256/of_a_file_is_sha256sums",
                     test_sha256_of_a_file_is_sha256sums);
     g_test_add_func("/filestate/sha256/refuses_what_is_no_regular_file_without_blocking",
