@@ -823,10 +823,7 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
  * search reads (DatabaseModifiedError), and the passages found in one
  * revision may be gone from the next, so no step reopens by itself: a
  * search that fails on the database starts over, whole, on a freshly
- * reopened revision. A writer committing every few tens of milliseconds
- * can beat a slow search several times in a row; each attempt starts from
- * the newest revision, so a few more attempts nearly always get through. */
-#define GHS_SEARCH_ATTEMPTS 20
+ * reopened revision, up to GHS_READ_ATTEMPTS times (index_handle.h). */
 
 /* The first layout of ghs_search_opts, what size 0 stands for. */
 #define GHS_SEARCH_OPTS_V1_SIZE (offsetof(ghs_search_opts, glossary) + sizeof(const char *))
@@ -865,7 +862,7 @@ int ghs_search(ghs_index *ix, const char *query, const ghs_search_opts *caller_o
         return rc;
     const ghs_search_opts *opts = &o;
     rc = search_once(ix, query, opts, out, err);
-    for (int attempt = 1; rc == GHS_EDB && attempt < GHS_SEARCH_ATTEMPTS; attempt++) {
+    for (int attempt = 1; rc == GHS_EDB && attempt < GHS_READ_ATTEMPTS; attempt++) {
         if (ghs_index_reopen(ix, NULL) < 0)
             break;
         rc = search_once(ix, query, opts, out, err);

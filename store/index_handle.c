@@ -336,10 +336,12 @@ static int stats_once(ghs_index *ix, ghs_stats *out, ghs_error *err, int *modifi
 int ghs_index_stats(ghs_index *ix, ghs_stats *out, ghs_error *err)
 {
     /* Walking every term takes long enough for a writer to commit twice
-     * and discard the revision being read: reopen and count again. */
+     * and discard the revision being read: reopen and count again, as
+     * often as a search would start over (it had 5 attempts, and a loaded
+     * machine's readers test saw them all beaten). */
     int modified = 0;
     int rc = stats_once(ix, out, err, &modified);
-    for (int attempt = 1; rc < 0 && modified && attempt < 5; attempt++) {
+    for (int attempt = 1; rc < 0 && modified && attempt < GHS_READ_ATTEMPTS; attempt++) {
         if (ghs_index_reopen(ix, NULL) < 0)
             break;
         rc = stats_once(ix, out, err, &modified);

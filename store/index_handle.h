@@ -14,6 +14,14 @@
 #include "manifest.h"
 #include "xc.h"
 
+/* How many times a reader (a search, the stats) starts over on a freshly
+ * reopened revision when a writer's commits discarded the one it was
+ * reading (DatabaseModifiedError). A writer committing every few tens of
+ * milliseconds can beat a slow reader several times in a row; each
+ * attempt starts from the newest revision, so a few more attempts nearly
+ * always get through. */
+#define GHS_READ_ATTEMPTS 20
+
 struct ghs_index {
     char *path;              /* as given to ghs_index_open */
     int writable;
