@@ -369,16 +369,15 @@ typedef struct ghs_search_opts {
                         HTTP). */
     int facets;      /* non-zero: also count matching documents per language,
                         year, type and publisher (ghs_results_facets) */
-    double time_limit; /* seconds each Xapian match of the search may spend
-                        counting matches beyond the hits it returns
-                        (Enquire::set_time_limit); 0 (or less) means no
-                        limit. Past it the answer is approximate, never an
-                        error: hits and total are unchanged, facet counts
-                        cover only the matches seen in time. Ranking itself
-                        is not cut short (it stops early by itself), so
-                        this bounds facet counting, the slow part on a big
-                        index, not the whole call. On a sharded (stub)
-                        index facets may still be counted in full. */
+    double time_limit; /* seconds the facet count (the match visiting every
+                        matching passage, the slow part on a big index)
+                        may spend; 0 (or less) means no limit. Past it the
+                        answer is approximate, never an error: hits and
+                        total are unchanged, facet counts cover only the
+                        passages seen in time. Ranking is not cut short
+                        (it stops early by itself), so this bounds the
+                        counting, not the whole call. With remote shards
+                        each server applies the limit to its own. */
     const char *glossary; /* unless literal: a glossary file adding, choosing
                         and vetoing pairs (format: ghs_glossary_get), or NULL */
 } ghs_search_opts;

@@ -120,12 +120,11 @@ int ghs_facets_count(xc_db *db, const xc_query *q, double time_limit, GPtrArray 
     xc_error xe;
     xc_error_clear(&xe);
     int spy = -1;
-    /* Xapian's time limit ends a match that returns no hit only when the
-     * query is boolean (max weight 0, single database); counting needs no
-     * weights, so with a limit the query is counted as a boolean one. */
-    xc_query *counted = time_limit > 0 ? ghs_query_boolean_of(q, &xe) : NULL;
-    xc_enquire *enq = xe.code == XC_OK
-        ? spy_match(db, counted ? counted : q, time_limit, &spy, &xe) : NULL;
+    /* Counting needs no weights: the query is counted as a boolean one
+     * (which is also the only kind Xapian's time limit, applied on remote
+     * shards, can end early). */
+    xc_query *counted = ghs_query_boolean_of(q, &xe);
+    xc_enquire *enq = counted ? spy_match(db, counted, time_limit, &spy, &xe) : NULL;
     xc_query_free(counted);
     if (!enq)
         return ghs_error_from_xc(err, &xe, "facets");

@@ -162,15 +162,16 @@ typedef struct search_ctx {
     ghs_error *err;
     GPtrArray *docs;      /* ranked_doc*, in display order */
     GHashTable *seen;     /* doc id -> ranked_doc* */
-    double time_limit;    /* opts->time_limit, for every enquire; 0 = none */
+    double time_limit;    /* opts->time_limit, for the facet count; 0 = none */
     tier_rank tier[2];    /* strict, loose */
 } search_ctx;
 
-/* Run query q on a fresh enquire with BM25, an optional collapse key and,
- * when timed, the search's time limit; check_at_least as Xapian's. */
+/* Run query q on a fresh enquire with BM25 and an optional collapse key;
+ * check_at_least as Xapian's. No time limit: ranking stops early by
+ * itself, and the total must not depend on the machine's speed (the limit
+ * bounds facet counting only, facets.c). */
 static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_max,
-                            uint32_t first, uint32_t count, uint32_t check_at_least,
-                            int timed)
+                            uint32_t first, uint32_t count, uint32_t check_at_least)
 {
     xc_error xe;
     xc_error_clear(&xe);
@@ -186,8 +187,6 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
          * several writers and merged, or split in shards, answers exactly
          * as one written in one go. */
         xc_enquire_set_ties_by_value(enq, GHS_SLOT_DOC, &xe);
-        if (timed && c->time_limit > 0)
-            xc_enquire_set_time_limit(enq, c->time_limit, &xe);
         if (collapse_max)
             xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
         if (xe.code == XC_OK)
@@ -202,14 +201,12 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
 static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
                     uint32_t first, uint32_t count)
 {
-    return run_checked(c, q, collapse_max, first, count, 0, 1);
+    return run_checked(c, q, collapse_max, first, count, 0);
 }
 
 /* The passages matching q: counted exactly up to GHS_TOTAL_CHECK, Xapian's
  * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page. A
- * boolean match (no weights to compute) without the time limit, which
- * bounds facet counting only: the total does not depend on the machine's
- * speed either. 0 or a negative GHS_E* code. */
+ * boolean match (no weights to compute). 0 or a negative GHS_E* code. */
 static int count_matches(search_ctx *c, const xc_query *q, size_t *out, int *exact)
 {
     xc_error xe;
@@ -223,7 +220,7 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out, int *exa
      * and its estimate is all there is to say. Checking 1000 matches
      * first was 38 % of a one-word Japanese query's instructions on 100k
      * passages (bench/speed.sh instr). */
-    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0, 0);
+    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0);
     if (ms && xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
         uint32_t est = xc_mset_matches_estimated(ms), low = xc_mset_matches_lower_bound(ms);
         *out = est > low ? est : low;
@@ -234,7 +231,7 @@ static int count_matches(search_ctx *c, const xc_query *q, size_t *out, int *exa
         return 0;
     }
     xc_mset_free(ms);
-    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, 0);
+    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK);
     xc_query_free(counted);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;

@@ -14,11 +14,15 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -47,6 +51,7 @@ static const size_t MAX_TERM_BYTES = 245;
 
 struct xc_db {
     Xapian::Database db;
+    bool remote; /* a shard is served by xapian-tcpsrv or -progsrv */
 };
 
 struct xc_wdb {
@@ -62,17 +67,55 @@ struct xc_query {
     Xapian::Query q;
 };
 
+/* Thrown by a DeadlineSpy to end a match; caught in xc_enquire_get_mset. */
+struct deadline_reached {};
+
+/* The time limit of a match over local shards. Xapian's own
+ * (Enquire::set_time_limit) is a POSIX timer whose expiry glibc reports on
+ * a thread of its own, which then writes a flag in the matcher's stack
+ * frame; timer_delete does not wait for a report already under way, so a
+ * match ending just as its limit expired could have that flag written into
+ * whatever frame came next (a crash in the following get_mset, seen under
+ * ASan with a 1 us limit). This spy reads the clock instead, every
+ * CHECK_EVERY documents, and ends the match by throwing, which Xapian's
+ * matcher lets through. Installed before every other spy, it stops them
+ * all at the same document. */
+class DeadlineSpy : public Xapian::MatchSpy {
+    static const unsigned CHECK_EVERY = 16;
+    double seconds;
+    std::chrono::steady_clock::time_point deadline;
+    unsigned seen;
+
+  public:
+    explicit DeadlineSpy(double s) : seconds(s), deadline(), seen(0) {}
+    void start()
+    {
+        seen = 0;
+        deadline = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(seconds));
+    }
+    void operator()(const Xapian::Document &, double) override
+    {
+        if (++seen % CHECK_EVERY == 0 && std::chrono::steady_clock::now() >= deadline)
+            throw deadline_reached();
+    }
+};
+
 /* The enquire keeps its own reference to the database, so a caller that
  * closes the xc_db first gets no crash; xc_db_reopen() on the xc_db is seen
  * here too, because both share Xapian's internal database object. */
 struct xc_enquire {
     Xapian::Database db;
+    bool remote;          /* the xc_db's */
     /* Spies added by xc_enquire_add_value_count; Enquire keeps only raw
      * pointers to them, so they live here, declared before enq so that they
      * outlive it. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    std::unique_ptr<DeadlineSpy> deadline;   /* the time limit, first spy */
     Xapian::Enquire enq;
-    explicit xc_enquire(const Xapian::Database &d) : db(d), spies(), enq(db) {}
+    xc_enquire(const Xapian::Database &d, bool r)
+        : db(d), remote(r), spies(), deadline(), enq(db) {}
 };
 
 struct xc_mset {
@@ -361,19 +404,61 @@ const char *xc_xapian_version(void)
 
 /* ------------------------------------------------------------ reading */
 
+/* Whether the stub file at path (or the stub a directory holds as XAPIANDB)
+ * names a remote shard, directly or through the stubs it names. Xapian 1.4
+ * cannot be asked which of a Database's shards are remote, and a time limit
+ * is applied differently to them (xc_enquire_get_mset). */
+static bool has_remote_shard(const std::string &path, int depth)
+{
+    if (depth > 8)   /* Xapian refuses a loop of stubs itself */
+        return false;
+    struct stat st;
+    std::string stub = path;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        stub += "/XAPIANDB";   /* a glass directory has none: no stub */
+    /* A stub is a few lines; a big file is a single-file database. */
+    if (stat(stub.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536)
+        return false;
+    std::ifstream in(stub);
+    if (!in.is_open())
+        return false;
+    std::string dir = stub.substr(0, stub.find_last_of('/') == std::string::npos
+                                         ? 0 : stub.find_last_of('/'));
+    std::string line;
+    while (std::getline(in, line)) {
+        size_t at = line.find_first_not_of(" \t");
+        if (at == std::string::npos || line[at] == '#')
+            continue;
+        size_t end = line.find_first_of(" \t", at);
+        std::string kind = line.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (kind == "remote")
+            return true;
+        size_t arg = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+        if ((kind == "auto" || kind == "glass") && arg != std::string::npos) {
+            std::string sub = line.substr(arg);
+            if (!sub.empty() && sub[0] != '/' && !dir.empty())
+                sub = dir + "/" + sub;
+            if (has_remote_shard(sub, depth + 1))
+                return true;
+        }
+    }
+    return false;
+}
+
 xc_db *xc_db_open(const char *path, xc_error *err)
 {
     return guarded(err, static_cast<xc_db *>(nullptr), __func__, [&] {
         need(path, "path");
         /* Database(path) detects a directory's backend or reads a stub file. */
-        return new xc_db{Xapian::Database(path)};
+        Xapian::Database db(path);
+        return new xc_db{db, has_remote_shard(path, 0)};
     });
 }
 
 xc_db *xc_db_open_empty(xc_error *err)
 {
     return guarded(err, static_cast<xc_db *>(nullptr), __func__, [&] {
-        return new xc_db{Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY)};
+        return new xc_db{Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY), false};
     });
 }
 
@@ -926,7 +1011,7 @@ xc_enquire *xc_enquire_new(xc_db *db, xc_error *err)
 {
     return guarded(err, static_cast<xc_enquire *>(nullptr), __func__, [&] {
         need(db, "db");
-        return new xc_enquire(db->db);
+        return new xc_enquire(db->db, db->remote);
     });
 }
 
@@ -986,30 +1071,26 @@ int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err)
     });
 }
 
-/* Xapian's time limit is a POSIX timer whose expiry glibc reports on a
- * helper thread it starts itself; ThreadSanitizer never sees that thread
- * start and crashes in it. Builds with TSan therefore set no limit. */
-#if defined(__SANITIZE_THREAD__)
-#define XC_TIME_LIMIT_WORKS 0
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define XC_TIME_LIMIT_WORKS 0
-#endif
-#endif
-#ifndef XC_TIME_LIMIT_WORKS
-#define XC_TIME_LIMIT_WORKS 1
-#endif
-
 int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err)
 {
     return guarded_sticky(err, __func__, [&] {
         need(enq, "enq");
         if (!(seconds >= 0.0))   /* also rejects NaN */
             throw Xapian::InvalidArgumentError("time limit must be >= 0 seconds");
-        /* Xapian converts to time_t unchecked: a limit of centuries (or
-         * infinity) is no limit. */
-        if (XC_TIME_LIMIT_WORKS)
-            enq->enq.set_time_limit(seconds < 1e9 ? seconds : 0.0);
+        if (seconds >= 1e9)      /* centuries, or infinity: no limit */
+            seconds = 0.0;
+        if (enq->remote) {
+            /* A spy of ours cannot run on xapian-tcpsrv; Xapian sends its
+             * own limit with the query, for each server to apply. */
+            enq->enq.set_time_limit(seconds);
+            return 0;
+        }
+        enq->deadline.reset(seconds > 0.0 ? new DeadlineSpy(seconds) : nullptr);
+        enq->enq.clear_matchspies();
+        if (enq->deadline)
+            enq->enq.add_matchspy(enq->deadline.get());
+        for (const auto &spy : enq->spies)
+            enq->enq.add_matchspy(spy.get());
         return 0;
     });
 }
@@ -1019,7 +1100,17 @@ xc_mset *xc_enquire_get_mset(xc_enquire *enq, uint32_t first, uint32_t maxitems,
 {
     return guarded(err, static_cast<xc_mset *>(nullptr), __func__, [&] {
         need(enq, "enq");
-        return new xc_mset{enq->enq.get_mset(first, maxitems, check_at_least)};
+        if (!enq->deadline)
+            return new xc_mset{enq->enq.get_mset(first, maxitems, check_at_least)};
+        std::unique_ptr<xc_mset> ms(new xc_mset{Xapian::MSet()});
+        enq->deadline->start();
+        try {
+            ms->ms = enq->enq.get_mset(first, maxitems, check_at_least);
+        } catch (const deadline_reached &) {
+            /* Out of time: the spies keep what they counted, no hit is
+             * returned. */
+        }
+        return ms.release();
     });
 }
 

@@ -302,16 +302,15 @@ int xc_enquire_set_docid_order_ascending(xc_enquire *enq, xc_error *err);
  * then by docid: the order then does not depend on how documents were
  * numbered (one database, merged parts, shards). */
 int xc_enquire_set_ties_by_value(xc_enquire *enq, unsigned slot, xc_error *err);
-/* Limit the time get_mset spends checking documents beyond those it returns
- * (Xapian's Enquire::set_time_limit): after `seconds` the matcher stops
- * honouring check_at_least, so match spies (facets) and the match estimates
- * cover only the documents seen so far. The returned hits are still the best
- * ones found; nothing fails. Xapian 1.4 ends a get_mset(0, 0, n) early only
- * for a boolean query (xc_query_scale by 0) on a single database. 0 (the
- * default) and anything from 1e9 (infinity included) mean no limit; a
- * negative value or NaN is XC_ERR_INVALID_ARGUMENT. Built with
- * ThreadSanitizer, the limit is accepted but not applied (TSan crashes in
- * the timer thread glibc starts for it). 0 or -1. */
+/* Limit the time each get_mset may spend, for counting: once `seconds`
+ * have passed the match ends, the spies (xc_enquire_add_value_count) keep
+ * what they counted of the documents seen so far, and the MSet returned has
+ * no hit and estimates of 0. Meant for get_mset(0, 0, n) with spies; the
+ * clock is read every 16 documents, so a match always sees some. On a
+ * database with remote shards, Xapian's own limit is set instead (sent
+ * with the query to each server: it stops honouring check_at_least there).
+ * 0 (the default) and anything from 1e9 (infinity included) mean no limit;
+ * a negative value or NaN is XC_ERR_INVALID_ARGUMENT. 0 or -1. */
 int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err);
 /* Run: results first..first+maxitems-1; check_at_least as in Xapian. NULL on
  * error (XC_ERR_MODIFIED asks the caller to reopen the db and retry). */
