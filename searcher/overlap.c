@@ -10,8 +10,8 @@
  * a candidate's title and text (normalized like the index):
  *  - cov[n], n = 1..4: the share of the question's distinct character
  *    n-grams found in the candidate, each weighted by its rarity (IDF of
- *    the character or bigram term in the index; an n-gram of 3 or 4 by
- *    its rarest bigram; see ov_idf_unseen for what the index lacks and
+ *    the bigram term in the index; a character by the commonest term
+ *    holding it, char_idf; an n-gram of 3 or 4 by its rarest bigram; see ov_idf_unseen for what the index lacks and
  *    ov_idf_hiragana for particles and inflections);
  *  - the longest stretch of the question found in the candidate, as a
  *    share of the question;
@@ -41,6 +41,7 @@
 
 #include "intent.h"
 #include "schema.h"
+#include "unicode.h"
 
 /* Questions longer than this are read up to it. */
 #define OV_MAX_CHARS 128
@@ -127,10 +128,11 @@ static int is_hiragana(gunichar c)
     return c >= 0x3041 && c <= 0x309F;
 }
 
-/* IDF of the index term prefix + the len characters q, a character (U)
- * or bigram (B) term; ov_idf_unseen for a term the index lacks. */
+/* IDF of the index term prefix + the len characters q (a bigram B term,
+ * or a word when prefix is ""); ov_idf_unseen for a term the index lacks,
+ * and *seen says which. */
 static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunichar *q,
-                       size_t len)
+                       size_t len, int *seen)
 {
     char term[64];
     size_t at = strlen(prefix);
@@ -139,9 +141,36 @@ static double gram_idf(xc_db *db, double n_docs, const char *prefix, const gunic
         at += (size_t)g_unichar_to_utf8(q[i], term + at);
     term[at] = '\0';
     uint32_t df = xc_db_termfreq(db, term, NULL);
+    *seen = df > 0;
     if (df == 0)
         return ov_idf_unseen;
     return log((n_docs + 1.0) / ((double)df + 0.5));
+}
+
+/* IDF of question character j. The index has no character terms (their
+ * postings were a third of a Japanese passage's, issue 21), but every
+ * passage holding a term that contains the character holds the character:
+ * its IDF is at most the least of those terms' IDFs. So a CJK character
+ * weighs the least IDF of the question's bigrams around it and of itself
+ * as a word, whichever the index holds (ov_idf_unseen when none; hiragana
+ * capped by the caller). */
+static double char_idf(xc_db *db, double n_docs, const gunichar *q, size_t m, size_t j,
+                       const double *idf2, const int *seen2)
+{
+    if (!ghs_is_cjk(q[j]))
+        return ov_idf_unseen;
+    int seen;
+    double w = gram_idf(db, n_docs, "", q + j, 1, &seen);
+    int any = seen;
+    if (j > 0 && seen2[j] && (!any || idf2[j] < w)) {
+        w = idf2[j];
+        any = 1;
+    }
+    if (j + 1 < m && seen2[j + 1] && (!any || idf2[j + 1] < w)) {
+        w = idf2[j + 1];
+        any = 1;
+    }
+    return any ? w : ov_idf_unseen;
 }
 
 ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root,
@@ -182,14 +211,17 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root,
     }
     double n_docs = (double)xc_db_doccount(db, NULL);
     double idf2[OV_MAX_CHARS];   /* idf2[j]: the bigram ending at j */
+    int seen2[OV_MAX_CHARS];     /* ...and whether the index holds it */
     for (size_t j = 0; j < o->m; j++) {
-        o->w[0][j] = gram_idf(db, n_docs, GHS_PREFIX_UNIGRAM, o->q + j, 1);
-        if (is_hiragana(o->q[j]) && o->w[0][j] > ov_idf_hiragana)
-            o->w[0][j] = ov_idf_hiragana;
-        idf2[j] = j > 0 ? gram_idf(db, n_docs, GHS_PREFIX_BIGRAM, o->q + j - 1, 2) : 0;
+        idf2[j] = j > 0 ? gram_idf(db, n_docs, GHS_PREFIX_BIGRAM, o->q + j - 1, 2, &seen2[j]) : 0;
         if (j > 0 && is_hiragana(o->q[j - 1]) && is_hiragana(o->q[j]) &&
             idf2[j] > ov_idf_hiragana)
             idf2[j] = ov_idf_hiragana;
+    }
+    for (size_t j = 0; j < o->m; j++) {
+        o->w[0][j] = char_idf(db, n_docs, o->q, o->m, j, idf2, seen2);
+        if (is_hiragana(o->q[j]) && o->w[0][j] > ov_idf_hiragana)
+            o->w[0][j] = ov_idf_hiragana;
     }
     for (size_t n = 2; n <= OV_MAX_N; n++)
         for (size_t j = n - 1; j < o->m; j++) {

@@ -260,54 +260,23 @@ static void add_gram_query(const char *gram, void *user)
 /* A query of this many content words or more reads as a question typed in
  * full; its loose tier then matches by character n-grams too. */
 #define GHS_VERBOSE_WORDS 4
-#define GHS_UNIGRAM_WEIGHT 0.25
 
-/* The unigram bag keeps its this many most selective characters. */
-#define GHS_UNIGRAM_ELITE 10
-
-/* For a question: every bigram (0.5) and character (0.25) of its Japanese
- * runs, OR'ed, as n-gram engines do; BM25 then favours the passage sharing
- * the most of the question's text, however either side was segmented.
- * For keywords (unigrams 0) the bigrams only: a keyword names a compound
- * (実効再生産数), and a passage holding its characters 再 and 数 apart is
- * no match of it (bench/eval.sh: the JaQuAD keyword sets, whose first
- * tier fills their pages, unchanged; JSQuAD, 83 of whose questions
- * intent.c reads as keywords, 0.9523 -> 0.9523, -0.0001 [-0.0003, +0.0001];
- * the same for questions cost JSQuAD -0.0006 [-0.0013, -0.0001]).
- * Characters of kana (し, い, ン, ー...) are left out, and of the rest only
- * the GHS_UNIGRAM_ELITE with the highest weight bound, the rarest, are
- * kept (OP_ELITE_SET): a common character matches nearly every passage,
- * adds next to nothing to the ranking and kept Xapian from skipping any
- * passage (JSQuAD p99 at 100k passages 75 -> 42 ms; MRR@10 odd half
- * 0.9418 -> 0.9422, even 0.9349 -> 0.9350 with the phrase change below). */
-static void add_bag_gram(const char *gram, void *user)
+/* For a question or a long keyword query: every bigram (0.5) of its
+ * Japanese runs, OR'ed, as n-gram engines do; BM25 then favours the passage
+ * sharing the most of the question's text, however either side was
+ * segmented. Characters alone are no terms of the index (docbuild.c):
+ * questions also matched their 10 rarest non-kana characters at 0.25 until
+ * then (see the closing figures in bench/README.md). */
+static xc_query *gram_bag(const ghs_tokens *toks)
 {
-    GPtrArray *subs = ((void **)user)[0];
-    const char *prefix = ((void **)user)[1];
-    if (prefix[0] == GHS_PREFIX_UNIGRAM[0] && ghs_is_kana(g_utf8_get_char(gram)))
-        return;
-    char *t = g_strconcat(prefix, gram, NULL);
-    g_ptr_array_add(subs, text_or_title_q(t, MODE_LOOSE));
-    g_free(t);
-}
-
-static xc_query *gram_bag(const ghs_tokens *toks, int unigrams)
-{
-    xc_query *parts[2] = { NULL, NULL };
-    const char *prefixes[2] = { GHS_PREFIX_BIGRAM, GHS_PREFIX_UNIGRAM };
-    const double weights[2] = { GHS_BIGRAM_WEIGHT, GHS_UNIGRAM_WEIGHT };
-    for (int g = 0; g < 1 + !!unigrams; g++) {
-        GPtrArray *subs = g_ptr_array_new();
-        void *ud[2] = { subs, (void *)prefixes[g] };
-        ghs_cjk_grams(toks, 2 - g, add_bag_gram, ud);
-        int elite = g == 1 && subs->len > GHS_UNIGRAM_ELITE;
-        xc_query *q = combine(elite ? XC_OP_ELITE_SET : XC_OP_OR, (xc_query **)subs->pdata,
-                              subs->len, elite ? GHS_UNIGRAM_ELITE : 0);
-        g_ptr_array_free(subs, TRUE);
-        parts[g] = q ? scale_q(q, weights[g]) : NULL;
-        qfree(q);
-    }
-    return combine2(XC_OP_OR, parts[0], parts[1]);
+    GPtrArray *subs = g_ptr_array_new();
+    void *ud[2] = { subs, (void *)GHS_PREFIX_BIGRAM };
+    ghs_cjk_grams(toks, 2, add_gram_query, ud);
+    xc_query *q = combine(XC_OP_OR, (xc_query **)subs->pdata, subs->len, 0);
+    g_ptr_array_free(subs, TRUE);
+    xc_query *scaled = q ? scale_q(q, GHS_BIGRAM_WEIGHT) : NULL;
+    qfree(q);
+    return scaled;
 }
 
 /* The fallback of a word of fewer than GHS_VERBOSE_WORDS parts: each of
@@ -416,7 +385,7 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
     xc_query *q = combine(mode == MODE_LOOSE ? XC_OP_OR : XC_OP_AND, subs, k, 0);
     g_free(subs);
     if (mode == MODE_LOOSE && (q || skipped))
-        q = combine2(XC_OP_OR, q, b->verbose ? gram_bag(&toks, !b->keywords)
+        q = combine2(XC_OP_OR, q, b->verbose ? gram_bag(&toks)
                                              : gram_fallback(&toks, b->keywords));
     /* Parts written together score higher when they also stand together;
      * in the loose tier not for Japanese, whose bigrams already reward

@@ -33,8 +33,9 @@
 #define GHS_PREFIX_PUBLISHER "P" /* each normalized word of the publisher */
 #define GHS_PREFIX_TITLE "S"     /* each normalized word of the title */
 #define GHS_PREFIX_BIGRAM "B"    /* CJK character bigram (analyze.h ghs_cjk_grams) */
-#define GHS_PREFIX_UNIGRAM "U"   /* CJK character (the fallback of long questions) */
-#define GHS_PREFIX_TITLE_TEXT "K" /* + a word, stem (KZ..) or gram (KB.., KU..) of the title */
+/* "U" + a CJK character: indexed until issue 21 (indexes written before
+ * still hold them; nothing searches them now). Reserved. */
+#define GHS_PREFIX_TITLE_TEXT "K" /* + a word, stem (KZ..) or bigram (KB..) of the title */
 #define GHS_PREFIX_FILE "F"      /* source file: F + SHA-1 of its absolute path, or Ftext:<id> */
 
 #define GHS_SLOT_DOC 0
