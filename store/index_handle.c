@@ -163,6 +163,13 @@ int ghs_index_open(ghs_index **out, const char *path, int mode, ghs_error *err)
             xc_error_clear(&xe);
             ix->db = xc_db_open(path, &xe);
         }
+        if (!ix->db) {
+            /* The merge may have been installed between the open that
+             * failed (no revision file for a moment) and the check above,
+             * which then found none waiting: the index is whole again. */
+            xc_error_clear(&xe);
+            ix->db = xc_db_open(path, &xe);
+        }
         if (!ix->db && being_created(path)) {
             /* A writer is creating it (or was killed while creating it):
              * nothing is committed yet, so it reads as an empty index. */

@@ -289,6 +289,7 @@ if [ $writer_rc = 0 ] && [ $searches -ge 5 ] && [ $bad = 0 ]; then
     ok "searches and stats made while the indexer commits all succeed"
 else
     not_ok "searches and stats made while the indexer commits all succeed"
+    echo "# $searches searches and stats while indexing, $bad failed; indexer status $writer_rc" >&2
     [ -f "$T/reader.first.err" ] && show "$T/reader.first.err"
 fi
 
