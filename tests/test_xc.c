@@ -1089,6 +1089,56 @@ static void test_time_limit_ends_counting_without_a_timer_thread(fixture *f, gco
     xc_db_close(db);
 }
 
+/* Equal weights in the order of a value (the document id of ghsearch's
+ * index), not of docids: the hits an index merged from several writers
+ * gives, whose docids are numbered otherwise. Within the page a run of
+ * equal weights is sorted by value; when the run goes on past the page,
+ * the page holds the lowest values of it. */
+static void test_ties_by_value_order_equal_weights_by_value(fixture *f, gconstpointer u)
+{
+    (void)u;
+    xc_error e = {0};
+    xc_wdb *w = open_writer(f->path);
+    /* docids 1..2: "health health" (the best), values "h" then "g";
+     * docids 3..8: "health" once, values "f" down to "a" */
+    for (int i = 0; i < 8; i++) {
+        char id[8], v[2] = { 0, 0 };
+        snprintf(id, sizeof id, "t%d", i);
+        v[0] = (char)(i < 2 ? 'h' - i : 'f' - (i - 2));
+        xc_doc *doc = make_doc(id, i < 2 ? "health health" : "health x y");
+        xc_doc_set_value(doc, 0, v, 1, &e);
+        xc_wdb_add_document(w, doc, &e);
+        assert_ok(e);
+        xc_doc_free(doc);
+    }
+    xc_wdb_close(w);
+    xc_db *db = open_reader(f->path);
+    for (int collapse = 0; collapse < 2; collapse++) {
+        const struct { uint32_t n; const char *ids; } pages[] = {
+            { 2, "t1,t0" },                /* the run of two, inside the page */
+            { 3, "t1,t0,t7" },             /* the next run crosses the cut */
+            { 8, "t1,t0,t7,t6,t5,t4,t3,t2" },
+        };
+        for (size_t p = 0; p < G_N_ELEMENTS(pages); p++) {
+            xc_enquire *enq = xc_enquire_new(db, &e);
+            xc_query *q = term("health");
+            xc_enquire_set_query(enq, q, &e);
+            xc_enquire_set_ties_by_value(enq, 0, &e);
+            if (collapse)
+                xc_enquire_set_collapse_key(enq, 0, 1, &e);
+            xc_mset *ms = xc_enquire_get_mset(enq, 0, pages[p].n, 0, &e);
+            assert_ok(e);
+            char *ids = hit_ids(ms);
+            g_assert_cmpstr(ids, ==, pages[p].ids);
+            g_free(ids);
+            xc_mset_free(ms);
+            xc_query_free(q);
+            xc_enquire_free(enq);
+        }
+    }
+    xc_db_close(db);
+}
+
 static void test_stub_file_reaches_remote_shards(fixture *f, gconstpointer u)
 {
     (void)u;
@@ -1222,6 +1272,8 @@ int main(int argc, char **argv)
     ADD("second_writer_gets_lock_error", test_second_writer_gets_lock_error);
     ADD("stub_file_searches_two_shards_as_one", test_stub_file_searches_two_shards_as_one);
     ADD("stub_file_reaches_remote_shards", test_stub_file_reaches_remote_shards);
+    ADD("ties_by_value_order_equal_weights_by_value",
+        test_ties_by_value_order_equal_weights_by_value);
     ADD("time_limit_ends_counting_without_a_timer_thread",
         test_time_limit_ends_counting_without_a_timer_thread);
 #undef ADD
