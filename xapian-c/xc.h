@@ -308,7 +308,8 @@ int xc_enquire_set_ties_by_value(xc_enquire *enq, unsigned slot, xc_error *err);
  * no hit and estimates of 0. Meant for get_mset(0, 0, n) with spies; the
  * clock is read every 16 documents, so a match always sees some. On a
  * database with remote shards, Xapian's own limit is set instead (sent
- * with the query to each server: it stops honouring check_at_least there).
+ * with the query to each server: it stops honouring check_at_least there;
+ * its timer also runs here, with the race xc.cc describes).
  * 0 (the default) and anything from 1e9 (infinity included) mean no limit;
  * a negative value or NaN is XC_ERR_INVALID_ARGUMENT. 0 or -1. */
 int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err);
