@@ -211,7 +211,7 @@ ghs_overlap *ghs_overlap_new(ghs_analyzer *an, xc_db *db, const ghs_qnode *root,
     }
     double n_docs = (double)xc_db_doccount(db, NULL);
     double idf2[OV_MAX_CHARS];   /* idf2[j]: the bigram ending at j */
-    int seen2[OV_MAX_CHARS];     /* ...and whether the index holds it */
+    int seen2[OV_MAX_CHARS] = { 0 };   /* ...and whether the index holds it */
     for (size_t j = 0; j < o->m; j++) {
         idf2[j] = j > 0 ? gram_idf(db, n_docs, GHS_PREFIX_BIGRAM, o->q + j - 1, 2, &seen2[j]) : 0;
         if (j > 0 && is_hiragana(o->q[j - 1]) && is_hiragana(o->q[j]) &&
