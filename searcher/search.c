@@ -185,8 +185,10 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
         xc_enquire_set_bm25(enq, GHS_BM25_K1, 0.0, 1.0, GHS_BM25_B, 0.5, &xe);
         /* Equal scores in document id order, so that an index written by
          * several writers and merged, or split in shards, answers exactly
-         * as one written in one go. */
-        xc_enquire_set_ties_by_value(enq, GHS_SLOT_DOC, &xe);
+         * as one written in one go. Only when there are hits to order: the
+         * matcher reads the value of every candidate it weighs. */
+        if (count > 0)
+            xc_enquire_set_ties_by_value(enq, GHS_SLOT_DOC, &xe);
         if (collapse_max)
             xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
         if (xe.code == XC_OK)
