@@ -258,10 +258,8 @@ int ghs_document_page_text(ghs_index *ix, const char *id, int page, char **text,
      * passages, like a record's, carry none (page 0): both numbers name
      * its text. */
     int release = !strcmp(d->type, "release") && d->pages == 1;
-    if (release && page == 1)
+    if (release && (page == 0 || page == 1))
         page = 0;
-    if (release && page == 0)
-        ;
     else if (d->pages > 0 && (page < 1 || page > d->pages))
         rc = ghs_set_error(err, GHS_EINVAL, "[show][%s] page %d out of range (1-%d)", id,
                            page, d->pages);

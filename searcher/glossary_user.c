@@ -30,7 +30,6 @@ void ghs_gloss_rules_free(ghs_gloss_rules *r)
     g_free(r);
 }
 
-/* Cut a comment off line: '#' at its start or after white space. */
 /* The full-width forms of '=', '!' and '#' (U+FF1D, U+FF01, U+FF03) and
  * the ideographic space (U+3000), which a Japanese input method types
  * unless switched to half-width: they mean what the ASCII ones mean. */
@@ -46,6 +45,7 @@ static int after_space(const char *line, const char *p)
            (p - line >= 3 && !memcmp(p - 3, IDEO_SPACE, 3));
 }
 
+/* Cut a comment off line: '#' (or '＃') at its start or after white space. */
 static void strip_comment(char *line)
 {
     for (char *p = line; *p; p++)

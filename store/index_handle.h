@@ -50,11 +50,12 @@ struct ghs_index {
     int quiet_bad_lines;     /* leave JSON Lines bad lines to writer 0 (parallel.h) */
 };
 
-/* Translate a binding error into a ghsearch error with a place prefix. */
 /* The errno of a full disk (ENOSPC, EDQUOT or EFBIG) whose system words
  * a Xapian error message carries, else 0. */
 int ghs_disk_full_errno(const char *msg);
 
+/* Translate a binding error into a ghsearch error with a place prefix
+ * (GHS_REASON_DISK_FULL when the disk is full). */
 int ghs_error_from_xc(ghs_error *err, const xc_error *xe, const char *place);
 
 /* Passages per commit when the caller has not said (GHSEARCH_COMMIT_EVERY,
