@@ -384,6 +384,8 @@ static int build_word(builder *b, const ghs_qnode *n, int mode, xc_query **out)
     }
     xc_query *q = combine(mode == MODE_LOOSE ? XC_OP_OR : XC_OP_AND, subs, k, 0);
     g_free(subs);
+    if (skipped)
+        b->out->loose_partial = 1;
     if (mode == MODE_LOOSE && (q || skipped))
         q = combine2(XC_OP_OR, q, b->verbose ? gram_bag(&toks)
                                              : gram_fallback(&toks, b->keywords));

@@ -164,14 +164,19 @@ typedef struct search_ctx {
     GHashTable *seen;     /* doc id -> ranked_doc* */
     double time_limit;    /* opts->time_limit, for the facet count; 0 = none */
     tier_rank tier[2];    /* strict, loose */
+    xc_docset *matches;   /* every passage the search matches, when the count
+                           * saw them all (count_matches); NULL: not known */
 } search_ctx;
 
 /* Run query q on a fresh enquire with BM25 and an optional collapse key;
  * check_at_least as Xapian's. No time limit: ranking stops early by
  * itself, and the total must not depend on the machine's speed (the limit
- * bounds facet counting only, facets.c). */
+ * bounds facet counting only, facets.c). seen: when not NULL, gets the
+ * ids of the passages the match saw if it could list them all (at most
+ * check_at_least; a database of one local shard), else NULL. */
 static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_max,
-                            uint32_t first, uint32_t count, uint32_t check_at_least)
+                            uint32_t first, uint32_t count, uint32_t check_at_least,
+                            xc_docset **seen)
 {
     xc_error xe;
     xc_error_clear(&xe);
@@ -191,8 +196,17 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
             xc_enquire_set_ties_by_value(enq, GHS_SLOT_DOC, &xe);
         if (collapse_max)
             xc_enquire_set_collapse_key(enq, GHS_SLOT_DOC, collapse_max, &xe);
+        int collecting = seen && xe.code == XC_OK
+                         ? xc_enquire_collect_docids(enq, check_at_least, &xe) : 0;
         if (xe.code == XC_OK)
             ms = xc_enquire_get_mset(enq, first, count, check_at_least, &xe);
+        if (ms && collecting > 0) {
+            *seen = xc_enquire_take_docids(enq, &xe);
+            if (xe.code != XC_OK) {
+                xc_mset_free(ms);
+                ms = NULL;
+            }
+        }
         xc_enquire_free(enq);
     }
     if (!ms)
@@ -200,45 +214,104 @@ static xc_mset *run_checked(search_ctx *c, const xc_query *q, unsigned collapse_
     return ms;
 }
 
+/* A ranking run. When the count has listed every matching passage (a
+ * search of one tier: count_matches), q is restricted to them: the same
+ * hits and weights, but Xapian then weighs, and checks the positions of,
+ * only passages that match (a phrase is otherwise checked on every passage
+ * holding all its words, by the count and again by the ranking). */
 static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
                     uint32_t first, uint32_t count)
 {
-    return run_checked(c, q, collapse_max, first, count, 0);
+    if (!c->matches)
+        return run_checked(c, q, collapse_max, first, count, 0, NULL);
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_query *only = xc_query_filter_docset(q, c->matches, &xe);
+    if (!only) {
+        ghs_error_from_xc(c->err, &xe, "search");
+        return NULL;
+    }
+    xc_mset *ms = run_checked(c, only, collapse_max, first, count, 0, NULL);
+    xc_query_free(only);
+    return ms;
 }
 
-/* The passages matching q: counted exactly up to GHS_TOTAL_CHECK, Xapian's
- * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page. A
- * boolean match (no weights to compute). 0 or a negative GHS_E* code. */
-static int count_matches(search_ctx *c, const xc_query *q, size_t *out, int *exact)
+/* The passages the search matches, all (both tiers' matches, see
+ * matches_query()): counted exactly up to GHS_TOTAL_CHECK, Xapian's
+ * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page.
+ * Boolean matches (no weights to compute). When the count saw every
+ * match, their ids go to c->matches (see run()). 0 or a negative GHS_E*
+ * code. */
+static int count_matches(search_ctx *c, const ghs_built_query *bq, const xc_query *all,
+                         size_t *out, int *exact)
 {
     xc_error xe;
     xc_error_clear(&xe);
-    xc_query *counted = ghs_query_boolean_of(q, &xe);
-    if (!counted)
-        return ghs_error_from_xc(c->err, &xe, "search");
     /* First the bounds Xapian draws from the terms' frequencies alone,
      * reading no posting: when even the lower bound reaches
      * GHS_TOTAL_CHECK (a common word), the total is past the exact range
      * and its estimate is all there is to say. Checking 1000 matches
      * first was 38 % of a one-word Japanese query's instructions on 100k
-     * passages (bench/speed.sh instr). */
-    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0);
-    if (ms && xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
+     * passages (bench/speed.sh instr). Estimates are the widest tier's
+     * even when all is an OR of both tiers (loose_partial): Xapian
+     * estimates an OR as if its parts were independent, and the loose
+     * tier's matches hold most of the strict tier's. */
+    const xc_query *widest = bq->loose_fast ? bq->loose_fast : bq->loose ? bq->loose : bq->strict;
+    int whole = widest == bq->strict || !bq->loose_partial;   /* widest matches all */
+    xc_query *counted = ghs_query_boolean_of(widest, &xe);
+    if (!counted)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0, NULL);
+    xc_query_free(counted);
+    if (!ms)
+        return c->err ? c->err->code : GHS_EDB;
+    if (xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
         uint32_t est = xc_mset_matches_estimated(ms), low = xc_mset_matches_lower_bound(ms);
         *out = est > low ? est : low;
         /* one word: its frequency is the count */
-        *exact = low == xc_mset_matches_upper_bound(ms);
+        *exact = low == xc_mset_matches_upper_bound(ms) && whole;
         xc_mset_free(ms);
-        xc_query_free(counted);
         return 0;
     }
     xc_mset_free(ms);
-    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK);
+    counted = ghs_query_boolean_of(all, &xe);
+    if (!counted)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    /* The passages seen, for the rankings (run()), when the strict tier
+     * is the only one: with a loose tier they would be its matches, which
+     * its ranking matches anyway and which hold every candidate of the
+     * strict tier's (its words ORed), while listing them costs a document
+     * object each. */
+    xc_docset *seen = NULL;
+    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK,
+                     widest == bq->strict ? &seen : NULL);
     xc_query_free(counted);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     *out = xc_mset_matches_estimated(ms);
     *exact = xc_mset_matches_lower_bound(ms) == xc_mset_matches_upper_bound(ms);
+    size_t low = xc_mset_matches_lower_bound(ms);
+    xc_mset_free(ms);
+    /* Every match, only when the count is exact and the list holds it. */
+    if (seen && *exact && xc_docset_size(seen) == *out) {
+        xc_docset_free(c->matches);
+        c->matches = seen;
+        seen = NULL;
+    }
+    xc_docset_free(seen);
+    if (*exact || whole)
+        return 0;
+    /* Past the exact range: the widest tier's estimate (see above), at
+     * least the matches seen. */
+    counted = ghs_query_boolean_of(widest, &xe);
+    if (!counted)
+        return ghs_error_from_xc(c->err, &xe, "search");
+    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, NULL);
+    xc_query_free(counted);
+    if (!ms)
+        return c->err ? c->err->code : GHS_EDB;
+    size_t est = xc_mset_matches_estimated(ms);
+    *out = est > low ? est : low;
     xc_mset_free(ms);
     return 0;
 }
@@ -642,6 +715,21 @@ static int resolve_doc_filters(ghs_index *ix, ghs_qnode *n, ghs_error *err)
     return rc;
 }
 
+/* What a search matches, to count: either tier's matches. The loose tier
+ * holds the strict one's (it relaxes ANDs to ORs) unless loose_partial: a
+ * keyword of single-character words (理庁: 理|庁) is loosely the bigram
+ * 理庁, which a passage with the words 理 and 庁 apart lacks (同法 at 100k
+ * passages: 1761 strict matches, 667 loose ones). loose_fast has the loose
+ * tier's matches, found faster. A new query; NULL when out of memory. */
+static xc_query *matches_query(const ghs_built_query *bq)
+{
+    const xc_query *loose = bq->loose_fast ? bq->loose_fast : bq->loose;
+    if (!loose || !bq->loose_partial)
+        return xc_query_copy(loose ? loose : bq->strict, NULL);
+    xc_query *pair[2] = { bq->strict, (xc_query *)loose };
+    return xc_query_combine(XC_OP_OR, pair, 2, 0, NULL);
+}
+
 /* One search. A hit whose passage has the same words as a better hit's
  * is dropped (dedupe.c); when such copies leave the page short while the
  * tiers may hold more documents, more documents are ranked and the page
@@ -725,7 +813,14 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     size_t spare = 0;    /* documents ranked beyond offset + limit */
     size_t copies = 0;   /* hits dropped as copies */
     guint d = 0;         /* the next document to take hits from */
-    for (int round = 0; rc == 0; round++) {
+    /* The matches the list is drawn from: those of both tiers. Counted
+     * first: when the count lists them all, the rankings read only those
+     * (run()). */
+    xc_query *all = matches_query(&bq);
+    rc = all ? count_matches(&c, &bq, all, &r->total, &r->total_exact)
+             : ghs_set_error(err, GHS_ENOMEM, "[search] out of memory");
+    int none = rc == 0 && r->total == 0 && r->total_exact;   /* nothing to rank */
+    for (int round = 0; rc == 0 && !none; round++) {
         size_t want = offset + limit + spare;   /* each document gives at least one hit */
         rc = rank_docs(&c, want, per_doc);
         for (; rc == 0 && d < c.docs->len && r->n < limit; d++) {
@@ -773,13 +868,6 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
     ghs_dedupe_free(dd);
     if (rc == 0)   /* what opens each hit (open_url.c) */
         rc = ghs_hits_add_paths(c.db, r->hits, r->n, r->owned, err);
-    /* The matches the list is drawn from, both tiers: the loose query's
-     * (it relaxes the strict query's ANDs to ORs, so its matches hold the
-     * strict ones; loose_fast has the same matches, counted faster), or
-     * the strict query's when there is no loose tier. */
-    const xc_query *all = bq.loose_fast ? bq.loose_fast : bq.loose ? bq.loose : bq.strict;
-    if (rc == 0)
-        rc = count_matches(&c, all, &r->total, &r->total_exact);
     /* Never less than a page shows: every hit is a match, so this only
      * lifts an estimate (over GHS_TOTAL_CHECK matches) that fell short of
      * a page beyond the first GHS_TOTAL_CHECK hits. An offset past the
@@ -806,6 +894,8 @@ static int search_once(ghs_index *ix, const char *query, const ghs_search_opts *
         if (c.tier[ti].order)
             g_ptr_array_free(c.tier[ti].order, TRUE);
     ghs_overlap_free(c.ov);
+    xc_docset_free(c.matches);
+    xc_query_free(all);
     g_hash_table_destroy(c.seen);
     g_ptr_array_free(c.docs, TRUE);
     ghs_built_query_clear(&bq);

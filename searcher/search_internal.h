@@ -31,6 +31,9 @@ typedef struct ghs_built_query {
     xc_query *strict;
     xc_query *loose;
     xc_query *loose_fast;
+    int loose_partial;      /* loose may miss some strict matches: a keyword
+                             * compound's single-character part (理 of 理庁)
+                             * is loosely its bigrams only */
     GHashTable *hl_terms;   /* normalized words to highlight (set of char*) */
     GHashTable *hl_stems;   /* English stems to highlight */
 } ghs_built_query;

@@ -830,6 +830,38 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
     g_free(db);
 }
 
+/* The total counts every passage either tier matches. A keyword of
+ * single-character words (理庁: 理|庁) is strictly both words anywhere in
+ * the passage and loosely the bigram 理庁 (as in 管理庁): neither holds
+ * the other, and counting the loose tier alone said 1 here, with four
+ * more passages listed above it. */
+static void test_total_counts_the_strict_matches_the_loose_tier_lacks(void)
+{
+    char *db = NULL;
+    ghs_index *ix = ghs_test_index_new("ghs-search-tiers-XXXXXX", &db);
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        g_snprintf(id, sizeof id, "s%d", i);
+        char *text = g_strdup_printf("第%d回。その方針は理にかなうと庁の職員は述べた。", i + 1);
+        add(ix, id, "方針", "ja", NULL, NULL, text);
+        g_free(text);
+    }
+    add(ix, "loose", "発表", "ja", NULL, NULL, "管理庁の発表によると、予算は増えた。");
+    add(ix, "none", "会議", "ja", NULL, NULL, "会議では予算について議論した。");
+    ghs_test_index_finish(ix);
+    for (size_t limit = 1; limit <= 10; limit += 9) {
+        ghs_search_opts o = { .limit = limit, .per_doc = 1, .literal = 1 };
+        ghs_results *r = ghs_test_search(db, "理庁", &o);
+        g_assert_cmpuint(ghs_results_total(r), ==, 5);
+        g_assert_true(ghs_results_total_exact(r));
+        g_assert_cmpuint(ghs_results_count(r), ==, limit == 1 ? 1 : 5);
+        g_assert_cmpstr(ghs_results_hit(r, 0)->doc, !=, "loose");
+        ghs_results_free(r);
+    }
+    ghs_test_rm_db(db);
+    g_free(db);
+}
+
 static void test_query_without_hits_suggests_close_english_words(void)
 {
     ghs_results *r = search("Helth finacing lang:en", 10, 1);
@@ -1051,6 +1083,8 @@ int main(int argc, char **argv)
                     test_ranks_on_page_two_continue_from_page_one);
     g_test_add_func("/search/total_does_not_depend_on_the_page",
                     test_total_does_not_depend_on_the_page);
+    g_test_add_func("/search/total_counts_the_strict_matches_the_loose_tier_lacks",
+                    test_total_counts_the_strict_matches_the_loose_tier_lacks);
     g_test_add_func("/search/total_past_the_counted_matches_stays_and_covers_the_page",
                     test_total_past_the_counted_matches_stays_and_covers_the_page);
     g_test_add_func("/search/second_writer_is_refused_while_first_is_open",

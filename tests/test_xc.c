@@ -1017,6 +1017,110 @@ static void test_stub_file_searches_two_shards_as_one(fixture *f, gconstpointer 
     g_free(s2);
 }
 
+/* Collect the ids a boolean count of q (freed) sees, at most max. */
+static xc_docset *matches_of(xc_db *db, xc_query *q, uint32_t max, int *collecting,
+                             uint32_t *counted)
+{
+    xc_error e = {0};
+    xc_enquire *enq = xc_enquire_new(db, &e);
+    xc_query *boolean = xc_query_scale(q, 0.0, &e);
+    xc_enquire_set_query(enq, boolean, &e);
+    *collecting = xc_enquire_collect_docids(enq, max, &e);
+    assert_ok(e);
+    xc_mset *ms = xc_enquire_get_mset(enq, 0, 0, 1000, &e);
+    assert_ok(e);
+    *counted = xc_mset_matches_estimated(ms);
+    xc_docset *s = xc_enquire_take_docids(enq, &e);
+    assert_ok(e);
+    xc_mset_free(ms);
+    xc_query_free(boolean);
+    xc_query_free(q);
+    xc_enquire_free(enq);
+    return s;
+}
+
+/* The passages a count saw, listed, then a query restricted to them: the
+ * same hits, order and weights as the query alone when the list holds all
+ * its matches; only the listed ones otherwise. No list when the count saw
+ * more than asked, or on a stub of several shards (their documents are
+ * numbered per shard). */
+static void test_docset_of_a_count_restricts_a_ranking_to_its_matches(fixture *f,
+                                                                        gconstpointer u)
+{
+    (void)u;
+    xc_error e = {0};
+    xc_db *db = query_corpus(f);
+    int collecting = 0;
+    uint32_t counted = 0;
+    xc_docset *s = matches_of(db, combine2(XC_OP_PHRASE, term("universal"), term("health"), 0),
+                              10, &collecting, &counted);
+    g_assert_cmpint(collecting, ==, 1);
+    g_assert_nonnull(s);
+    g_assert_cmpuint(xc_docset_size(s), ==, 1);
+    g_assert_cmpuint(counted, ==, 1);
+    xc_docset_free(s);
+
+    /* health is in three documents: listed, and the ranking over them is
+     * the ranking of health itself. */
+    s = matches_of(db, term("health"), 10, &collecting, &counted);
+    g_assert_nonnull(s);
+    g_assert_cmpuint(xc_docset_size(s), ==, 3);
+    xc_mset *plain = run(db, term("health"));
+    xc_query *h = term("health");
+    xc_mset *only = run(db, xc_query_filter_docset(h, s, &e));
+    assert_ok(e);
+    xc_query_free(h);
+    g_assert_cmpuint(xc_mset_size(only), ==, 3);
+    g_assert_cmpuint(xc_mset_size(plain), ==, 3);
+    for (uint32_t i = 0; i < 3; i++) {
+        g_assert_cmpuint(xc_mset_docid(only, i), ==, xc_mset_docid(plain, i));
+        g_assert_cmpfloat_with_epsilon(xc_mset_weight(only, i), xc_mset_weight(plain, i), 1e-12);
+    }
+    xc_mset_free(plain);
+    xc_mset_free(only);
+    /* A query with other matches keeps only the listed ones. */
+    xc_query *hv = combine2(XC_OP_OR, term("health"), term("malaria"), 0);
+    only = run(db, xc_query_filter_docset(hv, s, &e));
+    assert_ok(e);
+    xc_query_free(hv);
+    char *ids = hit_ids(only);
+    g_assert_cmpuint(xc_mset_size(only), ==, 3);
+    g_assert_null(strstr(ids, "mal"));
+    g_free(ids);
+    xc_mset_free(only);
+    xc_docset_free(s);
+
+    /* More matches than asked for: no list (not a partial one). */
+    s = matches_of(db, term("health"), 2, &collecting, &counted);
+    g_assert_cmpint(collecting, ==, 1);
+    g_assert_null(s);
+    g_assert_cmpuint(counted, ==, 3);
+    xc_db_close(db);
+
+    /* A stub of two shards: nothing collected. */
+    char *s1 = g_build_filename(f->dir, "one", NULL), *s2 = g_build_filename(f->dir, "two", NULL);
+    xc_wdb *w = open_writer(s1);
+    put(w, "a", "health one");
+    xc_wdb_close(w);
+    w = open_writer(s2);
+    put(w, "b", "health two");
+    xc_wdb_close(w);
+    char *stub = g_build_filename(f->dir, "both.stub", NULL);
+    char *text = g_strdup_printf("auto %s\nauto %s\n", s1, s2);
+    g_assert_true(g_file_set_contents(stub, text, -1, NULL));
+    db = xc_db_open(stub, &e);
+    assert_ok(e);
+    s = matches_of(db, term("health"), 10, &collecting, &counted);
+    g_assert_cmpint(collecting, ==, 0);
+    g_assert_null(s);
+    g_assert_cmpuint(counted, ==, 2);
+    xc_db_close(db);
+    g_free(text);
+    g_free(stub);
+    g_free(s1);
+    g_free(s2);
+}
+
 /* Threads of this process (Linux: one entry each in /proc/self/task). */
 static unsigned thread_count(void)
 {
@@ -1276,6 +1380,8 @@ int main(int argc, char **argv)
         test_ties_by_value_order_equal_weights_by_value);
     ADD("time_limit_ends_counting_without_a_timer_thread",
         test_time_limit_ends_counting_without_a_timer_thread);
+    ADD("docset_of_a_count_restricts_a_ranking_to_its_matches",
+        test_docset_of_a_count_restricts_a_ranking_to_its_matches);
 #undef ADD
     return g_test_run();
 }

@@ -16,6 +16,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -102,6 +103,78 @@ class DeadlineSpy : public Xapian::MatchSpy {
     }
 };
 
+/* The documents a match saw, up to a maximum (xc_enquire_collect_docids).
+ * Documents come in ascending id order from a single shard's matcher. */
+class DocidSpy : public Xapian::MatchSpy {
+    size_t max;
+
+  public:
+    std::shared_ptr<std::vector<Xapian::docid>> ids;
+    bool overflow;
+    explicit DocidSpy(size_t m)
+        : max(m), ids(std::make_shared<std::vector<Xapian::docid>>()), overflow(false)
+    {
+        ids->reserve(max < 1024 ? max : 1024);
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (ids->size() >= max) {
+            overflow = true;
+            return;
+        }
+        ids->push_back(doc.get_docid());
+    }
+};
+
+struct xc_docset {
+    std::shared_ptr<const std::vector<Xapian::docid>> ids;   /* ascending */
+};
+
+/* Exactly the documents of a docset, weight 0: the right-hand side of an
+ * OP_FILTER. Clones share the ids. */
+class DocsetSource : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> ids;
+    size_t at;
+    bool started;
+
+  public:
+    explicit DocsetSource(std::shared_ptr<const std::vector<Xapian::docid>> s)
+        : ids(std::move(s)), at(0), started(false) {}
+    Xapian::doccount get_termfreq_min() const override { return Xapian::doccount(ids->size()); }
+    Xapian::doccount get_termfreq_est() const override { return Xapian::doccount(ids->size()); }
+    Xapian::doccount get_termfreq_max() const override { return Xapian::doccount(ids->size()); }
+    Xapian::docid get_docid() const override { return (*ids)[at]; }
+    bool at_end() const override { return started && at >= ids->size(); }
+    void next(double) override
+    {
+        if (started)
+            ++at;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        if (at < ids->size() && (*ids)[at] >= did)
+            return;
+        at = size_t(std::lower_bound(ids->begin() + long(at), ids->end(), did) - ids->begin());
+    }
+    bool check(Xapian::docid did, double min_wt) override
+    {
+        skip_to(did, min_wt);
+        return true;
+    }
+    PostingSource *clone() const override { return new DocsetSource(ids); }
+    void init(const Xapian::Database &) override
+    {
+        at = 0;
+        started = false;
+    }
+    std::string get_description() const override
+    {
+        return "DocsetSource(" + std::to_string(ids->size()) + " documents)";
+    }
+};
+
 /* The enquire keeps its own reference to the database, so a caller that
  * closes the xc_db first gets no crash; xc_db_reopen() on the xc_db is seen
  * here too, because both share Xapian's internal database object. */
@@ -113,9 +186,10 @@ struct xc_enquire {
      * outlive it. */
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     std::unique_ptr<DeadlineSpy> deadline;   /* the time limit, first spy */
+    std::unique_ptr<DocidSpy> docids;        /* xc_enquire_collect_docids, last spy */
     Xapian::Enquire enq;
     xc_enquire(const Xapian::Database &d, bool r)
-        : db(d), remote(r), spies(), deadline(), enq(db) {}
+        : db(d), remote(r), spies(), deadline(), docids(), enq(db) {}
 };
 
 struct xc_mset {
@@ -1091,6 +1165,8 @@ int xc_enquire_set_time_limit(xc_enquire *enq, double seconds, xc_error *err)
             enq->enq.add_matchspy(enq->deadline.get());
         for (const auto &spy : enq->spies)
             enq->enq.add_matchspy(spy.get());
+        if (enq->docids)
+            enq->enq.add_matchspy(enq->docids.get());
         return 0;
     });
 }
@@ -1121,6 +1197,59 @@ xc_termlist *xc_enquire_matching_terms(xc_enquire *enq, xc_docid did, xc_error *
         return new_termlist(enq->enq.get_matching_terms_begin(did),
                             enq->enq.get_matching_terms_end(did),
                             xc_termlist::FREQ_DATABASE, &enq->db);
+    });
+}
+
+int xc_enquire_collect_docids(xc_enquire *enq, uint32_t max, xc_error *err)
+{
+    return guarded(err, -1, __func__, [&] {
+        need(enq, "enq");
+        /* A stub's shards number their documents each from 1, interleaved
+         * in the match; a posting source sees one shard's own. */
+        if (enq->remote || enq->db.size() != 1 || enq->docids)
+            return 0;
+        enq->docids.reset(new DocidSpy(max));
+        enq->enq.add_matchspy(enq->docids.get());
+        return 1;
+    });
+}
+
+xc_docset *xc_enquire_take_docids(xc_enquire *enq, xc_error *err)
+{
+    return guarded(err, static_cast<xc_docset *>(nullptr), __func__, [&] {
+        need(enq, "enq");
+        if (!enq->docids || enq->docids->overflow)
+            return static_cast<xc_docset *>(nullptr);
+        /* In match order, which is ascending ids for one shard; sorted
+         * anyway, since the posting source needs it. */
+        std::shared_ptr<std::vector<Xapian::docid>> ids = enq->docids->ids;
+        if (!std::is_sorted(ids->begin(), ids->end()))
+            std::sort(ids->begin(), ids->end());
+        enq->docids->ids = std::make_shared<std::vector<Xapian::docid>>();
+        return new xc_docset{ids};
+    });
+}
+
+uint32_t xc_docset_size(const xc_docset *s)
+{
+    return s ? uint32_t(s->ids->size()) : 0u;
+}
+
+void xc_docset_free(xc_docset *s)
+{
+    guarded_noerr(0, __func__, [&] {
+        delete s;
+        return 0;
+    });
+}
+
+xc_query *xc_query_filter_docset(const xc_query *q, const xc_docset *s, xc_error *err)
+{
+    return guarded(err, static_cast<xc_query *>(nullptr), __func__, [&] {
+        need(q, "q");
+        need(s, "s");
+        Xapian::Query only((new DocsetSource(s->ids))->release());
+        return new xc_query{Xapian::Query(Xapian::Query::OP_FILTER, q->q, only)};
     });
 }
 

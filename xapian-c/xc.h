@@ -58,6 +58,7 @@ typedef struct xc_doc xc_doc;         /* a document being built or read */
 typedef struct xc_query xc_query;     /* an immutable query */
 typedef struct xc_enquire xc_enquire; /* a search session on one xc_db */
 typedef struct xc_mset xc_mset;       /* a page of ranked results */
+typedef struct xc_docset xc_docset;   /* document ids a match saw */
 typedef struct xc_stemmer xc_stemmer; /* a Snowball stemmer */
 typedef struct xc_termlist xc_termlist; /* an iterator over terms */
 
@@ -336,6 +337,25 @@ int xc_enquire_add_value_count(xc_enquire *enq, unsigned slot, xc_error *err);
 xc_termlist *xc_enquire_value_counts(xc_enquire *enq, int spy, xc_error *err);
 /* Documents tallied by spy number spy; 0 on error. */
 uint32_t xc_enquire_value_count_total(xc_enquire *enq, int spy, xc_error *err);
+
+/* Record the ids of the documents the next xc_enquire_get_mset() sees, up
+ * to max of them (the matcher sees every match when check_at_least is at
+ * least their number). Only on a database of one local shard, where a
+ * match's document ids are the database's own: 1 when recording, 0 when
+ * the database is a stub of several shards or has a remote one (nothing
+ * is recorded), -1 on error. */
+int xc_enquire_collect_docids(xc_enquire *enq, uint32_t max, xc_error *err);
+/* The ids recorded by that get_mset, ascending; NULL, with no error, when
+ * it saw more than max or nothing was recorded. Free with xc_docset_free. */
+xc_docset *xc_enquire_take_docids(xc_enquire *enq, xc_error *err);
+uint32_t xc_docset_size(const xc_docset *s);
+void xc_docset_free(xc_docset *s);
+/* q restricted to the documents of s (OP_FILTER of a posting source that
+ * yields exactly them): the same weights and order as q, and when s holds
+ * every match of a query that matches all q does, the same hits, found
+ * without weighing or checking the positions of documents outside s. Only
+ * for the database (and revision) s was recorded from. NULL on error. */
+xc_query *xc_query_filter_docset(const xc_query *q, const xc_docset *s, xc_error *err);
 
 uint32_t xc_mset_size(const xc_mset *ms);
 uint32_t xc_mset_matches_estimated(const xc_mset *ms);
