@@ -830,11 +830,11 @@ static void test_total_past_the_counted_matches_stays_and_covers_the_page(void)
     g_free(db);
 }
 
-/* The total counts every passage either tier matches. A keyword of
- * single-character words (理庁: 理|庁) is strictly both words anywhere in
- * the passage and loosely the bigram 理庁 (as in 管理庁): neither holds
- * the other, and counting the loose tier alone said 1 here, with four
- * more passages listed above it. */
+/* The total and the facets count every passage either tier matches. A
+ * keyword of single-character words (理庁: 理|庁) is strictly both words
+ * anywhere in the passage and loosely the bigram 理庁 (as in 管理庁):
+ * neither holds the other, and counting the loose tier alone said 1 here,
+ * with four more passages listed above it. */
 static void test_total_counts_the_strict_matches_the_loose_tier_lacks(void)
 {
     char *db = NULL;
@@ -850,12 +850,24 @@ static void test_total_counts_the_strict_matches_the_loose_tier_lacks(void)
     add(ix, "none", "会議", "ja", NULL, NULL, "会議では予算について議論した。");
     ghs_test_index_finish(ix);
     for (size_t limit = 1; limit <= 10; limit += 9) {
-        ghs_search_opts o = { .limit = limit, .per_doc = 1, .literal = 1 };
+        ghs_search_opts o = { .limit = limit, .per_doc = 1, .literal = 1, .facets = 1 };
         ghs_results *r = ghs_test_search(db, "理庁", &o);
         g_assert_cmpuint(ghs_results_total(r), ==, 5);
         g_assert_true(ghs_results_total_exact(r));
         g_assert_cmpuint(ghs_results_count(r), ==, limit == 1 ? 1 : 5);
         g_assert_cmpstr(ghs_results_hit(r, 0)->doc, !=, "loose");
+        /* The facets count the same documents: all five. */
+        const ghs_facet *f = NULL;
+        size_t nf = ghs_results_facets(r, &f);
+        gboolean lang = FALSE;
+        for (size_t i = 0; i < nf; i++)
+            if (!strcmp(f[i].field, "lang")) {
+                g_assert_cmpstr(f[i].value, ==, "ja");
+                g_assert_cmpuint(f[i].documents, ==, 5);
+                g_assert_cmpuint(f[i].passages, ==, 5);
+                lang = TRUE;
+            }
+        g_assert_true(lang);
         ghs_results_free(r);
     }
     ghs_test_rm_db(db);
