@@ -236,6 +236,23 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
     return ms;
 }
 
+/* A boolean run of q (no weights), checking at least check_at_least
+ * matches; seen as run_checked's. NULL with c->err set on error. */
+static xc_mset *run_boolean(search_ctx *c, const xc_query *q, uint32_t check_at_least,
+                            xc_docset **seen)
+{
+    xc_error xe;
+    xc_error_clear(&xe);
+    xc_query *counted = ghs_query_boolean_of(q, &xe);
+    if (!counted) {
+        ghs_error_from_xc(c->err, &xe, "search");
+        return NULL;
+    }
+    xc_mset *ms = run_checked(c, counted, 0, 0, 0, check_at_least, seen);
+    xc_query_free(counted);
+    return ms;
+}
+
 /* The passages the search matches, all (both tiers' matches, see
  * matches_query()): counted exactly up to GHS_TOTAL_CHECK, Xapian's
  * estimate beyond (at least GHS_TOTAL_CHECK), the same for every page.
@@ -245,8 +262,6 @@ static xc_mset *run(search_ctx *c, const xc_query *q, unsigned collapse_max,
 static int count_matches(search_ctx *c, const ghs_built_query *bq, const xc_query *all,
                          size_t *out, int *exact)
 {
-    xc_error xe;
-    xc_error_clear(&xe);
     /* First the bounds Xapian draws from the terms' frequencies alone,
      * reading no posting: when even the lower bound reaches
      * GHS_TOTAL_CHECK (a common word), the total is past the exact range
@@ -258,11 +273,7 @@ static int count_matches(search_ctx *c, const ghs_built_query *bq, const xc_quer
      * tier's matches hold most of the strict tier's. */
     const xc_query *widest = bq->loose_fast ? bq->loose_fast : bq->loose ? bq->loose : bq->strict;
     int whole = widest == bq->strict || !bq->loose_partial;   /* widest matches all */
-    xc_query *counted = ghs_query_boolean_of(widest, &xe);
-    if (!counted)
-        return ghs_error_from_xc(c->err, &xe, "search");
-    xc_mset *ms = run_checked(c, counted, 0, 0, 0, 0, NULL);
-    xc_query_free(counted);
+    xc_mset *ms = run_boolean(c, widest, 0, NULL);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     if (xc_mset_matches_lower_bound(ms) >= GHS_TOTAL_CHECK) {
@@ -274,18 +285,13 @@ static int count_matches(search_ctx *c, const ghs_built_query *bq, const xc_quer
         return 0;
     }
     xc_mset_free(ms);
-    counted = ghs_query_boolean_of(all, &xe);
-    if (!counted)
-        return ghs_error_from_xc(c->err, &xe, "search");
     /* The passages seen, for the rankings (run()), when the strict tier
      * is the only one: with a loose tier they would be its matches, which
      * its ranking matches anyway and which hold every candidate of the
      * strict tier's (its words ORed), while listing them costs a document
      * object each. */
     xc_docset *seen = NULL;
-    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK,
-                     widest == bq->strict ? &seen : NULL);
-    xc_query_free(counted);
+    ms = run_boolean(c, all, GHS_TOTAL_CHECK, widest == bq->strict ? &seen : NULL);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     *out = xc_mset_matches_estimated(ms);
@@ -303,11 +309,7 @@ static int count_matches(search_ctx *c, const ghs_built_query *bq, const xc_quer
         return 0;
     /* Past the exact range: the widest tier's estimate (see above), at
      * least the matches seen. */
-    counted = ghs_query_boolean_of(widest, &xe);
-    if (!counted)
-        return ghs_error_from_xc(c->err, &xe, "search");
-    ms = run_checked(c, counted, 0, 0, 0, GHS_TOTAL_CHECK, NULL);
-    xc_query_free(counted);
+    ms = run_boolean(c, widest, GHS_TOTAL_CHECK, NULL);
     if (!ms)
         return c->err ? c->err->code : GHS_EDB;
     size_t est = xc_mset_matches_estimated(ms);
